@@ -1,0 +1,320 @@
+"""The `playbook` command: the only module that prints and exits.
+
+Exit codes: 0 success; 1 the content has problems (or the build failed);
+2 the command was used wrongly (unknown option, missing directory).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import ContentError, PlaybookError, Problem, UsageError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner is not for our users
+
+
+# --- printing problems ---------------------------------------------------------------------
+
+
+class _Lines:
+    """Source lines for excerpts, read once per file."""
+
+    def __init__(self) -> None:
+        self.cache: dict[str, list[str]] = {}
+
+    def get(self, path: str, line: int) -> str | None:
+        if path not in self.cache:
+            try:
+                text = Path(path).read_bytes().decode("utf-8-sig", errors="replace")
+                self.cache[path] = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+            except OSError:
+                self.cache[path] = []
+        lines = self.cache[path]
+        return lines[line - 1] if 0 < line <= len(lines) else None
+
+
+def format_text(problems: Iterable[Problem], *, color: bool = False) -> str:
+    lines = _Lines()
+    out: list[str] = []
+    for problem in problems:
+        severity = problem.severity
+        label = click.style(severity, fg="red" if severity == "error" else "yellow", bold=True) if color else severity
+        out.append(f"{problem.location()}: {label}: {problem.message} [{problem.code}]")
+        source_line = lines.get(problem.path, problem.line) if problem.line else None
+        if source_line is not None:
+            gutter = str(problem.line)
+            shown = source_line.replace("\t", " ")
+            out.append(f"  {gutter} | {shown}")
+            caret = "^"
+            out.append(f"  {' ' * len(gutter)} | {' ' * (problem.column - 1)}{click.style(caret, fg='red', bold=True) if color else caret}")
+        if problem.hint:
+            out.append(f"  hint: {problem.hint}")
+    return "\n".join(out)
+
+
+def _github_escape(value: str, *, prop: bool = False) -> str:
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        value = value.replace(":", "%3A").replace(",", "%2C")
+    return value
+
+
+def format_github(problems: Iterable[Problem]) -> str:
+    out = []
+    for problem in problems:
+        props = [f"file={_github_escape(problem.path, prop=True)}"]
+        if problem.line:
+            props += [f"line={problem.line}", f"col={problem.column}"]
+        props.append(f"title={_github_escape(problem.code, prop=True)}")
+        message = problem.message + (f" (hint: {problem.hint})" if problem.hint else "")
+        out.append(f"::{problem.severity} {','.join(props)}::{_github_escape(message)}")
+    return "\n".join(out)
+
+
+def problem_dict(problem: Problem) -> dict[str, Any]:
+    return {
+        "path": problem.path,
+        "line": problem.line,
+        "column": problem.column,
+        "severity": problem.severity,
+        "code": problem.code,
+        "message": problem.message,
+        "hint": problem.hint,
+    }
+
+
+def _summary(errors: int, warnings: int) -> str:
+    def plural(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
+    return f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
+
+
+# --- the command group ---------------------------------------------------------------------
+
+
+def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the tool's own exceptions into a message and an exit code; no traceback unless --debug."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        debug = bool(click.get_current_context().obj and click.get_current_context().obj.get("debug"))
+        try:
+            return func(*args, **kwargs)
+        except ContentError as error:
+            if debug:
+                raise
+            click.echo(format_text(error.problems, color=_color()), err=True)
+            errors = sum(p.severity == "error" for p in error.problems)
+            click.echo(f"\n{_summary(errors, len(error.problems) - errors)}: nothing was written.", err=True)
+            sys.exit(EXIT_PROBLEMS)
+        except UsageError as error:
+            if debug:
+                raise
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(EXIT_USAGE)
+        except PlaybookError as error:
+            if debug:
+                raise
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(EXIT_PROBLEMS)
+
+    return wrapper
+
+
+def _color() -> bool:
+    return sys.stderr.isatty() and "NO_COLOR" not in os.environ
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="playbook-site", prog_name="playbook")
+@click.option("--debug", is_flag=True, help="Show Python tracebacks for errors (for bug reports).")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Turn a sales and marketing alignment playbook, kept as YAML in git, into a
+    versioned, searchable website.
+
+    Run the commands from the playbook repository (the folder with mkdocs.yml and
+    content/). Exit codes: 0 success, 1 problems in the content or a failed build,
+    2 wrong usage.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+content_option = click.option(
+    "--content",
+    "content_dir",
+    default="content",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The content directory to read.",
+)
+
+
+@cli.command()
+@content_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "github", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people; github for GitHub Actions annotations on the pull request; json for other tools.",
+)
+@click.option("--strict", is_flag=True, help="Treat warnings (such as a passed review date) as errors.")
+@_handle_errors
+def validate(content_dir: Path, output_format: str, strict: bool) -> None:
+    """Check the content against the format and every cross-reference rule.
+
+    Reports every problem at once as path:line:column with a hint, then exits 1
+    if there was an error (or a warning, with --strict). MkDocs is not involved.
+    """
+    from .load import load_all
+    from .plugin import today
+
+    started = time.perf_counter()
+    try:
+        loaded = load_all(content_dir, today=today())
+        problems, playbook = list(loaded.warnings), loaded.playbook
+    except ContentError as error:
+        problems, playbook = error.problems, None
+    if strict:
+        problems = [Problem(p.path, p.line, p.column, p.code, p.message, p.hint, "error") for p in problems]
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    if output_format == "json":
+        click.echo(json.dumps({"ok": errors == 0, "errors": errors, "warnings": warnings,
+                               "problems": [problem_dict(p) for p in problems]}, indent=2))
+    elif output_format == "github":
+        if problems:
+            click.echo(format_github(problems))
+        click.echo(f"{content_dir}: {_summary(errors, warnings)}")
+    else:
+        if problems:
+            click.echo(format_text(problems, color=_color()), err=True)
+            click.echo("", err=True)
+        if playbook is not None and errors == 0:
+            counts = ", ".join(f"{len(playbook.collection(k))} {label}" for k, label in
+                               (("role", "roles"), ("lead", "lead stages"), ("kpi", "KPIs"), ("step", "checklist steps"),
+                                ("stage", "alignment stages"), ("question", "diagnostic statements"), ("term", "glossary terms")))
+            click.echo(f"{content_dir}: valid ({counts}); {_summary(errors, warnings)} "
+                       f"in {time.perf_counter() - started:.2f} s")
+        else:
+            click.echo(f"{content_dir}: {_summary(errors, warnings)}", err=True)
+    sys.exit(EXIT_PROBLEMS if errors else EXIT_OK)
+
+
+def _setup_mkdocs_logging(verbose: bool) -> None:
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_playbook", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        handler._playbook = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logger.propagate = False
+
+
+def _prevalidate(config_file: Path) -> None:
+    """Validate the content named by mkdocs.yml before MkDocs starts, with our own error format."""
+    from .load import load_all
+    from .plugin import today
+    from .site import content_dir_of
+
+    if not config_file.is_file():
+        raise UsageError(f"{config_file} does not exist; run the command in the playbook repository or pass -f mkdocs.yml")
+    load_all(content_dir_of(config_file), today=today())
+
+
+config_option = click.option(
+    "-f",
+    "--config-file",
+    default="mkdocs.yml",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The MkDocs configuration of the playbook site.",
+)
+
+
+@cli.command()
+@config_option
+@click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path), help="Where to write the site (default: site_dir in mkdocs.yml).")
+@click.option("--strict/--no-strict", default=True, show_default=True, help="Fail on any MkDocs warning (broken link, missing anchor).")
+@click.option("-v", "--verbose", is_flag=True, help="Show MkDocs debug output.")
+@_handle_errors
+def build(config_file: Path, site_dir: Path | None, strict: bool, verbose: bool) -> None:
+    """Build the site (a strict MkDocs build).
+
+    The content is validated first. The site is built into a temporary directory
+    next to the target and swapped in only when the build succeeded, so a failed
+    build leaves the previous site exactly as it was.
+    """
+    from .site import build_site
+
+    _prevalidate(config_file)
+    _setup_mkdocs_logging(verbose)
+    started = time.perf_counter()
+    target = build_site(config_file, site_dir=site_dir, strict=strict)
+    click.echo(f"Built the playbook site in {time.perf_counter() - started:.1f} s: {target}/index.html")
+
+
+@cli.command()
+@config_option
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="IP address and port to serve on.")
+@_handle_errors
+def serve(config_file: Path, dev_addr: str) -> None:
+    """Serve the site locally and rebuild it when content/ or templates/ change."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+    from mkdocs.exceptions import MkDocsException
+
+    from .errors import BuildError
+
+    _prevalidate(config_file)
+    _setup_mkdocs_logging(False)
+    try:
+        mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
+    except MkDocsException as error:
+        raise BuildError(str(error)) from None
+
+
+@cli.command()
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Directory to write the Markdown pages into.")
+@content_option
+@click.option("--templates", "templates_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), help="Use these templates instead of the bundled ones.")
+@_handle_errors
+def generate(out_dir: Path, content_dir: Path, templates_dir: Path | None) -> None:
+    """Write the pages as Markdown files, for any other site engine.
+
+    Every page is rendered in memory first; nothing is written if the content has problems.
+    """
+    from .load import load
+    from .plugin import today
+    from .render import render
+
+    pages = render(load(content_dir), templates_dir, today=today())
+    for path, markdown in pages.items():
+        target = out_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(markdown, encoding="utf-8", newline="\n")
+    click.echo(f"Wrote {len(pages)} pages to {out_dir}")
+
+
+def main() -> None:
+    cli(prog_name="playbook")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,70 @@
+"""Building the MkDocs site safely: into a temporary directory, then swapped in."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .errors import BuildError, UsageError
+
+
+def _load_config(config_file: Path, **overrides: Any) -> Any:
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    try:
+        return load_config(str(config_file), **overrides)
+    except ConfigurationError as error:
+        raise UsageError(f"{config_file}: {error}") from None
+
+
+def content_dir_of(config_file: Path) -> Path:
+    """The content directory the `playbook` plugin of this mkdocs.yml reads."""
+    config = _load_config(config_file)
+    plugin = config.plugins.get("playbook")
+    if plugin is None:
+        raise UsageError(f"{config_file} does not enable the `playbook` plugin; add `- playbook` under `plugins:`")
+    return config_file.resolve().parent / plugin.config.content
+
+
+def build_site(config_file: Path, *, site_dir: Path | None = None, strict: bool = True) -> Path:
+    """Build the site; the previous site is replaced only if the build succeeds."""
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    config = _load_config(config_file, strict=strict)
+    target = Path(site_dir).resolve() if site_dir else Path(config.site_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
+    try:
+        config = _load_config(config_file, strict=strict, site_dir=str(staging))
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        except MkDocsException as error:
+            raise BuildError(f"the site was not built: {error}; the previous site was left as it was") from None
+        finally:
+            config.plugins.on_shutdown()
+        _swap(staging, target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Put `new` at `target`; the old content is removed only once the new one is in place."""
+    if not target.exists():
+        new.rename(target)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+    old.rmdir()
+    target.rename(old)
+    try:
+        new.rename(target)
+    except OSError:
+        old.rename(target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
