@@ -1,0 +1,42 @@
+# Two commands do all the set-up on a fresh machine:
+#   make site   build the site from the bundled playbook into site/
+#   make test   run every check: lint, types, unit, build, git and browser tests
+# Each creates the virtual environment (.venv) it needs.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: site test serve bench lint golden clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+site: $(STAMP)
+	$(BIN)/playbook build
+
+serve: $(STAMP)
+	$(BIN)/playbook serve
+
+lint: $(STAMP)
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/mypy generator
+
+test: $(STAMP)
+	bash scripts/ensure-chromium
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/mypy generator
+	$(BIN)/pytest -n 2 --dist loadfile
+
+golden: $(STAMP)
+	$(BIN)/pytest tests/test_render.py --update-golden
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache
