@@ -48,7 +48,10 @@ def check_playbook(
     *,
     meta_source: Source | None,
     today: date | None = None,
+    invalid: set[tuple[str, str]] | None = None,
 ) -> None:
+    invalid = invalid or set()
+
     def report(kind: str, entity_id: str, loc: Loc, code: str, message: str, hint: str = "", *, warning: bool = False) -> None:
         source, prefix = owners[(kind, entity_id)]
         line, column = source.at(prefix + loc)
@@ -60,6 +63,8 @@ def check_playbook(
         targets = playbook.collection(target_kind)
         label = KIND_LABELS[target_kind]
         if ref not in targets:
+            if (target_kind, ref) in invalid:
+                return  # it exists but has its own problems, reported in its file
             hint = did_you_mean(ref, targets) or (f"known {label}s: " + ", ".join(sorted(targets)[:12]) if targets else f"there are no {label}s yet")
             report(kind, entity.id, loc, "dangling-reference", f"`{ref}` is not a known {label}", hint)
             return
@@ -91,6 +96,8 @@ def check_playbook(
     for term in playbook.glossary.terms:
         for index, ref in enumerate(term.see_also):
             found = playbook.find(ref)
+            if not found and any((k, ref.split(":")[-1]) in invalid for k in KIND_LABELS):
+                continue
             if not found:
                 every = [i for k in KIND_LABELS for i in playbook.collection(k)]
                 report("term", term.id, ("see_also", index), "dangling-reference", f"`{ref}` is not a known entity",

@@ -418,6 +418,8 @@ def load_all(content_dir: Path | str, *, today: date | None = None) -> Loaded:
             playbook_meta = validate_source(source, PlaybookMeta, problems)
 
     collections: dict[str, dict[str, Any]] = {"role": {}, "lead": {}, "kpi": {}}
+    # Entities that exist but failed validation: references to them are not reported again as dangling.
+    invalid: set[tuple[str, str]] = set()
     owners: dict[tuple[str, str], tuple[Source, Loc]] = {}  # (kind, id) -> where the entity is written
     file_ids: dict[tuple[str, str], str] = {}
     for folder, kind in _ENTITY_DIRS.items():
@@ -462,6 +464,8 @@ def load_all(content_dir: Path | str, *, today: date | None = None) -> Loaded:
             if entity is not None:
                 collections[kind][entity_id] = entity
                 owners[(kind, entity_id)] = (source, ())
+            else:
+                invalid.add((kind, entity_id))
 
     lists: dict[str, Any] = {}
     for name, (key, kind, model) in _LIST_FILES.items():
@@ -476,6 +480,11 @@ def load_all(content_dir: Path | str, *, today: date | None = None) -> Loaded:
         sources[file.name] = source
         value = validate_source(source, model, problems)
         lists[name] = value if value is not None else model()
+        if value is None:
+            for list_key, item_kind in ((key, kind), ("questions", "question")):
+                for item in source.data.get(list_key) or [] if isinstance(source.data.get(list_key), list) else []:
+                    if isinstance(item, dict) and isinstance(item.get("id"), str):
+                        invalid.add((item_kind, item["id"]))
         raw_items = source.data.get(key) if isinstance(source.data.get(key), list) else []
         seen: dict[str, int] = {}
         for index, item in enumerate(raw_items):
@@ -521,7 +530,8 @@ def load_all(content_dir: Path | str, *, today: date | None = None) -> Loaded:
 
     from .checks import check_playbook  # local: keeps the module graph a tree
 
-    check_playbook(playbook, sources, owners, problems, warnings, meta_source=sources.get(meta_file.name if meta_file else ""), today=today)
+    check_playbook(playbook, sources, owners, problems, warnings, meta_source=sources.get(meta_file.name if meta_file else ""), today=today,
+                   invalid=invalid)
     if problems:
         raise ContentError(problems)
     return Loaded(playbook, sorted(warnings), sources)

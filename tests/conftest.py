@@ -33,6 +33,10 @@ class CliResult:
         return self.stdout + self.stderr
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite the golden files from the current output")
+
+
 def run_cli(*args: str, cwd: Path | None = None) -> CliResult:
     """Run the `playbook` command in-process (click's runner), from `cwd`."""
     from generator.cli import cli
