@@ -453,6 +453,7 @@ def load_all(content_dir: Path | str, *, today: date | None = None) -> Loaded:
                 continue
             source = reader.read(file, display(rel))
             if source is None:
+                invalid.add((kind, entity_id))
                 continue
             sources[rel] = source
             if "id" in source.data:
