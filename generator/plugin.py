@@ -69,6 +69,7 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
             # A passed review date must not break tomorrow's strict build: it is shown, not counted.
             (log.info if problem.code == "stale" else log.warning)(str(problem))
         self.playbook = loaded.playbook
+        config.site_name = loaded.playbook.meta.title  # the contract: playbook.yml's title is the site title
         self.pages = render(loaded.playbook, self.templates_dir, today=today())
         if self.config.nav and not config.nav:
             config.nav = build_nav(loaded.playbook)

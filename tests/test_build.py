@@ -94,6 +94,7 @@ def test_foreign_playbook_builds_strictly_and_is_searchable(foreign_site: Path) 
     assert "Wir feiern Erfolge gemeinsam." in alignment
     home = (foreign_site / "site" / "index.html").read_text(encoding="utf-8")
     assert "Müller &amp; Søn AG" in home
+    assert "<title>Playbook Ventes &amp; Marketing — Zürich</title>" in home  # the site title comes from playbook.yml
 
 
 def test_navigation_groups_roles_by_function(default_site: Path) -> None:
