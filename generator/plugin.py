@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -69,7 +70,9 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
             # A passed review date must not break tomorrow's strict build: it is shown, not counted.
             (log.info if problem.code == "stale" else log.warning)(str(problem))
         self.playbook = loaded.playbook
-        config.site_name = loaded.playbook.meta.title  # the contract: playbook.yml's title is the site title
+        # The contract: playbook.yml's title is the site title. Material prints site_name unescaped in some
+        # attributes and escaped in others; a Markup value is escaped once and never twice.
+        config.site_name = Markup.escape(loaded.playbook.meta.title)
         self.pages = render(loaded.playbook, self.templates_dir, today=today())
         if self.config.nav and not config.nav:
             config.nav = build_nav(loaded.playbook)

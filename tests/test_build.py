@@ -95,6 +95,8 @@ def test_foreign_playbook_builds_strictly_and_is_searchable(foreign_site: Path) 
     home = (foreign_site / "site" / "index.html").read_text(encoding="utf-8")
     assert "Müller &amp; Søn AG" in home
     assert "<title>Playbook Ventes &amp; Marketing — Zürich</title>" in home  # the site title comes from playbook.yml
+    assert 'aria-label="Playbook Ventes &amp; Marketing — Zürich"' in home  # escaped once in attributes too
+    assert 'title="Playbook Ventes &amp; Marketing — Zürich"' in home
 
 
 def test_navigation_groups_roles_by_function(default_site: Path) -> None:
