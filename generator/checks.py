@@ -65,13 +65,20 @@ def check_playbook(
         if ref not in targets:
             if (target_kind, ref) in invalid:
                 return  # it exists but has its own problems, reported in its file
-            hint = did_you_mean(ref, targets) or (f"known {label}s: " + ", ".join(sorted(targets)[:12]) if targets else f"there are no {label}s yet")
+            hint = did_you_mean(ref, targets) or (
+                f"known {label}s: " + ", ".join(sorted(targets)[:12]) if targets else f"there are no {label}s yet"
+            )
             report(kind, entity.id, loc, "dangling-reference", f"`{ref}` is not a known {label}", hint)
             return
         if targets[ref].status == "retired" and entity.status != "retired":
-            report(kind, entity.id, loc, "retired-reference",
-                   f"{KIND_LABELS[kind]} `{entity.id}` refers to {label} `{ref}`, which is retired",
-                   f"refer to the {label} that replaces it, or retire `{entity.id}` too")
+            report(
+                kind,
+                entity.id,
+                loc,
+                "retired-reference",
+                f"{KIND_LABELS[kind]} `{entity.id}` refers to {label} `{ref}`, which is retired",
+                f"refer to the {label} that replaces it, or retire `{entity.id}` too",
+            )
 
     for kind, path, target_kind, many in REFERENCES:
         for entity in playbook.collection(kind).values():
@@ -88,9 +95,16 @@ def check_playbook(
             ref = getattr(playbook.meta.alignment, which)
             if ref is not None and ref not in stages:
                 line, column = meta_source.at(("alignment", which))
-                problems.append(Problem(meta_source.path, line, column, "dangling-reference",
-                                        f"`{ref}` is not a known alignment stage",
-                                        did_you_mean(ref, stages) or "known stages: " + ", ".join(stages)))
+                problems.append(
+                    Problem(
+                        meta_source.path,
+                        line,
+                        column,
+                        "dangling-reference",
+                        f"`{ref}` is not a known alignment stage",
+                        did_you_mean(ref, stages) or "known stages: " + ", ".join(stages),
+                    )
+                )
 
     # glossary see_also: any kind, `kind:id` when ambiguous
     for term in playbook.glossary.terms:
@@ -100,24 +114,47 @@ def check_playbook(
                 continue
             if not found:
                 every = [i for k in KIND_LABELS for i in playbook.collection(k)]
-                report("term", term.id, ("see_also", index), "dangling-reference", f"`{ref}` is not a known entity",
-                       did_you_mean(ref, every) or "give the id of a role, lead stage, KPI, checklist step, alignment stage or term")
+                report(
+                    "term",
+                    term.id,
+                    ("see_also", index),
+                    "dangling-reference",
+                    f"`{ref}` is not a known entity",
+                    did_you_mean(ref, every) or "give the id of a role, lead stage, KPI, checklist step, alignment stage or term",
+                )
             elif len(found) > 1:
                 kinds = ", ".join(f"`{k}:{ref}`" for k, _ in found)
-                report("term", term.id, ("see_also", index), "ambiguous-reference",
-                       f"`{ref}` names more than one entity", f"write one of {kinds}")
+                report(
+                    "term",
+                    term.id,
+                    ("see_also", index),
+                    "ambiguous-reference",
+                    f"`{ref}` names more than one entity",
+                    f"write one of {kinds}",
+                )
             elif found[0][1].status == "retired" and term.status != "retired":
-                report("term", term.id, ("see_also", index), "retired-reference",
-                       f"glossary term `{term.id}` refers to `{ref}`, which is retired", "remove it or point to its replacement")
+                report(
+                    "term",
+                    term.id,
+                    ("see_also", index),
+                    "retired-reference",
+                    f"glossary term `{term.id}` refers to `{ref}`, which is retired",
+                    "remove it or point to its replacement",
+                )
 
     _check_cycles(playbook, report)
 
     orders: dict[int, str] = {}
     for lead in playbook.leads.values():
         if lead.order in orders:
-            report("lead", lead.id, ("order",), "duplicate-order",
-                   f"order {lead.order} is used by both `{orders[lead.order]}` and `{lead.id}`",
-                   "give each lead stage its own position in the funnel")
+            report(
+                "lead",
+                lead.id,
+                ("order",),
+                "duplicate-order",
+                f"order {lead.order} is used by both `{orders[lead.order]}` and `{lead.id}`",
+                "give each lead stage its own position in the funnel",
+            )
         else:
             orders[lead.order] = lead.id
 
@@ -129,9 +166,14 @@ def check_playbook(
             folded = entity.abbreviation.casefold()
             if folded in abbreviations:
                 other_kind, other_id = abbreviations[folded]
-                report(kind, entity.id, ("abbreviation",), "duplicate-abbreviation",
-                       f"abbreviation `{entity.abbreviation}` is already used by {KIND_LABELS[other_kind]} `{other_id}`",
-                       "abbreviations are unique across roles, lead stages, KPIs and glossary terms (ignoring case)")
+                report(
+                    kind,
+                    entity.id,
+                    ("abbreviation",),
+                    "duplicate-abbreviation",
+                    f"abbreviation `{entity.abbreviation}` is already used by {KIND_LABELS[other_kind]} `{other_id}`",
+                    "abbreviations are unique across roles, lead stages, KPIs and glossary terms (ignoring case)",
+                )
             else:
                 abbreviations[folded] = (kind, entity.id)
 
@@ -141,9 +183,16 @@ def check_playbook(
     if today is not None:
         for kind, entity in playbook.entities():
             if entity.review_by is not None and entity.review_by < today and entity.status != "retired":
-                report(kind, entity.id, ("review_by",), "stale",
-                       f"{KIND_LABELS[kind]} `{entity.id}` ({display_name(entity)}) was due for review on {entity.review_by.isoformat()}",
-                       "review the definition with its approvers, then move `review_by` forward", warning=True)
+                report(
+                    kind,
+                    entity.id,
+                    ("review_by",),
+                    "stale",
+                    f"{KIND_LABELS[kind]} `{entity.id}` ({display_name(entity)}) was due for review"
+                    f" on {entity.review_by.isoformat()}",
+                    "review the definition with its approvers, then move `review_by` forward",
+                    warning=True,
+                )
 
 
 def _check_cycles(playbook: Playbook, report: Any) -> None:
@@ -155,13 +204,19 @@ def _check_cycles(playbook: Playbook, report: Any) -> None:
             chain.append(current)
             current = playbook.roles[current].reports_to
         if current is not None and current in chain:
-            cycle = chain[chain.index(current):]
+            cycle = chain[chain.index(current) :]
             if not reported.intersection(cycle):
                 reported.update(cycle)
                 first = min(cycle)
-                loop = " -> ".join(cycle[cycle.index(first):] + cycle[: cycle.index(first)] + [first])
-                report("role", first, ("reports_to",), "reports-to-cycle", f"`reports_to` goes round in a circle: {loop}",
-                       "one role in the circle must report to a role outside it, or to nobody")
+                loop = " -> ".join(cycle[cycle.index(first) :] + cycle[: cycle.index(first)] + [first])
+                report(
+                    "role",
+                    first,
+                    ("reports_to",),
+                    "reports-to-cycle",
+                    f"`reports_to` goes round in a circle: {loop}",
+                    "one role in the circle must report to a role outside it, or to nobody",
+                )
 
 
 def _check_bands(playbook: Playbook, sources: dict[str, Source], problems: list[Problem]) -> None:
@@ -177,25 +232,49 @@ def _check_bands(playbook: Playbook, sources: dict[str, Source], problems: list[
         low, high = stage.score
         where = source.at(("stages", index, "score"))
         if low > expected:
-            problems.append(Problem(source.path, *where, "score-bands",
-                                    f"no stage covers totals {expected} to {low - 1}",
-                                    f"with {count} statements scored 1-5 the bands must cover {low_total} to {high_total} without gaps; "
-                                    f"start `{stage.id}` at {expected} or widen the band below it"))
+            problems.append(
+                Problem(
+                    source.path,
+                    *where,
+                    "score-bands",
+                    f"no stage covers totals {expected} to {low - 1}",
+                    f"with {count} statements scored 1-5 the bands must cover {low_total} to {high_total} without gaps; "
+                    f"start `{stage.id}` at {expected} or widen the band below it",
+                )
+            )
         elif low < expected:
-            problems.append(Problem(source.path, *where, "score-bands",
-                                    f"stage `{stage.id}` band [{low}, {high}] overlaps the band below it (or starts below {low_total})",
-                                    f"start `{stage.id}` at {expected}: each total must fall in exactly one band"))
+            problems.append(
+                Problem(
+                    source.path,
+                    *where,
+                    "score-bands",
+                    f"stage `{stage.id}` band [{low}, {high}] overlaps the band below it (or starts below {low_total})",
+                    f"start `{stage.id}` at {expected}: each total must fall in exactly one band",
+                )
+            )
         expected = max(expected, high + 1)
     if expected <= high_total:
         index, stage = ordered[-1]
-        problems.append(Problem(source.path, *source.at(("stages", index, "score")), "score-bands",
-                                f"no stage covers totals {expected} to {high_total}",
-                                f"with {count} statements the highest possible total is {high_total}: end the top band there"))
+        problems.append(
+            Problem(
+                source.path,
+                *source.at(("stages", index, "score")),
+                "score-bands",
+                f"no stage covers totals {expected} to {high_total}",
+                f"with {count} statements the highest possible total is {high_total}: end the top band there",
+            )
+        )
     elif expected > high_total + 1:
         index, stage = ordered[-1]
-        problems.append(Problem(source.path, *source.at(("stages", index, "score")), "score-bands",
-                                f"stage `{stage.id}` band ends at {stage.score[1]}, above the highest possible total {high_total}",
-                                f"with {count} statements scored 1-5, end the top band at {high_total}"))
+        problems.append(
+            Problem(
+                source.path,
+                *source.at(("stages", index, "score")),
+                "score-bands",
+                f"stage `{stage.id}` band ends at {stage.score[1]}, above the highest possible total {high_total}",
+                f"with {count} statements scored 1-5, end the top band at {high_total}",
+            )
+        )
 
 
 def _check_text_links(playbook: Playbook, sources: dict[str, Source], problems: list[Problem]) -> None:
@@ -210,6 +289,12 @@ def _check_text_links(playbook: Playbook, sources: dict[str, Source], problems: 
                 kind, ref = link.groups()
                 targets = playbook.collection(kind)
                 if ref not in targets:
-                    problems.append(Problem(source.path, *source.at(loc), "dangling-link",
-                                            f"the link `{match.group(2)}` points to no {KIND_LABELS[kind]}",
-                                            did_you_mean(ref, targets) or f"known: {', '.join(sorted(targets)[:12])}"))
+                    problems.append(
+                        Problem(
+                            source.path,
+                            *source.at(loc),
+                            "dangling-link",
+                            f"the link `{match.group(2)}` points to no {KIND_LABELS[kind]}",
+                            did_you_mean(ref, targets) or f"known: {', '.join(sorted(targets)[:12])}",
+                        )
+                    )

@@ -57,8 +57,8 @@ def format_text(problems: Iterable[Problem], *, color: bool = False) -> str:
             gutter = str(problem.line)
             shown = source_line.replace("\t", " ")
             out.append(f"  {gutter} | {shown}")
-            caret = "^"
-            out.append(f"  {' ' * len(gutter)} | {' ' * (problem.column - 1)}{click.style(caret, fg='red', bold=True) if color else caret}")
+            caret = click.style("^", fg="red", bold=True) if color else "^"
+            out.append(f"  {' ' * len(gutter)} | {' ' * (problem.column - 1)}{caret}")
         if problem.hint:
             out.append(f"  hint: {problem.hint}")
     return "\n".join(out)
@@ -196,8 +196,12 @@ def validate(content_dir: Path, output_format: str, strict: bool) -> None:
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     if output_format == "json":
-        click.echo(json.dumps({"ok": errors == 0, "errors": errors, "warnings": warnings,
-                               "problems": [problem_dict(p) for p in problems]}, indent=2))
+        click.echo(
+            json.dumps(
+                {"ok": errors == 0, "errors": errors, "warnings": warnings, "problems": [problem_dict(p) for p in problems]},
+                indent=2,
+            )
+        )
     elif output_format == "github":
         if problems:
             click.echo(format_github(problems))
@@ -207,11 +211,19 @@ def validate(content_dir: Path, output_format: str, strict: bool) -> None:
             click.echo(format_text(problems, color=_color()), err=True)
             click.echo("", err=True)
         if playbook is not None and errors == 0:
-            counts = ", ".join(f"{len(playbook.collection(k))} {label}" for k, label in
-                               (("role", "roles"), ("lead", "lead stages"), ("kpi", "KPIs"), ("step", "checklist steps"),
-                                ("stage", "alignment stages"), ("question", "diagnostic statements"), ("term", "glossary terms")))
-            click.echo(f"{content_dir}: valid ({counts}); {_summary(errors, warnings)} "
-                       f"in {time.perf_counter() - started:.2f} s")
+            counts = ", ".join(
+                f"{len(playbook.collection(k))} {label}"
+                for k, label in (
+                    ("role", "roles"),
+                    ("lead", "lead stages"),
+                    ("kpi", "KPIs"),
+                    ("step", "checklist steps"),
+                    ("stage", "alignment stages"),
+                    ("question", "diagnostic statements"),
+                    ("term", "glossary terms"),
+                )
+            )
+            click.echo(f"{content_dir}: valid ({counts}); {_summary(errors, warnings)} in {time.perf_counter() - started:.2f} s")
         else:
             click.echo(f"{content_dir}: {_summary(errors, warnings)}", err=True)
     sys.exit(EXIT_PROBLEMS if errors else EXIT_OK)
@@ -251,8 +263,15 @@ config_option = click.option(
 
 @cli.command()
 @config_option
-@click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path), help="Where to write the site (default: site_dir in mkdocs.yml).")
-@click.option("--strict/--no-strict", default=True, show_default=True, help="Fail on any MkDocs warning (broken link, missing anchor).")
+@click.option(
+    "-d",
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the site (default: site_dir in mkdocs.yml).",
+)
+@click.option(
+    "--strict/--no-strict", default=True, show_default=True, help="Fail on any MkDocs warning (broken link, missing anchor)."
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs debug output.")
 @_handle_errors
 def build(config_file: Path, site_dir: Path | None, strict: bool, verbose: bool) -> None:
@@ -291,9 +310,20 @@ def serve(config_file: Path, dev_addr: str) -> None:
 
 
 @cli.command()
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Directory to write the Markdown pages into.")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory to write the Markdown pages into.",
+)
 @content_option
-@click.option("--templates", "templates_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), help="Use these templates instead of the bundled ones.")
+@click.option(
+    "--templates",
+    "templates_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Use these templates instead of the bundled ones.",
+)
 @_handle_errors
 def generate(out_dir: Path, content_dir: Path, templates_dir: Path | None) -> None:
     """Write the pages as Markdown files, for any other site engine.

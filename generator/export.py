@@ -28,7 +28,9 @@ def playbook_to_dict(playbook: Playbook) -> dict[str, Any]:
         "checklist": dump(playbook.checklist),
         "alignment": dump(playbook.alignment),
         "glossary": dump(playbook.glossary),
-        "sources": [{"kind": kind, "id": entity_id, "path": path} for (kind, entity_id), path in sorted(playbook.sources.items())],
+        "sources": [
+            {"kind": kind, "id": entity_id, "path": path} for (kind, entity_id), path in sorted(playbook.sources.items())
+        ],
     }
 
 

@@ -90,7 +90,11 @@ class Reader:
             return None
         if len(raw) > MAX_FILE_BYTES:
             self.problem(
-                display, 1, 1, "file-too-large", f"the file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                display,
+                1,
+                1,
+                "file-too-large",
+                f"the file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}",
                 "split the content into smaller files",
             )
             return None
@@ -101,7 +105,11 @@ class Reader:
             line = before.count(b"\n") + 1
             column = exc.start - (before.rfind(b"\n") + 1) + 1
             self.problem(
-                display, line, column, "not-utf8", f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x} cannot be decoded)",
+                display,
+                line,
+                column,
+                "not-utf8",
+                f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x} cannot be decoded)",
                 "save the file as UTF-8 (in most editors: File > Save with encoding > UTF-8)",
             )
             return None
@@ -112,7 +120,11 @@ class Reader:
             indent = re.match(r"[ \t]*", line_text).group(0)  # type: ignore[union-attr]
             if "\t" in indent and line_text.strip() and not line_text.lstrip().startswith("#"):
                 self.problem(
-                    display, number, indent.index("\t") + 1, "tab-indent", "a tab is used for indentation",
+                    display,
+                    number,
+                    indent.index("\t") + 1,
+                    "tab-indent",
+                    "a tab is used for indentation",
                     "YAML indents with spaces only: replace the tab with spaces (2 per level)",
                 )
                 bad_tab = True
@@ -131,13 +143,20 @@ class Reader:
             return None
         if node is None:
             self.problem(
-                display, 1, 1, "empty-file", "the file is empty",
+                display,
+                1,
+                1,
+                "empty-file",
+                "the file is empty",
                 "add the fields this file needs (see the format reference in the README), or delete the file",
             )
             return None
         if not isinstance(node, yaml.MappingNode) or node.tag != _TAG + "map":
             self.problem(
-                display, node.start_mark.line + 1, node.start_mark.column + 1, "not-a-mapping",
+                display,
+                node.start_mark.line + 1,
+                node.start_mark.column + 1,
+                "not-a-mapping",
                 f"the top level of the file must be a mapping of fields, not {_node_kind(node)}",
                 "start the file with `field: value` lines (e.g. `name: ...`)",
             )
@@ -147,7 +166,10 @@ class Reader:
             source.data = self._value(node, (), source, count)
         except _TooBig:
             self.problem(
-                display, 1, 1, "alias-limit",
+                display,
+                1,
+                1,
+                "alias-limit",
                 f"the file expands to more than {MAX_NODES:,} values (anchors and aliases repeated too often)",
                 "write the values out instead of repeating aliases",
             )
@@ -168,7 +190,10 @@ class Reader:
                 key_pos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                 if key_node.tag == _TAG + "merge":
                     self.problem(
-                        source.path, *key_pos, "merge-key", "merge keys (`<<`) are not supported",
+                        source.path,
+                        *key_pos,
+                        "merge-key",
+                        "merge keys (`<<`) are not supported",
                         "write the fields out in full",
                     )
                     continue
@@ -178,7 +203,9 @@ class Reader:
                 key = key_node.value
                 if key in seen:
                     self.problem(
-                        source.path, *key_pos, "duplicate-key",
+                        source.path,
+                        *key_pos,
+                        "duplicate-key",
                         f"duplicate field `{key}` (first written on line {seen[key]}); YAML would keep only the last one",
                         "merge the two into one field, or rename one of them",
                     )
@@ -202,7 +229,10 @@ class Reader:
 
     def _bad_tag(self, node: yaml.Node, source: Source) -> None:
         self.problem(
-            source.path, node.start_mark.line + 1, node.start_mark.column + 1, "unsafe-tag",
+            source.path,
+            node.start_mark.line + 1,
+            node.start_mark.column + 1,
+            "unsafe-tag",
             f"the YAML tag `{node.tag}` is not allowed (nothing was run)",
             "remove the tag: content is plain text, numbers, lists and mappings",
         )
@@ -219,7 +249,7 @@ def _node_kind(node: yaml.Node) -> str:
 
 def _syntax_hint(what: str) -> str:
     if "mapping values are not allowed" in what:
-        return "a text containing `: ` must be quoted, e.g. summary: \"Owns: the message\""
+        return 'a text containing `: ` must be quoted, e.g. summary: "Owns: the message"'
     if "found character '\\t'" in what:
         return "replace tabs with spaces"
     if "could not find expected ':'" in what:
@@ -308,18 +338,31 @@ def _translate(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str,
     if kind == "literal_error":
         expected = ctx.get("expected", "")
         return (
-            "bad-value", f"`{value}` is not an allowed value for `{name}`", f"use one of: {expected.replace(chr(39), '`')}", False,
+            "bad-value",
+            f"`{value}` is not an allowed value for `{name}`",
+            f"use one of: {expected.replace(chr(39), '`')}",
+            False,
         )
     if kind == "string_pattern_mismatch":
         return "bad-id", f"`{value}` is not a valid id", _id_hint(str(value)), False
     if kind == "too_short":
         if isinstance(value, str) or value is None:
             return "empty-value", f"`{name}` is empty", f"write a value for `{name}`, or remove the field", False
-        return "too-short", f"`{name}` needs at least {ctx.get('min_length', 1)} item(s)", f"add an item under `{name}:` as `- ...`", False
+        return (
+            "too-short",
+            f"`{name}` needs at least {ctx.get('min_length', 1)} item(s)",
+            f"add an item under `{name}:` as `- ...`",
+            False,
+        )
     if kind == "too_long":
         return "too-long", f"`{name}` takes at most {ctx.get('max_length')} items", "", False
     if kind in ("date_parsing", "date_from_datetime_parsing", "date_type", "date_from_datetime_inexact"):
-        return "bad-date", f"`{value}` is not a valid date for `{name}`", "write a real date as YYYY-MM-DD, e.g. 2027-03-31", False
+        return (
+            "bad-date",
+            f"`{value}` is not a valid date for `{name}`",
+            "write a real date as YYYY-MM-DD, e.g. 2027-03-31",
+            False,
+        )
     if kind in ("greater_than", "greater_than_equal"):
         bound = ctx.get("gt", ctx.get("ge"))
         word = "greater than" if kind == "greater_than" else "at least"
@@ -358,7 +401,11 @@ def validate_source(source: Source, model: type[BaseModel], problems: list[Probl
 # --- the whole directory ------------------------------------------------------------------
 
 _ENTITY_DIRS = {"roles": "role", "leads": "lead", "kpis": "kpi"}
-_LIST_FILES = {"checklist": ("steps", "step", Checklist), "alignment": ("stages", "stage", Alignment), "glossary": ("terms", "term", Glossary)}
+_LIST_FILES: dict[str, tuple[str, str, type[BaseModel]]] = {
+    "checklist": ("steps", "step", Checklist),
+    "alignment": ("stages", "stage", Alignment),
+    "glossary": ("terms", "term", Glossary),
+}
 
 
 @dataclass
@@ -384,8 +431,18 @@ def load_all(content_dir: Path | str, *, today: date | None = None) -> Loaded:
         return f"{display_root}/{rel}"
 
     if not root.is_dir():
-        raise ContentError([Problem(display_root, 0, 0, "no-content", "the content directory does not exist",
-                                    "run the command from the playbook repository, or pass --content DIR")])
+        raise ContentError(
+            [
+                Problem(
+                    display_root,
+                    0,
+                    0,
+                    "no-content",
+                    "the content directory does not exist",
+                    "run the command from the playbook repository, or pass --content DIR",
+                )
+            ]
+        )
     real_root = root.resolve()
 
     def inside(path: Path) -> bool:
@@ -397,9 +454,16 @@ def load_all(content_dir: Path | str, *, today: date | None = None) -> Loaded:
 
     def readable(path: Path, rel: str) -> bool:
         if not inside(path):
-            problems.append(Problem(display(rel), 0, 0, "symlink-outside",
-                                    "this file is a symbolic link to a place outside the content directory",
-                                    "replace the link with a real file inside the content directory"))
+            problems.append(
+                Problem(
+                    display(rel),
+                    0,
+                    0,
+                    "symlink-outside",
+                    "this file is a symbolic link to a place outside the content directory",
+                    "replace the link with a real file inside the content directory",
+                )
+            )
             return False
         return True
 
@@ -408,9 +472,16 @@ def load_all(content_dir: Path | str, *, today: date | None = None) -> Loaded:
     meta_file = _one_file(root, "playbook", problems, display)
     if meta_file is None:
         if not any(p.code == "duplicate-file" for p in problems):
-            problems.append(Problem(display("playbook.yml"), 0, 0, "missing-playbook",
-                                    "there is no playbook.yml in the content directory",
-                                    "create playbook.yml with at least `title:`, `organization:` and `summary:`"))
+            problems.append(
+                Problem(
+                    display("playbook.yml"),
+                    0,
+                    0,
+                    "missing-playbook",
+                    "there is no playbook.yml in the content directory",
+                    "create playbook.yml with at least `title:`, `organization:` and `summary:`",
+                )
+            )
     elif readable(meta_file, meta_file.name):
         source = reader.read(meta_file, display(meta_file.name))
         if source:
@@ -427,26 +498,49 @@ def load_all(content_dir: Path | str, *, today: date | None = None) -> Loaded:
         if not directory.exists():
             continue
         if not directory.is_dir() or not inside(directory):
-            problems.append(Problem(display(folder), 0, 0, "not-a-folder",
-                                    f"`{folder}` must be a folder inside the content directory"))
+            problems.append(
+                Problem(display(folder), 0, 0, "not-a-folder", f"`{folder}` must be a folder inside the content directory")
+            )
             continue
         for file in sorted(directory.iterdir()):
             rel = f"{folder}/{file.name}"
             if file.suffix not in (".yml", ".yaml"):
                 if not file.name.startswith("."):
-                    warnings.append(Problem(display(rel), 0, 0, "unknown-file",
-                                            "this file is ignored: only .yml and .yaml files are read", severity="warning"))
+                    warnings.append(
+                        Problem(
+                            display(rel),
+                            0,
+                            0,
+                            "unknown-file",
+                            "this file is ignored: only .yml and .yaml files are read",
+                            severity="warning",
+                        )
+                    )
                 continue
             entity_id = file.stem
             if not ID_RE.match(entity_id):
-                problems.append(Problem(display(rel), 1, 1, "bad-id",
-                                        f"the file name `{file.name}` is not a valid id (the id of a {KIND_LABELS[kind]} is its file name)",
-                                        "rename the file: " + _id_hint(entity_id)))
+                problems.append(
+                    Problem(
+                        display(rel),
+                        1,
+                        1,
+                        "bad-id",
+                        f"the file name `{file.name}` is not a valid id (the id of a {KIND_LABELS[kind]} is its file name)",
+                        "rename the file: " + _id_hint(entity_id),
+                    )
+                )
                 continue
             if (kind, entity_id) in file_ids:
-                problems.append(Problem(display(rel), 1, 1, "duplicate-id",
-                                        f"{KIND_LABELS[kind]} `{entity_id}` is defined twice (also in {file_ids[(kind, entity_id)]})",
-                                        "keep one file per id: delete or rename one of them"))
+                problems.append(
+                    Problem(
+                        display(rel),
+                        1,
+                        1,
+                        "duplicate-id",
+                        f"{KIND_LABELS[kind]} `{entity_id}` is defined twice (also in {file_ids[(kind, entity_id)]})",
+                        "keep one file per id: delete or rename one of them",
+                    )
+                )
                 continue
             file_ids[(kind, entity_id)] = display(rel)
             if not readable(file, rel):
@@ -457,9 +551,15 @@ def load_all(content_dir: Path | str, *, today: date | None = None) -> Loaded:
                 continue
             sources[rel] = source
             if "id" in source.data:
-                problems.append(Problem(source.path, *source.at(("id",), key=True), "unknown-field",
-                                        f"a {KIND_LABELS[kind]} takes its id from its file name; remove the `id` field",
-                                        f"to change the id, rename the file (now `{entity_id}`)"))
+                problems.append(
+                    Problem(
+                        source.path,
+                        *source.at(("id",), key=True),
+                        "unknown-field",
+                        f"a {KIND_LABELS[kind]} takes its id from its file name; remove the `id` field",
+                        f"to change the id, rename the file (now `{entity_id}`)",
+                    )
+                )
                 source.data.pop("id")
             entity = validate_source(source, FILE_MODELS[kind], problems, {"id": entity_id})
             if entity is not None:
@@ -470,15 +570,15 @@ def load_all(content_dir: Path | str, *, today: date | None = None) -> Loaded:
 
     lists: dict[str, Any] = {}
     for name, (key, kind, model) in _LIST_FILES.items():
-        file = _one_file(root, name, problems, display)
-        if file is None or not readable(file, file.name):
+        list_file = _one_file(root, name, problems, display)
+        if list_file is None or not readable(list_file, list_file.name):
             lists[name] = model()
             continue
-        source = reader.read(file, display(file.name))
+        source = reader.read(list_file, display(list_file.name))
         if source is None:
             lists[name] = model()
             continue
-        sources[file.name] = source
+        sources[list_file.name] = source
         value = validate_source(source, model, problems)
         lists[name] = value if value is not None else model()
         if value is None:
@@ -493,14 +593,22 @@ def load_all(content_dir: Path | str, *, today: date | None = None) -> Loaded:
             if not isinstance(item_id, str):
                 continue
             if item_id in seen:
-                problems.append(Problem(source.path, *source.at((key, index, "id")), "duplicate-id",
-                                        f"{KIND_LABELS[kind]} id `{item_id}` is used twice (first on line {seen[item_id]})",
-                                        "ids are unique within their kind: rename one of them"))
+                problems.append(
+                    Problem(
+                        source.path,
+                        *source.at((key, index, "id")),
+                        "duplicate-id",
+                        f"{KIND_LABELS[kind]} id `{item_id}` is used twice (first on line {seen[item_id]})",
+                        "ids are unique within their kind: rename one of them",
+                    )
+                )
             else:
                 seen[item_id] = source.at((key, index, "id"))[0]
                 owners[(kind, item_id)] = (source, (key, index))
         if name == "alignment":
-            for index, item in enumerate(source.data.get("questions") or [] if isinstance(source.data.get("questions"), list) else []):
+            for index, item in enumerate(
+                source.data.get("questions") or [] if isinstance(source.data.get("questions"), list) else []
+            ):
                 if isinstance(item, dict) and isinstance(item.get("id"), str):
                     owners.setdefault(("question", item["id"]), (source, ("questions", index)))
 
@@ -508,8 +616,17 @@ def load_all(content_dir: Path | str, *, today: date | None = None) -> Loaded:
         stem = Path(name).stem
         if stem not in ("playbook", *_LIST_FILES):
             hint = did_you_mean(stem, ["playbook", *_LIST_FILES, *_ENTITY_DIRS])
-            warnings.append(Problem(display(name), 0, 0, "unknown-file", "this file is not part of the content format and is ignored",
-                                    hint, severity="warning"))
+            warnings.append(
+                Problem(
+                    display(name),
+                    0,
+                    0,
+                    "unknown-file",
+                    "this file is not part of the content format and is ignored",
+                    hint,
+                    severity="warning",
+                )
+            )
 
     if playbook_meta is None:
         raise ContentError(problems)
@@ -531,8 +648,16 @@ def load_all(content_dir: Path | str, *, today: date | None = None) -> Loaded:
 
     from .checks import check_playbook  # local: keeps the module graph a tree
 
-    check_playbook(playbook, sources, owners, problems, warnings, meta_source=sources.get(meta_file.name if meta_file else ""), today=today,
-                   invalid=invalid)
+    check_playbook(
+        playbook,
+        sources,
+        owners,
+        problems,
+        warnings,
+        meta_source=sources.get(meta_file.name if meta_file else ""),
+        today=today,
+        invalid=invalid,
+    )
     if problems:
         raise ContentError(problems)
     return Loaded(playbook, sorted(warnings), sources)
@@ -548,8 +673,9 @@ def _rel(path: str, root: str) -> str:
 def _one_file(root: Path, stem: str, problems: list[Problem], display: Any) -> Path | None:
     found = [root / f"{stem}{ext}" for ext in (".yml", ".yaml") if (root / f"{stem}{ext}").is_file()]
     if len(found) > 1:
-        problems.append(Problem(display(found[1].name), 1, 1, "duplicate-file",
-                                f"both {stem}.yml and {stem}.yaml exist", "keep one of them"))
+        problems.append(
+            Problem(display(found[1].name), 1, 1, "duplicate-file", f"both {stem}.yml and {stem}.yaml exist", "keep one of them")
+        )
         return None
     return found[0] if found else None
 

@@ -241,7 +241,9 @@ def make_environment(templates_dir: Path | None = None) -> Environment:
     env.filters["inline"] = inline
     env.filters["number"] = lambda value: Markup(escape_plain(format_number(value)))
     env.globals.update(
-        function_label=FUNCTION_LABELS, target_text=target_text, unit_labels=UNIT_LABELS,
+        function_label=FUNCTION_LABELS,
+        target_text=target_text,
+        unit_labels=UNIT_LABELS,
     )
     env.globals.update(link=link, url=url, anchor=anchor, raw_id=raw_id, kind_label=KIND_LABELS, display_name=display_name)
     return env
@@ -270,7 +272,7 @@ UNIT_LABELS = {
 
 
 def target_text(kpi: Any) -> str:
-    """"31 % per quarter, higher is better" style summary of a KPI target."""
+    """ "31 % per quarter, higher is better" style summary of a KPI target."""
     direction = "higher is better" if kpi.direction == "higher" else "lower is better"
     if kpi.target is None:
         return f"no target set; {direction}"

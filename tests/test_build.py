@@ -74,9 +74,17 @@ def assert_every_entity_is_searchable(project: Path) -> None:
 
 def test_default_site_builds_strictly_with_every_page(default_site: Path) -> None:
     site = default_site / "site"
-    for page in ["index.html", "roles/index.html", "roles/account-executive/index.html", "leads/index.html",
-                 "kpis/index.html", "checklist/index.html", "alignment/index.html", "glossary/index.html",
-                 "assets/playbook/playbook.css"]:
+    for page in [
+        "index.html",
+        "roles/index.html",
+        "roles/account-executive/index.html",
+        "leads/index.html",
+        "kpis/index.html",
+        "checklist/index.html",
+        "alignment/index.html",
+        "glossary/index.html",
+        "assets/playbook/playbook.css",
+    ]:
         assert (site / page).is_file(), page
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "Northwind" in home
@@ -103,8 +111,15 @@ def test_navigation_groups_roles_by_function(default_site: Path) -> None:
     from generator.plugin import build_nav
 
     nav = build_nav(load(default_site / "content"))
-    assert [next(iter(item)) for item in nav] == ["Home", "Roles", "Lead definitions", "KPIs", "Alignment checklist",
-                                                  "Alignment model", "Glossary"]
+    assert [next(iter(item)) for item in nav] == [
+        "Home",
+        "Roles",
+        "Lead definitions",
+        "KPIs",
+        "Alignment checklist",
+        "Alignment model",
+        "Glossary",
+    ]
     roles = nav[1]["Roles"]
     assert roles[0] == "roles/index.md"
     sections = {next(iter(group)): group[next(iter(group))] for group in roles[1:]}
@@ -125,9 +140,12 @@ def test_no_third_party_hosts_in_built_html(default_site: Path) -> None:
 def test_content_is_data_in_the_built_html(tmp_path: Path) -> None:
     project = make_site_project(tmp_path / "repo", DEFAULT_CONTENT)
     role = project / "content" / "roles" / "account-executive.yml"
-    role.write_text(role.read_text(encoding="utf-8").replace(
-        "responsibilities:\n", "responsibilities:\n  - 'Replies in < 5 minutes to {{ config.site_name }} and {% raw %}'\n", 1),
-        encoding="utf-8")
+    role.write_text(
+        role.read_text(encoding="utf-8").replace(
+            "responsibilities:\n", "responsibilities:\n  - 'Replies in < 5 minutes to {{ config.site_name }} and {% raw %}'\n", 1
+        ),
+        encoding="utf-8",
+    )
     result = mkdocs_build(project)
     assert result.returncode == 0, result.stderr
     page = (project / "site" / "roles" / "account-executive" / "index.html").read_text(encoding="utf-8")

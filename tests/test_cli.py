@@ -24,18 +24,25 @@ def test_help_lists_every_command_and_each_has_help() -> None:
 def test_validate_default_content_succeeds() -> None:
     result = run_cli("validate", "--content", str(DEFAULT_CONTENT))
     assert result.exit_code == 0
-    assert "valid (9 roles, 6 lead stages, 9 KPIs, 10 checklist steps, 4 alignment stages, 20 diagnostic statements" in result.stdout
+    assert (
+        "valid (9 roles, 6 lead stages, 9 KPIs, 10 checklist steps, 4 alignment stages, 20 diagnostic statements" in result.stdout
+    )
     assert "0 errors, 0 warnings" in result.stdout
 
 
 def test_validate_reports_problem_with_excerpt_caret_and_hint(tmp_path: Path) -> None:
-    root = write_content(tmp_path / "content", {"roles/sales-manager.yml": """
+    root = write_content(
+        tmp_path / "content",
+        {
+            "roles/sales-manager.yml": """
         name: Sales Manager
         function: sales
         summary: Leads the team.
         responsibilites:
           - Coaches.
-    """})
+    """
+        },
+    )
     result = run_cli("validate", "--content", str(root))
     assert result.exit_code == 1
     path = f"{root}/roles/sales-manager.yml"
@@ -49,14 +56,19 @@ def test_validate_reports_problem_with_excerpt_caret_and_hint(tmp_path: Path) ->
 
 
 def test_validate_github_and_json_formats(tmp_path: Path) -> None:
-    root = write_content(tmp_path / "content", {"kpis/win-rate.yml": """
+    root = write_content(
+        tmp_path / "content",
+        {
+            "kpis/win-rate.yml": """
         name: Win rate
         definition: Share of deals won.
         formula: Won / all
         unit: percentage
         direction: higher
         owner: sales-manager
-    """})
+    """
+        },
+    )
     github = run_cli("validate", "--content", str(root), "--format", "github")
     assert github.exit_code == 1
     assert github.stdout.splitlines()[0] == (
@@ -68,7 +80,11 @@ def test_validate_github_and_json_formats(tmp_path: Path) -> None:
     report = json.loads(as_json.stdout)
     assert report["ok"] is False and report["errors"] == 1
     assert report["problems"][0] | {"path": ""} == {
-        "path": "", "line": 4, "column": 7, "severity": "error", "code": "bad-value",
+        "path": "",
+        "line": 4,
+        "column": 7,
+        "severity": "error",
+        "code": "bad-value",
         "message": "`percentage` is not an allowed value for `unit`",
         "hint": "use one of: `percent`, `count`, `currency`, `hours`, `days`, `ratio` or `score`",
     }

@@ -15,8 +15,13 @@ from conftest import DEFAULT_CONTENT, REPO
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(out), str(REPO)],
-                   check=True, capture_output=True, text=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(out), str(REPO)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     return next(out.glob("*.whl"))
 
 
@@ -33,18 +38,30 @@ def test_wheel_registers_command_and_plugin_and_ships_templates(wheel: Path) -> 
 
 def test_installed_package_renders_with_its_own_templates(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "installed"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(wheel)],
-                   check=True, capture_output=True, text=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(wheel)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     env = dict(os.environ, PYTHONPATH=str(target))
     result = subprocess.run(
         [sys.executable, "-c", "import generator.render as r; print(r.default_templates_dir())"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, check=True,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert Path(result.stdout.strip()) == target / "generator" / "templates"
     out = tmp_path / "pages"
     generated = subprocess.run(
         [sys.executable, "-m", "generator.cli", "generate", "--out", str(out), "--content", str(DEFAULT_CONTENT)],
-        cwd=tmp_path, env=env, capture_output=True, text=True,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert generated.returncode == 0, generated.stderr
     assert (out / "roles" / "account-executive.md").read_text(encoding="utf-8").startswith("# Account Executive (AE)")

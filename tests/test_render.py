@@ -22,8 +22,16 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 def test_every_page_kind_is_rendered(pages: dict[str, str]) -> None:
-    assert {"index.md", "roles/index.md", "roles/account-executive.md", "leads.md", "kpis.md", "checklist.md",
-            "alignment.md", "glossary.md"} <= set(pages)
+    assert {
+        "index.md",
+        "roles/index.md",
+        "roles/account-executive.md",
+        "leads.md",
+        "kpis.md",
+        "checklist.md",
+        "alignment.md",
+        "glossary.md",
+    } <= set(pages)
 
 
 def test_pages_match_golden_files(pages: dict[str, str], request: pytest.FixtureRequest) -> None:
@@ -53,12 +61,18 @@ def test_role_page_derives_views_from_other_files(pages: dict[str, str]) -> None
     assert "[Sales Manager](sales-manager.md)" in page  # reports to
     assert "[Win rate](../kpis.md#win-rate)" in page  # measured on
     # receives the MQL hand-off with its SLA
-    assert "[Marketing Qualified Lead](../leads.md#marketing-qualified-lead) leads from [Marketing Manager](marketing-manager.md): act within **24 hours**" in page
+    assert (
+        "[Marketing Qualified Lead](../leads.md#marketing-qualified-lead) leads from [Marketing Manager](marketing-manager.md): act within **24 hours**"
+        in page
+    )
     assert "[Sales Qualified Lead](../leads.md#sales-qualified-lead)" in page  # owns the SQL stage
 
 
 def test_status_badges_and_needs_review(tmp_path: Path) -> None:
-    root = write_content(tmp_path / "content", {"kpis/win-rate.yml": """
+    root = write_content(
+        tmp_path / "content",
+        {
+            "kpis/win-rate.yml": """
         name: Win rate
         definition: Share of deals won.
         formula: Won / (won + lost)
@@ -67,7 +81,9 @@ def test_status_badges_and_needs_review(tmp_path: Path) -> None:
         owner: sales-manager
         status: proposed
         review_by: 2026-01-31
-    """})
+    """
+        },
+    )
     page = render(load(root), today=TODAY)["kpis.md"]
     assert '<span class="pb-badge pb-badge--proposed">proposed</span>' in page
     assert '<span class="pb-badge pb-badge--stale">needs review</span>' in page

@@ -45,14 +45,18 @@ def test_serve_shows_a_yaml_edit(tmp_path: Path) -> None:
     log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=project, stdout=log, stderr=subprocess.STDOUT, env=env,
+        cwd=project,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
     )
     try:
         url = f"http://127.0.0.1:{port}/roles/account-executive/"
         assert wait_for(url, "Account Executive", 60), (tmp_path / "serve.log").read_text()
         role = project / "content" / "roles" / "account-executive.yml"
-        role.write_text(role.read_text(encoding="utf-8").replace(
-            "summary: ", "summary: Edited during serve. ", 1), encoding="utf-8")
+        role.write_text(
+            role.read_text(encoding="utf-8").replace("summary: ", "summary: Edited during serve. ", 1), encoding="utf-8"
+        )
         edited_at = time.monotonic()
         page = wait_for(url, "Edited during serve.", 30)
         assert page is not None, (tmp_path / "serve.log").read_text()
