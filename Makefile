@@ -23,12 +23,12 @@ serve: $(STAMP)
 	$(BIN)/playbook serve
 
 lint: $(STAMP)
-	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff check $(wildcard generator tests bench)
 	$(BIN)/mypy generator
 
 test: $(STAMP)
 	bash scripts/ensure-chromium
-	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff check $(wildcard generator tests bench)
 	$(BIN)/mypy generator
 	$(BIN)/pytest -n 2 --dist loadfile
 

@@ -10,6 +10,7 @@ import functools
 import json
 import logging
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -45,26 +46,35 @@ class _Lines:
         return lines[line - 1] if 0 < line <= len(lines) else None
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """Control characters from content (ANSI escapes, carriage returns) are shown, never obeyed."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def format_text(problems: Iterable[Problem], *, color: bool = False) -> str:
     lines = _Lines()
     out: list[str] = []
     for problem in problems:
         severity = problem.severity
         label = click.style(severity, fg="red" if severity == "error" else "yellow", bold=True) if color else severity
-        out.append(f"{problem.location()}: {label}: {problem.message} [{problem.code}]")
+        out.append(printable(f"{problem.location()}: ") + f"{label}: " + printable(f"{problem.message} [{problem.code}]"))
         source_line = lines.get(problem.path, problem.line) if problem.line else None
         if source_line is not None:
             gutter = str(problem.line)
-            shown = source_line.replace("\t", " ")
+            shown = printable(source_line.replace("\t", " "))
             out.append(f"  {gutter} | {shown}")
             caret = click.style("^", fg="red", bold=True) if color else "^"
             out.append(f"  {' ' * len(gutter)} | {' ' * (problem.column - 1)}{caret}")
         if problem.hint:
-            out.append(f"  hint: {problem.hint}")
+            out.append(printable(f"  hint: {problem.hint}"))
     return "\n".join(out)
 
 
 def _github_escape(value: str, *, prop: bool = False) -> str:
+    value = printable(value)
     value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if prop:
         value = value.replace(":", "%3A").replace(",", "%2C")

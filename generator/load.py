@@ -73,6 +73,37 @@ class _TooBig(Exception):
     pass
 
 
+class _TooDeep(Exception):
+    def __init__(self, line: int, column: int):
+        self.line, self.column = line, column
+
+
+MAX_DEPTH = 64  # lists and mappings nested deeper than this are refused
+
+
+def _nesting_too_deep(text: str) -> tuple[int, int] | None:
+    """Where nesting first exceeds MAX_DEPTH, found from parser events (libyaml's parser is not recursive).
+
+    libyaml's composer recurses in C and crashes the interpreter on nesting of about 100,000 levels, so
+    such a file must be refused before it is composed. Nesting that deep needs at least as many
+    characters, which is why short files skip this second pass.
+    """
+    if len(text) < 8192:
+        return None
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_YamlLoader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return (event.start_mark.line + 1, event.start_mark.column + 1)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # composing reports the syntax error with its position
+    return None
+
+
 class Reader:
     """Turns files into plain data with positions, collecting problems."""
 
@@ -130,6 +161,10 @@ class Reader:
                 bad_tab = True
         if bad_tab:
             return None
+        deep = _nesting_too_deep(text)
+        if deep is not None:
+            self._too_deep(display, *deep)
+            return None
         try:
             node = yaml.compose(text, Loader=_YamlLoader)
         except yaml.MarkedYAMLError as exc:
@@ -164,6 +199,9 @@ class Reader:
         count = [0]
         try:
             source.data = self._value(node, (), source, count)
+        except _TooDeep as exc:
+            self._too_deep(display, exc.line, exc.column)
+            return None
         except _TooBig:
             self.problem(
                 display,
@@ -176,10 +214,18 @@ class Reader:
             return None
         return source
 
+    def _too_deep(self, path: str, line: int, column: int) -> None:
+        self.problem(
+            path, line, column, "too-deep", f"lists and mappings are nested more than {MAX_DEPTH} levels deep",
+            "the content format needs at most 4 levels: check for runaway brackets",
+        )
+
     def _value(self, node: yaml.Node, loc: Loc, source: Source, count: list[int]) -> Any:
         count[0] += 1
         if count[0] > MAX_NODES:
             raise _TooBig
+        if len(loc) > MAX_DEPTH:
+            raise _TooDeep(node.start_mark.line + 1, node.start_mark.column + 1)
         source.values[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.MappingNode):
             if node.tag != _TAG + "map":
