@@ -63,7 +63,7 @@ def check_playbook(
         targets = playbook.collection(target_kind)
         label = KIND_LABELS[target_kind]
         if ref not in targets:
-            if (target_kind, ref) in invalid:
+            if (target_kind, ref) in invalid or (target_kind, "*") in invalid:
                 return  # it exists but has its own problems, reported in its file
             hint = did_you_mean(ref, targets) or (
                 f"known {label}s: " + ", ".join(sorted(targets)[:12]) if targets else f"there are no {label}s yet"
@@ -110,7 +110,7 @@ def check_playbook(
     for term in playbook.glossary.terms:
         for index, ref in enumerate(term.see_also):
             found = playbook.find(ref)
-            if not found and any((k, ref.split(":")[-1]) in invalid for k in KIND_LABELS):
+            if not found and any((k, ref.split(":")[-1]) in invalid or (k, "*") in invalid for k in KIND_LABELS):
                 continue
             if not found:
                 every = [i for k in KIND_LABELS for i in playbook.collection(k)]
@@ -178,7 +178,7 @@ def check_playbook(
                 abbreviations[folded] = (kind, entity.id)
 
     _check_bands(playbook, sources, problems)
-    _check_text_links(playbook, sources, problems)
+    _check_text_links(playbook, sources, problems, invalid)
 
     if today is not None:
         for kind, entity in playbook.entities():
@@ -277,7 +277,9 @@ def _check_bands(playbook: Playbook, sources: dict[str, Source], problems: list[
         )
 
 
-def _check_text_links(playbook: Playbook, sources: dict[str, Source], problems: list[Problem]) -> None:
+def _check_text_links(
+    playbook: Playbook, sources: dict[str, Source], problems: list[Problem], invalid: set[tuple[str, str]]
+) -> None:
     for source in sources.values():
         for loc, text in iter_strings(source.data):
             if "](" not in text:
@@ -288,7 +290,7 @@ def _check_text_links(playbook: Playbook, sources: dict[str, Source], problems: 
                     continue
                 kind, ref = link.groups()
                 targets = playbook.collection(kind)
-                if ref not in targets:
+                if ref not in targets and (kind, ref) not in invalid and (kind, "*") not in invalid:
                     problems.append(
                         Problem(
                             source.path,

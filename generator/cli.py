@@ -352,6 +352,31 @@ def generate(out_dir: Path, content_dir: Path, templates_dir: Path | None) -> No
     click.echo(f"Wrote {len(pages)} pages to {out_dir}")
 
 
+@cli.command()
+@click.option(
+    "--out",
+    "out_dir",
+    default="schema",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory to write the JSON Schemas into.",
+)
+@_handle_errors
+def schema(out_dir: Path) -> None:
+    """Write a JSON Schema per content file kind, for editors.
+
+    Start a content file with `# yaml-language-server: $schema=../schema/role.schema.json`
+    (the path relative to the file) and editors autocomplete and check it as you type.
+    """
+    from .schema import schema_files
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = schema_files()
+    for name, text in files.items():
+        (out_dir / name).write_text(text, encoding="utf-8", newline="\n")
+    click.echo(f"Wrote {len(files)} JSON Schemas to {out_dir}: {', '.join(files)}")
+
+
 def main() -> None:
     cli(prog_name="playbook")
 

@@ -363,11 +363,20 @@ _EXPECTED = {
 }
 
 
+_TYPE_HINTS = {
+    "text": "put the text in quotes, e.g. {name}: \"...\"",
+    "a list (lines starting with `- `)": "write each item on its own line under `{name}:`, starting with `- `",
+    "a mapping of `name: value` fields": "write the fields of `{name}` on the lines below it, indented by two spaces",
+    "a whole number": "write a whole number without quotes or units, e.g. `{name}: 2`",
+    "a number": "write a number without quotes or units, e.g. `{name}: 24`",
+}
+
+
 def _translate(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str, str, bool]:
     """(code, message, hint, point_at_key) for one pydantic error."""
     kind = error["type"]
     loc = tuple(error["loc"])
-    name = str(loc[-1]) if loc else "value"
+    name = next((str(part) for part in reversed(loc) if isinstance(part, str)), "value")
     value = error.get("input")
     ctx = error.get("ctx") or {}
     if kind == "extra_forbidden":
@@ -389,8 +398,17 @@ def _translate(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str,
             f"use one of: {expected.replace(chr(39), '`')}",
             False,
         )
+    if kind == "string_pattern_mismatch" and name == "approvers":
+        return (
+            "bad-approver",
+            f"`{value}` is not a valid approver",
+            "write a GitHub handle (`@org/team` or `@user`) or an email address",
+            False,
+        )
     if kind == "string_pattern_mismatch":
         return "bad-id", f"`{value}` is not a valid id", _id_hint(str(value)), False
+    if kind == "string_too_short":
+        return "empty-value", f"`{name}` is empty", f"write a value for `{name}`, or remove the line", False
     if kind == "too_short":
         if isinstance(value, str) or value is None:
             return "empty-value", f"`{name}` is empty", f"write a value for `{name}`, or remove the field", False
@@ -412,11 +430,11 @@ def _translate(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str,
     if kind in ("greater_than", "greater_than_equal"):
         bound = ctx.get("gt", ctx.get("ge"))
         word = "greater than" if kind == "greater_than" else "at least"
-        return "bad-value", f"`{name}` must be {word} {bound} (got {value})", "", False
+        return "bad-value", f"`{name}` must be {word} {bound} (got {value})", f"use a number {word} {bound}", False
     if kind in ("raw_html", "unsafe_url", "bad_link", "band_order"):
         return kind.replace("_", "-"), error["msg"], ctx.get("hint", ""), False
     if kind in _EXPECTED:
-        hint = "put the text in quotes" if _EXPECTED[kind] == "text" and value is not None else ""
+        hint = _TYPE_HINTS.get(_EXPECTED[kind], "").format(name=name)
         if value is None:
             hint = f"write a value after `{name}:` or remove the line"
         return "wrong-type", f"`{name}` must be {_EXPECTED[kind]}, not {_type_name(value)}", hint, False
@@ -439,7 +457,8 @@ def validate_source(source: Source, model: type[BaseModel], problems: list[Probl
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             code, message, hint, at_key = _translate(dict(error), model)
-            line, column = source.at(tuple(error["loc"]), key=at_key)
+            loc = tuple(error["loc"]) + (("score",) if error["type"] == "band_order" else ())
+            line, column = source.at(loc, key=at_key)
             problems.append(Problem(source.path, line, column, code, message, hint))
         return None
 
@@ -623,6 +642,8 @@ def load_all(content_dir: Path | str, *, today: date | None = None) -> Loaded:
         source = reader.read(list_file, display(list_file.name))
         if source is None:
             lists[name] = model()
+            # Its ids are unknown: references to its kinds are not reported as dangling.
+            invalid.update({(kind, "*"), ("question", "*")} if name == "alignment" else {(kind, "*")})
             continue
         sources[list_file.name] = source
         value = validate_source(source, model, problems)

@@ -1,0 +1,55 @@
+"""JSON Schemas for editors, generated from the models, and the pre-commit hook."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from conftest import DEFAULT_CONTENT, REPO, run_cli
+
+from generator.cli import cli
+from generator.schema import schema_files
+
+SCHEMA_DIR = REPO / "schema"
+
+
+def test_committed_schemas_are_up_to_date(tmp_path: Path) -> None:
+    result = run_cli("schema", "--out", str(tmp_path))
+    assert result.exit_code == 0
+    assert result.stdout.startswith(f"Wrote 7 JSON Schemas to {tmp_path}")
+    for name, text in schema_files().items():
+        assert (tmp_path / name).read_text(encoding="utf-8") == text
+        assert (SCHEMA_DIR / name).read_text(encoding="utf-8") == text, f"schema/{name} is stale: run `playbook schema`"
+
+
+def schema_of(path: Path) -> dict[str, object]:
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("# yaml-language-server: $schema="), path
+    return json.loads((path.parent / first.split("=", 1)[1]).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("rel", sorted(p.relative_to(DEFAULT_CONTENT).as_posix() for p in DEFAULT_CONTENT.rglob("*.yml")))
+def test_every_default_file_points_to_its_schema_and_validates(rel: str) -> None:
+    path = DEFAULT_CONTENT / rel
+    data = json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str))
+    jsonschema.validate(data, schema_of(path))
+
+
+def test_schema_catches_what_editors_should_flag() -> None:
+    role_schema = json.loads((SCHEMA_DIR / "role.schema.json").read_text(encoding="utf-8"))
+    bad = {"name": "AE", "function": "finance", "summary": "s", "responsibilites": ["x"]}
+    errors = {e.message for e in jsonschema.Draft202012Validator(role_schema).iter_errors(bad)}
+    assert "'responsibilities' is a required property" in errors
+    assert any("'finance' is not one of" in e for e in errors)
+    assert any("'responsibilites' was unexpected" in e for e in errors)
+
+
+def test_pre_commit_hook_runs_an_existing_command() -> None:
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert [hook["id"] for hook in hooks] == ["playbook-validate"]
+    program, command = hooks[0]["entry"].split()
+    assert program == "playbook" and command in cli.commands
+    assert hooks[0]["language"] == "python" and hooks[0]["pass_filenames"] is False
