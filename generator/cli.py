@@ -377,6 +377,41 @@ def schema(out_dir: Path) -> None:
     click.echo(f"Wrote {len(files)} JSON Schemas to {out_dir}: {', '.join(files)}")
 
 
+@cli.command()
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["json", "csv", "all"]),
+    default="all",
+    show_default=True,
+    help="json: playbook.json; csv: exports/kpis.csv and exports/leads.csv; all: both and the JSON Schemas.",
+)
+@click.option(
+    "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Directory to write into."
+)
+@content_option
+@_handle_errors
+def export(output_format: str, out_dir: Path, content_dir: Path) -> None:
+    """Write the machine-readable exports the site publishes (JSON, CSV, JSON Schemas)."""
+    from .export import export_files
+    from .load import load
+
+    files = export_files(load(content_dir))
+    wanted = {
+        "json": lambda path: path == "playbook.json",
+        "csv": lambda path: path.endswith(".csv"),
+        "all": lambda path: True,
+    }[output_format]
+    written = []
+    for path, text in files.items():
+        if wanted(path):
+            target = out_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8", newline="\n")
+            written.append(path)
+    click.echo(f"Wrote {', '.join(written)} to {out_dir}")
+
+
 def main() -> None:
     cli(prog_name="playbook")
 

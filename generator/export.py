@@ -51,3 +51,126 @@ def playbook_from_dict(data: dict[str, Any]) -> Playbook:
         glossary=Glossary.model_validate(data["glossary"]),
         sources={(item["kind"], item["id"]): item["path"] for item in data.get("sources", [])},
     )
+
+
+# --- CSV for a CRM or BI tool ------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell; text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, list):
+        value = "; ".join(str(item) for item in value)
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _csv(header: list[str], rows: list[list[Any]]) -> str:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([[_cell(value) for value in row] for row in rows])
+    return buffer.getvalue()
+
+
+def kpis_csv(playbook: Playbook) -> str:
+    header = [
+        "id",
+        "name",
+        "abbreviation",
+        "status",
+        "definition",
+        "formula",
+        "unit",
+        "direction",
+        "owner",
+        "shared_with",
+        "target_value",
+        "target_period",
+        "cadence",
+        "stages",
+        "source",
+    ]
+    rows = [
+        [
+            kpi.id,
+            kpi.name,
+            kpi.abbreviation,
+            kpi.status,
+            kpi.definition,
+            kpi.formula,
+            kpi.unit,
+            kpi.direction,
+            kpi.owner,
+            kpi.shared_with,
+            kpi.target.value if kpi.target else None,
+            kpi.target.period if kpi.target else None,
+            kpi.cadence,
+            kpi.stages,
+            kpi.source,
+        ]
+        for kpi in playbook.kpis.values()
+    ]
+    return _csv(header, rows)
+
+
+def leads_csv(playbook: Playbook) -> str:
+    systems = sorted({system for lead in playbook.leads.values() for system in lead.crm})
+    header = [
+        "order",
+        "id",
+        "name",
+        "abbreviation",
+        "status",
+        "definition",
+        "owner",
+        "handoff_to",
+        "handoff_sla_hours",
+        "recycle_to",
+        "entry_criteria",
+        "exit_criteria",
+        "reason_codes",
+    ] + [f"crm_{system}" for system in systems]
+    rows = [
+        [
+            lead.order,
+            lead.id,
+            lead.name,
+            lead.abbreviation,
+            lead.status,
+            lead.definition,
+            lead.owner,
+            lead.handoff.to if lead.handoff else None,
+            lead.handoff.sla_hours if lead.handoff else None,
+            lead.recycle_to,
+            lead.entry_criteria,
+            lead.exit_criteria,
+            lead.reason_codes,
+        ]
+        + [lead.crm.get(system) for system in systems]
+        for lead in playbook.leads.values()
+    ]
+    return _csv(header, rows)
+
+
+def export_files(playbook: Playbook) -> dict[str, str]:
+    """Every export as {site-relative path: text}: what the site publishes and `playbook export` writes."""
+    import json
+
+    from .schema import schema_files
+
+    files = {
+        "playbook.json": json.dumps(playbook_to_dict(playbook), indent=2, ensure_ascii=False) + "\n",
+        "exports/kpis.csv": kpis_csv(playbook),
+        "exports/leads.csv": leads_csv(playbook),
+    }
+    files.update({f"schema/{name}": text for name, text in schema_files().items()})
+    return files

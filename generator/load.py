@@ -96,7 +96,8 @@ def _nesting_too_deep(text: str) -> tuple[int, int] | None:
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return (event.start_mark.line + 1, event.start_mark.column + 1)
+                    mark = event.start_mark
+                    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.YAMLError:
@@ -216,7 +217,11 @@ class Reader:
 
     def _too_deep(self, path: str, line: int, column: int) -> None:
         self.problem(
-            path, line, column, "too-deep", f"lists and mappings are nested more than {MAX_DEPTH} levels deep",
+            path,
+            line,
+            column,
+            "too-deep",
+            f"lists and mappings are nested more than {MAX_DEPTH} levels deep",
             "the content format needs at most 4 levels: check for runaway brackets",
         )
 
@@ -364,7 +369,7 @@ _EXPECTED = {
 
 
 _TYPE_HINTS = {
-    "text": "put the text in quotes, e.g. {name}: \"...\"",
+    "text": 'put the text in quotes, e.g. {name}: "..."',
     "a list (lines starting with `- `)": "write each item on its own line under `{name}:`, starting with `- `",
     "a mapping of `name: value` fields": "write the fields of `{name}` on the lines below it, indented by two spaces",
     "a whole number": "write a whole number without quotes or units, e.g. `{name}: 2`",

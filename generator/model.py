@@ -47,7 +47,7 @@ KIND_LABELS = {
 
 # --- text fields -------------------------------------------------------------
 
-_HTML_RE = re.compile(r"<\s*/?\s*[A-Za-z!?]")
+_HTML_RE = re.compile(r"<(?:/?[A-Za-z]|[!?])")  # what a browser would read as markup; `< 5` is text
 _LINK_RE = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*([^)\s]*)(?:\s+\"[^\"]*\")?\s*\)")
 _DANGEROUS_SCHEME_RE = re.compile(r"(?i)\b(?:javascript|vbscript)\s*:|\bdata:\S")
 ENTITY_LINK_RE = re.compile(r"^(" + "|".join(KINDS) + r"):([^\s#]+)$")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,16 +21,19 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.utils import get_relative_url
 
 from .errors import ContentError
+from .export import export_files
 from .load import load_all
 from .model import Playbook
-from .render import FUNCTION_LABELS, default_templates_dir, pages_for, render
+from .render import FUNCTION_LABELS, anchor_of, default_templates_dir, page_of, pages_for, render
+from .views import abbreviations
 
 log = logging.getLogger("mkdocs.plugins.playbook")
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
-ASSETS = ("playbook.css",)
+ASSETS = ("playbook.css", "playbook.js")
 
 
 def today() -> date:
@@ -52,6 +56,9 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
         self.playbook: Playbook | None = None
         self.content_dir = Path("content")
         self.templates_dir = default_templates_dir()
+        self.exports: dict[str, str] = {}
+        self.abbreviations: dict[str, tuple[str, str, str]] = {}
+        self.files: Files | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base_dir = Path(config.config_file_path or ".").resolve().parent
@@ -76,9 +83,12 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
         self.pages = render(loaded.playbook, self.templates_dir, today=today())
         if self.config.nav and not config.nav:
             config.nav = build_nav(loaded.playbook)
-        for asset in ASSETS:
-            if f"assets/playbook/{asset}" not in config.extra_css:
-                config.extra_css.append(f"assets/playbook/{asset}")
+        if "assets/playbook/playbook.css" not in config.extra_css:
+            config.extra_css.append("assets/playbook/playbook.css")
+        if "assets/playbook/playbook.js" not in [str(script) for script in config.extra_javascript]:
+            config.extra_javascript.append("assets/playbook/playbook.js")
+        self.exports = export_files(loaded.playbook)
+        self.abbreviations = abbreviations(loaded.playbook)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -90,12 +100,50 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
             files.append(File.generated(config, path, content=markdown))
         for asset in ASSETS:
             files.append(File.generated(config, f"assets/playbook/{asset}", abs_src_path=str(ASSETS_DIR / asset)))
+        for path, text in self.exports.items():
+            files.append(File.generated(config, path, content=text))
+        self.files = files
         return files
+
+    def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
+        """Every abbreviation in running text links to its definition (its tooltip comes from `abbr`)."""
+        if not self.abbreviations or "<abbr" not in html:
+            return html
+        return link_abbreviations(html, page.url, self._definition_urls(files))
+
+    def _definition_urls(self, files: Files) -> dict[str, str]:
+        urls = {}
+        for short, (kind, entity_id, _tooltip) in self.abbreviations.items():
+            file = files.get_file_from_path(page_of(kind, entity_id))
+            if file is not None:
+                anchor = anchor_of(kind, entity_id)
+                urls[short] = file.url + (f"#{anchor}" if anchor else "")
+        return urls
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.content_dir))
         server.watch(str(self.templates_dir))
         return server
+
+
+_SKIP_OR_ABBR = re.compile(r"<a\b.*?</a>|<h[1-6]\b.*?</h[1-6]>|<abbr title=\"[^\"]*\">([^<]*)</abbr>", re.S)
+
+
+def link_abbreviations(html: str, page_url: str, targets: dict[str, str]) -> str:
+    """Wrap each `<abbr>` outside links and headings in a link to the abbreviation's definition."""
+
+    def wrap(match: re.Match[str]) -> str:
+        short = match.group(1)
+        if short is None or short not in targets:
+            return match.group(0)
+        target = targets[short]
+        if target.split("#")[0] == page_url:
+            href = "#" + target.split("#", 1)[1] if "#" in target else "#"
+        else:
+            href = get_relative_url(target, page_url)
+        return f'<a class="pb-abbr" href="{href}">{match.group(0)}</a>'
+
+    return _SKIP_OR_ABBR.sub(wrap, html)
 
 
 def build_nav(playbook: Playbook) -> list[Any]:
@@ -107,6 +155,7 @@ def build_nav(playbook: Playbook) -> list[Any]:
         "checklist.md": "Alignment checklist",
         "alignment.md": "Alignment model",
         "glossary.md": "Glossary",
+        "responsibilities.md": "Responsibility matrix",
     }
     nav: list[Any] = []
     for path, _template, _extra in pages_for(playbook):

@@ -236,6 +236,11 @@ def make_environment(templates_dir: Path | None = None) -> Environment:
         found = badges(entity)
         return Markup(found + "\n\n") if found else Markup("")
 
+    from . import funnel, views  # local: both build on this module's helpers
+
+    env.globals["funnel_svg"] = lambda playbook: Markup(funnel.funnel_svg(playbook))
+    env.globals["self_assessment"] = lambda playbook: Markup(views.self_assessment_html(playbook))
+    env.globals["onboarding"] = lambda role: Markup(views.onboarding_html(role))
     env.globals["badges"] = badges
     env.globals["badge_line"] = badge_line
     env.filters["inline"] = inline
@@ -300,6 +305,8 @@ def pages_for(playbook: Playbook) -> list[tuple[str, str, dict[str, Any]]]:
         pages.append(("alignment.md", "alignment.md.j2", {}))
     if playbook.glossary.terms:
         pages.append(("glossary.md", "glossary.md.j2", {}))
+    if playbook.roles and (playbook.checklist.steps or playbook.leads):
+        pages.append(("responsibilities.md", "responsibilities.md.j2", {}))
     return pages
 
 
@@ -314,6 +321,11 @@ def render(
     env = make_environment(templates_dir)
     env.globals["today"] = today
     views = Views(playbook)
+    from .views import abbreviation_definitions
+
+    abbreviations = abbreviation_definitions(playbook)
+    if abbreviations:
+        abbreviations = "\n" + abbreviations + "\n"
     wanted = set(only) if only is not None else None
     out: dict[str, str] = {}
     for path, template_name, extra in pages_for(playbook):
@@ -321,7 +333,7 @@ def render(
             continue
         template = env.get_template(template_name)
         context = {"playbook": playbook, "views": views, "page_path": path, "today": today, **extra}
-        out[path] = template.render(context)
+        out[path] = template.render(context) + abbreviations
     return out
 
 

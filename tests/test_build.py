@@ -119,6 +119,7 @@ def test_navigation_groups_roles_by_function(default_site: Path) -> None:
         "Alignment checklist",
         "Alignment model",
         "Glossary",
+        "Responsibility matrix",
     ]
     roles = nav[1]["Roles"]
     assert roles[0] == "roles/index.md"

@@ -115,7 +115,8 @@ def test_template_syntax_and_lone_angle_bracket_show_literally(hostile_site: Pat
 def test_content_cannot_define_abbreviations_or_references(hostile_site: Path) -> None:
     section = hostile_site.read_text(encoding="utf-8").split('id="hostile-two"')[1].split("</p>")[0]
     assert "tracker.example/ref" not in section
-    assert "*[MQL]: injected abbreviation" in section
+    assert "]: injected abbreviation" in section  # shown as text...
+    assert 'title="injected abbreviation"' not in hostile_site.read_text(encoding="utf-8")  # ...never a definition
 
 
 def test_a_playbook_command_on_hostile_content_never_shows_a_traceback(tmp_path: Path) -> None:

@@ -1,0 +1,108 @@
+/* Playbook site behaviour: the alignment self-assessment and onboarding ticks.
+   Works offline and under Material's instant navigation; content is inserted as text, never as HTML. */
+(function () {
+  "use strict";
+
+  function element(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text) node.textContent = text;
+    if (className) node.className = className;
+    return node;
+  }
+
+  function initAssessment() {
+    var form = document.getElementById("pb-self-assessment");
+    var source = document.getElementById("pb-assessment-data");
+    if (!form || !source || form.getAttribute("data-pb-ready")) return;
+    form.setAttribute("data-pb-ready", "1");
+    var data = JSON.parse(source.textContent);
+    var result = document.getElementById("pb-assessment-result");
+    var max = data.questions.length * 5;
+
+    function update() {
+      var total = 0;
+      var answered = 0;
+      data.questions.forEach(function (id) {
+        var checked = form.querySelector('input[name="pb-q-' + id + '"]:checked');
+        if (checked) {
+          answered += 1;
+          total += Number(checked.value);
+        }
+      });
+      var left = data.questions.length - answered;
+      result.textContent = "";
+      if (left > 0) {
+        result.removeAttribute("data-stage");
+        result.appendChild(element("p", answered === 0
+          ? "Answer all " + data.questions.length + " statements to see your stage."
+          : left + (left === 1 ? " statement" : " statements") + " left to answer."));
+        return;
+      }
+      var stage = null;
+      data.stages.forEach(function (candidate) {
+        if (total >= candidate.low && total <= candidate.high) stage = candidate;
+      });
+      if (!stage) {
+        result.appendChild(element("p", "Your total is " + total + " of " + max + ", outside every stage's band."));
+        return;
+      }
+      result.setAttribute("data-stage", stage.id);
+      result.appendChild(element("p", "Your total is " + total + " of " + max + ".", "pb-assessment__total"));
+      result.appendChild(element("h3", "Stage: " + stage.name));
+      result.appendChild(element("p", stage.description));
+      if (stage.next_steps.length) {
+        result.appendChild(element("p", "Next steps", "pb-assessment__next"));
+        var list = element("ul");
+        stage.next_steps.forEach(function (step) { list.appendChild(element("li", step)); });
+        result.appendChild(list);
+      }
+      var position = [];
+      if (data.current) position.push("The playbook places the teams at " + data.current.name + " today");
+      if (data.target) position.push("aiming for " + data.target.name);
+      if (position.length) result.appendChild(element("p", position.join(", ") + ".", "pb-assessment__position"));
+    }
+
+    form.addEventListener("change", update);
+    update();
+  }
+
+  function storage() {
+    try {
+      var probe = "pb-probe";
+      window.localStorage.setItem(probe, probe);
+      window.localStorage.removeItem(probe);
+      return window.localStorage;
+    } catch (error) {
+      return null;  // private mode or storage disabled: ticks simply do not persist
+    }
+  }
+
+  function initOnboarding() {
+    var store = storage();
+    var boxes = document.querySelectorAll("input[data-pb-onboarding]");
+    Array.prototype.forEach.call(boxes, function (box) {
+      if (box.getAttribute("data-pb-ready")) return;
+      box.setAttribute("data-pb-ready", "1");
+      var text = box.parentNode ? box.parentNode.textContent.trim() : "";
+      var key = "pb-onboarding:" + box.getAttribute("data-pb-onboarding") + ":" + text;
+      if (store && store.getItem(key) === "1") box.checked = true;
+      box.addEventListener("change", function () {
+        if (!store) return;
+        if (box.checked) store.setItem(key, "1"); else store.removeItem(key);
+      });
+    });
+  }
+
+  function init() {
+    initAssessment();
+    initOnboarding();
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(init);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
