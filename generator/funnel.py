@@ -73,8 +73,9 @@ def funnel_svg(playbook: Playbook) -> str:
                 receiver = playbook.roles.get(lead.handoff.to)
                 receiver_name = receiver.name if receiver else lead.handoff.to
                 parts.append(
-                    f'<text x="{CENTRE - 10}" y="{arrow_top + GAP / 2 + 4}" text-anchor="end" font-size="12" class="pb-funnel__handoff">'
-                    f"hand-off to {_text(receiver_name)} within {_text(format_number(lead.handoff.sla_hours))} h</text>"
+                    f'<text x="{CENTRE - 10}" y="{arrow_top + GAP / 2 - 2}" text-anchor="end" font-size="12" class="pb-funnel__handoff">'
+                    f'<tspan x="{CENTRE - 10}">hand-off to {_text(receiver_name)}</tspan>'
+                    f'<tspan x="{CENTRE - 10}" dy="14">within {_text(format_number(lead.handoff.sla_hours))} h</tspan></text>'
                 )
         elif lead.handoff:
             receiver = playbook.roles.get(lead.handoff.to)

@@ -48,10 +48,15 @@ KIND_LABELS = {
 # --- text fields -------------------------------------------------------------
 
 _HTML_RE = re.compile(r"<(?:/?[A-Za-z]|[!?])")  # what a browser would read as markup; `< 5` is text
-_LINK_RE = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*([^)\s]*)(?:\s+\"[^\"]*\")?\s*\)")
+# Possessive quantifiers and a target that stops at `[`/`]` keep this linear: a pull request cannot
+# stall validation or the build with text such as "[](" repeated (catastrophic backtracking).
+_LINK_RE = re.compile(r"\[((?:[^\[\]]++|\[[^\[\]]*+\])*+)\]\(\s*+([^)\s\[\]]*+)(?:\s++\"[^\"]*+\")?+\s*+\)")
 _DANGEROUS_SCHEME_RE = re.compile(r"(?i)\b(?:javascript|vbscript)\s*:|\bdata:\S")
 ENTITY_LINK_RE = re.compile(r"^(" + "|".join(KINDS) + r"):([^\s#]+)$")
-_ALLOWED_URL_RE = re.compile(r"(?i)^(https?://[^\s]+|mailto:[^\s]+)$")
+# No quotes, angle brackets, backticks, braces, pipes or backslashes in a URL: each could end the link
+# early in Markdown, open a code span or split a table cell. Percent-encode them instead.
+_URL_CHARS = r"[^\s<>\"`{}|\\^\[\]\x00-\x1f\x7f]+"
+_ALLOWED_URL_RE = re.compile(r"(?i)^(https?://" + _URL_CHARS + r"|mailto:" + _URL_CHARS + r")$")
 
 
 def _excerpt(value: str, start: int) -> str:
@@ -111,7 +116,7 @@ PositiveNumber = Annotated[float, Field(gt=0)]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # `.nan`, `.inf` are not numbers
 
 
 class Governance(Model):

@@ -39,7 +39,7 @@ def read(site: Path, page: str) -> str:
 
 def test_role_page_is_an_onboarding_path(foreign: object, site: Path) -> None:
     page = render(foreign)["roles/key-account-manager.md"]
-    assert "| Reports to | [Vertriebsleiterin](vertriebsleiterin.md) |" in page
+    assert "- **Reports to:** [Vertriebsleiterin](vertriebsleiterin.md)" in page
     assert "[Renewal rate](../kpis.md#renewal-rate)" in page and "owns, measured on" in page
     assert "- [Auftrag](../leads.md#auftrag)" in page  # the stage it owns
     assert "[Qualifizierter Kontakt](../leads.md#qualifizierter-kontakt) leads from [Inside Sales Representative](inside-sales-rep.md): act within **24 hours**" in page
@@ -54,8 +54,8 @@ def test_role_page_is_an_onboarding_path(foreign: object, site: Path) -> None:
 def test_funnel_shows_every_stage_in_order_with_handoffs_and_recycling(foreign: object, site: Path) -> None:
     svg = funnel_svg(foreign)
     assert re.findall(r'data-stage="([^"]+)"', svg) == ["messekontakt", "qualifizierter-kontakt", "auftrag"]
-    assert "hand-off to Inside Sales Representative within 48 h" in svg
-    assert "hand-off to Key-Account-Manager within 24 h" in svg
+    assert '>hand-off to Inside Sales Representative</tspan><tspan x="320" dy="14">within 48 h</tspan>' in svg
+    assert '>hand-off to Key-Account-Manager</tspan><tspan x="320" dy="14">within 24 h</tspan>' in svg
     assert svg.count(">recycle</text>") == 1  # qualifizierter-kontakt -> messekontakt
     assert "Marketing</text>" in svg and "Sales</text>" in svg  # legend names the functions, not only colours
     html = read(site, "leads/index.html")

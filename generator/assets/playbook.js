@@ -93,7 +93,15 @@
     });
   }
 
+  function labelDialogs() {
+    // Material's search overlay is a dialog without a name; screen readers announce it as "Search".
+    Array.prototype.forEach.call(document.querySelectorAll('[role="dialog"]:not([aria-label]):not([aria-labelledby])'), function (dialog) {
+      dialog.setAttribute("aria-label", dialog.classList.contains("md-search") ? "Search" : "Dialog");
+    });
+  }
+
   function init() {
+    labelDialogs();
     initAssessment();
     initOnboarding();
   }
