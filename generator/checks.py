@@ -93,18 +93,21 @@ def check_playbook(
         stages = playbook.collection("stage")
         for which in ("current", "target"):
             ref = getattr(playbook.meta.alignment, which)
-            if ref is not None and ref not in stages:
-                line, column = meta_source.at(("alignment", which))
-                problems.append(
-                    Problem(
-                        meta_source.path,
-                        line,
-                        column,
-                        "dangling-reference",
-                        f"`{ref}` is not a known alignment stage",
-                        did_you_mean(ref, stages) or "known stages: " + ", ".join(stages),
-                    )
+            if ref is None or ref in stages or ("stage", ref) in invalid or ("stage", "*") in invalid:
+                continue  # a stage with problems of its own is reported in alignment.yml, not here again
+            line, column = meta_source.at(("alignment", which))
+            known = sorted(set(stages) | {item for kind, item in invalid if kind == "stage"})
+            problems.append(
+                Problem(
+                    meta_source.path,
+                    line,
+                    column,
+                    "dangling-reference",
+                    f"`{ref}` is not a known alignment stage",
+                    did_you_mean(ref, known)
+                    or ("known stages: " + ", ".join(known) if known else "alignment.yml defines no stages yet"),
                 )
+            )
 
     # glossary see_also: any kind, `kind:id` when ambiguous
     for term in playbook.glossary.terms:

@@ -10,16 +10,16 @@ import functools
 import json
 import logging
 import os
-import re
 import sys
 import time
+import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from .errors import ContentError, PlaybookError, Problem, UsageError
+from .errors import ContentError, PlaybookError, Problem, UsageError, printable
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -46,12 +46,25 @@ class _Lines:
         return lines[line - 1] if 0 < line <= len(lines) else None
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+EXCERPT_WIDTH = 100  # longer source lines are shown as a window around the column
 
 
-def printable(text: str) -> str:
-    """Control characters from content (ANSI escapes, carriage returns) are shown, never obeyed."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+def excerpt(source_line: str, column: int) -> tuple[str, int]:
+    """The part of a source line to show, and the caret's column in it (both 1-based)."""
+    shown = printable(source_line.replace("\t", " "))
+    caret = len(printable(source_line[: max(column - 1, 0)].replace("\t", " "))) + 1
+    if len(shown) <= EXCERPT_WIDTH:
+        return shown, _width(shown[: caret - 1]) + 1
+    start = max(0, min(caret - 1 - EXCERPT_WIDTH // 3, len(shown) - EXCERPT_WIDTH))
+    window = shown[start : start + EXCERPT_WIDTH]
+    prefix = "..." if start else ""
+    suffix = "..." if start + EXCERPT_WIDTH < len(shown) else ""
+    return prefix + window + suffix, _width(prefix + shown[start : caret - 1]) + 1
+
+
+def _width(text: str) -> int:
+    """Columns `text` takes in a terminal: East Asian wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def format_text(problems: Iterable[Problem], *, color: bool = False) -> str:
@@ -64,10 +77,10 @@ def format_text(problems: Iterable[Problem], *, color: bool = False) -> str:
         source_line = lines.get(problem.path, problem.line) if problem.line else None
         if source_line is not None:
             gutter = str(problem.line)
-            shown = printable(source_line.replace("\t", " "))
+            shown, caret_column = excerpt(source_line, problem.column)
             out.append(f"  {gutter} | {shown}")
             caret = click.style("^", fg="red", bold=True) if color else "^"
-            out.append(f"  {' ' * len(gutter)} | {' ' * (problem.column - 1)}{caret}")
+            out.append(f"  {' ' * len(gutter)} | {' ' * (caret_column - 1)}{caret}")
         if problem.hint:
             out.append(printable(f"  hint: {problem.hint}"))
     return "\n".join(out)

@@ -8,8 +8,19 @@ problem it can find, then fails once with `ContentError` carrying all of them.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+# Line breaks, terminal control characters and bidirectional overrides, from file names or values
+# quoted in a message: shown as \x1b or \u202e, never obeyed (a newline could forge a second problem or
+# a GitHub Actions command; an escape sequence could rewrite the terminal; an override reorders text).
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` with control characters shown as escapes, safe to print on one line."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
 
 
 @dataclass(frozen=True, order=True)
@@ -28,9 +39,9 @@ class Problem:
         return self.path
 
     def __str__(self) -> str:
-        text = f"{self.location()}: {self.severity}: {self.message}"
+        text = printable(f"{self.location()}: {self.severity}: {self.message}")
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += "\n  hint: " + printable(self.hint)
         return text
 
 

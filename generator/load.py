@@ -9,6 +9,8 @@ are caught instead of silently accepted.
 
 from __future__ import annotations
 
+import difflib
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -46,6 +48,21 @@ _SCALARS = yaml.SafeLoader("")  # only its scalar constructors are used
 
 Loc = tuple[str | int, ...]
 
+# What YAML itself refuses anywhere in a file (its reader would fail with a position-less message).
+_NOT_YAML_RE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# What no value may carry, even written as an escape ("\e", "\x07", "\u202e"): terminal control
+# characters, and the bidirectional overrides of "Trojan Source" that make text read differently from
+# what it is. Tabs and line breaks are fine.
+_HIDDEN_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_MAX_DIGITS = 4000  # Python refuses to convert longer integers; nothing in a playbook comes close
+
+
+def _char_name(char: str) -> str:
+    import unicodedata
+
+    name = unicodedata.name(char, "") or {"\x1b": "ESCAPE", "\x07": "BELL", "\x00": "NULL"}.get(char, "a control character")
+    return f"U+{ord(char):04X} ({name})"
+
 
 @dataclass
 class Source:
@@ -55,6 +72,18 @@ class Source:
     data: Any = None
     values: dict[Loc, tuple[int, int]] = field(default_factory=dict)  # loc -> (line, col) of the value
     keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)  # loc -> (line, col) of its key
+    # Values the reader already reported (an unsafe tag, a hidden character): the models do not report them again.
+    reported: set[Loc] = field(default_factory=set)
+    lines: list[str] = field(default_factory=list, repr=False)  # the text, to point inside a value
+
+    def find(self, needle: str, line: int, column: int) -> tuple[int, int]:
+        """Where `needle` first appears from (line, column) on, within a few lines; else (line, column)."""
+        for number in range(line, min(line + 20, len(self.lines) + 1)):
+            start = column - 1 if number == line else 0
+            index = self.lines[number - 1].find(needle, start)
+            if index >= 0:
+                return number, index + 1
+        return line, column
 
     def at(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """The position of `loc`, or of its nearest ancestor that has one."""
@@ -108,8 +137,10 @@ def _nesting_too_deep(text: str) -> tuple[int, int] | None:
 class Reader:
     """Turns files into plain data with positions, collecting problems."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], warnings: list[Problem] | None = None):
         self.problems = problems
+        self.warnings = warnings if warnings is not None else []
+        self._open: set[int] = set()  # lists and mappings being read: an alias to one of them is a loop
 
     def problem(self, path: str, line: int, column: int, code: str, message: str, hint: str = "") -> None:
         self.problems.append(Problem(path, line, column, code, message, hint))
@@ -118,7 +149,14 @@ class Reader:
         try:
             raw = file.read_bytes()
         except OSError as exc:
-            self.problem(display, 0, 0, "unreadable", f"cannot read the file: {exc.strerror}")
+            self.problem(
+                display,
+                0,
+                0,
+                "unreadable",
+                f"cannot read the file: {exc.strerror}",
+                "make it a regular file you can read (not a folder, not a broken link), or remove it",
+            )
             return None
         if len(raw) > MAX_FILE_BYTES:
             self.problem(
@@ -135,7 +173,7 @@ class Reader:
         except UnicodeDecodeError as exc:
             before = raw[: exc.start]
             line = before.count(b"\n") + 1
-            column = exc.start - (before.rfind(b"\n") + 1) + 1
+            column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
             self.problem(
                 display,
                 line,
@@ -146,9 +184,22 @@ class Reader:
             )
             return None
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-        source = Source(display)
+        source = Source(display, lines=text.split("\n"))
+        hidden = list(itertools.islice(_NOT_YAML_RE.finditer(text), 5))
+        for match in hidden:
+            preceding = text[: match.start()]
+            self.problem(
+                display,
+                preceding.count("\n") + 1,
+                match.start() - (preceding.rfind("\n") + 1) + 1,
+                "control-character",
+                f"the file contains the invisible control character {_char_name(match.group())}",
+                "delete it (it often comes with text pasted from another program); YAML does not allow it",
+            )
+        if hidden:
+            return None
         bad_tab = False
-        for number, line_text in enumerate(text.split("\n"), start=1):
+        for number, line_text in enumerate(source.lines, start=1):
             indent = re.match(r"[ \t]*", line_text).group(0)  # type: ignore[union-attr]
             if "\t" in indent and line_text.strip() and not line_text.lstrip().startswith("#"):
                 self.problem(
@@ -170,14 +221,20 @@ class Reader:
             node = yaml.compose(text, Loader=_YamlLoader)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
+            opened = "end of stream" in (exc.problem or "") or any(
+                word in (exc.context or "") for word in ("an alias", "an anchor", "a flow sequence", "a flow mapping", "a flow node")
+            )
+            if exc.context_mark and opened:
+                mark = exc.context_mark  # an unclosed quote, a bad alias: point where it starts, not at the end
             line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             what = " ".join(p for p in (exc.context, exc.problem) if p)
             self.problem(display, line, column, "yaml-syntax", f"YAML syntax error: {what}", _syntax_hint(what))
             return None
         except yaml.YAMLError as exc:
-            self.problem(display, 1, 1, "yaml-syntax", f"YAML error: {exc}")
+            what = " ".join(str(exc).split()).replace(' in "<unicode string>"', "")
+            self.problem(display, 1, 1, "yaml-syntax", f"YAML error: {what}", _syntax_hint(what))
             return None
-        if node is None:
+        if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _TAG + "null" and node.value == ""):
             self.problem(
                 display,
                 1,
@@ -232,9 +289,82 @@ class Reader:
         if len(loc) > MAX_DEPTH:
             raise _TooDeep(node.start_mark.line + 1, node.start_mark.column + 1)
         source.values[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.CollectionNode):
+            if id(node) in self._open:
+                self.problem(
+                    source.path,
+                    node.start_mark.line + 1,
+                    node.start_mark.column + 1,
+                    "alias-loop",
+                    "an alias inside this anchored list or mapping refers back to it, so it would never end",
+                    "remove the alias (`*name`) that sits inside its own anchor (`&name`)",
+                )
+                source.reported.add(loc)
+                return None
+            self._open.add(id(node))
+            try:
+                return self._collection(node, loc, source, count)
+            finally:
+                self._open.discard(id(node))
+        if node.tag not in _SCALAR_TAGS:
+            return self._bad_tag(node, loc, source)
+        if node.tag == _TAG + "str":
+            self._check_hidden(node, node.value, loc, source)
+            if isinstance(node, yaml.ScalarNode) and not node.style and node.end_mark.line < len(source.lines):
+                self._check_trailing_comment(node, loc, source)
+            return node.value
+        if node.tag == _TAG + "int" and len(node.value) > _MAX_DIGITS:
+            self.problem(
+                source.path,
+                node.start_mark.line + 1,
+                node.start_mark.column + 1,
+                "bad-value",
+                f"this number has {len(node.value):,} digits, far more than any playbook needs",
+                "write a realistic number",
+            )
+            source.reported.add(loc)
+            return None
+        try:
+            return _SCALARS.construct_object(node)
+        except (ValueError, yaml.YAMLError):
+            return node.value  # e.g. an impossible date: the model reports it
+
+    def _check_trailing_comment(self, node: yaml.ScalarNode, loc: Loc, source: Source) -> None:
+        """`summary: Call within 24h #priority` keeps only "Call within 24h": say so, it looks like text."""
+        rest = source.lines[node.end_mark.line][node.end_mark.column :]
+        comment = re.match(r"[ \t]+#", rest)
+        if comment:
+            name = next((str(part) for part in reversed(loc) if isinstance(part, str)), "the value")
+            self.warnings.append(
+                Problem(
+                    source.path,
+                    node.end_mark.line + 1,
+                    node.end_mark.column + comment.end(),
+                    "trailing-comment",
+                    f"the text after ` #` is a comment and is not part of `{name}`",
+                    f'to keep it, put the whole value in quotes ({name}: "... #..."); to keep a comment, put it on its own line',
+                    severity="warning",
+                )
+            )
+
+    def _check_hidden(self, node: yaml.Node, text: str, loc: Loc, source: Source) -> None:
+        found = _HIDDEN_RE.search(text)
+        if found:
+            self.problem(
+                source.path,
+                node.start_mark.line + 1,
+                node.start_mark.column + 1,
+                "control-character",
+                f"the text contains the invisible character {_char_name(found.group())}",
+                "delete it: control characters and right-to-left overrides can make text look different from what"
+                " it is (in a double-quoted text they may be written as an escape such as \\e or \\u202e)",
+            )
+            source.reported.add(loc)
+
+    def _collection(self, node: yaml.CollectionNode, loc: Loc, source: Source, count: list[int]) -> Any:
         if isinstance(node, yaml.MappingNode):
             if node.tag != _TAG + "map":
-                return self._bad_tag(node, source)
+                return self._bad_tag(node, loc, source)
             result: dict[str, Any] = {}
             seen: dict[str, int] = {}
             for key_node, value_node in node.value:
@@ -249,9 +379,16 @@ class Reader:
                     )
                     continue
                 if not isinstance(key_node, yaml.ScalarNode):
-                    self.problem(source.path, *key_pos, "bad-key", "a field name must be plain text")
+                    self.problem(
+                        source.path,
+                        *key_pos,
+                        "bad-key",
+                        "a field name must be plain text",
+                        "write `name: value`; a `?` or a list before the colon makes a key the format does not use",
+                    )
                     continue
                 key = key_node.value
+                self._check_hidden(key_node, key, loc + (key,), source)
                 if key in seen:
                     self.problem(
                         source.path,
@@ -265,20 +402,11 @@ class Reader:
                 source.keys[loc + (key,)] = key_pos
                 result[key] = self._value(value_node, loc + (key,), source, count)
             return result
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _TAG + "seq":
-                return self._bad_tag(node, source)
-            return [self._value(item, loc + (i,), source, count) for i, item in enumerate(node.value)]
-        if node.tag not in _SCALAR_TAGS:
-            return self._bad_tag(node, source)
-        if node.tag == _TAG + "str":
-            return node.value
-        try:
-            return _SCALARS.construct_object(node)
-        except (ValueError, yaml.YAMLError):
-            return node.value  # e.g. an impossible date: the model reports it
+        if node.tag != _TAG + "seq":
+            return self._bad_tag(node, loc, source)
+        return [self._value(item, loc + (i,), source, count) for i, item in enumerate(node.value)]
 
-    def _bad_tag(self, node: yaml.Node, source: Source) -> None:
+    def _bad_tag(self, node: yaml.Node, loc: Loc, source: Source) -> None:
         self.problem(
             source.path,
             node.start_mark.line + 1,
@@ -287,6 +415,7 @@ class Reader:
             f"the YAML tag `{node.tag}` is not allowed (nothing was run)",
             "remove the tag: content is plain text, numbers, lists and mappings",
         )
+        source.reported.add(loc)
         return None
 
 
@@ -300,13 +429,39 @@ def _node_kind(node: yaml.Node) -> str:
 
 def _syntax_hint(what: str) -> str:
     if "mapping values are not allowed" in what:
-        return 'a text containing `: ` must be quoted, e.g. summary: "Owns: the message"'
+        return (
+            'a text containing `: ` must be quoted, e.g. summary: "Owns: the message";'
+            " if this line is a field of its own, indent it like the fields around it"
+        )
     if "found character '\\t'" in what:
         return "replace tabs with spaces"
+    if "quoted scalar" in what and "end of stream" in what:
+        return "the quote that opens here is never closed: add the closing quote at the end of the text"
+    if "quoted scalar" in what and ("escape" in what or "hexdecimal" in what):
+        return 'in double quotes a backslash starts an escape: write \\\\ for a backslash, or use single quotes'
     if "could not find expected ':'" in what:
         return "each field is `name: value`; check the line above for a missing colon or an unclosed quote"
+    if "expected a single document" in what:
+        return "a file holds one document: remove this `---` line, or move what follows it to its own file"
     if "found undefined alias" in what:
         return "define the anchor (&name) before using the alias (*name)"
+    if "scanning an alias" in what or "scanning an anchor" in what:
+        return 'a value starting with `*` or `&` must be quoted, e.g. summary: "*Important*: call back today"'
+    if "cannot start any token" in what:
+        return 'a value cannot start with `@`, `` ` `` or `%`: put the whole value in quotes, e.g. owner: "@sales"'
+    if "flow node" in what:
+        return "a `[` list or a `{` mapping is not closed: close it, or put text that starts with `[` or `{` in quotes"
+    if "flow sequence" in what:
+        return "a `[` list is not closed with `]`, or an item holds a comma or bracket: close the list or quote the item"
+    if "flow mapping" in what:
+        return "a `{` is not closed with `}`: close it, or put text that starts with `{` in quotes"
+    if "expected '-' indicator" in what:
+        return "every item of a list starts with `- ` at the same indentation; a `name: value` line cannot follow them"
+    if "did not find expected key" in what or "expected <block end>" in what:
+        return (
+            "this line does not line up with the fields around it, or text follows a closing quote:"
+            " indent siblings by the same number of spaces and quote the whole text"
+        )
     return "check indentation (spaces only, the same depth for siblings) and quotes on this line and the one above"
 
 
@@ -387,6 +542,8 @@ def _translate(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str,
     if kind == "extra_forbidden":
         holder = _model_at(model, loc)
         allowed = sorted(holder.model_fields) if holder else []
+        if holder is model and model in (FILE_MODELS["role"], FILE_MODELS["lead"], FILE_MODELS["kpi"]):
+            allowed.remove("id")  # its id is its file name
         hint = did_you_mean(name, allowed)
         hint = (hint + " " if hint else "") + ("allowed fields: " + ", ".join(allowed) if allowed else "")
         return "unknown-field", f"unknown field `{name}`", hint.strip(), True
@@ -397,12 +554,15 @@ def _translate(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str,
         return "missing-field", f"missing required field `{name}`", f"add `{name}: ...`{about}", True
     if kind == "literal_error":
         expected = ctx.get("expected", "")
-        return (
-            "bad-value",
-            f"`{value}` is not an allowed value for `{name}`",
-            f"use one of: {expected.replace(chr(39), '`')}",
-            False,
-        )
+        hint = f"use one of: {expected.replace(chr(39), '`')}"
+        if isinstance(value, bool):  # `status: yes` or `direction: on`: YAML read a word as true/false
+            return (
+                "bad-value",
+                f"`{name}` is true/false here, which is not an allowed value",
+                hint + "; YAML reads an unquoted yes, no, on or off as true/false",
+                False,
+            )
+        return "bad-value", f"`{value}` is not an allowed value for `{name}`", hint, False
     if kind == "string_pattern_mismatch" and name == "approvers":
         return (
             "bad-approver",
@@ -412,6 +572,9 @@ def _translate(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str,
         )
     if kind == "string_pattern_mismatch":
         return "bad-id", f"`{value}` is not a valid id", _id_hint(str(value)), False
+    if kind == "string_too_short" and loc[-1:] == ("[key]",):
+        holder_name = next((str(part) for part in loc if isinstance(part, str)), "the mapping")
+        return "empty-value", f"a name under `{holder_name}` is empty", "write the name before the colon, e.g. `salesforce: MQL`", False
     if kind == "string_too_short":
         return "empty-value", f"`{name}` is empty", f"write a value for `{name}`, or remove the line", False
     if kind == "too_short":
@@ -424,7 +587,10 @@ def _translate(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str,
             False,
         )
     if kind == "too_long":
-        return "too-long", f"`{name}` takes at most {ctx.get('max_length')} items", "", False
+        hint = "write the band as [low, high]" if name == "score" else f"remove items from `{name}`"
+        return "too-long", f"`{name}` takes at most {ctx.get('max_length')} items", hint, False
+    if kind == "finite_number":
+        return "bad-value", f"`{name}` must be an ordinary number, not {value}", f"write a number such as `{name}: 24`", False
     if kind in ("date_parsing", "date_from_datetime_parsing", "date_type", "date_from_datetime_inexact"):
         return (
             "bad-date",
@@ -443,7 +609,7 @@ def _translate(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str,
         if value is None:
             hint = f"write a value after `{name}:` or remove the line"
         return "wrong-type", f"`{name}` must be {_EXPECTED[kind]}, not {_type_name(value)}", hint, False
-    return "invalid", f"`{name}`: {error['msg']}", "", False
+    return "invalid", f"`{name}`: {error['msg']}", f"see `{name}` in the format reference (README)", False
 
 
 def _id_hint(value: str) -> str:
@@ -460,10 +626,27 @@ def validate_source(source: Source, model: type[BaseModel], problems: list[Probl
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        for error in exc.errors(include_url=False):
+        errors = exc.errors(include_url=False)
+        # A misspelt field is one mistake: "unknown field `responsibilites` (did you mean `responsibilities`?)"
+        # says it all, without a second "missing required field `responsibilities`".
+        misspelt: set[tuple[Loc, str]] = set()
+        for error in errors:
+            if error["type"] == "extra_forbidden" and error["loc"]:
+                holder = _model_at(model, tuple(error["loc"]))
+                close = difflib.get_close_matches(str(error["loc"][-1]), list(holder.model_fields) if holder else [], n=1, cutoff=0.6)
+                misspelt.update((tuple(error["loc"][:-1]), name) for name in close)
+        for error in errors:
+            where = tuple(error["loc"])
+            if any(where[: len(done)] == done for done in source.reported):
+                continue  # the reader reported this value already (unsafe tag, hidden character, ...)
+            if error["type"] == "missing" and where and (where[:-1], where[-1]) in misspelt:
+                continue
             code, message, hint, at_key = _translate(dict(error), model)
             loc = tuple(error["loc"]) + (("score",) if error["type"] == "band_order" else ())
             line, column = source.at(loc, key=at_key)
+            needle = (error.get("ctx") or {}).get("found") or (error.get("ctx") or {}).get("target")
+            if needle:  # point at the HTML or the link inside the text, not at its start
+                line, column = source.find(str(needle), line, column)
             problems.append(Problem(source.path, line, column, code, message, hint))
         return None
 
@@ -494,7 +677,7 @@ def load_all(content_dir: Path | str, *, today: date | None = None) -> Loaded:
     root = Path(content_dir)
     problems: list[Problem] = []
     warnings: list[Problem] = []
-    reader = Reader(problems)
+    reader = Reader(problems, warnings)
     display_root = str(root).rstrip("/\\") or "."
 
     def display(rel: str) -> str:
@@ -701,7 +884,7 @@ def load_all(content_dir: Path | str, *, today: date | None = None) -> Loaded:
             )
 
     if playbook_meta is None:
-        raise ContentError(problems)
+        raise ContentError(problems + warnings)
 
     leads = dict(sorted(collections["lead"].items(), key=lambda item: (item[1].order, item[0])))
     playbook = Playbook(
@@ -731,7 +914,7 @@ def load_all(content_dir: Path | str, *, today: date | None = None) -> Loaded:
         invalid=invalid,
     )
     if problems:
-        raise ContentError(problems)
+        raise ContentError(problems + warnings)
     return Loaded(playbook, sorted(warnings), sources)
 
 

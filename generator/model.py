@@ -78,24 +78,24 @@ def check_text(value: str) -> str:
                 " to show a less-than sign put a space after it (`< 5 days`)",
             },
         )
-    if _DANGEROUS_SCHEME_RE.search(value):
+    scheme = _DANGEROUS_SCHEME_RE.search(value)
+    if scheme:
         raise PydanticCustomError(
             "unsafe_url",
             "`javascript:`, `vbscript:` and `data:` URLs are not allowed",
-            {"hint": "link only to https://, http://, mailto: or another entity (`[text](role:id)`)"},
+            {"found": scheme.group(), "hint": "link only to https://, http://, mailto: or another entity (`[text](role:id)`)"},
         )
     for match in _LINK_RE.finditer(value):
         target = match.group(2)
         if not (_ALLOWED_URL_RE.match(target) or ENTITY_LINK_RE.match(target)):
-            raise PydanticCustomError(
-                "bad_link",
-                "link target `{target}` is not allowed",
-                {
-                    "target": target,
-                    "hint": "use https://..., http://..., mailto:... or a link to an entity such as"
-                    " [Account Executive](role:account-executive); kinds: " + ", ".join(KINDS),
-                },
+            hint = (
+                "percent-encode the characters a URL may not hold as they are: ` as %60, \" as %22,"
+                " < as %3C, > as %3E, { as %7B, } as %7D, | as %7C, \\ as %5C, ^ as %5E"
+                if re.match(r"(?i)(https?://|mailto:)", target)
+                else "use https://..., http://..., mailto:... or a link to an entity such as"
+                " [Account Executive](role:account-executive); kinds: " + ", ".join(KINDS)
             )
+            raise PydanticCustomError("bad_link", "link target `{target}` is not allowed", {"target": target, "hint": hint})
     return value
 
 

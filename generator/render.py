@@ -118,7 +118,7 @@ def inline_markdown(text: str, from_page: str) -> str:
         + [(m.start(), m.end(), "link", m) for m in _LINK_RE.finditer(text)],
         key=lambda token: (token[0], token[1], token[2]),
     )
-    for start, end, kind, match in tokens:
+    for start, end, _kind, match in tokens:
         if start < position:
             continue  # a link inside a code span, or the reverse: the first one wins
         out.append(_escape_segment(text[position:start]))
