@@ -5,16 +5,21 @@ from __future__ import annotations
 import random
 import shutil
 import tempfile
+from html.parser import HTMLParser
 from pathlib import Path
 
+import markdown
 import yaml
 from conftest import DEFAULT_CONTENT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic_core import PydanticCustomError
 
+from generator.cli import format_github, format_text
 from generator.errors import ContentError
 from generator.load import load
-from generator.model import Playbook
+from generator.model import Playbook, check_text
+from generator.render import inline_markdown
 
 FILES = sorted(p.relative_to(DEFAULT_CONTENT).as_posix() for p in DEFAULT_CONTENT.rglob("*.yml"))
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -86,6 +91,126 @@ def test_random_mutations_of_the_default_content(rel: str, seed: int, edits: int
             lines.insert(index, lines[index])
             text = list("\n".join(lines))
     root = with_file(rel, "".join(text).encode("utf-8", errors="surrogatepass"))
+    try:
+        loads_or_reports(root)
+    finally:
+        shutil.rmtree(root.parent)
+
+
+# --- whatever text passes validation renders to harmless HTML -----------------------------------
+
+# Pieces of Markdown that an attacker would combine; backticks are frequent because code spans that the
+# escaper and Markdown pair differently are how raw Markdown once got through.
+PIECES = (
+    ["`", "`", "``", "```", " ", "x", "\\", "*", "_", "|", "[", "]", "(", ")", "!", "{", "}", ":", "#", "-", "1.", "<", "&", '"']
+    + ["![i](https://tracker.example/i.png)", "[l](https://ok.example/a_b){: onclick=\"alert(1)\" }", "[r](role:sales-manager)"]
+    + ["{: .x #y onclick=z }", "*[MQL]: x", "[ref]: https://tracker.example", "[x][ref]", "<https://tracker.example>", "&#60;b&#62;"]
+)
+_MKDOCS = yaml.safe_load((Path(__file__).resolve().parents[1] / "mkdocs.yml").read_text(encoding="utf-8"))
+EXTENSIONS = [e if isinstance(e, str) else next(iter(e)) for e in _MKDOCS["markdown_extensions"]]
+EXTENSION_CONFIGS = {next(iter(e)): next(iter(e.values())) for e in _MKDOCS["markdown_extensions"] if isinstance(e, dict)}
+# Where the templates put `| inline` text: a paragraph, a list item, a table cell, after a bold label.
+CONTEXTS = ["{x}", "- {x}", "| a | b |\n| --- | --- |\n| c | {x} |", "- **Owns:** {x}", "## Title\n\n{x}\n"]
+PAGE_TAGS = {"p", "a", "code", "em", "strong", "table", "thead", "tbody", "tr", "th", "td", "ul", "li", "h2", "hr"}
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append((tag, attrs))
+
+
+def rendered_tags(markdown_text: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    html = markdown.markdown(markdown_text, extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+    parser = _Tags()
+    parser.feed(html)
+    return parser.found
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pieces=st.lists(st.sampled_from(PIECES), min_size=1, max_size=10))
+def test_text_that_passes_validation_renders_to_harmless_html(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    try:
+        check_text(text)
+    except PydanticCustomError:
+        return  # refused with a problem: nothing is rendered
+    markdown_text = inline_markdown(text, "index.md")
+    for context in CONTEXTS:
+        for tag, attrs in rendered_tags(context.replace("{x}", markdown_text)):
+            assert tag in PAGE_TAGS, (text, markdown_text, tag)
+            if ("class", "headerlink") in attrs:
+                assert attrs == [("class", "headerlink"), ("href", "#title"), ("title", "Permanent link")]
+                continue  # the heading's own permalink (toc), not from the content
+            for name, value in attrs:
+                if tag == "a" and name == "href":
+                    # only URLs written in the text as links, or the entity link the renderer made
+                    assert value == "roles/sales-manager.md" or (value or "").startswith("https://") and value in text, (text, value)
+                else:
+                    assert (tag, name) == ("h2", "id"), (text, markdown_text, tag, name)
+
+
+def test_the_property_catches_a_code_span_mismatch() -> None:
+    """The check above is not vacuous: text passed through unescaped, as a mismatched code span was, fails it."""
+    hostile = '`` [l](https://ok.example){: onclick="alert(1)" } ```x'
+    check_text(hostile)  # valid content...
+    assert ("a", [("href", "https://ok.example"), ("onclick", "alert(1)")]) in rendered_tags(hostile)  # ...dangerous raw
+    assert all(name != "onclick" for _, attrs in rendered_tags(inline_markdown(hostile, "index.md")) for name, _ in attrs)
+
+
+@FUZZ
+@given(rel=st.sampled_from(FILES), data=st.binary(max_size=200))
+def test_every_report_format_handles_whatever_the_loader_reports(rel: str, data: bytes) -> None:
+    root = with_file(rel, (DEFAULT_CONTENT / rel).read_bytes()[:300] + data)
+    try:
+        try:
+            load(root)
+            return
+        except ContentError as error:
+            problems = error.problems
+        text = format_text(problems)
+        github = format_github(problems)
+        assert "\x1b" not in text + github
+        assert all(line.startswith("::") for line in github.splitlines())
+        assert len(github.splitlines()) == len(problems)
+        assert all(str(problem) for problem in problems)
+    finally:
+        shutil.rmtree(root.parent)
+
+
+SCALARS = st.one_of(
+    st.integers(1, 6000).map(lambda n: "9" * n),  # Python refuses to convert more than 4300 digits
+    st.sampled_from([".nan", ".inf", "-.inf", "0x1F", "0o17", "1_000", "1e999", "2027-02-30", "2027-13-01", "yes", "~", "''"]),
+    st.sampled_from(["!!binary aGk=", "!!python/name:os.system", "&a [*a]", "*undefined", "!!timestamp x", "!!int x"]),
+    st.text(max_size=20).map(lambda t: yaml.safe_dump(t, allow_unicode=True).removesuffix("\n...\n").strip()),
+)
+
+
+@FUZZ
+@given(
+    target=st.sampled_from([("leads/customer.yml", "order"), ("roles/sales-manager.yml", "name"), ("kpis/win-rate.yml", "target")]),
+    scalar=SCALARS,
+)
+def test_odd_scalars_in_a_field(target: tuple[str, str], scalar: str) -> None:
+    rel, field = target
+    text = (DEFAULT_CONTENT / rel).read_text(encoding="utf-8") + f"\n{field}: {scalar}\n"
+    root = with_file(rel, text.encode("utf-8", errors="surrogatepass"))
+    try:
+        loads_or_reports(root)
+    finally:
+        shutil.rmtree(root.parent)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(depth=st.integers(1, 5000), opener=st.sampled_from(["[", "{a: ", "- "]))
+def test_nesting_of_any_depth(depth: int, opener: str) -> None:
+    closer = {"[": "]", "{a: ": "}", "- ": ""}[opener]
+    nested = opener * depth + "x" + closer * depth if opener != "- " else "".join("  " * i + "- " for i in range(depth)) + "x"
+    text = (DEFAULT_CONTENT / "roles/sales-manager.yml").read_text(encoding="utf-8") + "\nonboarding:\n  " + nested + "\n"
+    root = with_file("roles/sales-manager.yml", text.encode("utf-8"))
     try:
         loads_or_reports(root)
     finally:

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import json
+import shutil
 import subprocess
 import sys
 import textwrap
 import tracemalloc
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import DEFAULT_CONTENT, make_site_project, run_cli, write_content
+import yaml
+from conftest import DEFAULT_CONTENT, MINIMAL, make_site_project, run_cli, write_content
+from pydantic import BaseModel
 
 from generator.errors import ContentError
 from generator.load import load
@@ -89,7 +96,12 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             term: Reference definitions
             definition: "[x][evil] then *[MQL]: injected abbreviation"
             notes: "[evil]: https://tracker.example/ref"
+          - id: hostile-three
+            term: Code spans that Markdown pairs differently
+            definition: "`` ![x](https://tracker.example/span.png) ```x and `` [l](https://example.com){: onclick=\\"alert(2)\\" } ```y"
     """), "  "), encoding="utf-8")
+    crm = project / "content" / "leads" / "customer.yml"
+    crm.write_text(crm.read_text(encoding="utf-8").replace("crm:\n", "crm:\n  pipes: 'a | b `|` c'\n", 1), encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     return project / "site" / "glossary" / "index.html"
@@ -102,8 +114,8 @@ def test_markdown_images_are_not_embedded(hostile_site: Path) -> None:
 
 
 def test_attribute_lists_from_content_do_nothing(hostile_site: Path) -> None:
-    page = hostile_site.read_text(encoding="utf-8")
-    assert "onclick" not in page.replace("{: onclick=&quot;alert(1)&quot; }", "").replace('{: onclick="alert(1)" }', "")
+    assert not [(tag, attrs) for tag, attrs in elements(hostile_site) if "onclick" in attrs]
+    assert '{: onclick="alert(1)" }' in hostile_site.read_text(encoding="utf-8")  # shown as text
 
 
 def test_template_syntax_and_lone_angle_bracket_show_literally(hostile_site: Path) -> None:
@@ -124,3 +136,171 @@ def test_a_playbook_command_on_hostile_content_never_shows_a_traceback(tmp_path:
     result = run_cli("validate", "--content", str(root))
     assert result.exit_code == 1
     assert "Traceback" not in result.output and "\x1b" not in result.output
+
+
+class _Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs)))
+
+
+def elements(page: Path) -> list[tuple[str, dict[str, str | None]]]:
+    parser = _Elements()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.elements
+
+
+def test_code_spans_cannot_smuggle_images_or_event_handlers(hostile_site: Path) -> None:
+    found = elements(hostile_site)
+    assert not [attrs for tag, attrs in found if tag == "img" and "tracker.example" in (attrs.get("src") or "")]
+    assert not [(tag, attrs) for tag, attrs in found if any(name.startswith("on") for name in attrs)]
+    assert "tracker.example/span.png" in hostile_site.read_text(encoding="utf-8")  # shown, as text
+
+
+def test_no_page_of_the_hostile_site_loads_anything_from_another_host(hostile_site: Path) -> None:
+    site = hostile_site.parents[1]
+    for page in site.rglob("*.html"):
+        for tag, attrs in elements(page):
+            for name in ("src", "srcset", "data", "poster"):
+                value = attrs.get(name) or ""
+                assert not value.startswith(("http:", "https:", "//")), (page, tag, name, value)
+            if tag == "link" and "stylesheet" in (attrs.get("rel") or ""):
+                assert not (attrs.get("href") or "").startswith(("http:", "https:", "//")), (page, attrs)
+
+
+def test_a_pipe_in_content_does_not_split_a_table_cell(hostile_site: Path) -> None:
+    leads = (hostile_site.parents[1] / "leads" / "index.html").read_text(encoding="utf-8")
+    row = leads.split("<td>pipes</td>", 1)[1].split("</tr>", 1)[0]
+    assert row.count("<td") == 1 and "a | b <code>|</code> c" in row
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("[](" * 100_000, "\\[\\]\\(" * 1000),  # made the link pattern backtrack catastrophically (minutes)
+        ("[x](" + " " * 200_000 + "x", "\\[x\\]\\( x"),
+        ("`" * 100_000 + "a", "\\`" * 1000),  # made the code-span pattern cubic (hours)
+        ("".join("`" * n + "a" for n in range(1, 600)), "\\`\\`\\`a"),  # many unpaired backtick runs
+    ],
+    ids=["link-openers", "spaces-after-link", "backtick-run", "backtick-staircase"],
+)
+def test_text_built_to_backtrack_is_handled_in_linear_time(tmp_path: Path, text: str, shown: str) -> None:
+    """A generous bound in a child process, not a timing assertion: the old patterns needed minutes to hours."""
+    root = write_content(tmp_path / "content")
+    (root / "roles" / "sales-manager.yml").write_text(ROLE + "owns: " + json.dumps(text) + "\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "generate", "--content", str(root), "--out", str(tmp_path / "pages")],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    page = (tmp_path / "pages" / "roles" / "sales-manager.md").read_text(encoding="utf-8")
+    assert shown in page  # the text was rendered, escaped, not dropped
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("<script>alert(1)</script>", "raw-html"),
+        ("<img src=x onerror=alert(1)>", "raw-html"),
+        ("<iframe src=https://evil.example>", "raw-html"),
+        ("[x](javascript:alert(1))", "unsafe-url"),
+        ("see data:text/html;base64,PHNjcmlwdD4=", "unsafe-url"),
+        ("[x](https://ok.example/a\"onmouseover=\"alert(1))", "bad-link"),
+    ],
+    ids=["script", "img-onerror", "iframe", "javascript", "data", "quote-in-url"],
+)
+def test_html_and_unsafe_links_are_refused_in_every_text_field(tmp_path: Path, value: str, code: str) -> None:
+    """Every field whose type is text, in every file kind, found from the models themselves."""
+    fields = text_fields()
+    assert len(fields) >= 30  # the walk found the text fields
+    for rel, yaml_text in fields:
+        root = write_content(tmp_path / "content", {rel: yaml_text.replace("HOSTILE", json.dumps(value))}, base=MINIMAL)
+        assert code in codes(root), (rel, yaml_text)
+        shutil.rmtree(root)
+
+
+def text_fields() -> list[tuple[str, str]]:
+    """(file, YAML) variants of the minimal playbook with one text field set to HOSTILE, for every text field."""
+    from generator.model import FILE_MODELS, check_text
+
+    def is_text(annotation: Any, metadata: Any = ()) -> bool:
+        return any(getattr(m, "func", None) is check_text for m in (*metadata, *getattr(annotation, "__metadata__", ()))) or any(
+            is_text(arg) for arg in getattr(annotation, "__args__", ()) or ()
+        )
+
+    def nested(annotation: Any) -> type[BaseModel] | None:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return annotation
+        return next((n for a in getattr(annotation, "__args__", ()) or () if (n := nested(a))), None)
+
+    base = {rel: yaml.safe_load(textwrap.dedent(text)) for rel, text in MINIMAL.items()}
+    where = {"playbook": "playbook.yml", "role": "roles/sales-manager.yml", "lead": "leads/sales-qualified-lead.yml",
+             "kpi": "kpis/win-rate.yml", "checklist": "checklist.yml", "alignment": "alignment.yml", "glossary": "glossary.yml"}
+    variants: list[tuple[str, str]] = []
+
+    def walk(model: type[BaseModel], rel: str, path: tuple[Any, ...]) -> None:
+        for name, info in model.model_fields.items():
+            annotation = info.annotation
+            if is_text(annotation, info.metadata):
+                data = copy.deepcopy(base[rel])
+                target = data
+                for part in path:
+                    target = target[part]
+                many = getattr(annotation, "__origin__", None) in (list, dict)
+                if getattr(annotation, "__origin__", None) is dict:
+                    target[name] = {"salesforce": "HOSTILE"}
+                else:
+                    target[name] = ["HOSTILE"] if many else "HOSTILE"
+                variants.append((rel, yaml.safe_dump(data, allow_unicode=True)))
+            inner = nested(annotation)
+            if inner is not None and inner is not model:
+                container = base[rel]
+                for part in path:
+                    container = container[part]
+                if name not in container:
+                    container[name] = {"to": "sales-manager", "sla_hours": 4} if name == "handoff" else {}
+                child = container[name]
+                walk(inner, rel, path + ((name, 0) if isinstance(child, list) else (name,)))
+
+    for kind, model in FILE_MODELS.items():
+        walk(model, where[kind], ())
+    return variants
+
+
+def tree_digest(root: Path) -> str:
+    """One hash of every directory, file name and byte under `root`."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        digest.update(str(path.relative_to(root)).encode("utf-8", errors="surrogateescape") + b"\0")
+        digest.update(b"d" if path.is_dir() else path.read_bytes())
+    return digest.hexdigest()
+
+
+BREAKAGES = {
+    "python-tag": ("roles/account-executive.yml", "owns: !!python/object/apply:os.system ['echo owned']\n"),
+    "syntax-error": ("kpis/win-rate.yml", "name: [unclosed\n"),
+    "script-tag": ("glossary.yml", "  - id: x\n    term: <script>alert(1)</script>\n    definition: d\n"),
+}
+
+
+@pytest.mark.parametrize("command", ["playbook build", "mkdocs build"])
+@pytest.mark.parametrize("breakage", sorted(BREAKAGES))
+def test_a_failed_build_leaves_the_previous_site_byte_for_byte(hostile_site: Path, tmp_path: Path, command: str, breakage: str) -> None:
+    project = tmp_path / "repo"
+    shutil.copytree(hostile_site.parents[2], project, symlinks=True)
+    before = tree_digest(project / "site")
+    rel, text = BREAKAGES[breakage]
+    with (project / "content" / rel).open("a", encoding="utf-8") as file:
+        file.write(text)
+    if command == "playbook build":
+        result = run_cli("build", cwd=project)
+        assert result.exit_code == 1 and "nothing was written" in result.stderr and "Traceback" not in result.output
+    else:
+        done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 1 and "nothing was built and the site directory was left as it was" in done.stderr
+        assert "Traceback" not in done.stderr
+    assert tree_digest(project / "site") == before
+    assert sorted(p.name for p in project.iterdir()) == ["content", "docs", "mkdocs.yml", "site"]  # no stray temporary directory
