@@ -66,9 +66,9 @@ def test_serve_shows_a_yaml_edit(tmp_path: Path) -> None:
         role.write_text("name: [broken\n", encoding="utf-8")
         log_file = tmp_path / "serve.log"
         deadline = time.monotonic() + 30
-        while "account-executive.yml:2:1: error: YAML syntax error" not in log_file.read_text() and time.monotonic() < deadline:
+        while "account-executive.yml:1:7: error: YAML syntax error" not in log_file.read_text() and time.monotonic() < deadline:
             time.sleep(0.25)
-        assert "account-executive.yml:2:1: error: YAML syntax error" in log_file.read_text()
+        assert "account-executive.yml:1:7: error: YAML syntax error" in log_file.read_text()
         assert "is not a known role" not in log_file.read_text(), "no cascade of errors from one broken file"
         role.write_text(good.replace("Edited during serve.", "Fixed again."), encoding="utf-8")
         assert wait_for(url, "Fixed again.", 30) is not None, log_file.read_text()
