@@ -222,7 +222,8 @@ class Reader:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             opened = "end of stream" in (exc.problem or "") or any(
-                word in (exc.context or "") for word in ("an alias", "an anchor", "a flow sequence", "a flow mapping", "a flow node")
+                word in (exc.context or "")
+                for word in ("an alias", "an anchor", "a flow sequence", "a flow mapping", "a flow node")
             )
             if exc.context_mark and opened:
                 mark = exc.context_mark  # an unclosed quote, a bad alias: point where it starts, not at the end
@@ -438,7 +439,7 @@ def _syntax_hint(what: str) -> str:
     if "quoted scalar" in what and "end of stream" in what:
         return "the quote that opens here is never closed: add the closing quote at the end of the text"
     if "quoted scalar" in what and ("escape" in what or "hexdecimal" in what):
-        return 'in double quotes a backslash starts an escape: write \\\\ for a backslash, or use single quotes'
+        return "in double quotes a backslash starts an escape: write \\\\ for a backslash, or use single quotes"
     if "could not find expected ':'" in what:
         return "each field is `name: value`; check the line above for a missing colon or an unclosed quote"
     if "expected a single document" in what:
@@ -574,7 +575,12 @@ def _translate(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str,
         return "bad-id", f"`{value}` is not a valid id", _id_hint(str(value)), False
     if kind == "string_too_short" and loc[-1:] == ("[key]",):
         holder_name = next((str(part) for part in loc if isinstance(part, str)), "the mapping")
-        return "empty-value", f"a name under `{holder_name}` is empty", "write the name before the colon, e.g. `salesforce: MQL`", False
+        return (
+            "empty-value",
+            f"a name under `{holder_name}` is empty",
+            "write the name before the colon, e.g. `salesforce: MQL`",
+            False,
+        )
     if kind == "string_too_short":
         return "empty-value", f"`{name}` is empty", f"write a value for `{name}`, or remove the line", False
     if kind == "too_short":
@@ -633,7 +639,9 @@ def validate_source(source: Source, model: type[BaseModel], problems: list[Probl
         for error in errors:
             if error["type"] == "extra_forbidden" and error["loc"]:
                 holder = _model_at(model, tuple(error["loc"]))
-                close = difflib.get_close_matches(str(error["loc"][-1]), list(holder.model_fields) if holder else [], n=1, cutoff=0.6)
+                close = difflib.get_close_matches(
+                    str(error["loc"][-1]), list(holder.model_fields) if holder else [], n=1, cutoff=0.6
+                )
                 misspelt.update((tuple(error["loc"][:-1]), name) for name in close)
         for error in errors:
             where = tuple(error["loc"])

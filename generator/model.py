@@ -89,7 +89,7 @@ def check_text(value: str) -> str:
         target = match.group(2)
         if not (_ALLOWED_URL_RE.match(target) or ENTITY_LINK_RE.match(target)):
             hint = (
-                "percent-encode the characters a URL may not hold as they are: ` as %60, \" as %22,"
+                'percent-encode the characters a URL may not hold as they are: ` as %60, " as %22,'
                 " < as %3C, > as %3E, { as %7B, } as %7D, | as %7C, \\ as %5C, ^ as %5E"
                 if re.match(r"(?i)(https?://|mailto:)", target)
                 else "use https://..., http://..., mailto:... or a link to an entity such as"

@@ -22,7 +22,9 @@ ALIGNMENT_2Q = "questions:\n  - id: a\n    text: t\n  - id: b\n    text: t\n"
 
 def bands(*pairs: tuple[int, int]) -> str:
     """alignment.yml with one stage per band and two statements (totals 2 to 10)."""
-    stages = "".join(f"  - id: s{i}\n    name: S{i}\n    score: [{low}, {high}]\n    description: d\n" for i, (low, high) in enumerate(pairs))
+    stages = "".join(
+        f"  - id: s{i}\n    name: S{i}\n    score: [{low}, {high}]\n    description: d\n" for i, (low, high) in enumerate(pairs)
+    )
     return "stages:\n" + stages + ALIGNMENT_2Q
 
 
@@ -31,209 +33,664 @@ def bands(*pairs: tuple[int, int]) -> str:
 Case = tuple[str, dict[str, str | None], tuple[str, int, int | None, str, str, str]]
 CASES: list[Case] = [
     # YAML syntax
-    ("unclosed-flow-list", {"roles/sales-manager.yml": "name: [Sales\n"},
-     ("roles/sales-manager.yml", 1, 7, "yaml-syntax", "YAML syntax error", "a `[` list is not closed")),
-    ("colon-in-plain-text", {"roles/sales-manager.yml": ROLE.replace("summary: Leads the team.", "summary: Owns: the team")},
-     ("roles/sales-manager.yml", 3, 14, "yaml-syntax", "mapping values are not allowed", 'must be quoted, e.g. summary: "Owns: the message"')),
-    ("unclosed-quote", {"playbook.yml": 'title: "T\norganization: O\nsummary: S\n'},
-     ("playbook.yml", 1, 8, "yaml-syntax", "found unexpected end of stream", "the quote that opens here is never closed")),
-    ("bad-indentation", {"roles/sales-manager.yml": "name: SM\n  function: sales\n"},
-     ("roles/sales-manager.yml", 2, 11, "yaml-syntax", "mapping values are not allowed", "indent it like the fields around it")),
-    ("two-documents", {"playbook.yml": META + "---\ntitle: again\n"},
-     ("playbook.yml", 4, 1, "yaml-syntax", "expected a single document", "remove this `---` line")),
-    ("undefined-alias", {"playbook.yml": META + "approvers: *people\n"},
-     ("playbook.yml", 4, 12, "yaml-syntax", "found undefined alias", "define the anchor (&name)")),
-    ("value-starts-with-star", {"roles/sales-manager.yml": ROLE.replace("summary: Leads the team.", "summary: *Leads* the team.")},
-     ("roles/sales-manager.yml", 3, 10, "yaml-syntax", "while scanning an alias", "a value starting with `*` or `&` must be quoted")),
-    ("value-starts-with-at", {"kpis/win-rate.yml": KPI + "source: @crm\n"},
-     ("kpis/win-rate.yml", 7, 9, "yaml-syntax", "cannot start any token", "put the whole value in quotes")),
-    ("bad-escape-in-double-quotes", {"kpis/win-rate.yml": KPI + 'source: "C:\\xreports"\n'},
-     ("kpis/win-rate.yml", 7, 14, "yaml-syntax", "quoted scalar", "write \\\\ for a backslash, or use single quotes")),
-    ("field-after-list-items", {"roles/sales-manager.yml": ROLE + "  kpis: [win-rate]\n"},
-     ("roles/sales-manager.yml", 6, 3, "yaml-syntax", "expected '-' indicator", "every item of a list starts with `- `")),
-    ("text-after-closing-quote", {"roles/sales-manager.yml": ROLE.replace("name: Sales Manager", 'name: "Sales" Manager')},
-     ("roles/sales-manager.yml", 1, 15, "yaml-syntax", "did not find expected key", "text follows a closing quote")),
+    (
+        "unclosed-flow-list",
+        {"roles/sales-manager.yml": "name: [Sales\n"},
+        ("roles/sales-manager.yml", 1, 7, "yaml-syntax", "YAML syntax error", "a `[` list is not closed"),
+    ),
+    (
+        "colon-in-plain-text",
+        {"roles/sales-manager.yml": ROLE.replace("summary: Leads the team.", "summary: Owns: the team")},
+        (
+            "roles/sales-manager.yml",
+            3,
+            14,
+            "yaml-syntax",
+            "mapping values are not allowed",
+            'must be quoted, e.g. summary: "Owns: the message"',
+        ),
+    ),
+    (
+        "unclosed-quote",
+        {"playbook.yml": 'title: "T\norganization: O\nsummary: S\n'},
+        ("playbook.yml", 1, 8, "yaml-syntax", "found unexpected end of stream", "the quote that opens here is never closed"),
+    ),
+    (
+        "bad-indentation",
+        {"roles/sales-manager.yml": "name: SM\n  function: sales\n"},
+        (
+            "roles/sales-manager.yml",
+            2,
+            11,
+            "yaml-syntax",
+            "mapping values are not allowed",
+            "indent it like the fields around it",
+        ),
+    ),
+    (
+        "two-documents",
+        {"playbook.yml": META + "---\ntitle: again\n"},
+        ("playbook.yml", 4, 1, "yaml-syntax", "expected a single document", "remove this `---` line"),
+    ),
+    (
+        "undefined-alias",
+        {"playbook.yml": META + "approvers: *people\n"},
+        ("playbook.yml", 4, 12, "yaml-syntax", "found undefined alias", "define the anchor (&name)"),
+    ),
+    (
+        "value-starts-with-star",
+        {"roles/sales-manager.yml": ROLE.replace("summary: Leads the team.", "summary: *Leads* the team.")},
+        (
+            "roles/sales-manager.yml",
+            3,
+            10,
+            "yaml-syntax",
+            "while scanning an alias",
+            "a value starting with `*` or `&` must be quoted",
+        ),
+    ),
+    (
+        "value-starts-with-at",
+        {"kpis/win-rate.yml": KPI + "source: @crm\n"},
+        ("kpis/win-rate.yml", 7, 9, "yaml-syntax", "cannot start any token", "put the whole value in quotes"),
+    ),
+    (
+        "bad-escape-in-double-quotes",
+        {"kpis/win-rate.yml": KPI + 'source: "C:\\xreports"\n'},
+        ("kpis/win-rate.yml", 7, 14, "yaml-syntax", "quoted scalar", "write \\\\ for a backslash, or use single quotes"),
+    ),
+    (
+        "field-after-list-items",
+        {"roles/sales-manager.yml": ROLE + "  kpis: [win-rate]\n"},
+        ("roles/sales-manager.yml", 6, 3, "yaml-syntax", "expected '-' indicator", "every item of a list starts with `- `"),
+    ),
+    (
+        "text-after-closing-quote",
+        {"roles/sales-manager.yml": ROLE.replace("name: Sales Manager", 'name: "Sales" Manager')},
+        ("roles/sales-manager.yml", 1, 15, "yaml-syntax", "did not find expected key", "text follows a closing quote"),
+    ),
     # duplicate keys
-    ("duplicate-key", {"roles/sales-manager.yml": ROLE + "summary: Again.\n"},
-     ("roles/sales-manager.yml", 6, 1, "duplicate-key", "duplicate field `summary` (first written on line 3)", "merge the two into one field")),
-    ("duplicate-nested-key", {"leads/marketing-qualified-lead.yml": "name: MQL\nabbreviation: MQL\norder: 1\ndefinition: d\nowner: marketing-manager\nentry_criteria: [x]\nhandoff:\n  to: account-executive\n  to: sales-manager\n  sla_hours: 4\n"},
-     ("leads/marketing-qualified-lead.yml", 9, 3, "duplicate-key", "duplicate field `to` (first written on line 8)", "")),
+    (
+        "duplicate-key",
+        {"roles/sales-manager.yml": ROLE + "summary: Again.\n"},
+        (
+            "roles/sales-manager.yml",
+            6,
+            1,
+            "duplicate-key",
+            "duplicate field `summary` (first written on line 3)",
+            "merge the two into one field",
+        ),
+    ),
+    (
+        "duplicate-nested-key",
+        {
+            "leads/marketing-qualified-lead.yml": "name: MQL\nabbreviation: MQL\norder: 1\ndefinition: d\nowner: marketing-manager\nentry_criteria: [x]\nhandoff:\n  to: account-executive\n  to: sales-manager\n  sla_hours: 4\n"
+        },
+        ("leads/marketing-qualified-lead.yml", 9, 3, "duplicate-key", "duplicate field `to` (first written on line 8)", ""),
+    ),
     # unknown fields
-    ("typo-responsibilites", {"roles/sales-manager.yml": ROLE.replace("responsibilities:", "responsibilites:")},
-     ("roles/sales-manager.yml", 4, 1, "unknown-field", "unknown field `responsibilites`", "did you mean `responsibilities`?")),
-    ("unknown-nested-field", {"kpis/win-rate.yml": KPI + "target:\n  value: 3\n  period: month\n  stretch: 5\n"},
-     ("kpis/win-rate.yml", 10, 3, "unknown-field", "unknown field `stretch`", "allowed fields: period, value")),
-    ("unknown-field-in-list-item", {"checklist.yml": "steps:\n  - id: a\n    title: A\n    description: d\n    owner: sales-manager\n    ower: x\n"},
-     ("checklist.yml", 6, 5, "unknown-field", "unknown field `ower`", "did you mean `owner`?")),
-    ("id-field-in-role-file", {"roles/sales-manager.yml": "id: boss\n" + ROLE},
-     ("roles/sales-manager.yml", 1, 1, "unknown-field", "takes its id from its file name", "rename the file (now `sales-manager`)")),
+    (
+        "typo-responsibilites",
+        {"roles/sales-manager.yml": ROLE.replace("responsibilities:", "responsibilites:")},
+        ("roles/sales-manager.yml", 4, 1, "unknown-field", "unknown field `responsibilites`", "did you mean `responsibilities`?"),
+    ),
+    (
+        "unknown-nested-field",
+        {"kpis/win-rate.yml": KPI + "target:\n  value: 3\n  period: month\n  stretch: 5\n"},
+        ("kpis/win-rate.yml", 10, 3, "unknown-field", "unknown field `stretch`", "allowed fields: period, value"),
+    ),
+    (
+        "unknown-field-in-list-item",
+        {"checklist.yml": "steps:\n  - id: a\n    title: A\n    description: d\n    owner: sales-manager\n    ower: x\n"},
+        ("checklist.yml", 6, 5, "unknown-field", "unknown field `ower`", "did you mean `owner`?"),
+    ),
+    (
+        "id-field-in-role-file",
+        {"roles/sales-manager.yml": "id: boss\n" + ROLE},
+        (
+            "roles/sales-manager.yml",
+            1,
+            1,
+            "unknown-field",
+            "takes its id from its file name",
+            "rename the file (now `sales-manager`)",
+        ),
+    ),
     # missing required fields
-    ("missing-name", {"roles/sales-manager.yml": ROLE.replace("name: Sales Manager\n", "")},
-     ("roles/sales-manager.yml", 1, 1, "missing-field", "missing required field `name`", "add `name: ...` (e.g. Sales Development Representative)")),
-    ("missing-formula", {"kpis/win-rate.yml": KPI.replace("formula: f\n", "")},
-     ("kpis/win-rate.yml", 1, 1, "missing-field", "missing required field `formula`", "how it is computed")),
-    ("missing-sla", {"leads/sales-qualified-lead.yml": LEAD + "handoff:\n  to: sales-manager\n"},
-     ("leads/sales-qualified-lead.yml", 7, 1, "missing-field", "missing required field `sla_hours`", "add `sla_hours: ...`")),
-    ("missing-term-definition", {"glossary.yml": "terms:\n  - id: icp\n    term: ICP\n"},
-     ("glossary.yml", 2, 5, "missing-field", "missing required field `definition`", "add `definition: ...`")),
-    ("empty-responsibilities", {"roles/sales-manager.yml": ROLE.replace("responsibilities:\n  - Coaches.\n", "responsibilities: []\n")},
-     ("roles/sales-manager.yml", 4, 19, "too-short", "`responsibilities` needs at least 1 item", "add an item under `responsibilities:`")),
-    ("empty-name", {"roles/sales-manager.yml": ROLE.replace("name: Sales Manager", "name: ''")},
-     ("roles/sales-manager.yml", 1, 7, "empty-value", "`name` is empty", "write a value for `name`")),
-    ("name-left-blank", {"roles/sales-manager.yml": ROLE.replace("name: Sales Manager", "name:")},
-     ("roles/sales-manager.yml", 1, 6, "wrong-type", "`name` must be text, not nothing", "write a value after `name:`")),
-    ("empty-crm-name", {"leads/sales-qualified-lead.yml": LEAD + "crm:\n  '': SQL\n"},
-     ("leads/sales-qualified-lead.yml", 8, 7, "empty-value", "a name under `crm` is empty", "salesforce: MQL")),
+    (
+        "missing-name",
+        {"roles/sales-manager.yml": ROLE.replace("name: Sales Manager\n", "")},
+        (
+            "roles/sales-manager.yml",
+            1,
+            1,
+            "missing-field",
+            "missing required field `name`",
+            "add `name: ...` (e.g. Sales Development Representative)",
+        ),
+    ),
+    (
+        "missing-formula",
+        {"kpis/win-rate.yml": KPI.replace("formula: f\n", "")},
+        ("kpis/win-rate.yml", 1, 1, "missing-field", "missing required field `formula`", "how it is computed"),
+    ),
+    (
+        "missing-sla",
+        {"leads/sales-qualified-lead.yml": LEAD + "handoff:\n  to: sales-manager\n"},
+        ("leads/sales-qualified-lead.yml", 7, 1, "missing-field", "missing required field `sla_hours`", "add `sla_hours: ...`"),
+    ),
+    (
+        "missing-term-definition",
+        {"glossary.yml": "terms:\n  - id: icp\n    term: ICP\n"},
+        ("glossary.yml", 2, 5, "missing-field", "missing required field `definition`", "add `definition: ...`"),
+    ),
+    (
+        "empty-responsibilities",
+        {"roles/sales-manager.yml": ROLE.replace("responsibilities:\n  - Coaches.\n", "responsibilities: []\n")},
+        (
+            "roles/sales-manager.yml",
+            4,
+            19,
+            "too-short",
+            "`responsibilities` needs at least 1 item",
+            "add an item under `responsibilities:`",
+        ),
+    ),
+    (
+        "empty-name",
+        {"roles/sales-manager.yml": ROLE.replace("name: Sales Manager", "name: ''")},
+        ("roles/sales-manager.yml", 1, 7, "empty-value", "`name` is empty", "write a value for `name`"),
+    ),
+    (
+        "name-left-blank",
+        {"roles/sales-manager.yml": ROLE.replace("name: Sales Manager", "name:")},
+        ("roles/sales-manager.yml", 1, 6, "wrong-type", "`name` must be text, not nothing", "write a value after `name:`"),
+    ),
+    (
+        "empty-crm-name",
+        {"leads/sales-qualified-lead.yml": LEAD + "crm:\n  '': SQL\n"},
+        ("leads/sales-qualified-lead.yml", 8, 7, "empty-value", "a name under `crm` is empty", "salesforce: MQL"),
+    ),
     # wrong types and enums (the allowed values are listed)
-    ("function-not-in-enum", {"roles/sales-manager.yml": ROLE.replace("function: sales", "function: finance")},
-     ("roles/sales-manager.yml", 2, 11, "bad-value", "`finance` is not an allowed value for `function`",
-      "use one of: `marketing`, `sales`, `customer-success`, `revenue-operations` or `leadership`")),
-    ("unit-not-in-enum", {"kpis/win-rate.yml": KPI.replace("unit: percent", "unit: percentage")},
-     ("kpis/win-rate.yml", 4, 7, "bad-value", "`percentage` is not an allowed value for `unit`", "`percent`, `count`, `currency`")),
-    ("status-not-in-enum", {"kpis/win-rate.yml": KPI + "status: approved\n"},
-     ("kpis/win-rate.yml", 7, 9, "bad-value", "`approved` is not an allowed value for `status`", "`draft`, `proposed`, `agreed` or `retired`")),
-    ("status-yes-read-as-boolean", {"kpis/win-rate.yml": KPI + "status: yes\n"},
-     ("kpis/win-rate.yml", 7, 9, "bad-value", "`status` is true/false here", "YAML reads an unquoted yes, no, on or off as true/false")),
-    ("order-is-text", {"leads/sales-qualified-lead.yml": LEAD.replace("order: 2", "order: second")},
-     ("leads/sales-qualified-lead.yml", 3, 8, "wrong-type", "`order` must be a whole number, not text", "e.g. `order: 2`")),
-    ("order-is-a-fraction", {"leads/sales-qualified-lead.yml": LEAD.replace("order: 2", "order: 2.5")},
-     ("leads/sales-qualified-lead.yml", 3, 8, "wrong-type", "`order` must be a whole number, not a number", "")),
-    ("order-zero", {"leads/sales-qualified-lead.yml": LEAD.replace("order: 2", "order: 0")},
-     ("leads/sales-qualified-lead.yml", 3, 8, "bad-value", "`order` must be at least 1", "use a number at least 1")),
-    ("order-with-5000-digits", {"leads/sales-qualified-lead.yml": LEAD.replace("order: 2", "order: 1" + "0" * 5000)},
-     ("leads/sales-qualified-lead.yml", 3, 8, "bad-value", "this number has 5,001 digits", "write a realistic number")),
-    ("sla-negative", {"leads/sales-qualified-lead.yml": LEAD + "handoff:\n  to: sales-manager\n  sla_hours: -4\n"},
-     ("leads/sales-qualified-lead.yml", 9, 14, "bad-value", "`sla_hours` must be greater than 0", "")),
-    ("sla-infinite", {"leads/sales-qualified-lead.yml": LEAD + "handoff:\n  to: sales-manager\n  sla_hours: .inf\n"},
-     ("leads/sales-qualified-lead.yml", 9, 14, "bad-value", "`sla_hours` must be an ordinary number, not inf", "sla_hours: 24")),
-    ("target-not-a-number", {"kpis/win-rate.yml": KPI + "target:\n  value: .nan\n  period: month\n"},
-     ("kpis/win-rate.yml", 8, 10, "bad-value", "`value` must be an ordinary number, not nan", "")),
-    ("responsibilities-not-a-list", {"roles/sales-manager.yml": ROLE.replace("responsibilities:\n  - Coaches.\n", "responsibilities: Coaches.\n")},
-     ("roles/sales-manager.yml", 4, 19, "wrong-type", "`responsibilities` must be a list", "starting with `- `")),
-    ("list-item-is-a-mapping", {"roles/sales-manager.yml": ROLE.replace("  - Coaches.", "  - Coaches: the team")},
-     ("roles/sales-manager.yml", 5, 5, "wrong-type", "`responsibilities` must be text, not a mapping", "put the text in quotes")),
-    ("name-is-a-number", {"roles/sales-manager.yml": ROLE.replace("name: Sales Manager", "name: 2026")},
-     ("roles/sales-manager.yml", 1, 7, "wrong-type", "`name` must be text, not a number", 'name: "..."')),
-    ("target-not-mapping", {"kpis/win-rate.yml": KPI + "target: 30\n"},
-     ("kpis/win-rate.yml", 7, 9, "wrong-type", "`target` must be a mapping", "indented by two spaces")),
-    ("score-band-of-three", {"alignment.yml": "stages:\n  - id: low\n    name: L\n    score: [2, 5, 10]\n    description: d\n" + ALIGNMENT_2Q, "playbook.yml": META},
-     ("alignment.yml", 4, 12, "too-long", "`score` takes at most 2 items", "write the band as [low, high]")),
-    ("field-name-is-a-list", {"roles/sales-manager.yml": ROLE + "? [a, b]\n: c\n"},
-     ("roles/sales-manager.yml", 6, 3, "bad-key", "a field name must be plain text", "write `name: value`")),
+    (
+        "function-not-in-enum",
+        {"roles/sales-manager.yml": ROLE.replace("function: sales", "function: finance")},
+        (
+            "roles/sales-manager.yml",
+            2,
+            11,
+            "bad-value",
+            "`finance` is not an allowed value for `function`",
+            "use one of: `marketing`, `sales`, `customer-success`, `revenue-operations` or `leadership`",
+        ),
+    ),
+    (
+        "unit-not-in-enum",
+        {"kpis/win-rate.yml": KPI.replace("unit: percent", "unit: percentage")},
+        (
+            "kpis/win-rate.yml",
+            4,
+            7,
+            "bad-value",
+            "`percentage` is not an allowed value for `unit`",
+            "`percent`, `count`, `currency`",
+        ),
+    ),
+    (
+        "status-not-in-enum",
+        {"kpis/win-rate.yml": KPI + "status: approved\n"},
+        (
+            "kpis/win-rate.yml",
+            7,
+            9,
+            "bad-value",
+            "`approved` is not an allowed value for `status`",
+            "`draft`, `proposed`, `agreed` or `retired`",
+        ),
+    ),
+    (
+        "status-yes-read-as-boolean",
+        {"kpis/win-rate.yml": KPI + "status: yes\n"},
+        (
+            "kpis/win-rate.yml",
+            7,
+            9,
+            "bad-value",
+            "`status` is true/false here",
+            "YAML reads an unquoted yes, no, on or off as true/false",
+        ),
+    ),
+    (
+        "order-is-text",
+        {"leads/sales-qualified-lead.yml": LEAD.replace("order: 2", "order: second")},
+        ("leads/sales-qualified-lead.yml", 3, 8, "wrong-type", "`order` must be a whole number, not text", "e.g. `order: 2`"),
+    ),
+    (
+        "order-is-a-fraction",
+        {"leads/sales-qualified-lead.yml": LEAD.replace("order: 2", "order: 2.5")},
+        ("leads/sales-qualified-lead.yml", 3, 8, "wrong-type", "`order` must be a whole number, not a number", ""),
+    ),
+    (
+        "order-zero",
+        {"leads/sales-qualified-lead.yml": LEAD.replace("order: 2", "order: 0")},
+        ("leads/sales-qualified-lead.yml", 3, 8, "bad-value", "`order` must be at least 1", "use a number at least 1"),
+    ),
+    (
+        "order-with-5000-digits",
+        {"leads/sales-qualified-lead.yml": LEAD.replace("order: 2", "order: 1" + "0" * 5000)},
+        ("leads/sales-qualified-lead.yml", 3, 8, "bad-value", "this number has 5,001 digits", "write a realistic number"),
+    ),
+    (
+        "sla-negative",
+        {"leads/sales-qualified-lead.yml": LEAD + "handoff:\n  to: sales-manager\n  sla_hours: -4\n"},
+        ("leads/sales-qualified-lead.yml", 9, 14, "bad-value", "`sla_hours` must be greater than 0", ""),
+    ),
+    (
+        "sla-infinite",
+        {"leads/sales-qualified-lead.yml": LEAD + "handoff:\n  to: sales-manager\n  sla_hours: .inf\n"},
+        (
+            "leads/sales-qualified-lead.yml",
+            9,
+            14,
+            "bad-value",
+            "`sla_hours` must be an ordinary number, not inf",
+            "sla_hours: 24",
+        ),
+    ),
+    (
+        "target-not-a-number",
+        {"kpis/win-rate.yml": KPI + "target:\n  value: .nan\n  period: month\n"},
+        ("kpis/win-rate.yml", 8, 10, "bad-value", "`value` must be an ordinary number, not nan", ""),
+    ),
+    (
+        "responsibilities-not-a-list",
+        {"roles/sales-manager.yml": ROLE.replace("responsibilities:\n  - Coaches.\n", "responsibilities: Coaches.\n")},
+        ("roles/sales-manager.yml", 4, 19, "wrong-type", "`responsibilities` must be a list", "starting with `- `"),
+    ),
+    (
+        "list-item-is-a-mapping",
+        {"roles/sales-manager.yml": ROLE.replace("  - Coaches.", "  - Coaches: the team")},
+        (
+            "roles/sales-manager.yml",
+            5,
+            5,
+            "wrong-type",
+            "`responsibilities` must be text, not a mapping",
+            "put the text in quotes",
+        ),
+    ),
+    (
+        "name-is-a-number",
+        {"roles/sales-manager.yml": ROLE.replace("name: Sales Manager", "name: 2026")},
+        ("roles/sales-manager.yml", 1, 7, "wrong-type", "`name` must be text, not a number", 'name: "..."'),
+    ),
+    (
+        "target-not-mapping",
+        {"kpis/win-rate.yml": KPI + "target: 30\n"},
+        ("kpis/win-rate.yml", 7, 9, "wrong-type", "`target` must be a mapping", "indented by two spaces"),
+    ),
+    (
+        "score-band-of-three",
+        {
+            "alignment.yml": "stages:\n  - id: low\n    name: L\n    score: [2, 5, 10]\n    description: d\n" + ALIGNMENT_2Q,
+            "playbook.yml": META,
+        },
+        ("alignment.yml", 4, 12, "too-long", "`score` takes at most 2 items", "write the band as [low, high]"),
+    ),
+    (
+        "field-name-is-a-list",
+        {"roles/sales-manager.yml": ROLE + "? [a, b]\n: c\n"},
+        ("roles/sales-manager.yml", 6, 3, "bad-key", "a field name must be plain text", "write `name: value`"),
+    ),
     # ids and file names
-    ("file-name-not-an-id", {"roles/Sales Manager.yml": ROLE},
-     ("roles/Sales Manager.yml", 1, 1, "bad-id", "the file name `Sales Manager.yml` is not a valid id", "rename the file: ids are lower-case words")),
-    ("list-id-upper-case", {"checklist.yml": "steps:\n  - id: Joint_Meetings\n    title: A\n    description: d\n    owner: sales-manager\n"},
-     ("checklist.yml", 2, 9, "bad-id", "`Joint_Meetings` is not a valid id", "e.g. `joint-meetings`")),
-    ("reference-not-an-id", {"roles/account-executive.yml": ROLE.replace("name: Sales Manager", "name: AE") + "reports_to: Sales Manager\n"},
-     ("roles/account-executive.yml", 6, 13, "bad-id", "`Sales Manager` is not a valid id", "e.g. `sales-manager`")),
-    ("duplicate-step-id", {"checklist.yml": "steps:\n  - id: a\n    title: A\n    description: d\n    owner: sales-manager\n  - id: a\n    title: B\n    description: d\n    owner: sales-manager\n"},
-     ("checklist.yml", 6, 9, "duplicate-id", "checklist step id `a` is used twice (first on line 2)", "rename one of them")),
-    ("same-id-yml-and-yaml", {"roles/sales-manager.yaml": ROLE},
-     ("roles/sales-manager.yml", 1, 1, "duplicate-id", "role `sales-manager` is defined twice", "delete or rename one")),
-    ("playbook-yml-and-yaml", {"playbook.yaml": META},
-     ("playbook.yaml", 1, 1, "duplicate-file", "both playbook.yml and playbook.yaml exist", "keep one of them")),
+    (
+        "file-name-not-an-id",
+        {"roles/Sales Manager.yml": ROLE},
+        (
+            "roles/Sales Manager.yml",
+            1,
+            1,
+            "bad-id",
+            "the file name `Sales Manager.yml` is not a valid id",
+            "rename the file: ids are lower-case words",
+        ),
+    ),
+    (
+        "list-id-upper-case",
+        {"checklist.yml": "steps:\n  - id: Joint_Meetings\n    title: A\n    description: d\n    owner: sales-manager\n"},
+        ("checklist.yml", 2, 9, "bad-id", "`Joint_Meetings` is not a valid id", "e.g. `joint-meetings`"),
+    ),
+    (
+        "reference-not-an-id",
+        {"roles/account-executive.yml": ROLE.replace("name: Sales Manager", "name: AE") + "reports_to: Sales Manager\n"},
+        ("roles/account-executive.yml", 6, 13, "bad-id", "`Sales Manager` is not a valid id", "e.g. `sales-manager`"),
+    ),
+    (
+        "duplicate-step-id",
+        {
+            "checklist.yml": "steps:\n  - id: a\n    title: A\n    description: d\n    owner: sales-manager\n  - id: a\n    title: B\n    description: d\n    owner: sales-manager\n"
+        },
+        ("checklist.yml", 6, 9, "duplicate-id", "checklist step id `a` is used twice (first on line 2)", "rename one of them"),
+    ),
+    (
+        "same-id-yml-and-yaml",
+        {"roles/sales-manager.yaml": ROLE},
+        ("roles/sales-manager.yml", 1, 1, "duplicate-id", "role `sales-manager` is defined twice", "delete or rename one"),
+    ),
+    (
+        "playbook-yml-and-yaml",
+        {"playbook.yaml": META},
+        ("playbook.yaml", 1, 1, "duplicate-file", "both playbook.yml and playbook.yaml exist", "keep one of them"),
+    ),
     # dangling references, cycles, orders, abbreviations, bands, retired
-    ("dangling-owner", {"kpis/win-rate.yml": KPI.replace("owner: sales-manager", "owner: sales-manger")},
-     ("kpis/win-rate.yml", 6, 8, "dangling-reference", "`sales-manger` is not a known role", "did you mean `sales-manager`?")),
-    ("dangling-kpi-in-list", {"roles/sales-manager.yml": ROLE + "kpis: [win-rat]\n"},
-     ("roles/sales-manager.yml", 6, 8, "dangling-reference", "`win-rat` is not a known KPI", "did you mean `win-rate`?")),
-    ("dangling-without-a-close-match", {"roles/sales-manager.yml": ROLE + "kpis: [pipeline-coverage]\n"},
-     ("roles/sales-manager.yml", 6, 8, "dangling-reference", "`pipeline-coverage` is not a known KPI", "known KPIs: win-rate")),
-    ("dangling-recycle-to", {"leads/sales-qualified-lead.yml": LEAD + "recycle_to: marketing-qualified\n"},
-     ("leads/sales-qualified-lead.yml", 7, 13, "dangling-reference", "is not a known lead stage", "did you mean `marketing-qualified-lead`?")),
-    ("dangling-alignment-position", {"playbook.yml": META + "alignment:\n  current: definde\n"},
-     ("playbook.yml", 5, 12, "dangling-reference", "`definde` is not a known alignment stage", "did you mean `defined`?")),
-    ("dangling-see-also", {"glossary.yml": "terms:\n  - id: icp\n    term: ICP\n    definition: d\n    see_also: [wn-rate]\n"},
-     ("glossary.yml", 5, 16, "dangling-reference", "`wn-rate` is not a known entity", "did you mean `win-rate`?")),
-    ("ambiguous-see-also", {"glossary.yml": "terms:\n  - id: sales-manager\n    term: SM\n    definition: d\n  - id: icp\n    term: ICP\n    definition: d\n    see_also: [sales-manager]\n"},
-     ("glossary.yml", 8, 16, "ambiguous-reference", "`sales-manager` names more than one entity", "`role:sales-manager`, `term:sales-manager`")),
-    ("reports-to-self", {"roles/sales-manager.yml": ROLE + "reports_to: sales-manager\n"},
-     ("roles/sales-manager.yml", 6, 13, "reports-to-cycle", "sales-manager -> sales-manager", "report to a role outside it")),
-    ("reports-to-circle-of-two", {"roles/sales-manager.yml": ROLE + "reports_to: account-executive\n"},
-     ("roles/account-executive.yml", 7, 13, "reports-to-cycle", "account-executive -> sales-manager -> account-executive", "")),
-    ("duplicate-order", {"leads/sales-qualified-lead.yml": LEAD.replace("order: 2", "order: 1")},
-     ("leads/sales-qualified-lead.yml", 3, 8, "duplicate-order", "order 1 is used by both", "its own position in the funnel")),
-    ("duplicate-abbreviation", {"roles/sales-manager.yml": ROLE + "abbreviation: icp\n"},
-     ("glossary.yml", 4, 19, "duplicate-abbreviation", "abbreviation `ICP` is already used by role `sales-manager`", "ignoring case")),
-    ("bands-overlap", {"alignment.yml": bands((2, 6), (6, 10)), "playbook.yml": META},
-     ("alignment.yml", 8, 12, "score-bands", "stage `s1` band [6, 10] overlaps the band below it", "start `s1` at 7")),
-    ("bands-gap", {"alignment.yml": bands((2, 4), (6, 10)), "playbook.yml": META},
-     ("alignment.yml", 8, 12, "score-bands", "no stage covers totals 5 to 5", "start `s1` at 5")),
-    ("bands-short-of-top", {"alignment.yml": bands((2, 9)), "playbook.yml": META},
-     ("alignment.yml", 4, 12, "score-bands", "no stage covers totals 10 to 10", "end the top band there")),
-    ("bands-above-top", {"alignment.yml": bands((2, 5), (6, 12)), "playbook.yml": META},
-     ("alignment.yml", 8, 12, "score-bands", "band ends at 12, above the highest possible total 10", "end the top band at 10")),
-    ("band-backwards", {"alignment.yml": "stages:\n  - id: low\n    name: L\n    score: [10, 2]\n    description: d\n", "playbook.yml": META},
-     ("alignment.yml", 4, 12, "band-order", "score band [10, 2] runs backwards", "write the lower total first")),
-    ("refers-to-retired-role", {"roles/marketing-manager.yml": "name: MM\nfunction: marketing\nsummary: s\nresponsibilities: [x]\nstatus: retired\n"},
-     ("kpis/win-rate.yml", 7, 15, "retired-reference", "refers to role `marketing-manager`, which is retired", "or retire `win-rate` too")),
-    ("see-also-retired", {"leads/marketing-qualified-lead.yml": "name: MQL\nabbreviation: MQL\norder: 1\ndefinition: d\nowner: marketing-manager\nentry_criteria: [x]\nstatus: retired\n"},
-     ("glossary.yml", 6, 16, "retired-reference", "refers to `marketing-qualified-lead`, which is retired", "point to its replacement")),
+    (
+        "dangling-owner",
+        {"kpis/win-rate.yml": KPI.replace("owner: sales-manager", "owner: sales-manger")},
+        ("kpis/win-rate.yml", 6, 8, "dangling-reference", "`sales-manger` is not a known role", "did you mean `sales-manager`?"),
+    ),
+    (
+        "dangling-kpi-in-list",
+        {"roles/sales-manager.yml": ROLE + "kpis: [win-rat]\n"},
+        ("roles/sales-manager.yml", 6, 8, "dangling-reference", "`win-rat` is not a known KPI", "did you mean `win-rate`?"),
+    ),
+    (
+        "dangling-without-a-close-match",
+        {"roles/sales-manager.yml": ROLE + "kpis: [pipeline-coverage]\n"},
+        ("roles/sales-manager.yml", 6, 8, "dangling-reference", "`pipeline-coverage` is not a known KPI", "known KPIs: win-rate"),
+    ),
+    (
+        "dangling-recycle-to",
+        {"leads/sales-qualified-lead.yml": LEAD + "recycle_to: marketing-qualified\n"},
+        (
+            "leads/sales-qualified-lead.yml",
+            7,
+            13,
+            "dangling-reference",
+            "is not a known lead stage",
+            "did you mean `marketing-qualified-lead`?",
+        ),
+    ),
+    (
+        "dangling-alignment-position",
+        {"playbook.yml": META + "alignment:\n  current: definde\n"},
+        ("playbook.yml", 5, 12, "dangling-reference", "`definde` is not a known alignment stage", "did you mean `defined`?"),
+    ),
+    (
+        "dangling-see-also",
+        {"glossary.yml": "terms:\n  - id: icp\n    term: ICP\n    definition: d\n    see_also: [wn-rate]\n"},
+        ("glossary.yml", 5, 16, "dangling-reference", "`wn-rate` is not a known entity", "did you mean `win-rate`?"),
+    ),
+    (
+        "ambiguous-see-also",
+        {
+            "glossary.yml": "terms:\n  - id: sales-manager\n    term: SM\n    definition: d\n  - id: icp\n    term: ICP\n    definition: d\n    see_also: [sales-manager]\n"
+        },
+        (
+            "glossary.yml",
+            8,
+            16,
+            "ambiguous-reference",
+            "`sales-manager` names more than one entity",
+            "`role:sales-manager`, `term:sales-manager`",
+        ),
+    ),
+    (
+        "reports-to-self",
+        {"roles/sales-manager.yml": ROLE + "reports_to: sales-manager\n"},
+        ("roles/sales-manager.yml", 6, 13, "reports-to-cycle", "sales-manager -> sales-manager", "report to a role outside it"),
+    ),
+    (
+        "reports-to-circle-of-two",
+        {"roles/sales-manager.yml": ROLE + "reports_to: account-executive\n"},
+        ("roles/account-executive.yml", 7, 13, "reports-to-cycle", "account-executive -> sales-manager -> account-executive", ""),
+    ),
+    (
+        "duplicate-order",
+        {"leads/sales-qualified-lead.yml": LEAD.replace("order: 2", "order: 1")},
+        ("leads/sales-qualified-lead.yml", 3, 8, "duplicate-order", "order 1 is used by both", "its own position in the funnel"),
+    ),
+    (
+        "duplicate-abbreviation",
+        {"roles/sales-manager.yml": ROLE + "abbreviation: icp\n"},
+        (
+            "glossary.yml",
+            4,
+            19,
+            "duplicate-abbreviation",
+            "abbreviation `ICP` is already used by role `sales-manager`",
+            "ignoring case",
+        ),
+    ),
+    (
+        "bands-overlap",
+        {"alignment.yml": bands((2, 6), (6, 10)), "playbook.yml": META},
+        ("alignment.yml", 8, 12, "score-bands", "stage `s1` band [6, 10] overlaps the band below it", "start `s1` at 7"),
+    ),
+    (
+        "bands-gap",
+        {"alignment.yml": bands((2, 4), (6, 10)), "playbook.yml": META},
+        ("alignment.yml", 8, 12, "score-bands", "no stage covers totals 5 to 5", "start `s1` at 5"),
+    ),
+    (
+        "bands-short-of-top",
+        {"alignment.yml": bands((2, 9)), "playbook.yml": META},
+        ("alignment.yml", 4, 12, "score-bands", "no stage covers totals 10 to 10", "end the top band there"),
+    ),
+    (
+        "bands-above-top",
+        {"alignment.yml": bands((2, 5), (6, 12)), "playbook.yml": META},
+        ("alignment.yml", 8, 12, "score-bands", "band ends at 12, above the highest possible total 10", "end the top band at 10"),
+    ),
+    (
+        "band-backwards",
+        {"alignment.yml": "stages:\n  - id: low\n    name: L\n    score: [10, 2]\n    description: d\n", "playbook.yml": META},
+        ("alignment.yml", 4, 12, "band-order", "score band [10, 2] runs backwards", "write the lower total first"),
+    ),
+    (
+        "refers-to-retired-role",
+        {"roles/marketing-manager.yml": "name: MM\nfunction: marketing\nsummary: s\nresponsibilities: [x]\nstatus: retired\n"},
+        (
+            "kpis/win-rate.yml",
+            7,
+            15,
+            "retired-reference",
+            "refers to role `marketing-manager`, which is retired",
+            "or retire `win-rate` too",
+        ),
+    ),
+    (
+        "see-also-retired",
+        {
+            "leads/marketing-qualified-lead.yml": "name: MQL\nabbreviation: MQL\norder: 1\ndefinition: d\nowner: marketing-manager\nentry_criteria: [x]\nstatus: retired\n"
+        },
+        (
+            "glossary.yml",
+            6,
+            16,
+            "retired-reference",
+            "refers to `marketing-qualified-lead`, which is retired",
+            "point to its replacement",
+        ),
+    ),
     # dates
-    ("impossible-date", {"kpis/win-rate.yml": KPI + "review_by: 2027-02-30\n"},
-     ("kpis/win-rate.yml", 7, 12, "bad-date", "`2027-02-30` is not a valid date for `review_by`", "YYYY-MM-DD")),
-    ("date-in-words", {"kpis/win-rate.yml": KPI + "review_by: next spring\n"},
-     ("kpis/win-rate.yml", 7, 12, "bad-date", "`next spring` is not a valid date", "e.g. 2027-03-31")),
-    ("date-with-a-time", {"kpis/win-rate.yml": KPI + "review_by: 2027-01-01 10:00:00\n"},
-     ("kpis/win-rate.yml", 7, 12, "bad-date", "is not a valid date for `review_by`", "YYYY-MM-DD")),
+    (
+        "impossible-date",
+        {"kpis/win-rate.yml": KPI + "review_by: 2027-02-30\n"},
+        ("kpis/win-rate.yml", 7, 12, "bad-date", "`2027-02-30` is not a valid date for `review_by`", "YYYY-MM-DD"),
+    ),
+    (
+        "date-in-words",
+        {"kpis/win-rate.yml": KPI + "review_by: next spring\n"},
+        ("kpis/win-rate.yml", 7, 12, "bad-date", "`next spring` is not a valid date", "e.g. 2027-03-31"),
+    ),
+    (
+        "date-with-a-time",
+        {"kpis/win-rate.yml": KPI + "review_by: 2027-01-01 10:00:00\n"},
+        ("kpis/win-rate.yml", 7, 12, "bad-date", "is not a valid date for `review_by`", "YYYY-MM-DD"),
+    ),
     # file-level problems
-    ("empty-file", {"roles/sales-manager.yml": "# nothing yet\n"},
-     ("roles/sales-manager.yml", 1, 1, "empty-file", "the file is empty", "or delete the file")),
-    ("only-a-document-marker", {"playbook.yml": "---\n"},
-     ("playbook.yml", 1, 1, "empty-file", "the file is empty", "")),
-    ("top-level-list", {"roles/sales-manager.yml": "- name: SM\n"},
-     ("roles/sales-manager.yml", 1, 1, "not-a-mapping", "must be a mapping of fields, not a list", "`field: value` lines")),
-    ("top-level-scalar", {"glossary.yml": "just some words\n"},
-     ("glossary.yml", 1, 1, "not-a-mapping", "not a single value", "")),
-    ("tab-indentation", {"kpis/win-rate.yml": KPI + "target:\n\tvalue: 3\n"},
-     ("kpis/win-rate.yml", 8, 1, "tab-indent", "a tab is used for indentation", "replace the tab with spaces")),
-    ("missing-playbook", {"playbook.yml": None},
-     ("playbook.yml", 0, None, "missing-playbook", "there is no playbook.yml", "`title:`, `organization:` and `summary:`")),
-    ("control-character-in-file", {"roles/sales-manager.yml": ROLE + "owns: the\x07message\n"},
-     ("roles/sales-manager.yml", 6, 10, "control-character", "invisible control character U+0007 (BELL)", "delete it")),
-    ("escape-sequence-in-quotes", {"roles/sales-manager.yml": ROLE + 'owns: "\\e[2Jthe message"\n'},
-     ("roles/sales-manager.yml", 6, 7, "control-character", "U+001B", "written as an escape")),
-    ("right-to-left-override", {"roles/sales-manager.yml": ROLE.replace("Leads the team.", "Leads \u202ethe team.")},
-     ("roles/sales-manager.yml", 3, 10, "control-character", "U+202E (RIGHT-TO-LEFT OVERRIDE)", "look different from what it is")),
+    (
+        "empty-file",
+        {"roles/sales-manager.yml": "# nothing yet\n"},
+        ("roles/sales-manager.yml", 1, 1, "empty-file", "the file is empty", "or delete the file"),
+    ),
+    ("only-a-document-marker", {"playbook.yml": "---\n"}, ("playbook.yml", 1, 1, "empty-file", "the file is empty", "")),
+    (
+        "top-level-list",
+        {"roles/sales-manager.yml": "- name: SM\n"},
+        ("roles/sales-manager.yml", 1, 1, "not-a-mapping", "must be a mapping of fields, not a list", "`field: value` lines"),
+    ),
+    (
+        "top-level-scalar",
+        {"glossary.yml": "just some words\n"},
+        ("glossary.yml", 1, 1, "not-a-mapping", "not a single value", ""),
+    ),
+    (
+        "tab-indentation",
+        {"kpis/win-rate.yml": KPI + "target:\n\tvalue: 3\n"},
+        ("kpis/win-rate.yml", 8, 1, "tab-indent", "a tab is used for indentation", "replace the tab with spaces"),
+    ),
+    (
+        "missing-playbook",
+        {"playbook.yml": None},
+        ("playbook.yml", 0, None, "missing-playbook", "there is no playbook.yml", "`title:`, `organization:` and `summary:`"),
+    ),
+    (
+        "control-character-in-file",
+        {"roles/sales-manager.yml": ROLE + "owns: the\x07message\n"},
+        ("roles/sales-manager.yml", 6, 10, "control-character", "invisible control character U+0007 (BELL)", "delete it"),
+    ),
+    (
+        "escape-sequence-in-quotes",
+        {"roles/sales-manager.yml": ROLE + 'owns: "\\e[2Jthe message"\n'},
+        ("roles/sales-manager.yml", 6, 7, "control-character", "U+001B", "written as an escape"),
+    ),
+    (
+        "right-to-left-override",
+        {"roles/sales-manager.yml": ROLE.replace("Leads the team.", "Leads \u202ethe team.")},
+        (
+            "roles/sales-manager.yml",
+            3,
+            10,
+            "control-character",
+            "U+202E (RIGHT-TO-LEFT OVERRIDE)",
+            "look different from what it is",
+        ),
+    ),
     # unsafe YAML
-    ("unsafe-python-tag", {"roles/sales-manager.yml": ROLE + "owns: !!python/object/apply:os.system ['touch /tmp/pwned']\n"},
-     ("roles/sales-manager.yml", 6, 7, "unsafe-tag", "the YAML tag `tag:yaml.org,2002:python/object/apply:os.system` is not allowed", "remove the tag")),
-    ("custom-tag", {"roles/sales-manager.yml": ROLE + "owns: !secret the message\n"},
-     ("roles/sales-manager.yml", 6, 7, "unsafe-tag", "the YAML tag `!secret` is not allowed (nothing was run)", "")),
-    ("binary-tag-on-a-required-field", {"roles/sales-manager.yml": ROLE.replace("name: Sales Manager", "name: !!binary aGVsbG8=")},
-     ("roles/sales-manager.yml", 1, 7, "unsafe-tag", "is not allowed", "")),
-    ("merge-key", {"roles/sales-manager.yml": "base: &b\n  function: sales\n" + ROLE.replace("function: sales\n", "<<: *b\n")},
-     ("roles/sales-manager.yml", 4, 1, "merge-key", "merge keys (`<<`) are not supported", "write the fields out in full")),
-    ("alias-loop", {"roles/sales-manager.yml": ROLE + "not_responsible_for: &loop [*loop]\n"},
-     ("roles/sales-manager.yml", 6, 22, "alias-loop", "refers back to it", "sits inside its own anchor")),
+    (
+        "unsafe-python-tag",
+        {"roles/sales-manager.yml": ROLE + "owns: !!python/object/apply:os.system ['touch /tmp/pwned']\n"},
+        (
+            "roles/sales-manager.yml",
+            6,
+            7,
+            "unsafe-tag",
+            "the YAML tag `tag:yaml.org,2002:python/object/apply:os.system` is not allowed",
+            "remove the tag",
+        ),
+    ),
+    (
+        "custom-tag",
+        {"roles/sales-manager.yml": ROLE + "owns: !secret the message\n"},
+        ("roles/sales-manager.yml", 6, 7, "unsafe-tag", "the YAML tag `!secret` is not allowed (nothing was run)", ""),
+    ),
+    (
+        "binary-tag-on-a-required-field",
+        {"roles/sales-manager.yml": ROLE.replace("name: Sales Manager", "name: !!binary aGVsbG8=")},
+        ("roles/sales-manager.yml", 1, 7, "unsafe-tag", "is not allowed", ""),
+    ),
+    (
+        "merge-key",
+        {"roles/sales-manager.yml": "base: &b\n  function: sales\n" + ROLE.replace("function: sales\n", "<<: *b\n")},
+        ("roles/sales-manager.yml", 4, 1, "merge-key", "merge keys (`<<`) are not supported", "write the fields out in full"),
+    ),
+    (
+        "alias-loop",
+        {"roles/sales-manager.yml": ROLE + "not_responsible_for: &loop [*loop]\n"},
+        ("roles/sales-manager.yml", 6, 22, "alias-loop", "refers back to it", "sits inside its own anchor"),
+    ),
     # HTML and links in text
-    ("script-tag", {"roles/sales-manager.yml": ROLE.replace("Leads the team.", "Leads <script>alert(1)</script> the team.")},
-     ("roles/sales-manager.yml", 3, 16, "raw-html", "raw HTML is not allowed in text (found `<script>`)", "write plain text or Markdown")),
-    ("img-onerror", {"glossary.yml": "terms:\n  - id: icp\n    term: ICP\n    definition: <img src=x onerror=alert(1)>\n"},
-     ("glossary.yml", 4, 17, "raw-html", "raw HTML is not allowed", "")),
-    ("iframe-in-list", {"roles/sales-manager.yml": ROLE.replace("- Coaches.", "- Coaches <iframe src=//evil>.")},
-     ("roles/sales-manager.yml", 5, 13, "raw-html", "found `<iframe src=//evil>`", "")),
-    ("html-on-a-later-line", {"kpis/win-rate.yml": KPI.replace("definition: d", "definition: >\n  Share of deals\n  won <b>fast</b>")},
-     ("kpis/win-rate.yml", 4, 7, "raw-html", "found `<b>`", "")),
-    ("javascript-link", {"kpis/win-rate.yml": KPI.replace("definition: d", "definition: '[click](javascript:alert(1))'")},
-     ("kpis/win-rate.yml", 2, 22, "unsafe-url", "`javascript:`, `vbscript:` and `data:` URLs are not allowed", "link only to https://")),
-    ("vbscript-link", {"roles/sales-manager.yml": ROLE.replace("Leads the team.", "'[x](VBScript:msgbox)'")},
-     ("roles/sales-manager.yml", 3, 15, "unsafe-url", "URLs are not allowed", "")),
-    ("data-url", {"kpis/win-rate.yml": KPI.replace("formula: f", "formula: see data:text/html;base64,PHNjcmlwdD4")},
-     ("kpis/win-rate.yml", 3, 14, "unsafe-url", "URLs are not allowed", "")),
-    ("relative-link", {"kpis/win-rate.yml": KPI.replace("definition: d", "definition: '[x](../secrets.md)'")},
-     ("kpis/win-rate.yml", 2, 18, "bad-link", "link target `../secrets.md` is not allowed", "use https://")),
-    ("backtick-in-url", {"kpis/win-rate.yml": KPI.replace("definition: d", "definition: '[x](https://a.example/`b)'")},
-     ("kpis/win-rate.yml", 2, 18, "bad-link", "is not allowed", "` as %60")),
-    ("dangling-entity-link", {"kpis/win-rate.yml": KPI.replace("definition: d", "definition: '[AE](role:acount-executive)'")},
-     ("kpis/win-rate.yml", 2, 13, "dangling-link", "points to no role", "did you mean `account-executive`?")),
-    ("html-in-playbook-title", {"playbook.yml": META.replace("title: T", "title: T <b>bold</b>")},
-     ("playbook.yml", 1, 10, "raw-html", "raw HTML is not allowed", "")),
-    ("html-in-crm-value", {"leads/sales-qualified-lead.yml": LEAD + "crm:\n  salesforce: <u>SQL</u>\n"},
-     ("leads/sales-qualified-lead.yml", 8, 15, "raw-html", "found `<u>`", "")),
-    ("bad-approver", {"kpis/win-rate.yml": KPI + "approvers: [sales team]\n"},
-     ("kpis/win-rate.yml", 7, 13, "bad-approver", "`sales team` is not a valid approver", "`@org/team` or `@user`")),
+    (
+        "script-tag",
+        {"roles/sales-manager.yml": ROLE.replace("Leads the team.", "Leads <script>alert(1)</script> the team.")},
+        (
+            "roles/sales-manager.yml",
+            3,
+            16,
+            "raw-html",
+            "raw HTML is not allowed in text (found `<script>`)",
+            "write plain text or Markdown",
+        ),
+    ),
+    (
+        "img-onerror",
+        {"glossary.yml": "terms:\n  - id: icp\n    term: ICP\n    definition: <img src=x onerror=alert(1)>\n"},
+        ("glossary.yml", 4, 17, "raw-html", "raw HTML is not allowed", ""),
+    ),
+    (
+        "iframe-in-list",
+        {"roles/sales-manager.yml": ROLE.replace("- Coaches.", "- Coaches <iframe src=//evil>.")},
+        ("roles/sales-manager.yml", 5, 13, "raw-html", "found `<iframe src=//evil>`", ""),
+    ),
+    (
+        "html-on-a-later-line",
+        {"kpis/win-rate.yml": KPI.replace("definition: d", "definition: >\n  Share of deals\n  won <b>fast</b>")},
+        ("kpis/win-rate.yml", 4, 7, "raw-html", "found `<b>`", ""),
+    ),
+    (
+        "javascript-link",
+        {"kpis/win-rate.yml": KPI.replace("definition: d", "definition: '[click](javascript:alert(1))'")},
+        (
+            "kpis/win-rate.yml",
+            2,
+            22,
+            "unsafe-url",
+            "`javascript:`, `vbscript:` and `data:` URLs are not allowed",
+            "link only to https://",
+        ),
+    ),
+    (
+        "vbscript-link",
+        {"roles/sales-manager.yml": ROLE.replace("Leads the team.", "'[x](VBScript:msgbox)'")},
+        ("roles/sales-manager.yml", 3, 15, "unsafe-url", "URLs are not allowed", ""),
+    ),
+    (
+        "data-url",
+        {"kpis/win-rate.yml": KPI.replace("formula: f", "formula: see data:text/html;base64,PHNjcmlwdD4")},
+        ("kpis/win-rate.yml", 3, 14, "unsafe-url", "URLs are not allowed", ""),
+    ),
+    (
+        "relative-link",
+        {"kpis/win-rate.yml": KPI.replace("definition: d", "definition: '[x](../secrets.md)'")},
+        ("kpis/win-rate.yml", 2, 18, "bad-link", "link target `../secrets.md` is not allowed", "use https://"),
+    ),
+    (
+        "backtick-in-url",
+        {"kpis/win-rate.yml": KPI.replace("definition: d", "definition: '[x](https://a.example/`b)'")},
+        ("kpis/win-rate.yml", 2, 18, "bad-link", "is not allowed", "` as %60"),
+    ),
+    (
+        "dangling-entity-link",
+        {"kpis/win-rate.yml": KPI.replace("definition: d", "definition: '[AE](role:acount-executive)'")},
+        ("kpis/win-rate.yml", 2, 13, "dangling-link", "points to no role", "did you mean `account-executive`?"),
+    ),
+    (
+        "html-in-playbook-title",
+        {"playbook.yml": META.replace("title: T", "title: T <b>bold</b>")},
+        ("playbook.yml", 1, 10, "raw-html", "raw HTML is not allowed", ""),
+    ),
+    (
+        "html-in-crm-value",
+        {"leads/sales-qualified-lead.yml": LEAD + "crm:\n  salesforce: <u>SQL</u>\n"},
+        ("leads/sales-qualified-lead.yml", 8, 15, "raw-html", "found `<u>`", ""),
+    ),
+    (
+        "bad-approver",
+        {"kpis/win-rate.yml": KPI + "approvers: [sales team]\n"},
+        ("kpis/win-rate.yml", 7, 13, "bad-approver", "`sales team` is not a valid approver", "`@org/team` or `@user`"),
+    ),
 ]
 
 
@@ -243,7 +700,9 @@ def test_corpus_is_large_enough_and_covers_every_category() -> None:
 
 
 @pytest.mark.parametrize(("case", "files", "expected"), CASES, ids=[c[0] for c in CASES])
-def test_bad_input_is_reported(tmp_path: Path, case: str, files: dict[str, str | None], expected: tuple[str, int, int | None, str, str, str]) -> None:
+def test_bad_input_is_reported(
+    tmp_path: Path, case: str, files: dict[str, str | None], expected: tuple[str, int, int | None, str, str, str]
+) -> None:
     root = write_content(tmp_path / "content", files)
     result = run_cli("validate", "--content", str(root), "--format", "json")
     assert result.exit_code == 1, result.output
@@ -252,7 +711,8 @@ def test_bad_input_is_reported(tmp_path: Path, case: str, files: dict[str, str |
     path, line, column, code, message, hint = expected
     found = [(p["path"], p["line"], p["column"], p["code"], p["message"], p["hint"]) for p in report["problems"]]
     matches = [
-        f for f in found
+        f
+        for f in found
         if f[0] == f"{root}/{path}" and f[1] == line and (column is None or f[2] == column) and f[3] == code and message in f[4]
     ]
     assert matches, f"expected {expected} among:\n" + "\n".join(map(str, found))
@@ -266,7 +726,9 @@ def test_bad_input_is_reported(tmp_path: Path, case: str, files: dict[str, str |
 
 def test_python_tag_runs_nothing(tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
-    root = write_content(tmp_path / "content", {"roles/sales-manager.yml": ROLE + f"owns: !!python/object/apply:os.system ['touch {marker}']\n"})
+    root = write_content(
+        tmp_path / "content", {"roles/sales-manager.yml": ROLE + f"owns: !!python/object/apply:os.system ['touch {marker}']\n"}
+    )
     assert run_cli("validate", "--content", str(root)).exit_code == 1
     assert not marker.exists()
 
@@ -307,7 +769,10 @@ def test_symlink_outside_content_is_refused(tmp_path: Path) -> None:
 
 
 def test_github_annotations_cannot_be_injected(tmp_path: Path) -> None:
-    root = write_content(tmp_path / "content", {"kpis/win-rate.yml": KPI.replace("unit: percent", 'unit: "x\\n::error file=evil::owned\\u001b[31m"')})
+    root = write_content(
+        tmp_path / "content",
+        {"kpis/win-rate.yml": KPI.replace("unit: percent", 'unit: "x\\n::error file=evil::owned\\u001b[31m"')},
+    )
     result = run_cli("validate", "--content", str(root), "--format", "github")
     lines = result.stdout.splitlines()
     assert all(line.startswith("::error file=") and "evil" not in line.split("::")[1] for line in lines[:-1])
@@ -356,7 +821,9 @@ def test_every_problem_in_every_file_is_reported_at_once(tmp_path: Path) -> None
 
 
 def test_how_an_error_reads(tmp_path: Path) -> None:
-    root = write_content(tmp_path / "content", {"roles/sales-manager.yml": ROLE.replace("function: sales", "function: 営業 sales")})
+    root = write_content(
+        tmp_path / "content", {"roles/sales-manager.yml": ROLE.replace("function: sales", "function: 営業 sales")}
+    )
     lines = run_cli("validate", "--content", str(root)).stderr.splitlines()
     assert lines[:4] == [
         f"{root}/roles/sales-manager.yml:2:11: error: `営業 sales` is not an allowed value for `function` [bad-value]",
@@ -376,10 +843,15 @@ def test_the_caret_stays_under_the_mistake_after_wide_characters_and_in_long_lin
 
 
 def test_trailing_comment_that_swallows_text_is_a_warning(tmp_path: Path) -> None:
-    root = write_content(tmp_path / "content", {"roles/sales-manager.yml": ROLE.replace("Leads the team.", "Leads the team #1 priority")})
+    root = write_content(
+        tmp_path / "content", {"roles/sales-manager.yml": ROLE.replace("Leads the team.", "Leads the team #1 priority")}
+    )
     relaxed = run_cli("validate", "--content", str(root))
     assert relaxed.exit_code == 0
-    assert f"{root}/roles/sales-manager.yml:3:25: warning: the text after ` #` is a comment and is not part of `summary`" in relaxed.stderr
+    assert (
+        f"{root}/roles/sales-manager.yml:3:25: warning: the text after ` #` is a comment and is not part of `summary`"
+        in relaxed.stderr
+    )
     assert 'put the whole value in quotes (summary: "... #...")' in relaxed.stderr
     assert run_cli("validate", "--content", str(root), "--strict").exit_code == 1
 
@@ -408,13 +880,17 @@ def test_bad_content_never_shows_a_traceback_unless_debug(tmp_path: Path, comman
     project = make_site_project(tmp_path / "repo")
     write_content(project / "content", {"roles/sales-manager.yml": ROLE + "owns: [unclosed\n"})
     args = {"build": ["build"], "generate": ["generate", "--out", "pages"], "export": ["export", "--out", "exports"]}[command]
-    quiet = subprocess.run([sys.executable, "-m", "generator.cli", *args], cwd=project, capture_output=True, text=True, timeout=120)
+    quiet = subprocess.run(
+        [sys.executable, "-m", "generator.cli", *args], cwd=project, capture_output=True, text=True, timeout=120
+    )
     assert quiet.returncode == 1, quiet.stderr
     assert "Traceback" not in quiet.stdout + quiet.stderr
     assert "content/roles/sales-manager.yml:6:7: error: YAML syntax error" in quiet.stderr
     assert "nothing was written" in quiet.stderr
     assert not (project / "site").exists() and not (project / "pages").exists() and not (project / "exports").exists()
-    loud = subprocess.run([sys.executable, "-m", "generator.cli", "--debug", *args], cwd=project, capture_output=True, text=True, timeout=120)
+    loud = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "--debug", *args], cwd=project, capture_output=True, text=True, timeout=120
+    )
     assert loud.returncode == 1
     assert "Traceback (most recent call last)" in loud.stderr and "generator.errors.ContentError" in loud.stderr
 

@@ -103,8 +103,15 @@ def test_random_mutations_of_the_default_content(rel: str, seed: int, edits: int
 # escaper and Markdown pair differently are how raw Markdown once got through.
 PIECES = (
     ["`", "`", "``", "```", " ", "x", "\\", "*", "_", "|", "[", "]", "(", ")", "!", "{", "}", ":", "#", "-", "1.", "<", "&", '"']
-    + ["![i](https://tracker.example/i.png)", "[l](https://ok.example/a_b){: onclick=\"alert(1)\" }", "[r](role:sales-manager)"]
-    + ["{: .x #y onclick=z }", "*[MQL]: x", "[ref]: https://tracker.example", "[x][ref]", "<https://tracker.example>", "&#60;b&#62;"]
+    + ["![i](https://tracker.example/i.png)", '[l](https://ok.example/a_b){: onclick="alert(1)" }', "[r](role:sales-manager)"]
+    + [
+        "{: .x #y onclick=z }",
+        "*[MQL]: x",
+        "[ref]: https://tracker.example",
+        "[x][ref]",
+        "<https://tracker.example>",
+        "&#60;b&#62;",
+    ]
 )
 _MKDOCS = yaml.safe_load((Path(__file__).resolve().parents[1] / "mkdocs.yml").read_text(encoding="utf-8"))
 EXTENSIONS = [e if isinstance(e, str) else next(iter(e)) for e in _MKDOCS["markdown_extensions"]]
@@ -148,7 +155,10 @@ def test_text_that_passes_validation_renders_to_harmless_html(pieces: list[str])
             for name, value in attrs:
                 if tag == "a" and name == "href":
                     # only URLs written in the text as links, or the entity link the renderer made
-                    assert value == "roles/sales-manager.md" or (value or "").startswith("https://") and value in text, (text, value)
+                    assert value == "roles/sales-manager.md" or (value or "").startswith("https://") and value in text, (
+                        text,
+                        value,
+                    )
                 else:
                     assert (tag, name) == ("h2", "id"), (text, markdown_text, tag, name)
 
@@ -191,7 +201,9 @@ SCALARS = st.one_of(
 
 @FUZZ
 @given(
-    target=st.sampled_from([("leads/customer.yml", "order"), ("roles/sales-manager.yml", "name"), ("kpis/win-rate.yml", "target")]),
+    target=st.sampled_from(
+        [("leads/customer.yml", "order"), ("roles/sales-manager.yml", "name"), ("kpis/win-rate.yml", "target")]
+    ),
     scalar=SCALARS,
 )
 def test_odd_scalars_in_a_field(target: tuple[str, str], scalar: str) -> None:

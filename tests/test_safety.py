@@ -52,8 +52,12 @@ def test_deep_nesting_is_refused_without_crashing(tmp_path: Path, depth: int) ->
     root = write_content(tmp_path / "content")
     (root / "roles" / "sales-manager.yml").write_text(ROLE + "owns: " + "[" * depth + "]" * depth + "\n", encoding="utf-8")
     # In a child process: libyaml's recursive composer kills the whole interpreter on such input.
-    result = subprocess.run([sys.executable, "-m", "generator.cli", "validate", "--content", str(root), "--format", "json"],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "validate", "--content", str(root), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1, result.stderr[-500:]
     problems = json.loads(result.stdout)["problems"]
     assert [(p["code"], p["line"]) for p in problems] == [("too-deep", 6)]
@@ -88,7 +92,10 @@ def test_huge_file_is_refused(tmp_path: Path) -> None:
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = make_site_project(tmp_path_factory.mktemp("hostile") / "repo", DEFAULT_CONTENT)
     glossary = project / "content" / "glossary.yml"
-    glossary.write_text(glossary.read_text(encoding="utf-8") + textwrap.indent(textwrap.dedent("""\
+    glossary.write_text(
+        glossary.read_text(encoding="utf-8")
+        + textwrap.indent(
+            textwrap.dedent("""\
           - id: hostile-one
             term: "Image {{ 7*7 }} {% raw %}"
             definition: "![tracker](https://tracker.example/pixel.png) and [ok](https://example.com){: onclick=\\"alert(1)\\" } and 3 < 4"
@@ -98,11 +105,18 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             notes: "[evil]: https://tracker.example/ref"
           - id: hostile-three
             term: Code spans that Markdown pairs differently
+            abbreviation: "(.*\\""
             definition: "`` ![x](https://tracker.example/span.png) ```x and `` [l](https://example.com){: onclick=\\"alert(2)\\" } ```y"
-    """), "  "), encoding="utf-8")
+    """),
+            "  ",
+        ),
+        encoding="utf-8",
+    )
     crm = project / "content" / "leads" / "customer.yml"
     crm.write_text(crm.read_text(encoding="utf-8").replace("crm:\n", "crm:\n  pipes: 'a | b `|` c'\n", 1), encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr
     return project / "site" / "glossary" / "index.html"
 
@@ -193,7 +207,9 @@ def test_text_built_to_backtrack_is_handled_in_linear_time(tmp_path: Path, text:
     (root / "roles" / "sales-manager.yml").write_text(ROLE + "owns: " + json.dumps(text) + "\n", encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "generator.cli", "generate", "--content", str(root), "--out", str(tmp_path / "pages")],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     page = (tmp_path / "pages" / "roles" / "sales-manager.md").read_text(encoding="utf-8")
@@ -208,7 +224,7 @@ def test_text_built_to_backtrack_is_handled_in_linear_time(tmp_path: Path, text:
         ("<iframe src=https://evil.example>", "raw-html"),
         ("[x](javascript:alert(1))", "unsafe-url"),
         ("see data:text/html;base64,PHNjcmlwdD4=", "unsafe-url"),
-        ("[x](https://ok.example/a\"onmouseover=\"alert(1))", "bad-link"),
+        ('[x](https://ok.example/a"onmouseover="alert(1))', "bad-link"),
     ],
     ids=["script", "img-onerror", "iframe", "javascript", "data", "quote-in-url"],
 )
@@ -237,8 +253,15 @@ def text_fields() -> list[tuple[str, str]]:
         return next((n for a in getattr(annotation, "__args__", ()) or () if (n := nested(a))), None)
 
     base = {rel: yaml.safe_load(textwrap.dedent(text)) for rel, text in MINIMAL.items()}
-    where = {"playbook": "playbook.yml", "role": "roles/sales-manager.yml", "lead": "leads/sales-qualified-lead.yml",
-             "kpi": "kpis/win-rate.yml", "checklist": "checklist.yml", "alignment": "alignment.yml", "glossary": "glossary.yml"}
+    where = {
+        "playbook": "playbook.yml",
+        "role": "roles/sales-manager.yml",
+        "lead": "leads/sales-qualified-lead.yml",
+        "kpi": "kpis/win-rate.yml",
+        "checklist": "checklist.yml",
+        "alignment": "alignment.yml",
+        "glossary": "glossary.yml",
+    }
     variants: list[tuple[str, str]] = []
 
     def walk(model: type[BaseModel], rel: str, path: tuple[Any, ...]) -> None:
@@ -288,7 +311,9 @@ BREAKAGES = {
 
 @pytest.mark.parametrize("command", ["playbook build", "mkdocs build"])
 @pytest.mark.parametrize("breakage", sorted(BREAKAGES))
-def test_a_failed_build_leaves_the_previous_site_byte_for_byte(hostile_site: Path, tmp_path: Path, command: str, breakage: str) -> None:
+def test_a_failed_build_leaves_the_previous_site_byte_for_byte(
+    hostile_site: Path, tmp_path: Path, command: str, breakage: str
+) -> None:
     project = tmp_path / "repo"
     shutil.copytree(hostile_site.parents[2], project, symlinks=True)
     before = tree_digest(project / "site")
@@ -299,7 +324,9 @@ def test_a_failed_build_leaves_the_previous_site_byte_for_byte(hostile_site: Pat
         result = run_cli("build", cwd=project)
         assert result.exit_code == 1 and "nothing was written" in result.stderr and "Traceback" not in result.output
     else:
-        done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, capture_output=True, text=True, timeout=300
+        )
         assert done.returncode == 1 and "nothing was built and the site directory was left as it was" in done.stderr
         assert "Traceback" not in done.stderr
     assert tree_digest(project / "site") == before
