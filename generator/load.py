@@ -198,20 +198,25 @@ class Reader:
             )
         if hidden:
             return None
-        bad_tab = False
-        for number, line_text in enumerate(source.lines, start=1):
-            indent = re.match(r"[ \t]*", line_text).group(0)  # type: ignore[union-attr]
-            if "\t" in indent and line_text.strip() and not line_text.lstrip().startswith("#"):
-                self.problem(
-                    display,
-                    number,
-                    indent.index("\t") + 1,
-                    "tab-indent",
-                    "a tab is used for indentation",
-                    "YAML indents with spaces only: replace the tab with spaces (2 per level)",
-                )
-                bad_tab = True
-        if bad_tab:
+        tabbed = [
+            (number, line_text.index("\t") + 1)
+            for number, line_text in enumerate(source.lines, start=1)
+            if "\t" in re.match(r"[ \t]*", line_text).group(0)  # type: ignore[union-attr]
+            and line_text.strip()
+            and not line_text.lstrip().startswith("#")
+        ]
+        if tabbed:
+            # One problem per file: an editor that indents with tabs does it on every line.
+            others = [str(number) for number, _ in tabbed[1:]]
+            also = f" (also on line{'s' if len(others) > 1 else ''} {', '.join(others[:8])}{', ...' if len(others) > 8 else ''})"
+            self.problem(
+                display,
+                *tabbed[0],
+                "tab-indent",
+                "a tab is used for indentation" + (also if others else ""),
+                "YAML indents with spaces only: replace each tab with spaces (2 per level);"
+                " many editors can convert tabs to spaces for the whole file",
+            )
             return None
         deep = _nesting_too_deep(text)
         if deep is not None:
