@@ -549,7 +549,19 @@ CASES: list[Case] = [
     (
         "tab-indentation",
         {"kpis/win-rate.yml": KPI + "target:\n\tvalue: 3\n"},
-        ("kpis/win-rate.yml", 8, 1, "tab-indent", "a tab is used for indentation", "replace the tab with spaces"),
+        ("kpis/win-rate.yml", 8, 1, "tab-indent", "a tab is used for indentation", "replace each tab with spaces"),
+    ),
+    (
+        "tabs-on-many-lines",
+        {"roles/sales-manager.yml": ROLE.replace("  - Coaches.", "\t- Coaches.\n\t- Hires.\n\t- Plans.")},
+        (
+            "roles/sales-manager.yml",
+            5,
+            1,
+            "tab-indent",
+            "a tab is used for indentation (also on lines 6, 7)",
+            "for the whole file",
+        ),
     ),
     (
         "missing-playbook",
