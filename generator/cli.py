@@ -214,6 +214,12 @@ def validate(content_dir: Path, output_format: str, strict: bool) -> None:
         problems, playbook = list(loaded.warnings), loaded.playbook
     except ContentError as error:
         problems, playbook = error.problems, None
+    if playbook is not None:
+        from .codeowners import codeowners_file, outdated_problem
+
+        outdated = outdated_problem(playbook, content_dir, os.path.relpath(codeowners_file(content_dir)))
+        if outdated is not None:
+            problems.append(outdated)
     if strict:
         problems = [Problem(p.path, p.line, p.column, p.code, p.message, p.hint, "error") for p in problems]
     errors = sum(p.severity == "error" for p in problems)
@@ -423,6 +429,116 @@ def export(output_format: str, out_dir: Path, content_dir: Path) -> None:
             target.write_text(text, encoding="utf-8", newline="\n")
             written.append(path)
     click.echo(f"Wrote {', '.join(written)} to {out_dir}")
+
+
+@cli.command(name="diff")
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option(
+    "--content",
+    "content_dir",
+    default="content",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where the content lives inside the repository (and in the working tree).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="text for terminals; markdown for a pull-request comment; json for other tools.",
+)
+@_handle_errors
+def diff_command(base: str, head: str | None, content_dir: Path, output_format: str) -> None:
+    """Report what a change does to the playbook, in plain language.
+
+    BASE and HEAD are each a git revision (branch, tag, commit) or a content
+    directory; HEAD defaults to the working tree. Shows entities added, removed and
+    renamed, every field that changed with old and new values, what refers to each
+    changed entity, whether a change alters an agreed definition or is wording
+    only, and who must approve it. Exits 0 whether or not anything changed.
+
+    \b
+    Examples:
+      playbook diff main                      # the working tree against main
+      playbook diff origin/main HEAD --format markdown
+      playbook diff old-content/ content/     # two content directories
+    """
+    from .diff import compare, format_markdown, to_json
+    from .diff import format_text as format_report
+    from .gitio import RevisionContentError, load_side
+
+    sides = []
+    for spec in (base, head):
+        try:
+            sides.append(load_side(spec, content_dir))
+        except ContentError as error:
+            if isinstance(error, RevisionContentError):
+                where = f"revision `{spec}`"
+            elif spec is None:
+                where = f"the working tree ({content_dir})"
+            else:
+                where = f"`{spec}`"
+            click.echo(f"Error: the playbook at {where} is not valid, so it cannot be compared:\n", err=True)
+            click.echo(format_text(error.problems, color=_color()), err=True)
+            errors = sum(p.severity == "error" for p in error.problems)
+            click.echo(f"\n{_summary(errors, len(error.problems) - errors)} at {where}.", err=True)
+            sys.exit(EXIT_PROBLEMS)
+    changes = compare(sides[0].playbook, sides[1].playbook)
+    options = {"base": sides[0].label, "head": sides[1].label, "content_dir": content_dir.as_posix()}
+    if output_format == "json":
+        report = to_json(changes, **options)
+    elif output_format == "markdown":
+        report = format_markdown(changes, **options)
+    else:
+        report = format_report(changes, **options)
+    click.echo(report, nl=False)
+
+
+@cli.command()
+@content_option
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if the file is missing or out of date.")
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write (default: .github/CODEOWNERS in the repository root, the content directory's parent).",
+)
+@_handle_errors
+def codeowners(content_dir: Path, check: bool, out_file: Path | None) -> None:
+    """Write .github/CODEOWNERS from the `approvers` fields.
+
+    The playbook's approvers own the whole content directory; an entity with its
+    own approvers owns its file (a file of many entities: the union of theirs).
+    GitHub then asks the right people to review a pull request.
+    """
+    from .codeowners import codeowners_file, codeowners_text, unified_diff
+    from .load import load
+
+    playbook = load(content_dir)
+    expected = codeowners_text(playbook, content_dir.resolve().name)
+    target = out_file or codeowners_file(content_dir)
+    shown = os.path.relpath(target)
+    current = target.read_text(encoding="utf-8").replace("\r\n", "\n") if target.is_file() else None
+    if check:
+        if current is None:
+            click.echo(f"{shown} does not exist; run `playbook codeowners` and commit it.", err=True)
+            sys.exit(EXIT_PROBLEMS)
+        if current != expected:
+            click.echo(unified_diff(expected, current, shown), err=True, nl=False)
+            click.echo(f"{shown} is out of date; run `playbook codeowners` and commit it.", err=True)
+            sys.exit(EXIT_PROBLEMS)
+        click.echo(f"{shown} is up to date.")
+        return
+    if current == expected:
+        click.echo(f"{shown} is already up to date.")
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(expected, encoding="utf-8", newline="\n")
+    rules = sum(1 for line in expected.splitlines() if line and not line.startswith("#"))
+    click.echo(f"Wrote {shown} ({rules} rules).")
 
 
 def main() -> None:
