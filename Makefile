@@ -28,12 +28,13 @@ lint: $(STAMP)
 
 test: $(STAMP)
 	bash scripts/ensure-chromium
+	bash scripts/ensure-node-tools
 	$(BIN)/ruff check $(wildcard generator tests bench)
 	$(BIN)/mypy generator
 	$(BIN)/pytest -n 2 --dist loadfile
 
 golden: $(STAMP)
-	$(BIN)/pytest tests/test_render.py --update-golden
+	$(BIN)/pytest tests/test_render.py tests/test_diff.py --update-golden
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
