@@ -249,11 +249,13 @@ def make_environment(templates_dir: Path | None = None) -> Environment:
         return Markup(escape_plain(value))
 
     def badges(entity: Any) -> Markup:
-        """Status other than `agreed`, and "needs review" once `review_by` has passed."""
+        """Status other than `agreed`, and "needs review" once `review_by` has passed (not when retired,
+        as `validate` does not warn about a retired definition either)."""
         parts = []
         if entity.status != "agreed":
             parts.append(f'<span class="pb-badge pb-badge--{entity.status}">{entity.status}</span>')
-        if today_of(env) and entity.review_by is not None and entity.review_by < today_of(env):
+        stale = today_of(env) and entity.review_by is not None and entity.review_by < today_of(env)
+        if stale and entity.status != "retired":
             parts.append('<span class="pb-badge pb-badge--stale">needs review</span>')
         return Markup(" ".join(parts))
 
