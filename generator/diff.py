@@ -474,6 +474,8 @@ def _field_change(
     if old == new or (_empty(old) and _empty(new)):
         return None
     before, after = _show(spec, old, old_pb, old_entity), _show(spec, new, new_pb, new_entity)
+    if spec.shape == "ref" and before == after:  # two entities of the same name: tell them apart by id
+        before, after = f"{before} ({old})", f"{after} ({new})"
     label = spec.label
     base = {
         "field": name,
