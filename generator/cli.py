@@ -403,7 +403,7 @@ def schema(out_dir: Path) -> None:
     type=click.Choice(["json", "csv", "all"]),
     default="all",
     show_default=True,
-    help="json: playbook.json; csv: exports/kpis.csv and exports/leads.csv; all: both and the JSON Schemas.",
+    help="json: playbook.json and the JSON Schemas (schema/); csv: exports/kpis.csv and exports/leads.csv; all: both.",
 )
 @click.option(
     "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Directory to write into."
@@ -417,7 +417,7 @@ def export(output_format: str, out_dir: Path, content_dir: Path) -> None:
 
     files = export_files(load(content_dir))
     wanted = {
-        "json": lambda path: path == "playbook.json",
+        "json": lambda path: path.endswith(".json"),
         "csv": lambda path: path.endswith(".csv"),
         "all": lambda path: True,
     }[output_format]

@@ -12,11 +12,23 @@ from typing import Any
 from .model import Alignment, Checklist, Glossary, Kpi, LeadStage, Playbook, PlaybookMeta, Role
 
 EXPORT_FORMAT = 1
+# `notes` at every level where an entity can carry it: the entity itself and the items of lists.
+_NOTES: Any = {
+    "notes": True,
+    "steps": {"__all__": {"notes"}},
+    "stages": {"__all__": {"notes"}},
+    "questions": {"__all__": {"notes"}},
+    "terms": {"__all__": {"notes"}},
+}
 
 
-def playbook_to_dict(playbook: Playbook) -> dict[str, Any]:
+def playbook_to_dict(playbook: Playbook, *, include_notes: bool = True) -> dict[str, Any]:
+    """Every entity with all its fields. `include_notes=False` leaves out the editors' `notes`
+    (what the site publishes: notes are for editors, never for readers)."""
+    exclude = None if include_notes else _NOTES
+
     def dump(model: Any) -> dict[str, Any]:
-        return model.model_dump(mode="json")
+        return model.model_dump(mode="json", exclude=exclude)
 
     return {
         "format": EXPORT_FORMAT,
@@ -64,6 +76,8 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)  # a number, such as -5, is data, not a formula
     if isinstance(value, list):
         value = "; ".join(str(item) for item in value)
     text = str(value)
@@ -168,7 +182,7 @@ def export_files(playbook: Playbook) -> dict[str, str]:
     from .schema import schema_files
 
     files = {
-        "playbook.json": json.dumps(playbook_to_dict(playbook), indent=2, ensure_ascii=False) + "\n",
+        "playbook.json": json.dumps(playbook_to_dict(playbook, include_notes=False), indent=2, ensure_ascii=False) + "\n",
         "exports/kpis.csv": kpis_csv(playbook),
         "exports/leads.csv": leads_csv(playbook),
     }

@@ -1,17 +1,26 @@
 """The lead lifecycle as one server-side SVG: no script, no network, prints well.
 
-Stages run top to bottom in funnel order, each box narrower than the one
-above, coloured by the function of the owning role (with the function's name
-in the box, so colour is never the only cue). Hand-offs with their SLA sit
-between the boxes; recycle paths are drawn on the right.
+Stages run top to bottom in funnel order, each box narrower than the one above,
+coloured by the function of the owning role, with the owner and the function
+written in the box, so colour is never the only cue. Hand-offs and their time
+limits label the arrows between the boxes; recycle paths are dashed arrows on
+the right, each in its own lane and labelled with where it goes. Text never
+comes from a font measurement (there is none on the server): widths are
+estimated generously, long names wrap, and a line that still does not fit is
+squeezed to its box with `textLength`.
+
+Every piece of content is XML-escaped; the SVG refers to nothing outside itself.
 """
 
 from __future__ import annotations
 
+import unicodedata
+from dataclasses import dataclass, field
 from html import escape
 
-from .model import Playbook
+from .model import LeadStage, Playbook
 from .render import FUNCTION_LABELS, format_number
+from .views import plain_text
 
 COLOURS = {  # fill, stroke: readable in print and for common colour-vision deficiencies
     "marketing": ("#e3f2fd", "#1565c0"),
@@ -20,102 +29,399 @@ COLOURS = {  # fill, stroke: readable in print and for common colour-vision defi
     "revenue-operations": ("#f3e5f5", "#6a1b9a"),
     "leadership": ("#eceff1", "#37474f"),
 }
-BOX_HEIGHT = 58
-GAP = 44
-TOP = 10
-WIDTH = 760
-MAX_BOX = 520
-MIN_BOX = 300
-CENTRE = 330
+ARROW = "#455a64"
+RECYCLE = "#8d6e63"
+RECYCLE_TEXT = "#5d4037"
+TEXT = "#1a1a1a"
+
+LEFT = 8  # margin
+CENTRE = 320  # the boxes' centre line; hand-off labels sit left of it
+MAX_BOX = 480
+MIN_BOX = 290
+PAD = 12  # inside a box, left and right
+TITLE_SIZE, TITLE_LINE = 15, 19
+OWNER_SIZE, OWNER_LINE = 12, 16
+NOTE_SIZE, NOTE_LINE = 12, 14
+RECYCLE_SIZE, RECYCLE_LINE = 11, 13
+MIN_GAP = 40
+LANE_STEP = 16
+RECYCLE_LABEL_MAX = 190
 
 
-def _text(value: object) -> str:
+def _x(value: object) -> str:
+    """Text or attribute value, escaped for XML."""
     return escape(str(value), quote=True)
 
 
+def _n(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+# --- text measurement (an estimate: there is no font on the server) -----------------------------
+
+_NARROW = set("ilIjtfr.,:;'|!()[]{} ")
+_WIDE = set("MWmw@%&")
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """A generous estimate of the rendered width in a sans-serif font (within a few per cent of
+    DejaVu Sans for Latin text; macOS and Windows system fonts are narrower)."""
+    units = 0.0
+    for char in text:
+        if unicodedata.east_asian_width(char) in ("W", "F"):
+            units += 1.0
+        elif char in _NARROW:
+            units += 0.34
+        elif char in _WIDE:
+            units += 0.95
+        elif char.isupper() or char.isdigit():
+            units += 0.68
+        else:
+            units += 0.6
+    # Calibrated on DejaVu Sans, the widest common fallback, plus a margin of 6 %.
+    return units * size * (1.12 if bold else 1.0) * 1.06
+
+
+def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
+    """Greedy word wrap to `width`; a single word longer than the width stays on its own line."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if current and text_width(candidate, size, bold) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    if current or not lines:
+        lines.append(current)
+    return lines
+
+
+def _text_lines(lines: list[str], x: float, y: float, size: float, line_height: float, width: float, **attributes: str) -> str:
+    """`<text>` with one `<tspan>` a line; a line wider than `width` is squeezed to fit."""
+    extra = "".join(f' {name.rstrip("_").replace("_", "-")}="{_x(value)}"' for name, value in attributes.items())
+    spans = []
+    for index, line in enumerate(lines):
+        fit = ""
+        if text_width(line, size, attributes.get("font_weight") == "700") > width:
+            fit = f' textLength="{_n(width)}" lengthAdjust="spacingAndGlyphs"'
+        spans.append(f'<tspan x="{_n(x)}" y="{_n(y + index * line_height)}"{fit}>{_x(line)}</tspan>')
+    return f'<text font-size="{_n(size)}"{extra}>{"".join(spans)}</text>'
+
+
+# --- layout ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Box:
+    lead: LeadStage
+    index: int
+    width: float
+    function: str
+    owner_name: str
+    title_lines: list[str]
+    owner_lines: list[str]
+    top: float = 0.0
+    height: float = 0.0
+    attach: list[tuple[str, int]] = field(default_factory=list)  # ("out" | "in", edge index), top to bottom
+    attach_y: dict[tuple[str, int], float] = field(default_factory=dict)
+
+    @property
+    def left(self) -> float:
+        return CENTRE - self.width / 2
+
+    @property
+    def right(self) -> float:
+        return CENTRE + self.width / 2
+
+
+@dataclass
+class _Recycle:
+    source: int
+    target: int
+    label_lines: list[str]
+    lane: int = 0
+
+
+def _short_name(lead: LeadStage) -> str:
+    return plain_text(lead.abbreviation or lead.name)
+
+
+def _assign_lanes(edges: list[_Recycle]) -> None:
+    """Shorter paths on inner lanes; paths whose spans touch never share a lane."""
+    taken: list[list[tuple[int, int]]] = []
+    for edge in sorted(edges, key=lambda e: (abs(e.source - e.target), min(e.source, e.target))):
+        low, high = sorted((edge.source, edge.target))
+        for lane, spans in enumerate(taken):
+            if all(high < a or low > b for a, b in spans):
+                edge.lane = lane
+                spans.append((low, high))
+                break
+        else:
+            edge.lane = len(taken)
+            taken.append([(low, high)])
+
+
+def _attach_order(index: int, item: tuple[str, int], recycles: list[_Recycle]) -> tuple[int, int]:
+    """Where a path meets a box, top to bottom, so that no path crosses another one's lane there.
+
+    Paths that leave upwards attach above those that leave downwards; among upward paths the inner
+    lanes attach higher, among downward paths the outer lanes do.
+    """
+    kind, number = item
+    edge = recycles[number]
+    other = edge.target if kind == "out" else edge.source
+    upwards = other < index or (other == index and kind == "out")
+    return (0, edge.lane) if upwards else (1, -edge.lane)
+
+
+def _owner_lines(owner_name: str, function_label: str, width: float) -> list[str]:
+    """ "Owner · Function" on one line when it fits, else the function on a line of its own."""
+    together = f"{owner_name} · {function_label}"
+    if text_width(together, OWNER_SIZE) <= width:
+        return [together]
+    return [*wrap(owner_name, width, OWNER_SIZE), function_label]
+
+
+def _handoff_lines(playbook: Playbook, lead: LeadStage) -> list[str]:
+    assert lead.handoff is not None
+    receiver = playbook.roles.get(lead.handoff.to)
+    name = plain_text(receiver.name if receiver else lead.handoff.to)
+    lines = wrap(f"hand-off to {name}", CENTRE - LEFT - 14, NOTE_SIZE)
+    return [*lines, f"within {format_number(lead.handoff.sla_hours)} h"]
+
+
 def funnel_svg(playbook: Playbook) -> str:
-    """The funnel as an inline `<svg>` element, on one line group with no blank lines (a Markdown HTML block)."""
+    """The funnel as one inline `<svg>` element on a single line (a Markdown HTML block)."""
     stages = list(playbook.leads.values())
     if not stages:
         return ""
     count = len(stages)
     step = (MAX_BOX - MIN_BOX) / max(count - 1, 1)
     position = {lead.id: index for index, lead in enumerate(stages)}
-    used_functions: list[str] = []  # in order of first appearance, for the legend
-    parts: list[str] = []
-    recycle_x = CENTRE + MAX_BOX / 2 + 30
+
+    boxes: list[_Box] = []
     for index, lead in enumerate(stages):
         owner = playbook.roles.get(lead.owner)
         function = owner.function if owner else "leadership"
-        if function not in used_functions:
-            used_functions.append(function)
-        fill, stroke = COLOURS[function]
         width = MAX_BOX - step * index
-        x = CENTRE - width / 2
-        y = TOP + index * (BOX_HEIGHT + GAP)
-        label = f"{lead.order}. {lead.name}" + (f" ({lead.abbreviation})" if lead.abbreviation else "")
-        owner_name = owner.name if owner else lead.owner
-        parts.append(
-            f'<g class="pb-funnel__stage" data-stage="{_text(lead.id)}">'
-            f"<title>{_text(label)}: owned by {_text(owner_name)}</title>"
-            f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="{BOX_HEIGHT}" rx="8" fill="{fill}" stroke="{stroke}" stroke-width="2"/>'
-            f'<text x="{CENTRE}" y="{y + 24}" text-anchor="middle" font-weight="700" font-size="15" fill="#1a1a1a">{_text(label)}</text>'
-            f'<text x="{CENTRE}" y="{y + 44}" text-anchor="middle" font-size="12" fill="#1a1a1a">'
-            f"{_text(owner_name)} · {_text(FUNCTION_LABELS[function])}</text></g>"
+        title = f"{lead.order}. {plain_text(lead.name)}" + (f" ({plain_text(lead.abbreviation)})" if lead.abbreviation else "")
+        owner_name = plain_text(owner.name) if owner else lead.owner
+        inner = width - 2 * PAD
+        boxes.append(
+            _Box(
+                lead=lead,
+                index=index,
+                width=width,
+                function=function,
+                owner_name=owner_name,
+                title_lines=wrap(title, inner, TITLE_SIZE, bold=True),
+                owner_lines=_owner_lines(owner_name, FUNCTION_LABELS[function], inner),
+            )
         )
-        if index + 1 < count:
-            arrow_top, arrow_bottom = y + BOX_HEIGHT, y + BOX_HEIGHT + GAP
-            parts.append(
-                f'<line x1="{CENTRE}" y1="{arrow_top + 2}" x2="{CENTRE}" y2="{arrow_bottom - 4}" '
-                'stroke="#455a64" stroke-width="2" marker-end="url(#pb-arrow)"/>'
-            )
-            if lead.handoff:
-                receiver = playbook.roles.get(lead.handoff.to)
-                receiver_name = receiver.name if receiver else lead.handoff.to
-                parts.append(
-                    f'<text x="{CENTRE - 10}" y="{arrow_top + GAP / 2 - 2}" text-anchor="end" font-size="12" class="pb-funnel__handoff">'
-                    f'<tspan x="{CENTRE - 10}">hand-off to {_text(receiver_name)}</tspan>'
-                    f'<tspan x="{CENTRE - 10}" dy="14">within {_text(format_number(lead.handoff.sla_hours))} h</tspan></text>'
-                )
-        elif lead.handoff:
-            receiver = playbook.roles.get(lead.handoff.to)
-            parts.append(
-                f'<text x="{CENTRE}" y="{y + BOX_HEIGHT + 20}" text-anchor="middle" font-size="12" class="pb-funnel__handoff">'
-                f"hand-off to {_text(receiver.name if receiver else lead.handoff.to)} within "
-                f"{_text(format_number(lead.handoff.sla_hours))} h</text>"
-            )
+
+    recycles: list[_Recycle] = []
+    for index, lead in enumerate(stages):
         if lead.recycle_to and lead.recycle_to in position:
-            target = position[lead.recycle_to]
-            y_from = y + BOX_HEIGHT / 2
-            y_to = TOP + target * (BOX_HEIGHT + GAP) + BOX_HEIGHT / 2
-            x_from = CENTRE + width / 2
-            x_to = CENTRE + (MAX_BOX - step * target) / 2
-            lane = recycle_x + 14 * (index % 4)
-            parts.append(
-                f'<path d="M{x_from:.1f},{y_from} H{lane:.1f} V{y_to} H{x_to + 4:.1f}" fill="none" stroke="#8d6e63" '
-                'stroke-width="1.5" stroke-dasharray="5 4" marker-end="url(#pb-arrow-recycle)"/>'
-                f'<text x="{lane + 6:.1f}" y="{(y_from + y_to) / 2:.1f}" font-size="11" fill="#5d4037">recycle</text>'
-            )
-    height = TOP + count * (BOX_HEIGHT + GAP) - GAP + 30
-    legend_y = height
-    legend = []
-    for index, used in enumerate(used_functions):
-        fill, stroke = COLOURS[used]
-        x = 10 + index * 150
-        legend.append(
-            f'<rect x="{x}" y="{legend_y}" width="16" height="16" rx="3" fill="{fill}" stroke="{stroke}" stroke-width="2"/>'
-            f'<text x="{x + 22}" y="{legend_y + 13}" font-size="12">{_text(FUNCTION_LABELS[used])}</text>'
+            recycle_target = stages[position[lead.recycle_to]]
+            label = wrap(f"recycled to {_short_name(recycle_target)}", RECYCLE_LABEL_MAX, RECYCLE_SIZE)
+            recycles.append(_Recycle(index, position[lead.recycle_to], label))
+    _assign_lanes(recycles)
+    for number, edge in enumerate(recycles):
+        boxes[edge.source].attach.append(("out", number))
+        boxes[edge.target].attach.append(("in", number))
+    for box in boxes:
+        box.attach.sort(key=lambda item: _attach_order(box.index, item, recycles))
+
+    # Vertical layout: each box tall enough for its text and its recycle attachments; each gap tall
+    # enough for its hand-off label.
+    handoffs = {box.index: _handoff_lines(playbook, box.lead) for box in boxes if box.lead.handoff}
+    y = 10.0
+    for box in boxes:
+        text_height = 12 + len(box.title_lines) * TITLE_LINE + len(box.owner_lines) * OWNER_LINE + 4
+        needs = [(len(recycles[n].label_lines) * RECYCLE_LINE + 6) if kind == "out" else 12 for kind, n in box.attach]
+        box.top = y
+        box.height = max(56.0, text_height, sum(needs) + 12)
+        spare = (box.height - sum(needs)) / (len(needs) + 1) if needs else 0
+        cursor = box.top
+        for item, need in zip(box.attach, needs, strict=True):
+            cursor += spare + need
+            box.attach_y[item] = cursor - (0 if item[0] == "out" else need / 2)
+        handoff_label = handoffs.get(box.index)
+        gap = max(MIN_GAP, len(handoff_label) * NOTE_LINE + 14) if handoff_label else MIN_GAP
+        y = box.top + box.height + (gap if box.index + 1 < count or handoff_label else 0)
+
+    label_right = max(
+        (boxes[e.source].right + 6 + max(text_width(t, RECYCLE_SIZE) for t in e.label_lines) for e in recycles), default=0
+    )
+    lanes_start = max(CENTRE + MAX_BOX / 2 + 16, label_right + 12)
+    lanes = max((e.lane for e in recycles), default=-1) + 1
+    width = max(CENTRE + MAX_BOX / 2 + LEFT, lanes_start + lanes * LANE_STEP + LEFT) if recycles else CENTRE + MAX_BOX / 2 + LEFT
+
+    parts: list[str] = []
+    for box in boxes:
+        fill, stroke = COLOURS[box.function]
+        lead = box.lead
+        summary = f"{box.title_lines and ' '.join(box.title_lines)}: owned by {box.owner_name} ({FUNCTION_LABELS[box.function]})"
+        if lead.handoff:
+            summary += "; " + " ".join(handoffs[box.index])
+        parts.append(
+            f'<g class="pb-funnel__stage" data-stage="{_x(lead.id)}"><title>{_x(summary)}</title>'
+            f'<rect x="{_n(box.left)}" y="{_n(box.top)}" width="{_n(box.width)}" height="{_n(box.height)}" rx="8" '
+            f'fill="{fill}" stroke="{stroke}" stroke-width="2"/>'
         )
-    total_height = legend_y + 30
-    description = ", then ".join(lead.name for lead in stages)
+        text_top = box.top + (box.height - (len(box.title_lines) * TITLE_LINE + len(box.owner_lines) * OWNER_LINE)) / 2
+        inner = box.width - 2 * PAD
+        parts.append(
+            _text_lines(
+                box.title_lines,
+                CENTRE,
+                text_top + TITLE_SIZE,
+                TITLE_SIZE,
+                TITLE_LINE,
+                inner,
+                text_anchor="middle",
+                font_weight="700",
+                fill=TEXT,
+            )
+        )
+        parts.append(
+            _text_lines(
+                box.owner_lines,
+                CENTRE,
+                text_top + len(box.title_lines) * TITLE_LINE + OWNER_SIZE + 2,
+                OWNER_SIZE,
+                OWNER_LINE,
+                inner,
+                text_anchor="middle",
+                fill=TEXT,
+                class_="pb-funnel__owner",
+            )
+        )
+        parts.append("</g>")
+        bottom = box.top + box.height
+        handoff_label = handoffs.get(box.index)
+        if box.index + 1 < count or handoff_label:
+            next_top = boxes[box.index + 1].top if box.index + 1 < count else bottom + MIN_GAP
+            parts.append(
+                f'<line class="pb-funnel__arrow" x1="{CENTRE}" y1="{_n(bottom + 2)}" x2="{CENTRE}" y2="{_n(next_top - 4)}" '
+                f'stroke="{ARROW}" stroke-width="2" marker-end="url(#pb-arrow)"/>'
+            )
+        if handoff_label:
+            middle = (bottom + (boxes[box.index + 1].top if box.index + 1 < count else bottom + MIN_GAP)) / 2
+            first = middle - (len(handoff_label) - 1) * NOTE_LINE / 2 + NOTE_SIZE / 3
+            handoff = _text_lines(
+                handoff_label[:-1],
+                CENTRE - 10,
+                first,
+                NOTE_SIZE,
+                NOTE_LINE,
+                CENTRE - LEFT - 14,
+                text_anchor="end",
+                class_="pb-funnel__handoff",
+            )
+            sla = _text_lines(
+                handoff_label[-1:],
+                CENTRE - 10,
+                first + (len(handoff_label) - 1) * NOTE_LINE,
+                NOTE_SIZE,
+                NOTE_LINE,
+                CENTRE - LEFT - 14,
+                text_anchor="end",
+                font_weight="700",
+                class_="pb-funnel__sla",
+            )
+            parts.append(handoff + sla)
+
+    for number, edge in enumerate(recycles):
+        source, target = boxes[edge.source], boxes[edge.target]
+        lane_x = lanes_start + edge.lane * LANE_STEP
+        y_from = source.attach_y[("out", number)]
+        y_to = target.attach_y[("in", number)]
+        parts.append(
+            f'<path class="pb-funnel__recycle" d="M{_n(source.right)},{_n(y_from)} H{_n(lane_x)} V{_n(y_to)} '
+            f'H{_n(target.right + 3)}" fill="none" stroke="{RECYCLE}" stroke-width="1.5" stroke-dasharray="5 4" '
+            'marker-end="url(#pb-arrow-recycle)"/>'
+        )
+        lines = edge.label_lines
+        parts.append(
+            _text_lines(
+                lines,
+                source.right + 6,
+                y_from - 4 - (len(lines) - 1) * RECYCLE_LINE,
+                RECYCLE_SIZE,
+                RECYCLE_LINE,
+                RECYCLE_LABEL_MAX + 10,
+                fill=RECYCLE_TEXT,
+                class_="pb-funnel__recycle-label",
+            )
+        )
+
+    # The legend: every function shown, and what the two kinds of arrow mean.
+    height = max(box.top + box.height for box in boxes)
+    if stages[-1].handoff:
+        height += MIN_GAP
+    height += 24
+    entries: list[tuple[str, str]] = []
+    used: list[str] = []
+    for box in boxes:
+        if box.function not in used:
+            used.append(box.function)
+    for used_function in used:
+        fill, stroke = COLOURS[used_function]
+        entries.append(
+            (
+                f'<rect x="{{x}}" y="{{y}}" width="16" height="16" rx="3" fill="{fill}" stroke="{stroke}" stroke-width="2"/>',
+                FUNCTION_LABELS[used_function],
+            )
+        )
+    entries.append(
+        (
+            f'<line class="pb-funnel__arrow" x1="{{x}}" y1="{{mid}}" x2="{{x2}}" y2="{{mid}}" stroke="{ARROW}" stroke-width="2" '
+            'marker-end="url(#pb-arrow)"/>',
+            "next stage, hand-off time limit",
+        )
+    )
+    if recycles:
+        entries.append(
+            (
+                f'<line class="pb-funnel__recycle" x1="{{x}}" y1="{{mid}}" x2="{{x2}}" y2="{{mid}}" stroke="{RECYCLE}" '
+                'stroke-width="1.5" stroke-dasharray="5 4" marker-end="url(#pb-arrow-recycle)"/>',
+                "recycled (rejected leads go back)",
+            )
+        )
+    legend: list[str] = []
+    x, row = float(LEFT + 2), height
+    for swatch, text in entries:
+        swatch_width = 16 if swatch.startswith("<rect") else 30
+        item_width = swatch_width + 6 + text_width(text, 12) + 22
+        if x > LEFT + 2 and x + item_width > width - LEFT:
+            x, row = LEFT + 2, row + 24
+        legend.append(swatch.format(x=_n(x), y=_n(row), mid=_n(row + 8), x2=_n(x + swatch_width - 4)))
+        legend.append(
+            f'<text x="{_n(x + swatch_width + 6)}" y="{_n(row + 13)}" font-size="12" class="pb-funnel__legend">{_x(text)}</text>'
+        )
+        x += item_width
+    total_height = row + 28
+
+    names = ", then ".join(plain_text(lead.name) for lead in stages)
+    description = "; ".join(
+        f"{' '.join(box.title_lines)}, owned by {box.owner_name} ({FUNCTION_LABELS[box.function]})"
+        + (f", {' '.join(handoffs[box.index])}" if box.index in handoffs else "")
+        + (f", recycled to {plain_text(stages[position[box.lead.recycle_to]].name)}" if box.lead.recycle_to in position else "")
+        for box in boxes
+    )
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {total_height}" width="100%" '
-        f'role="img" aria-labelledby="pb-funnel-title" font-family="system-ui, sans-serif" fill="currentColor">'
-        f'<title id="pb-funnel-title">The lead lifecycle: {_text(description)}</title>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_n(width)} {_n(total_height)}" width="100%" '
+        f'role="img" aria-labelledby="pb-funnel-title pb-funnel-desc" font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" '
+        f'fill="currentColor" class="pb-funnel__svg">'
+        f'<title id="pb-funnel-title">The lead lifecycle: {_x(names)}</title>'
+        f'<desc id="pb-funnel-desc">{_x(description)}.</desc>'
         "<defs>"
         '<marker id="pb-arrow" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
-        '<path d="M0,0 L10,5 L0,10 z" fill="#455a64"/></marker>'
+        f'<path class="pb-funnel__head" d="M0,0 L10,5 L0,10 z" fill="{ARROW}"/></marker>'
         '<marker id="pb-arrow-recycle" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="7" markerHeight="7" '
-        'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#8d6e63"/></marker>'
+        f'orient="auto-start-reverse"><path class="pb-funnel__head--recycle" d="M0,0 L10,5 L0,10 z" fill="{RECYCLE}"/></marker>'
         "</defs>" + "".join(parts) + "".join(legend) + "</svg>"
     )

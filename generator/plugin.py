@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,12 +27,13 @@ from .export import export_files
 from .load import load_all
 from .model import Playbook
 from .render import FUNCTION_LABELS, anchor_of, default_templates_dir, page_of, pages_for, render
-from .views import abbreviations
+from .views import abbreviation_definitions, abbreviations, mark_abbreviations
 
 log = logging.getLogger("mkdocs.plugins.playbook")
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 ASSETS = ("playbook.css", "playbook.js")
+REQUIRED_EXTENSIONS = ("abbr", "attr_list", "md_in_html", "tables")
 
 
 def today() -> date:
@@ -58,6 +58,7 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
         self.templates_dir = default_templates_dir()
         self.exports: dict[str, str] = {}
         self.abbreviations: dict[str, tuple[str, str, str]] = {}
+        self.abbreviation_markdown = ""
         self.files: Files | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -87,9 +88,21 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
             config.extra_css.append("assets/playbook/playbook.css")
         if "assets/playbook/playbook.js" not in [str(script) for script in config.extra_javascript]:
             config.extra_javascript.append("assets/playbook/playbook.js")
+        # The pages need these: `abbr` for the tooltips, `md_in_html` for Markdown inside the
+        # onboarding checklist and the self-assessment form, `attr_list` for the anchors.
+        for extension in REQUIRED_EXTENSIONS:
+            if extension not in config.markdown_extensions:
+                config.markdown_extensions.append(extension)
         self.exports = export_files(loaded.playbook)
         self.abbreviations = abbreviations(loaded.playbook)
+        self.abbreviation_markdown = abbreviation_definitions(loaded.playbook)
         return config
+
+    def on_page_markdown(self, markdown: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
+        """Hand-written pages in docs/ get the abbreviations too (generated pages carry them already)."""
+        if page.file.src_uri in self.pages or not self.abbreviation_markdown:
+            return markdown
+        return markdown + "\n\n" + self.abbreviation_markdown.lstrip("\n") + "\n"
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         for path, markdown in self.pages.items():
@@ -107,9 +120,11 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
 
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         """Every abbreviation in running text links to its definition (its tooltip comes from `abbr`)."""
-        if not self.abbreviations or "<abbr" not in html:
+        if not self.abbreviations:
             return html
-        return link_abbreviations(html, page.url, self._definition_urls(files))
+        hrefs = {short: _relative(target, page.url) for short, target in self._definition_urls(files).items()}
+        tooltips = {short: tooltip for short, (_kind, _id, tooltip) in self.abbreviations.items()}
+        return mark_abbreviations(html, hrefs, tooltips)
 
     def _definition_urls(self, files: Files) -> dict[str, str]:
         urls = {}
@@ -126,24 +141,12 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
         return server
 
 
-_SKIP_OR_ABBR = re.compile(r"<a\b.*?</a>|<h[1-6]\b.*?</h[1-6]>|<abbr title=\"[^\"]*\">([^<]*)</abbr>", re.S)
-
-
-def link_abbreviations(html: str, page_url: str, targets: dict[str, str]) -> str:
-    """Wrap each `<abbr>` outside links and headings in a link to the abbreviation's definition."""
-
-    def wrap(match: re.Match[str]) -> str:
-        short = match.group(1)
-        if short is None or short not in targets:
-            return match.group(0)
-        target = targets[short]
-        if target.split("#")[0] == page_url:
-            href = "#" + target.split("#", 1)[1] if "#" in target else "#"
-        else:
-            href = get_relative_url(target, page_url)
-        return f'<a class="pb-abbr" href="{href}">{match.group(0)}</a>'
-
-    return _SKIP_OR_ABBR.sub(wrap, html)
+def _relative(target: str, page_url: str) -> str:
+    """A definition's URL from a page: an anchor alone on the same page."""
+    path, _, anchor = target.partition("#")
+    if path == page_url:
+        return "#" + anchor if anchor else "#"
+    return get_relative_url(target, page_url)
 
 
 def build_nav(playbook: Playbook) -> list[Any]:

@@ -20,7 +20,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup
 
-from .model import _LINK_RE, ENTITY_LINK_RE, KIND_LABELS, Playbook, display_name
+from .model import _LINK_RE, ENTITY_LINK_RE, FILE_MODELS, KIND_LABELS, Playbook, display_name
 
 # --- where entities live ----------------------------------------------------------------
 
@@ -192,6 +192,11 @@ class Views:
             for kpi_id in step.kpis:
                 self.kpi_steps[kpi_id].append(step.id)
 
+    def roles_by_function(self) -> list[Any]:
+        """Roles grouped by function in the navigation's order (Marketing, Sales, ...), then by name."""
+        order = {function: index for index, function in enumerate(FUNCTION_LABELS)}
+        return sorted(self.playbook.roles.values(), key=lambda role: (order.get(role.function, len(order)), role.name.lower()))
+
     def role_kpis(self, role_id: str) -> list[tuple[str, str]]:
         """(kpi id, relation) for a role: measured on, owns, shares; each KPI once."""
         role = self.playbook.roles[role_id]
@@ -266,8 +271,17 @@ def make_environment(templates_dir: Path | None = None) -> Environment:
     from . import funnel, views  # local: both build on this module's helpers
 
     env.globals["funnel_svg"] = lambda playbook: Markup(funnel.funnel_svg(playbook))
-    env.globals["self_assessment"] = lambda playbook: Markup(views.self_assessment_html(playbook))
-    env.globals["onboarding"] = lambda role: Markup(views.onboarding_html(role))
+    @pass_context
+    def self_assessment(context: Any, playbook: Playbook) -> Markup:
+        return Markup(views.self_assessment_html(playbook, context["page_path"]))
+
+    @pass_context
+    def onboarding(context: Any, role: Any) -> Markup:
+        return Markup(views.onboarding_html(context["playbook"], role, context["page_path"]))
+
+    env.globals["self_assessment"] = self_assessment
+    env.globals["schema_kinds"] = list(FILE_MODELS)  # one JSON Schema a kind, published under schema/
+    env.globals["onboarding"] = onboarding
     env.globals["badges"] = badges
     env.globals["badge_line"] = badge_line
     env.filters["inline"] = inline

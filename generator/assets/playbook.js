@@ -10,6 +10,18 @@
     return node;
   }
 
+  function stageOf(stages, total) {
+    for (var i = 0; i < stages.length; i += 1) {
+      if (total >= stages[i].low && total <= stages[i].high) return { stage: stages[i], index: i };
+    }
+    return null;
+  }
+
+  function indexOf(stages, id) {
+    for (var i = 0; i < stages.length; i += 1) if (stages[i].id === id) return i;
+    return -1;
+  }
+
   function initAssessment() {
     var form = document.getElementById("pb-self-assessment");
     var source = document.getElementById("pb-assessment-data");
@@ -17,7 +29,15 @@
     form.setAttribute("data-pb-ready", "1");
     var data = JSON.parse(source.textContent);
     var result = document.getElementById("pb-assessment-result");
-    var max = data.questions.length * 5;
+    var count = data.questions.length;
+    var max = count * 5;
+
+    function position() {
+      var parts = [];
+      if (data.current) parts.push("The playbook places the teams at " + data.current.name + " today");
+      if (data.target) parts.push((parts.length ? "aiming for " : "The playbook aims for ") + data.target.name);
+      return parts.length ? parts.join(", ") + "." : "";
+    }
 
     function update() {
       var total = 0;
@@ -29,23 +49,23 @@
           total += Number(checked.value);
         }
       });
-      var left = data.questions.length - answered;
+      var left = count - answered;
       result.textContent = "";
       if (left > 0) {
         result.removeAttribute("data-stage");
         result.appendChild(element("p", answered === 0
-          ? "Answer all " + data.questions.length + " statements to see your stage."
+          ? "Answer all " + count + " statements to see your stage."
           : left + (left === 1 ? " statement" : " statements") + " left to answer."));
+        if (position()) result.appendChild(element("p", position(), "pb-assessment__position"));
         return;
       }
-      var stage = null;
-      data.stages.forEach(function (candidate) {
-        if (total >= candidate.low && total <= candidate.high) stage = candidate;
-      });
-      if (!stage) {
+      var found = stageOf(data.stages, total);
+      if (!found) {
+        result.removeAttribute("data-stage");
         result.appendChild(element("p", "Your total is " + total + " of " + max + ", outside every stage's band."));
         return;
       }
+      var stage = found.stage;
       result.setAttribute("data-stage", stage.id);
       result.appendChild(element("p", "Your total is " + total + " of " + max + ".", "pb-assessment__total"));
       result.appendChild(element("h3", "Stage: " + stage.name));
@@ -56,13 +76,19 @@
         stage.next_steps.forEach(function (step) { list.appendChild(element("li", step)); });
         result.appendChild(list);
       }
-      var position = [];
-      if (data.current) position.push("The playbook places the teams at " + data.current.name + " today");
-      if (data.target) position.push("aiming for " + data.target.name);
-      if (position.length) result.appendChild(element("p", position.join(", ") + ".", "pb-assessment__position"));
+      var text = position();
+      if (data.current) {
+        var current = indexOf(data.stages, data.current.id);
+        var gap = found.index - current;
+        text += gap === 0 ? " Your answers agree with it."
+          : " Your answers place you " + Math.abs(gap) + (Math.abs(gap) === 1 ? " stage " : " stages ") + (gap > 0 ? "above" : "below") + " that.";
+      }
+      if (text) result.appendChild(element("p", text, "pb-assessment__position"));
     }
 
     form.addEventListener("change", update);
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.addEventListener("reset", function () { window.setTimeout(update, 0); });
     update();
   }
 
@@ -83,8 +109,8 @@
     Array.prototype.forEach.call(boxes, function (box) {
       if (box.getAttribute("data-pb-ready")) return;
       box.setAttribute("data-pb-ready", "1");
-      var text = box.parentNode ? box.parentNode.textContent.trim() : "";
-      var key = "pb-onboarding:" + box.getAttribute("data-pb-onboarding") + ":" + text;
+      // The key is made on the server from the site, the role and a hash of the step's text.
+      var key = "pb-onboarding:" + box.getAttribute("data-pb-onboarding");
       if (store && store.getItem(key) === "1") box.checked = true;
       box.addEventListener("change", function () {
         if (!store) return;
