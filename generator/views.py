@@ -6,8 +6,8 @@ The form and the checklist are HTML blocks with Python-Markdown's `md_in_html`
 `render.inline_markdown` like any other text, its links resolved and rewritten
 by MkDocs, its abbreviations given their tooltips. Only the structure around it
 is HTML, and every value placed in an attribute is escaped for HTML. Text that
-scripts read (the assessment's bands and next steps) is plain text in a JSON
-block escaped so that it cannot close its `<script>` element.
+scripts read (the assessment's bands and next steps) is plain text in JSON,
+escaped so that no HTML parser can read markup or entities into it.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ def plain_text(text: str) -> str:
 
 
 def script_json(value: Any) -> str:
-    """JSON safe inside a `<script type="application/json">` element."""
+    """JSON with no `<`, `>` or `&` (written as \\u003c, \\u003e, \\u0026): safe inside a `<script>`
+    element, and unchanged by HTML parsers that unescape entities in an attribute."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     for raw, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(raw, escaped)
@@ -60,9 +61,13 @@ def self_assessment_html(playbook: Playbook, page_path: str) -> str:
     """
     alignment = playbook.alignment
     count = len(alignment.questions)
+    # The bands, stages and next steps travel as JSON in an attribute of the form, not in a
+    # <script type="application/json">: Material's instant navigation re-runs every <script> in the
+    # page content as JavaScript (dropping its type and id), which breaks on JSON and loses the data.
+    data = escape(script_json(assessment_data(playbook)), quote=True)
     lines = [
         '<form id="pb-self-assessment" class="pb-assessment" novalidate markdown="1"'
-        f' aria-describedby="pb-assessment-how" data-questions="{count}">',
+        f' aria-describedby="pb-assessment-how" data-questions="{count}" data-pb-assessment="{data}">',
         f'<p id="pb-assessment-how" class="pb-assessment__how">Answer each of the {count} statements from'
         " 1 (strongly disagree) to 5 (strongly agree). Your answers stay in this page: nothing is sent anywhere.</p>",
     ]
@@ -90,7 +95,6 @@ def self_assessment_html(playbook: Playbook, page_path: str) -> str:
     )
     lines.append('<p class="pb-assessment__actions"><button type="reset" class="md-button">Clear my answers</button></p>')
     lines.append("</form>")
-    lines.append(f'<script type="application/json" id="pb-assessment-data">{script_json(assessment_data(playbook))}</script>')
     return "\n".join(lines)
 
 

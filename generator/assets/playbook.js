@@ -24,10 +24,9 @@
 
   function initAssessment() {
     var form = document.getElementById("pb-self-assessment");
-    var source = document.getElementById("pb-assessment-data");
-    if (!form || !source || form.getAttribute("data-pb-ready")) return;
+    if (!form || !form.getAttribute("data-pb-assessment") || form.getAttribute("data-pb-ready")) return;
     form.setAttribute("data-pb-ready", "1");
-    var data = JSON.parse(source.textContent);
+    var data = JSON.parse(form.getAttribute("data-pb-assessment"));
     var result = document.getElementById("pb-assessment-result");
     var count = data.questions.length;
     var max = count * 5;
