@@ -200,13 +200,17 @@ def check_playbook(
 
 def _check_cycles(playbook: Playbook, report: Any) -> None:
     reported: set[str] = set()
+    settled: set[str] = set()  # roles whose chain was followed already: each role is walked once
     for start in playbook.roles:
         chain = [start]
+        on_chain = {start}
         current = playbook.roles[start].reports_to
-        while current is not None and current in playbook.roles and current not in chain:
+        while current is not None and current in playbook.roles and current not in on_chain and current not in settled:
             chain.append(current)
+            on_chain.add(current)
             current = playbook.roles[current].reports_to
-        if current is not None and current in chain:
+        settled.update(chain)
+        if current is not None and current in on_chain:
             cycle = chain[chain.index(current) :]
             if not reported.intersection(cycle):
                 reported.update(cycle)
@@ -284,6 +288,8 @@ def _check_text_links(
     playbook: Playbook, sources: dict[str, Source], problems: list[Problem], invalid: set[tuple[str, str]]
 ) -> None:
     for source in sources.values():
+        if not any("](" in line or "\\" in line for line in source.lines):
+            continue  # no link in the file (an escape could spell one: such files are read whole)
         for loc, text in iter_strings(source.data):
             if "](" not in text:
                 continue

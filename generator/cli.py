@@ -205,8 +205,8 @@ def validate(content_dir: Path, output_format: str, strict: bool) -> None:
     Reports every problem at once as path:line:column with a hint, then exits 1
     if there was an error (or a warning, with --strict). MkDocs is not involved.
     """
+    from .clock import today
     from .load import load_all
-    from .plugin import today
 
     started = time.perf_counter()
     try:
@@ -271,8 +271,8 @@ def _setup_mkdocs_logging(verbose: bool) -> None:
 
 def _prevalidate(config_file: Path) -> None:
     """Validate the content named by mkdocs.yml before MkDocs starts, with our own error format."""
+    from .clock import today
     from .load import load_all
-    from .plugin import today
     from .site import content_dir_of
 
     if not config_file.is_file():
@@ -359,8 +359,8 @@ def generate(out_dir: Path, content_dir: Path, templates_dir: Path | None) -> No
 
     Every page is rendered in memory first; nothing is written if the content has problems.
     """
+    from .clock import today
     from .load import load
-    from .plugin import today
     from .render import render
 
     pages = render(load(content_dir), templates_dir, today=today())

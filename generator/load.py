@@ -141,6 +141,7 @@ class Reader:
         self.problems = problems
         self.warnings = warnings if warnings is not None else []
         self._open: set[int] = set()  # lists and mappings being read: an alias to one of them is a loop
+        self._clean = False  # the file being read has no hidden character and no backslash escape
 
     def problem(self, path: str, line: int, column: int, code: str, message: str, hint: str = "") -> None:
         self.problems.append(Problem(path, line, column, code, message, hint))
@@ -200,7 +201,7 @@ class Reader:
             return None
         tabbed = [
             (number, line_text.index("\t") + 1)
-            for number, line_text in enumerate(source.lines, start=1)
+            for number, line_text in enumerate(source.lines if "\t" in text else [], start=1)
             if "\t" in re.match(r"[ \t]*", line_text).group(0)  # type: ignore[union-attr]
             and line_text.strip()
             and not line_text.lstrip().startswith("#")
@@ -218,6 +219,7 @@ class Reader:
                 " many editors can convert tabs to spaces for the whole file",
             )
             return None
+        self._clean = "\\" not in text and not _HIDDEN_RE.search(text)
         deep = _nesting_too_deep(text)
         if deep is not None:
             self._too_deep(display, *deep)
@@ -338,7 +340,7 @@ class Reader:
     def _check_trailing_comment(self, node: yaml.ScalarNode, loc: Loc, source: Source) -> None:
         """`summary: Call within 24h #priority` keeps only "Call within 24h": say so, it looks like text."""
         rest = source.lines[node.end_mark.line][node.end_mark.column :]
-        comment = re.match(r"[ \t]+#", rest)
+        comment = re.match(r"[ \t]+#", rest) if "#" in rest else None
         if comment:
             name = next((str(part) for part in reversed(loc) if isinstance(part, str)), "the value")
             self.warnings.append(
@@ -354,6 +356,8 @@ class Reader:
             )
 
     def _check_hidden(self, node: yaml.Node, text: str, loc: Loc, source: Source) -> None:
+        if self._clean:  # no such character in the file and no escape that could make one
+            return
         found = _HIDDEN_RE.search(text)
         if found:
             self.problem(
@@ -719,7 +723,8 @@ def load_all(content_dir: Path | str, *, today: date | None = None) -> Loaded:
             return False
 
     def readable(path: Path, rel: str) -> bool:
-        if not inside(path):
+        # A file that is not a link, in a folder already known to be inside, is inside: no resolve() per file.
+        if path.is_symlink() and not inside(path):
             problems.append(
                 Problem(
                     display(rel),

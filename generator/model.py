@@ -318,7 +318,13 @@ class Playbook:
     # (kind, id) -> content-relative file path, for reports and CODEOWNERS
     sources: dict[tuple[str, str], str] = field(default_factory=dict)
 
+    # The list kinds indexed by id, built once: a lookup per reference must not scan the list.
+    _indexes: dict[str, tuple[list[Any], int, dict[str, Any]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
     def collection(self, kind: str) -> dict[str, Any]:
+        """The entities of a kind by id (read-only: the list kinds' dictionaries are shared)."""
         if kind == "role":
             return self.roles
         if kind == "lead":
@@ -326,14 +332,20 @@ class Playbook:
         if kind == "kpi":
             return self.kpis
         if kind == "step":
-            return {s.id: s for s in self.checklist.steps}
-        if kind == "stage":
-            return {s.id: s for s in self.alignment.stages}
-        if kind == "question":
-            return {q.id: q for q in self.alignment.questions}
-        if kind == "term":
-            return {t.id: t for t in self.glossary.terms}
-        raise KeyError(kind)
+            items: list[Any] = self.checklist.steps
+        elif kind == "stage":
+            items = self.alignment.stages
+        elif kind == "question":
+            items = self.alignment.questions
+        elif kind == "term":
+            items = self.glossary.terms
+        else:
+            raise KeyError(kind)
+        cached = self._indexes.get(kind)
+        if cached is None or cached[0] is not items or cached[1] != len(items):
+            cached = (items, len(items), {item.id: item for item in items})
+            self._indexes[kind] = cached
+        return cached[2]
 
     def entities(self) -> list[tuple[str, Any]]:
         """Every entity as (kind, entity), in a stable order."""

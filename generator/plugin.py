@@ -8,8 +8,8 @@ bad edit never wipes the last good site. Pages are added with
 from __future__ import annotations
 
 import logging
-import os
-from datetime import date
+import re
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -22,24 +22,20 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
+from .clock import today
 from .errors import ContentError
 from .export import export_files
 from .load import load_all
 from .model import Playbook
 from .render import FUNCTION_LABELS, anchor_of, default_templates_dir, page_of, pages_for, render
-from .views import abbreviation_definitions, abbreviations, mark_abbreviations
+from .scaling import NAV_GROUP_SIZE, AbbreviationIndex, group_alphabetically
+from .views import abbreviation_definitions, abbreviations, mark_abbreviations, markdown_can_mark
 
 log = logging.getLogger("mkdocs.plugins.playbook")
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 ASSETS = ("playbook.css", "playbook.js")
 REQUIRED_EXTENSIONS = ("abbr", "attr_list", "md_in_html", "tables")
-
-
-def today() -> date:
-    """Today, or PLAYBOOK_TODAY (YYYY-MM-DD) for reproducible builds and tests."""
-    fixed = os.environ.get("PLAYBOOK_TODAY")
-    return date.fromisoformat(fixed) if fixed else date.today()
 
 
 class PlaybookPluginConfig(base.Config):
@@ -59,6 +55,9 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
         self.exports: dict[str, str] = {}
         self.abbreviations: dict[str, tuple[str, str, str]] = {}
         self.abbreviation_markdown = ""
+        self.abbreviation_index = AbbreviationIndex("")
+        self.unmarkable: dict[str, str] = {}  # abbreviation -> tooltip, for those `abbr` cannot see
+        self._urls: tuple[Files | None, dict[str, str]] = (None, {})
         self.files: Files | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -96,13 +95,18 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
         self.exports = export_files(loaded.playbook)
         self.abbreviations = abbreviations(loaded.playbook)
         self.abbreviation_markdown = abbreviation_definitions(loaded.playbook)
+        self.abbreviation_index = AbbreviationIndex(self.abbreviation_markdown)
+        self.unmarkable = {
+            short: tooltip for short, (_kind, _id, tooltip) in self.abbreviations.items() if not markdown_can_mark(short)
+        }
         return config
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         """Hand-written pages in docs/ get the abbreviations too (generated pages carry them already)."""
         if page.file.src_uri in self.pages or not self.abbreviation_markdown:
             return markdown
-        return markdown + "\n\n" + self.abbreviation_markdown.lstrip("\n") + "\n"
+        used = self.abbreviation_index.used_in(markdown)  # only those it uses: linear builds
+        return markdown + "\n\n" + used.lstrip("\n") + "\n" if used else markdown
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         for path, markdown in self.pages.items():
@@ -122,23 +126,33 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
         """Every abbreviation in running text links to its definition (its tooltip comes from `abbr`)."""
         if not self.abbreviations:
             return html
-        hrefs = {short: _relative(target, page.url) for short, target in self._definition_urls(files).items()}
-        tooltips = {short: tooltip for short, (_kind, _id, tooltip) in self.abbreviations.items()}
-        return mark_abbreviations(html, hrefs, tooltips)
+        # Only the abbreviations on this page (and the few `abbr` cannot see): the work per page does
+        # not grow with the number of abbreviations in the playbook.
+        urls = self._definition_urls(files)
+        shown = {unescape(short) for short in _ABBR_TEXT.findall(html)} | self.unmarkable.keys()
+        hrefs = {short: _relative(urls[short], page.url) for short in shown if short in urls}
+        return mark_abbreviations(html, hrefs, self.unmarkable)
 
     def _definition_urls(self, files: Files) -> dict[str, str]:
+        """Each abbreviation's definition URL, computed once per build."""
+        if self._urls[0] is files:
+            return self._urls[1]
         urls = {}
         for short, (kind, entity_id, _tooltip) in self.abbreviations.items():
             file = files.get_file_from_path(page_of(kind, entity_id))
             if file is not None:
                 anchor = anchor_of(kind, entity_id)
                 urls[short] = file.url + (f"#{anchor}" if anchor else "")
+        self._urls = (files, urls)
         return urls
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.content_dir))
         server.watch(str(self.templates_dir))
         return server
+
+
+_ABBR_TEXT = re.compile(r'<abbr title="[^"<>]*">([^<]*)</abbr>')
 
 
 def _relative(target: str, page_url: str) -> str:
@@ -168,6 +182,8 @@ def build_nav(playbook: Playbook) -> list[Any]:
             section: list[Any] = ["roles/index.md"]
             for function, label in FUNCTION_LABELS.items():
                 members = [{role.name: f"roles/{role.id}.md"} for role in playbook.roles.values() if role.function == function]
+                if len(members) > NAV_GROUP_SIZE:  # with navigation.prune a page lists its group, not the function
+                    members = group_alphabetically([next(iter(member.items())) for member in members])
                 if members:
                     section.append({label: members})
             nav.append({"Roles": section})

@@ -362,11 +362,11 @@ def render(
     env = make_environment(templates_dir)
     env.globals["today"] = today
     views = Views(playbook)
+    from .scaling import AbbreviationIndex
     from .views import abbreviation_definitions
 
-    abbreviations = abbreviation_definitions(playbook)
-    if abbreviations:
-        abbreviations = "\n" + abbreviations + "\n"
+    # Each page carries the abbreviation definitions it uses, not all of them: linear builds.
+    abbreviations = AbbreviationIndex(abbreviation_definitions(playbook))
     wanted = set(only) if only is not None else None
     out: dict[str, str] = {}
     for path, template_name, extra in pages_for(playbook):
@@ -374,7 +374,9 @@ def render(
             continue
         template = env.get_template(template_name)
         context = {"playbook": playbook, "views": views, "page_path": path, "today": today, **extra}
-        out[path] = template.render(context) + abbreviations
+        markdown = template.render(context)
+        used = abbreviations.used_in(markdown)
+        out[path] = markdown + ("\n" + used + "\n" if used else "")
     return out
 
 
