@@ -167,3 +167,13 @@ def test_role_page_and_checklist_print_as_a_handout(page: object, default_site: 
         shot(page, "role-print", full_page=True)
     pdf = page.pdf(format="A4")  # Chromium's own print path runs with the print styles without an error
     assert pdf.startswith(b"%PDF")
+
+
+def test_funnel_stays_legible_on_a_phone(phone: object, default_site: Site) -> None:
+    phone.goto(default_site.url + "leads/")
+    figure = phone.locator("figure.pb-funnel")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375  # the figure scrolls, not the page
+    assert figure.evaluate("f => f.scrollWidth > f.clientWidth")
+    # A 12-unit label is drawn at 10 CSS pixels or more, not shrunk to fit the screen.
+    height = phone.locator("figure.pb-funnel text.pb-funnel__handoff").first.evaluate("t => t.getBoundingClientRect().height")
+    assert height >= 10, height
