@@ -1,7 +1,13 @@
 """Browser fixtures: built sites served on 127.0.0.1, and Debian's Chromium driven by Playwright.
 
-Never `playwright install`: the tests use /usr/bin/chromium (`make test` installs
-Debian's package when it is missing) and fail, not skip, without it.
+Never `playwright install`: the tests use /usr/bin/chromium (`make test` runs
+`scripts/ensure-chromium`, which installs Debian's package when it is missing)
+and fail, never skip, without it.
+
+Session-scoped fixtures are per pytest-xdist worker: each worker that runs a
+browser test builds the default playbook (and the foreign one, when asked) once
+with the real `playbook build`, serves it from a temporary directory and stops
+the server at the end.
 """
 
 from __future__ import annotations
@@ -25,18 +31,41 @@ CHROMIUM_ARGS = [
     "--no-sandbox",  # the tests run as root in CI
     "--disable-gpu",
     "--disable-dev-shm-usage",
+    # Without these Chromium calls Google's hosts on its own (updates, sync, field trials), which
+    # would hide or fake the site's own requests and cannot work without internet anyway.
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--disable-default-apps",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
     "--no-first-run",
+    "--no-default-browser-check",
     "--disable-quic",
 ]
 SCREENSHOTS = REPO / "tests" / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class _SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the built site like a static host does: a missing path gets the site's 404.html."""
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
         pass
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
 
 @dataclass
@@ -47,41 +76,65 @@ class Site:
 
 
 def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(directory)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    """Serve `directory` on 127.0.0.1 (a free port) from a background thread; stop it with `stop`."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_SiteHandler, directory=str(directory)))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name=f"site-server-{server.server_address[1]}", daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
+def stop(server: http.server.ThreadingHTTPServer) -> None:
+    server.shutdown()
+    server.server_close()
+
+
 def build(project: Path) -> Path:
-    result = subprocess.run([sys.executable, "-m", "generator.cli", "build"], cwd=project, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr
+    """`playbook build` in `project`, the command a user runs (strict MkDocs build, atomic swap)."""
+    command = Path(sys.executable).with_name("playbook")
+    argv = [str(command), "build"] if command.exists() else [sys.executable, "-m", "generator.cli", "build"]
+    result = subprocess.run(argv, cwd=project, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, f"playbook build failed in {project}:\n{result.stdout}\n{result.stderr}"
+    assert (project / "site" / "index.html").is_file()
     return project / "site"
+
+
+def _served(tmp_path_factory: pytest.TempPathFactory, name: str, content: Path) -> Iterator[Site]:
+    project = make_site_project(tmp_path_factory.mktemp(name) / "repo", content)
+    server, url = serve(build(project))
+    try:
+        yield Site(project / "site", url, project / "content")
+    finally:
+        stop(server)
 
 
 @pytest.fixture(scope="session")
 def default_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    project = make_site_project(tmp_path_factory.mktemp("browser-default") / "repo", DEFAULT_CONTENT)
-    server, url = serve(build(project))
-    yield Site(project / "site", url, project / "content")
-    server.shutdown()
+    """The bundled playbook (content/), built once per worker and served on 127.0.0.1."""
+    yield from _served(tmp_path_factory, "browser-default", DEFAULT_CONTENT)
 
 
 @pytest.fixture(scope="session")
 def foreign_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    project = make_site_project(tmp_path_factory.mktemp("browser-foreign") / "repo", FOREIGN_CONTENT)
-    server, url = serve(build(project))
-    yield Site(project / "site", url, project / "content")
-    server.shutdown()
+    """tests/fixtures/foreign: another language, other ids, ten statements, .yaml files."""
+    yield from _served(tmp_path_factory, "browser-foreign", FOREIGN_CONTENT)
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `bash scripts/ensure-chromium` (make test does) to install Debian's chromium")
+        pytest.fail(
+            f"{CHROMIUM} is missing: the browser tests need Debian's Chromium. Run `bash scripts/ensure-chromium` "
+            "(`make test` does) or point PLAYBOOK_CHROMIUM at a Chromium binary. Never `playwright install`.",
+            pytrace=False,
+        )
     from playwright.sync_api import sync_playwright
 
     playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+    try:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+    except Exception as error:
+        playwright.stop()
+        pytest.fail(f"{CHROMIUM} did not start under Playwright: {error}", pytrace=False)
     yield chromium
     chromium.close()
     playwright.stop()
@@ -89,14 +142,33 @@ def browser() -> Iterator[object]:
 
 @dataclass
 class Watch:
-    """Every request a page makes, and every JavaScript error."""
+    """Every request a browser context makes (pages and their workers), failed loads and script errors."""
 
     requests: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
 
     def foreign_hosts(self, site_url: str) -> list[str]:
+        """Requests to anything but the site's own origin (data: and blob: URLs stay in the browser)."""
         own = urlsplit(site_url).netloc
-        return [url for url in self.requests if urlsplit(url).scheme in ("http", "https", "ws", "wss") and urlsplit(url).netloc != own]
+        return [url for url in self.requests if urlsplit(url).scheme not in ("data", "blob") and urlsplit(url).netloc != own]
+
+    def attach(self, context: object) -> None:
+        context.on("request", lambda request: self.requests.append(request.url))  # type: ignore[attr-defined]
+        context.on("requestfailed", lambda request: self.failures.append(f"{request.url}: {request.failure}"))  # type: ignore[attr-defined]
+        context.on(  # type: ignore[attr-defined]
+            "response",
+            lambda response: self.failures.append(f"{response.url}: HTTP {response.status}") if response.status >= 400 else None,
+        )
+        context.on("weberror", lambda error: self.errors.append(f"pageerror: {error.error}"))  # type: ignore[attr-defined]
+        context.on(  # type: ignore[attr-defined]
+            "console",
+            lambda message: (
+                self.errors.append(f"console.error at {message.location.get('url')}: {message.text}")
+                if message.type == "error"
+                else None
+            ),
+        )
 
 
 @pytest.fixture
@@ -105,23 +177,28 @@ def watch() -> Watch:
 
 
 def new_page(browser: object, watch: Watch, **context_options: object) -> object:
+    """A page in a fresh context (its own storage) whose requests and errors `watch` records."""
     context = browser.new_context(**context_options)  # type: ignore[attr-defined]
-    page = context.new_page()
-    page.on("request", lambda request: watch.requests.append(request.url))
-    page.on("pageerror", lambda error: watch.errors.append(f"pageerror: {error}"))
-    page.on("console", lambda message: watch.errors.append(f"console: {message.text}") if message.type == "error" else None)
-    return page
+    watch.attach(context)
+    return context.new_page()
 
 
 @pytest.fixture
 def page(browser: object, watch: Watch) -> Iterator[object]:
-    page = new_page(browser, watch, viewport={"width": 1280, "height": 900})
+    page = new_page(browser, watch, viewport=DESKTOP)
     yield page
     page.context.close()
 
 
 @pytest.fixture
 def phone(browser: object, watch: Watch) -> Iterator[object]:
-    page = new_page(browser, watch, viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = new_page(browser, watch, viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
     yield page
     page.context.close()
+
+
+def screenshot(page: object, name: str, *, full_page: bool = True) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)  # type: ignore[attr-defined]
+    return path
