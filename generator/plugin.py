@@ -7,6 +7,7 @@ bad edit never wipes the last good site. Pages are added with
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from html import unescape
@@ -28,7 +29,7 @@ from .export import export_files
 from .load import load_all
 from .model import Playbook
 from .render import FUNCTION_LABELS, anchor_of, default_templates_dir, page_of, pages_for, render
-from .scaling import NAV_GROUP_SIZE, AbbreviationIndex, group_alphabetically
+from .scaling import NAV_GROUP_SIZE, AbbreviationIndex, PageCache, group_alphabetically
 from .views import abbreviation_definitions, abbreviations, mark_abbreviations, markdown_can_mark
 
 log = logging.getLogger("mkdocs.plugins.playbook")
@@ -59,6 +60,22 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
         self.unmarkable: dict[str, str] = {}  # abbreviation -> tooltip, for those `abbr` cannot see
         self._urls: tuple[Files | None, dict[str, str]] = (None, {})
         self.files: Files | None = None
+        self.page_cache: PageCache | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Having this hook keeps the instance across `mkdocs serve` rebuilds (MkDocs 1.4+), and with it
+        the page cache: a rebuild converts again only the pages whose Markdown changed."""
+        self.page_cache = PageCache() if command == "serve" else None
+
+    def on_pre_page(self, page: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.page_cache is not None:
+            page.render = functools.partial(self.page_cache.render, page)
+        return page
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.page_cache is not None and self.files is not None:
+            self.page_cache.forget_except(file.src_uri for file in self.files.documentation_pages())
+            log.debug(f"page cache: {self.page_cache.hits} pages reused, {self.page_cache.misses} converted")
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base_dir = Path(config.config_file_path or ".").resolve().parent

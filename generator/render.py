@@ -9,6 +9,7 @@ Markdown (bold, italics, code, links) and escapes everything else.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections import defaultdict
@@ -21,6 +22,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup
 
 from .model import _LINK_RE, ENTITY_LINK_RE, FILE_MODELS, KIND_LABELS, Playbook, display_name
+from .scaling import TEMPLATE_CACHE
 
 # --- where entities live ----------------------------------------------------------------
 
@@ -49,9 +51,14 @@ def anchor_of(kind: str, entity_id: str) -> str:
     return entity_id
 
 
+@functools.lru_cache(maxsize=16384)
+def _relative_path(page: str, from_dir: str) -> str:
+    return posixpath.relpath(page, from_dir)  # slow (abspath of both) and called for every link
+
+
 def link_target(kind: str, entity_id: str, from_page: str) -> str:
     page = page_of(kind, entity_id)
-    rel = posixpath.relpath(page, posixpath.dirname(from_page) or ".")
+    rel = _relative_path(page, posixpath.dirname(from_page) or ".")
     anchor = anchor_of(kind, entity_id)
     return f"{rel}#{anchor}" if anchor else rel
 
@@ -170,6 +177,7 @@ class Views:
         self.kpi_steps: dict[str, list[str]] = defaultdict(list)
         self.kpi_roles: dict[str, list[str]] = defaultdict(list)
         self.stage_kpis: dict[str, list[str]] = defaultdict(list)
+        self._step_order: dict[str, int] | None = None
         for role in playbook.roles.values():
             if role.reports_to:
                 self.reports[role.reports_to].append(role.id)
@@ -196,6 +204,16 @@ class Views:
         """Roles grouped by function in the navigation's order (Marketing, Sales, ...), then by name."""
         order = {function: index for index, function in enumerate(FUNCTION_LABELS)}
         return sorted(self.playbook.roles.values(), key=lambda role: (order.get(role.function, len(order)), role.name.lower()))
+
+    def role_steps(self, role_id: str) -> list[Any]:
+        """The checklist steps a role owns or takes part in, in checklist order (no scan of every step)."""
+        ids = set(self.steps_owned[role_id]) | set(self.steps_joined[role_id])
+        if not ids:
+            return []
+        if self._step_order is None:
+            self._step_order = {step.id: index for index, step in enumerate(self.playbook.checklist.steps)}
+        order = self._step_order
+        return [self.playbook.checklist.steps[order[step_id]] for step_id in sorted(ids, key=order.__getitem__)]
 
     def role_kpis(self, role_id: str) -> list[tuple[str, str]]:
         """(kpi id, relation) for a role: measured on, owns, shares; each KPI once."""
@@ -231,6 +249,7 @@ def make_environment(templates_dir: Path | None = None) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        bytecode_cache=TEMPLATE_CACHE,  # compiled once per process, not at every render
     )
 
     @pass_context

@@ -6,16 +6,21 @@
 - `group_alphabetically`: a navigation section of hundreds of roles is split into alphabetical groups,
   so that with Material's `navigation.prune` each page carries a few dozen links, not every role.
 - `PageCache`: `mkdocs serve` rebuilds every page after an edit; the HTML of a page whose Markdown and
-  navigation are unchanged is taken from the previous build instead of being converted again.
+  the site's files are unchanged is taken from the previous build instead of being converted again.
+- `TEMPLATE_CACHE`: compiled Jinja templates kept for the process, so a second render (every `serve`
+  rebuild) does not compile the templates again.
 
 Measured by `bench/run.py` (see BENCHMARKS.md).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from typing import Any
+
+from jinja2.bccache import Bucket, BytecodeCache
 
 _WORD = re.compile(r"\w+")
 
@@ -57,6 +62,28 @@ class AbbreviationIndex:
         return "".join(self.lines[index] for index in sorted(found))
 
 
+# --- compiled templates ----------------------------------------------------------------------
+
+
+class MemoryBytecodeCache(BytecodeCache):
+    """Jinja's compiled templates, in memory. Jinja checks each entry against the template's source
+    checksum, so an edited template (under `serve`) is compiled again."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self.store.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CACHE = MemoryBytecodeCache()
+
+
 # --- navigation ------------------------------------------------------------------------------
 
 NAV_GROUP_SIZE = 40  # with navigation.prune a page shows its group's links and the group titles
@@ -78,20 +105,25 @@ def group_alphabetically(items: list[tuple[str, Any]], size: int = NAV_GROUP_SIZ
             first, last = chunk[0][0], chunk[-1][1]
             before = chunks[number - 1][-1][1] if number else ""
             after = chunks[number + 1][0][0] if number + 1 < len(chunks) else ""
-            label = f"{_guide_word(first, before)} – {_guide_word(last, after)}"
+            if first == last:
+                label = _guide_word(first, before, after)
+            else:
+                label = f"{_guide_word(first, before, last)} – {_guide_word(last, after, first)}"
             grouped.append((first, last, {label: [entry for _first, _last, entry in chunk]}))
         entries = grouped
     return [entry for _first, _last, entry in entries]
 
 
-def _guide_word(title: str, neighbour: str) -> str:
-    """The shortest start of `title` (whole words where possible) that tells it from `neighbour`."""
-    folded, other = title.casefold(), neighbour.casefold()
+def _guide_word(title: str, *neighbours: str) -> str:
+    """The shortest start of `title` (to the end of a word, where short) that tells it from its neighbours."""
+    folded = title.casefold()
     common = 0
-    while common < min(len(folded), len(other)) and folded[common] == other[common]:
-        common += 1
+    for other in (neighbour.casefold() for neighbour in neighbours):
+        shared = 0
+        while shared < min(len(folded), len(other)) and folded[shared] == other[shared]:
+            shared += 1
+        common = max(common, shared)
     end = common + 1
-    # extend to the end of the word, unless that makes a very long label
     space = title.find(" ", end)
     word_end = len(title) if space < 0 else space
     if word_end - end <= 12:
@@ -105,29 +137,67 @@ def _guide_word(title: str, neighbour: str) -> str:
 class PageCache:
     """Converted HTML of the previous build, by page, reused while its inputs are unchanged.
 
-    The key is everything the page's HTML depends on inside MkDocs' Markdown step: the Markdown
-    itself (the generated pages are a function of the content files, so an edited role changes its
-    own page and the pages that show it) and a fingerprint of the site's files, navigation and
-    Markdown settings, so that adding, removing or renaming a page converts every page again.
+    `mkdocs serve` converts every page's Markdown again after any edit. A page's HTML depends on its
+    Markdown, on the site's files (links are resolved against them) and on the Markdown settings; the
+    key holds all three, so an edit converts again only the pages whose Markdown changed, and adding,
+    removing or renaming a page, or changing `markdown_extensions`, converts every page. Besides the
+    HTML, a cached page gets back what MkDocs' own conversion records: the table of contents, the
+    title, its anchors and its links to anchors elsewhere (checked after the build).
     """
 
     def __init__(self) -> None:
-        self.entries: dict[str, tuple[str, str, Any]] = {}  # src_uri -> (key, html, toc)
+        self.entries: dict[str, tuple[str, dict[str, Any]]] = {}  # src_uri -> (key, what render set)
         self.hits = 0
         self.misses = 0
+        self._fingerprint: tuple[Any, str] = (None, "")
 
-    def get(self, src_uri: str, key: str) -> tuple[str, Any] | None:
-        entry = self.entries.get(src_uri)
+    def fingerprint(self, files: Any, config: Any) -> str:
+        """The site's files and Markdown settings, once per build (the Files object is new each build)."""
+        if self._fingerprint[0] is not files:
+            digest = hashlib.sha256()
+            for file in sorted(files, key=lambda f: f.src_uri):
+                digest.update(f"{file.src_uri}\0{file.url}\0".encode())
+            settings = (config.markdown_extensions, config.mdx_configs, config.use_directory_urls, config.site_url)
+            digest.update(repr(settings).encode())
+            self._fingerprint = (files, digest.hexdigest())
+            self.hits = self.misses = 0
+        return self._fingerprint[1]
+
+    def render(self, page: Any, config: Any, files: Any) -> None:
+        """Stands in for `page.render(config, files)`: the cached result, or MkDocs' conversion."""
+        from mkdocs.structure.pages import Page
+
+        key = hashlib.sha256(page.markdown.encode()).hexdigest() + self.fingerprint(files, config)
+        entry = self.entries.get(page.file.src_uri)
         if entry is not None and entry[0] == key:
             self.hits += 1
-            return entry[1], entry[2]
+            saved = entry[1]
+            page.content = saved["content"]
+            page.toc = saved["toc"]
+            page._title_from_render = saved["title"]
+            page.present_anchor_ids = set(saved["anchors"])
+            if saved["links"] is not None:
+                targets = {uri: files.get_file_from_path(uri) for uri in saved["links"]}
+                page.links_to_anchors = {
+                    targets[uri]: dict(links) for uri, links in saved["links"].items() if targets[uri] is not None
+                }
+            return
         self.misses += 1
-        return None
-
-    def put(self, src_uri: str, key: str, html: str, toc: Any) -> None:
-        self.entries[src_uri] = (key, html, toc)
+        Page.render(page, config, files)
+        links = getattr(page, "links_to_anchors", None)
+        self.entries[page.file.src_uri] = (
+            key,
+            {
+                "content": page.content,
+                "toc": page.toc,
+                "title": page._title_from_render,
+                "anchors": frozenset(page.present_anchor_ids or ()),
+                "links": None if links is None else {file.src_uri: dict(anchors) for file, anchors in links.items()},
+            },
+        )
 
     def forget_except(self, src_uris: Iterable[str]) -> None:
+        """Drop the pages that are no longer in the site."""
         keep = set(src_uris)
         for uri in [uri for uri in self.entries if uri not in keep]:
             del self.entries[uri]
