@@ -143,8 +143,8 @@ def test_page_type_on_a_phone_in_the_dark_scheme(browser: object, default_site: 
 
 @pytest.mark.parametrize("path", ["", "alignment/", "roles/key-account-manager/", "leads/"])
 def test_another_playbook_requests_nothing_elsewhere(browser: object, foreign_site: Site, path: str) -> None:
-    """The foreign playbook (German, other ids): same privacy, errors and accessibility, and its
-    search (Material loads language support for lunr from the site itself) stays on the site."""
+    """The foreign playbook (German words, other ids, .yaml files): same privacy, errors and
+    accessibility; a search there stays on the site too."""
     from axe_playwright_python.sync_playwright import Axe
 
     watch = Watch()
