@@ -80,6 +80,15 @@ class BuildError(PlaybookError):
     """MkDocs (or another step of a build) failed."""
 
 
+class PublishError(PlaybookError):
+    """Publishing refused or failed (a version that exists, a retraction an alias needs); says how to go on."""
+
+    def __init__(self, message: str, hint: str = ""):
+        self.message = message
+        self.hint = hint
+        super().__init__(message + (f"\n  hint: {hint}" if hint else ""))
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A "did you mean ..." phrase for the closest of `choices`, or ""."""
     matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)

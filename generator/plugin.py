@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import re
 from html import unescape
 from pathlib import Path
@@ -28,6 +29,16 @@ from .errors import ContentError
 from .export import export_files
 from .load import load_all
 from .model import Playbook
+from .release import (
+    CHANGES_PAGE,
+    RELEASE_ENV,
+    RELEASE_INFO_ENV,
+    ReleaseInfo,
+    changes_page,
+    release_problems,
+    released,
+    source_locate,
+)
 from .render import FUNCTION_LABELS, anchor_of, default_templates_dir, page_of, pages_for, render
 from .scaling import NAV_GROUP_SIZE, AbbreviationIndex, PageCache, group_alphabetically
 from .views import abbreviation_definitions, abbreviations, mark_abbreviations, markdown_can_mark
@@ -43,6 +54,7 @@ class PlaybookPluginConfig(base.Config):
     content = c.Type(str, default="content")
     templates = c.Optional(c.Type(str))
     nav = c.Type(bool, default=True)
+    release = c.Type(bool, default=False)  # a release build (also PLAYBOOK_RELEASE=1): drafts left out
 
 
 class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
@@ -93,13 +105,16 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
         for problem in loaded.warnings:
             # A passed review date must not break tomorrow's strict build: it is shown, not counted.
             (log.info if problem.code == "stale" else log.warning)(str(problem))
-        self.playbook = loaded.playbook
+        playbook, release_info = self._release(loaded, config)
+        self.playbook = playbook
         # The contract: playbook.yml's title is the site title. Material prints site_name unescaped in some
         # attributes and escaped in others; a Markup value is escaped once and never twice.
-        config.site_name = Markup.escape(loaded.playbook.meta.title)
-        self.pages = render(loaded.playbook, self.templates_dir, today=today())
+        config.site_name = Markup.escape(playbook.meta.title)
+        self.pages = render(playbook, self.templates_dir, today=today())
         if self.config.nav and not config.nav:
-            config.nav = build_nav(loaded.playbook)
+            config.nav = build_nav(playbook)
+            if release_info is not None:
+                config.nav.append({"What changed": CHANGES_PAGE})
         if "assets/playbook/playbook.css" not in config.extra_css:
             config.extra_css.append("assets/playbook/playbook.css")
         if "assets/playbook/playbook.js" not in [str(script) for script in config.extra_javascript]:
@@ -109,10 +124,14 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
         for extension in REQUIRED_EXTENSIONS:
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
-        self.exports = export_files(loaded.playbook)
-        self.abbreviations = abbreviations(loaded.playbook)
-        self.abbreviation_markdown = abbreviation_definitions(loaded.playbook)
+        self.exports = export_files(playbook)
+        self.abbreviations = abbreviations(playbook)
+        self.abbreviation_markdown = abbreviation_definitions(playbook)
         self.abbreviation_index = AbbreviationIndex(self.abbreviation_markdown)
+        if release_info is not None:
+            changes = changes_page(playbook, release_info)
+            used = self.abbreviation_index.used_in(changes)
+            self.pages[CHANGES_PAGE] = changes + ("\n" + used + "\n" if used else "")
         self.unmarkable = {
             short: tooltip for short, (_kind, _id, tooltip) in self.abbreviations.items() if not markdown_can_mark(short)
         }
@@ -167,6 +186,48 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
         server.watch(str(self.content_dir))
         server.watch(str(self.templates_dir))
         return server
+
+    def _release(self, loaded: Any, config: MkDocsConfig) -> tuple[Playbook, ReleaseInfo | None]:
+        """In a release build (`playbook publish`): the playbook without drafts, and the release
+        description; refused when a published definition refers to a draft. Otherwise as loaded."""
+        info_file = os.environ.get(RELEASE_INFO_ENV)
+        if not (self.config.release or os.environ.get(RELEASE_ENV) == "1" or info_file):
+            return loaded.playbook, None
+        shown = os.path.relpath(self.content_dir)
+        problems = release_problems(loaded.playbook, source_locate(loaded.playbook, loaded.sources, lambda rel: f"{shown}/{rel}"))
+        if problems:
+            for problem in problems:
+                log.error(str(problem))
+            raise PluginError(
+                f"this playbook cannot be published: {len(problems)} problem(s) with drafts; nothing was built."
+                " A published definition may not refer to a draft one."
+            )
+        info = None
+        if info_file:
+            try:
+                info = ReleaseInfo.from_json(Path(info_file).read_text(encoding="utf-8"))
+            except (OSError, ValueError, KeyError, TypeError) as error:
+                raise PluginError(f"{RELEASE_INFO_ENV}={info_file}: not a release description ({error})") from None
+        _release_theme(config, info)
+        return released(loaded.playbook, info), info
+
+
+OVERRIDES_DIR = Path(__file__).resolve().parent / "overrides"
+
+
+def _release_theme(config: MkDocsConfig, info: ReleaseInfo | None) -> None:
+    """Material's version selector (reads the versions.json mike writes) and, on a version that is
+    no longer the current one, a banner linking to the current one. Only in release builds: an
+    ordinary site has no versions.json to read."""
+    extra = config.extra
+    if "version" not in extra:
+        current = info.current if info and info.current else ("latest",)
+        # Material reads each entry as a regular expression matched against a version's names.
+        extra["version"] = {"provider": "mike", "default": [f"^{re.escape(name)}$" for name in current]}
+    dirs = config.theme.dirs
+    if str(OVERRIDES_DIR) not in dirs:
+        material = next((i for i, d in enumerate(dirs) if Path(d).parts[-2:] == ("material", "templates")), len(dirs))
+        dirs.insert(material, str(OVERRIDES_DIR))  # after the site's own custom_dir, before Material's
 
 
 _ABBR_TEXT = re.compile(r'<abbr title="[^"<>]*">([^<]*)</abbr>')
