@@ -166,6 +166,7 @@ def instrumented_build(project: Path, site: Path, *, edit: Callable[[], None] | 
     from mkdocs.structure.pages import Page
 
     timers: dict[str, float] = defaultdict(float)
+    per_page: dict[str, float] = defaultdict(float)
 
     def timed(key: str, func: Callable[..., Any]) -> Callable[..., Any]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -189,12 +190,21 @@ def instrumented_build(project: Path, site: Path, *, edit: Callable[[], None] | 
                     for handler in handlers
                 ]
         timers.clear()
+        per_page.clear()
         started = time.perf_counter()
         mkdocs_build.build(config)
         return time.perf_counter() - started
 
     original_render, original_build_page = Page.render, mkdocs_build._build_page
-    Page.render = timed("markdown", original_render)  # type: ignore[method-assign]
+
+    def render_page(page: Any, config: Any, files: Any) -> None:
+        started = time.perf_counter()
+        try:
+            original_render(page, config, files)
+        finally:
+            per_page[page.file.src_uri] += time.perf_counter() - started
+
+    Page.render = timed("markdown", render_page)  # type: ignore[method-assign]
     mkdocs_build._build_page = timed("pages", original_build_page)
     try:
         total = one_build(True)
@@ -214,6 +224,8 @@ def instrumented_build(project: Path, site: Path, *, edit: Callable[[], None] | 
     }
     phases["other (files, nav, links, copying)"] = total - sum(v for k, v in phases.items() if k != "total")
     phases["plugin:on_config"] = timers.get("playbook:config", 0.0)
+    for rank, (uri, seconds) in enumerate(sorted(per_page.items(), key=lambda item: -item[1])[:4]):
+        phases[f"page:{rank}:{uri}"] = seconds
     return phases
 
 
@@ -372,13 +384,14 @@ def measure_size(size: int, repeat: int, work: Path, *, serve: bool) -> SizeResu
     f["plugin_in_build_s"] = result.phases["playbook plugin"]
     say(
         "  where a build goes       "
-        + ", ".join(f"{k} {v:.2f} s" for k, v in result.phases.items() if not k.startswith("plugin:"))
+        + ", ".join(f"{k} {v:.2f} s" for k, v in result.phases.items() if not k.startswith(("plugin:", "page:")))
         + " (in-process)"
     )
 
-    role_id = sorted(p.stem for p in (project / "content" / "roles").glob("*.yml"))[
-        len(list((project / "content" / "roles").glob("*.yml"))) // 2
-    ]
+    if not serve:
+        return result
+    roles = sorted(p.stem for p in (project / "content" / "roles").glob("*.yml"))
+    role_id = roles[len(roles) // 2]
     role_file = project / "content" / "roles" / f"{role_id}.yml"
     original = role_file.read_text(encoding="utf-8")
 
@@ -392,19 +405,18 @@ def measure_size(size: int, repeat: int, work: Path, *, serve: bool) -> SizeResu
     f["rebuild_inprocess_s"] = result.serve_phases["total"]
     say(
         "  serve-style rebuild      "
-        + ", ".join(f"{k} {v:.2f} s" for k, v in result.serve_phases.items() if not k.startswith("plugin:"))
+        + ", ".join(f"{k} {v:.2f} s" for k, v in result.serve_phases.items() if not k.startswith(("plugin:", "page:")))
         + " (in-process, after one edit)"
     )
 
-    if serve:
-        served = measure_serve(project, role_id, repeat, startup_limit=max(120.0, f["build_s"] * 6))
-        f["serve_startup_s"] = served["startup"]
-        f["serve_latency_s"] = served["latency"]
-        f["serve_build_s"] = served["build"]
-        say(
-            f"  playbook serve edit      {f['serve_latency_s']:7.2f} s   (edit saved -> page shows it; MkDocs rebuild"
-            f" {f['serve_build_s']:.2f} s; first build {f['serve_startup_s']:.1f} s)"
-        )
+    served = measure_serve(project, role_id, repeat, startup_limit=max(120.0, f["build_s"] * 6))
+    f["serve_startup_s"] = served["startup"]
+    f["serve_latency_s"] = served["latency"]
+    f["serve_build_s"] = served["build"]
+    say(
+        f"  playbook serve edit      {f['serve_latency_s']:7.2f} s   (edit saved -> page shows it; MkDocs rebuild"
+        f" {f['serve_build_s']:.2f} s; first build {f['serve_startup_s']:.1f} s)"
+    )
     return result
 
 
@@ -648,7 +660,7 @@ def write_report(
         rule,
     ]
     for phase in results[0].phases:
-        if phase.startswith("plugin:"):
+        if phase.startswith(("plugin:", "page:")):
             continue
         lines.append(f"| {phase} | " + " | ".join(fmt(r.phases[phase]) for r in results) + " |")
     lines += [
@@ -659,10 +671,21 @@ def write_report(
         head,
         rule,
     ]
-    for phase in results[0].serve_phases:
-        if phase.startswith("plugin:"):
+    for phase in next((r.serve_phases for r in results if r.serve_phases), {}):
+        if phase.startswith(("plugin:", "page:")):
             continue
-        lines.append(f"| {phase} | " + " | ".join(fmt(r.serve_phases[phase]) for r in results) + " |")
+        lines.append(f"| {phase} | " + " | ".join(fmt(r.serve_phases.get(phase, float("nan"))) for r in results) + " |")
+    lines += [
+        "",
+        "Sizes without figures here were not served (`--serve-up-to`: each serve measurement needs two more",
+        "builds). The pages whose Markdown took longest to convert in the full build:",
+        "",
+        "| entities | pages (Markdown to HTML) |",
+        "| --- | --- |",
+    ]
+    for r in results:
+        pages = [(k.split(":", 2)[2], v) for k, v in r.phases.items() if k.startswith("page:")]
+        lines.append(f"| {r.figures['entities']:,.0f} | " + ", ".join(f"`{uri}` {fmt(v)}" for uri, v in pages) + " |")
     heavy = ", ".join(f"{name}: {'imported' if found else 'not imported'}" for name, found in imports["heavy"].items())
     top = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in imports["top"])
     lines += [
@@ -732,7 +755,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md", help="the report to write (default: BENCHMARKS.md)")
     parser.add_argument("--work", type=Path, help="where to write the playbooks and sites (default: a temporary directory)")
-    parser.add_argument("--no-serve", action="store_true", help="skip the `playbook serve` measurement")
+    parser.add_argument("--no-serve", action="store_true", help="skip the `playbook serve` measurements")
+    parser.add_argument(
+        "--serve-up-to",
+        type=int,
+        default=1000,
+        help="measure `playbook serve` rebuilds at sizes up to this many entities (default: 1000; each needs two more builds)",
+    )
     args = parser.parse_args(argv)
     try:
         sizes = sorted({int(size) for size in args.sizes.split(",") if size.strip()})
@@ -756,7 +785,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for size in sizes:
             repeat = args.large_repeat if size >= 2000 else args.repeat
-            result = measure_size(size, repeat, work, serve=not args.no_serve)
+            result = measure_size(size, repeat, work, serve=not args.no_serve and size <= args.serve_up_to)
             result.figures["per_entity_ms"] = result.figures["build_s"] / result.figures["entities"] * 1000
             results.append(result)
     finally:
