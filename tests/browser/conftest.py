@@ -4,17 +4,19 @@ Never `playwright install`: the tests use /usr/bin/chromium (`make test` runs
 `scripts/ensure-chromium`, which installs Debian's package when it is missing)
 and fail, never skip, without it.
 
-Session-scoped fixtures are per pytest-xdist worker: each worker that runs a
-browser test builds the default playbook (and the foreign one, when asked) once
-with the real `playbook build`, serves it from a temporary directory and stops
-the server at the end.
+The default playbook (and the foreign one, when asked) is built once per test
+run with the real `playbook build` into a temporary directory that the
+pytest-xdist workers share; each worker serves it on its own port and stops the
+server at the end.
 """
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import http.server
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -98,9 +100,27 @@ def build(project: Path) -> Path:
     return project / "site"
 
 
+def _shared_build(tmp_path_factory: pytest.TempPathFactory, name: str, content: Path) -> Path:
+    """Build one playbook once per test run: pytest-xdist workers share it (the first builds it
+    under a lock, the others wait and reuse it); without xdist it lives in this run's basetemp."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # this run's directory, shared by its workers (never an older run's)
+    project = base / f"shared-{name}" / "repo"
+    with open(base / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not (project / "site" / "index.html").is_file():
+                shutil.rmtree(project.parent, ignore_errors=True)
+                build(make_site_project(project, content))
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return project
+
+
 def _served(tmp_path_factory: pytest.TempPathFactory, name: str, content: Path) -> Iterator[Site]:
-    project = make_site_project(tmp_path_factory.mktemp(name) / "repo", content)
-    server, url = serve(build(project))
+    project = _shared_build(tmp_path_factory, name, content)
+    server, url = serve(project / "site")
     try:
         yield Site(project / "site", url, project / "content")
     finally:

@@ -116,8 +116,8 @@ def test_page_type_on_a_desktop(browser: object, default_site: Site, name: str) 
 @pytest.mark.parametrize("name", list(PAGE_TYPES))
 def test_page_type_on_a_phone_in_the_dark_scheme(browser: object, default_site: Site, name: str) -> None:
     """375 px wide, the reader's system set to dark (Material's slate palette): nothing wider than
-    the screen, no text running off it, readable type, no serious or critical axe violation, and the
-    same privacy and errors. Screenshots: <page type>-phone.png, dark."""
+    the screen, no text running off it, readable type, enough contrast (axe-core), and the same
+    privacy and errors. Screenshots: <page type>-phone.png, dark."""
     from axe_playwright_python.sync_playwright import Axe
 
     watch = Watch()
@@ -128,8 +128,12 @@ def test_page_type_on_a_phone_in_the_dark_scheme(browser: object, default_site: 
         width = page.evaluate("document.documentElement.scrollWidth")  # type: ignore[attr-defined]
         clipped = page.evaluate(_CLIPPED, PHONE["width"])  # type: ignore[attr-defined]
         font = page.evaluate("parseFloat(getComputedStyle(document.querySelector('article.md-typeset')).fontSize)")  # type: ignore[attr-defined]
-        screenshot(page, f"{name}-phone")
-        violations = Axe().run(page).response["violations"]
+        screenshot(page, f"{name}-phone", full_page=False)  # the first screen, as a phone shows it
+        # The full rule set ran on this page type on the desktop; what the dark palette and the
+        # narrow layout change is contrast, so only that rule runs here (a third of the time).
+        violations = (
+            Axe().run(page, options={"runOnly": ["color-contrast"], "resultTypes": ["violations"]}).response["violations"]
+        )
     finally:
         page.context.close()  # type: ignore[attr-defined]
     assert width <= PHONE["width"], f"{name} is {width}px wide on a {PHONE['width']}px screen"
@@ -141,7 +145,7 @@ def test_page_type_on_a_phone_in_the_dark_scheme(browser: object, default_site: 
     assert _serious(violations) == []
 
 
-@pytest.mark.parametrize("path", ["", "alignment/", "roles/key-account-manager/", "leads/"])
+@pytest.mark.parametrize("path", ["", "alignment/", "roles/key-account-manager/"])
 def test_another_playbook_requests_nothing_elsewhere(browser: object, foreign_site: Site, path: str) -> None:
     """The foreign playbook (German words, other ids, .yaml files): same privacy, errors and
     accessibility; a search there stays on the site too."""
