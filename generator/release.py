@@ -341,7 +341,8 @@ def long_date(day: date) -> str:
 def _version_name(version: str, title: str) -> str:
     from .render import escape_plain
 
-    name = f"version {escape_plain(version)}"
+    # Escaped as one phrase: a name such as "2.0" is only a list marker at the start of a line.
+    name = escape_plain(f"version {version}")
     return f"{name} ({escape_plain(title)})" if title and title != version else name
 
 
@@ -354,7 +355,7 @@ def changes_page(playbook: Playbook, info: ReleaseInfo) -> str:
     from .render import escape_plain, link_target
 
     lines = [
-        f"# What changed in version {escape_plain(info.version)}",
+        "# " + escape_plain(f"What changed in version {info.version}"),
         "",
         f"This is {_version_name(info.version, info.title)} of the playbook, published on {long_date(info.date)}.",
         "",
@@ -389,5 +390,5 @@ def changes_page(playbook: Playbook, info: ReleaseInfo) -> str:
     if section:
         lines.append(section.rstrip("\n"))
     else:
-        lines.append(f"Nothing a reader sees changed since version {escape_plain(previous.version)}.")
+        lines.append(escape_plain(f"Nothing a reader sees changed since version {previous.version}."))
     return "\n".join(lines) + "\n"

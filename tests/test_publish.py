@@ -182,7 +182,15 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Published:
 
 def test_the_branch_holds_both_versions_an_alias_and_the_root_files(published: Published) -> None:
     files = tree(published.repo)
-    assert {path.split("/")[0] for path in files} == {".nojekyll", "1.0", "2.0", "404.html", "index.html", "latest", "versions.json"}
+    assert {path.split("/")[0] for path in files} == {
+        ".nojekyll",
+        "1.0",
+        "2.0",
+        "404.html",
+        "index.html",
+        "latest",
+        "versions.json",
+    }
     for version in ("1.0", "2.0"):
         for page in ("index.html", "changes/index.html", "roles/account-executive/index.html", "playbook.json", "sitemap.xml"):
             assert f"{version}/{page}" in files, f"{version}/{page} is missing"
@@ -464,10 +472,14 @@ def test_a_rejected_push_puts_the_local_branch_back(copy: Path, tmp_path: Path) 
     hook.chmod(0o755)
     git("remote", "set-url", "origin", str(remote), cwd=copy)
     glossary = copy / "content" / "glossary.yml"
-    glossary.write_text(glossary.read_text(encoding="utf-8").replace("term: Baton zone", "term: Baton pass zone"), encoding="utf-8")
+    glossary.write_text(
+        glossary.read_text(encoding="utf-8").replace("term: Baton zone", "term: Baton pass zone"), encoding="utf-8"
+    )
     commit_all(copy, "A clearer term")
     result = _refused(copy, "publish", "3.0", "--push")
-    assert "Error: the push to origin failed, so nothing was published; the local `gh-pages` was put back as it was" in result.stderr
+    assert (
+        "Error: the push to origin failed, so nothing was published; the local `gh-pages` was put back as it was" in result.stderr
+    )
     assert "publishing is closed today" in result.stderr
 
 
@@ -475,7 +487,9 @@ def test_force_replaces_that_version_only(copy: Path) -> None:
     before = tree(copy)
     root_before = {path: entry for path, entry in before.items() if path.split("/")[0] in ("2.0", "latest", "index.html")}
     ae = copy / "content" / "roles" / "account-executive.yml"
-    ae.write_text(ae.read_text(encoding="utf-8").replace("name: Account Executive", "name: Account Executive (AE)"), encoding="utf-8")
+    ae.write_text(
+        ae.read_text(encoding="utf-8").replace("name: Account Executive", "name: Account Executive (AE)"), encoding="utf-8"
+    )
     commit_all(copy, "Rename")
     result = run_cli("publish", "1.0", "--force", cwd=copy)
     assert result.exit_code == 0, result.output
@@ -485,7 +499,10 @@ def test_force_replaces_that_version_only(copy: Path) -> None:
     assert after["1.0/roles/account-executive/index.html"] != before["1.0/roles/account-executive/index.html"]
     assert "Account Executive (AE)" in show(copy, "1.0/roles/account-executive/index.html")
     versions = json.loads(show(copy, "versions.json"))
-    assert [(v["version"], v["title"], v["aliases"]) for v in versions] == [("2.0", "2.0", ["latest"]), ("1.0", "Q3 2026 agreed", [])]
+    assert [(v["version"], v["title"], v["aliases"]) for v in versions] == [
+        ("2.0", "2.0", ["latest"]),
+        ("1.0", "Q3 2026 agreed", []),
+    ]
     assert "It is the first published version" in article_text(show(copy, "1.0/changes/index.html"))
 
 
