@@ -14,6 +14,7 @@ import re
 from html import unescape
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from markupsafe import Markup
 from mkdocs.config import base
@@ -224,6 +225,10 @@ def _release_theme(config: MkDocsConfig, info: ReleaseInfo | None) -> None:
         current = info.current if info and info.current else ("latest",)
         # Material reads each entry as a regular expression matched against a version's names.
         extra["version"] = {"provider": "mike", "default": [f"^{re.escape(name)}$" for name in current]}
+    if info is not None and config.site_url:
+        # Each version lives in its own folder: canonical links and the sitemap (which Material's
+        # selector reads to keep the reader on the same page) say so, as mike's own plugin does.
+        config.site_url = urljoin(config.site_url.rstrip("/") + "/", info.version + "/")
     dirs = config.theme.dirs
     if str(OVERRIDES_DIR) not in dirs:
         material = next((i for i, d in enumerate(dirs) if Path(d).parts[-2:] == ("material", "templates")), len(dirs))

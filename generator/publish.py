@@ -444,6 +444,7 @@ def root_404_html(site: Site, *, title: str, base_path: str = "/") -> bytes:
     <meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>Page not found · {escape(title)}</title>
+    <link rel="icon" href="data:,">
     <style>
       body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; max-width: 42rem;
              margin: 4rem auto; padding: 0 1rem; line-height: 1.5; color: #1f2330; background: #fff; }}
