@@ -290,6 +290,7 @@ def make_environment(templates_dir: Path | None = None) -> Environment:
     from . import funnel, views  # local: both build on this module's helpers
 
     env.globals["funnel_svg"] = lambda playbook: Markup(funnel.funnel_svg(playbook))
+
     @pass_context
     def self_assessment(context: Any, playbook: Playbook) -> Markup:
         return Markup(views.self_assessment_html(playbook, context["page_path"]))

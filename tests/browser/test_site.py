@@ -11,7 +11,7 @@ import pytest
 
 from generator.load import load
 
-from .conftest import DESKTOP, PHONE, Site, Watch, new_page, screenshot
+from .conftest import DESKTOP, Site, Watch, new_page, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -309,55 +309,3 @@ def test_self_assessment_after_navigating_from_the_home_page(page: Any, default_
     scores = [5] * len(questions)
     answer(page, questions, scores)
     assert_result(page, default_site, scores)
-
-
-# --- Phones ---------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def phone_page(browser: object) -> Iterator[tuple[Any, Watch]]:
-    watch = Watch()
-    page = new_page(browser, watch, viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
-    yield page, watch
-    page.context.close()  # type: ignore[attr-defined]
-
-
-def test_phone_menu_opens_from_the_menu_button(phone_page: tuple[Any, Watch], default_site: Site) -> None:
-    phone, watch = phone_page
-    phone.goto(default_site.url + "roles/account-executive/")
-    drawer = phone.locator("nav.md-nav--primary").first
-
-    def on_screen() -> bool:
-        box = drawer.bounding_box()
-        return box is not None and box["x"] >= 0 and box["x"] < PHONE["width"]
-
-    assert not on_screen(), "the navigation starts hidden"
-    phone.locator("label.md-header__button[for='__drawer']").click()
-    phone.wait_for_function("() => document.querySelector('nav.md-nav--primary').getBoundingClientRect().left >= 0")
-    assert on_screen()
-    # On a phone Material opens the drawer at the reader's section: the other roles.
-    other = load(default_site.content).roles["sales-manager"].name
-    link = drawer.locator("a.md-nav__link", has_text=other).first
-    link.wait_for(state="visible")
-    screenshot(phone, "menu-phone", full_page=False)
-    link.click()
-    phone.wait_for_url("**/roles/sales-manager/")
-    assert phone.locator("h1").first.inner_text().startswith(other)
-    assert watch.errors == []
-
-
-def test_phone_table_scrolls_inside_its_wrapper(phone_page: tuple[Any, Watch], default_site: Site) -> None:
-    """A wide table (the responsibility matrix) scrolls sideways in its own box; the page does not."""
-    phone, _ = phone_page
-    phone.goto(default_site.url + "responsibilities/")
-    boxes = phone.locator("article .md-typeset__scrollwrap").evaluate_all("ws => ws.map(w => [w.scrollWidth, w.clientWidth])")
-    wide = [i for i, (inner, outer) in enumerate(boxes) if inner > outer]
-    assert wide, f"the matrix is wider than a phone: {boxes}"
-    wrapper = phone.locator("article .md-typeset__scrollwrap").nth(wide[0])
-    assert wrapper.locator("table").count() == 1
-    assert wrapper.evaluate("w => getComputedStyle(w).overflowX") in ("auto", "scroll")
-    assert wrapper.bounding_box()["width"] <= PHONE["width"]
-    scrolled = wrapper.evaluate("w => { w.scrollLeft = 200; return w.scrollLeft; }")
-    assert scrolled > 0, "the table's wrapper scrolls sideways"
-    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "the page itself does not"
-    screenshot(phone, "table-scrolled-phone", full_page=False)
