@@ -10,10 +10,37 @@ from typing import Any
 from .errors import BuildError, UsageError
 
 
+def _ensure_docs_dir(config_file: Path) -> None:
+    """Create the (empty) folder `docs_dir` names if it is missing.
+
+    The playbook's pages come from the content, so docs/ often holds no file, and git does not keep
+    an empty folder: a fresh clone, a CI checkout or the tree `playbook publish` takes from a commit
+    would have none, and MkDocs refuses a missing docs_dir.
+    """
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    # mkdocs.yml may use tags (!ENV, !relative, python/name:...): their values do not matter here.
+    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Loader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return  # MkDocs reports it
+    docs_dir = data.get("docs_dir", "docs") if isinstance(data, dict) else "docs"
+    if not isinstance(docs_dir, str) or not docs_dir:
+        return
+    folder = config_file.parent / docs_dir
+    if not folder.exists() and folder.parent.is_dir():
+        folder.mkdir()
+
+
 def _load_config(config_file: Path, **overrides: Any) -> Any:
     from mkdocs.config import load_config
     from mkdocs.exceptions import ConfigurationError
 
+    _ensure_docs_dir(Path(config_file))
     try:
         return load_config(str(config_file), **overrides)
     except ConfigurationError as error:

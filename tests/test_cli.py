@@ -174,3 +174,13 @@ def test_debug_shows_a_traceback(tmp_path: Path) -> None:
     with pytest.raises(Exception) as caught:
         run_cli("--debug", *args)
     assert "content directory does not exist" in str(caught.value)
+
+
+def test_build_creates_a_missing_docs_folder(tmp_path: Path) -> None:
+    """A fresh clone has no docs/ when it held no page (git keeps no empty folder): the build still works."""
+    project = make_site_project(tmp_path / "repo", DEFAULT_CONTENT)
+    (project / "docs").rmdir()
+    result = run_cli("build", cwd=project)
+    assert result.exit_code == 0, result.output
+    assert (project / "docs").is_dir() and not any((project / "docs").iterdir())
+    assert (project / "site" / "index.html").is_file()

@@ -512,3 +512,17 @@ def test_publishing_refuses_while_gh_pages_is_checked_out(copy: Path) -> None:
     assert result.exit_code == 1
     assert "the branch `gh-pages` is checked out here" in result.stderr
     assert "hint: switch to your working branch first" in result.stderr
+
+
+def test_publishing_works_when_git_holds_no_docs_folder(tmp_path: Path) -> None:
+    """docs/ may hold no page at all, and git keeps no empty folder: a commit without docs/ still publishes."""
+    repo = make_site_project(tmp_path / "repo", DEFAULT_CONTENT)
+    git("init", "-q", "-b", "main", cwd=repo)
+    git("config", "user.name", "Publishing Test", cwd=repo)
+    git("config", "user.email", "publish@example.com", cwd=repo)
+    git("add", ".", cwd=repo)
+    git("commit", "-q", "-m", "The playbook, no docs/ in git", cwd=repo)
+    assert not [path for path in git("ls-files", cwd=repo).split() if path.startswith("docs/")]
+    result = run_cli("publish", "1.0", cwd=repo)
+    assert result.exit_code == 0, result.output
+    assert "1.0/index.html" in tree(repo)
