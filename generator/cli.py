@@ -634,6 +634,12 @@ def publish_command(
         shown = ", ".join(f"{kind} `{entity_id}`" for kind, entity_id in result.drafts_left_out)
         click.echo(f"Left out {len(result.drafts_left_out)} draft(s): {shown}.")
     click.echo(_pushed_note(result.pushed, remote, result.branch))
+    if not result.site_url:
+        click.echo(
+            "Note: mkdocs.yml has no site_url, so the version selector opens the other version's home page"
+            " instead of the same page; set site_url to the site's address (e.g. https://ORG.github.io/REPOSITORY/).",
+            err=True,
+        )
     if result.unpublished_changes:
         listed = ", ".join(result.unpublished_changes[:5]) + (", ..." if len(result.unpublished_changes) > 5 else "")
         click.echo(
@@ -652,7 +658,8 @@ def publish_command(
 def versions_command(branch: str, output_format: str) -> None:
     """List the published versions, newest first (as the version selector shows them).
 
-    Reads the local branch; run `git fetch origin gh-pages:gh-pages` first to see the remote's.
+    Reads the local branch (or origin's, as fetched, when there is no local one); run
+    `git fetch origin gh-pages:gh-pages` first to see the remote's latest.
     """
     from .publish import list_published
 
@@ -675,12 +682,12 @@ def versions_command(branch: str, output_format: str) -> None:
         click.echo(json.dumps(data, indent=2))
         return
     if not site.versions:
-        click.echo(f"No version is published on {branch} yet: publish one with `playbook publish VERSION`.")
+        click.echo(f"No version is published on {site.branch} yet: publish one with `playbook publish VERSION`.")
         return
     count = len(site.versions)
     start = site.find(site.default) if site.default else None
     where = f"; readers start at {site.default}" + (f" ({start.version})" if start and start.version != site.default else "")
-    click.echo(f"{branch}: {count} published version{'s' if count != 1 else ''}{where if site.default else ''}")
+    click.echo(f"{site.branch}: {count} published version{'s' if count != 1 else ''}{where if site.default else ''}")
     width = max(len(v.version) for v in site.versions)
     for v in site.versions:
         parts = [v.version.ljust(width)] + ([v.title] if v.title != v.version else [])

@@ -40,13 +40,9 @@ def _git(args: list[str], *, cwd: Path, hint: str = "", stdin: bytes | None = No
     return result.stdout
 
 
-def toplevel(cwd: Path) -> Path:
+def toplevel(cwd: Path, *, hint: str = "run the command inside the playbook's git repository") -> Path:
     """The root of the git work tree that holds `cwd` (`git rev-parse --show-toplevel`)."""
-    out = _git(
-        ["rev-parse", "--show-toplevel"],
-        cwd=cwd,
-        hint="run the command inside the playbook's git repository, or compare two content directories",
-    )
+    out = _git(["rev-parse", "--show-toplevel"], cwd=cwd, hint=hint)
     return Path(out.decode("utf-8").strip())
 
 
@@ -54,6 +50,10 @@ def resolve_commit(revision: str, *, cwd: Path) -> str:
     """The commit id a revision names (`git rev-parse --verify REV^{commit}`)."""
     if not revision or revision.startswith("-"):
         raise GitError(["rev-parse", revision], f"`{revision}` is not a revision name", "name a branch, tag or commit")
+    if revision == "HEAD" and _no_commits(cwd):
+        raise GitError(
+            ["rev-parse", revision], "the repository has no commits yet", "commit the playbook first (`git add . && git commit`)"
+        )
     out = _git(
         ["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"],
         cwd=cwd,
@@ -61,6 +61,18 @@ def resolve_commit(revision: str, *, cwd: Path) -> str:
         " In GitHub Actions fetch the base branch first (actions/checkout with fetch-depth: 0)",
     )
     return out.decode("ascii").strip()
+
+
+def _no_commits(cwd: Path) -> bool:
+    """True in a repository whose current branch has no commit yet (`git init` and nothing more)."""
+    try:
+        _git(["rev-parse", "--verify", "--quiet", "HEAD"], cwd=cwd)
+    except GitError:
+        try:
+            return not _git(["rev-list", "-n", "1", "--all"], cwd=cwd).strip()
+        except GitError:
+            return False
+    return False
 
 
 @dataclass(frozen=True)
@@ -134,7 +146,7 @@ def export_content(commit: str, content_path: str, dest: Path, *, cwd: Path) -> 
 
 def repo_path(content_dir: Path, *, cwd: Path) -> tuple[Path, str]:
     """(repository root, the content directory's path inside it, POSIX style)."""
-    root = toplevel(cwd)
+    root = toplevel(cwd, hint="run the command inside the playbook's git repository, or compare two content directories")
     absolute = Path(os.path.abspath(cwd / content_dir))
     try:
         rel = absolute.relative_to(root)

@@ -31,7 +31,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from .errors import ContentError, GitError, PublishError
+from .errors import ContentError, GitError, PublishError, UsageError
 from .gitio import _git, export_content, resolve_commit, toplevel
 
 DEFAULT_BRANCH = "gh-pages"
@@ -39,7 +39,8 @@ DEFAULT_REMOTE = "origin"
 DEFAULT_ALIAS = "latest"
 VERSIONS_FILE = "versions.json"
 # Files mike and publishing keep at the root of the branch: a version or alias may not take their names.
-ROOT_NAMES = frozenset({VERSIONS_FILE, "index.html", "404.html", ".nojekyll", "assets", "search"})
+# CNAME holds a GitHub Pages custom domain.
+ROOT_NAMES = frozenset({VERSIONS_FILE, "index.html", "404.html", ".nojekyll", "assets", "search", "CNAME"})
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")
 
 
@@ -84,6 +85,7 @@ class PublishResult:
     drafts_left_out: tuple[tuple[str, str], ...] = ()
     unpublished_changes: tuple[str, ...] = ()  # uncommitted paths, which were not published
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    site_url: str | None = None  # mkdocs.yml's site_url: without it the selector cannot keep the reader's page
 
 
 # --- git steps (one command each) --------------------------------------------------------------
@@ -348,14 +350,25 @@ def read_site(branch: str, root: Path, *, tip: str | None = None) -> Site:
 
 
 def previous_version(site: Site, version: str) -> PublishedVersion | None:
-    """The version listed just below `version` in mike's order (newest first), as readers see it in the
-    selector: the one "What changed" compares with. None for the first (or lowest) version."""
+    """The version "What changed" compares `version` with: what readers had before it.
+
+    For a new version that is the version the site's address led to until now (its default, usually
+    `latest`), whatever its number: a 1.0.1 published after 1.1 is compared with 1.1, what readers
+    were reading. Without a default, the newest in mike's order. A version published again with
+    --force keeps the comparison it had: the one listed just below it in mike's order (newest
+    first, as the selector shows them). None for the first version.
+    """
     from mike.versions import Versions
 
+    others = [v for v in site.versions if v.version != version]
+    if not others:
+        return None
+    if site.find(version) is None:
+        current = site.find(site.default) if site.default else None
+        return current if current is not None else others[0]
     names = Versions()
     for published in site.versions:
         names.add(published.version)
-    names.add(version)
     ordered = [str(info.version) for info in names]
     below = ordered[ordered.index(version) + 1 :]
     return next((v for v in site.versions if v.version == below[0]), None) if below else None
@@ -381,18 +394,57 @@ def published_export(site: Site, version: str, root: Path) -> dict[str, Any] | N
 def check_name(name: str, what: str) -> None:
     if not NAME_RE.match(name) or name in ROOT_NAMES or name in (".", ".."):
         raise PublishError(
-            f"`{name}` cannot be a {what} name",
+            f"`{name}` cannot be {'an' if what[0] in 'aeiou' else 'a'} {what} name",
             "use letters, digits, `.`, `-`, `_` or `+`, starting with a letter or digit, at most 64 characters"
             f" (e.g. 2026-Q4, 1.2); {', '.join(sorted(ROOT_NAMES))} are taken by the site itself",
         )
 
 
 def check_not_checked_out(branch: str, root: Path) -> None:
+    """Refuse when `branch` is checked out here or in another worktree of the repository: moving it
+    would change that worktree's files under its feet (and a commit there would undo the change)."""
     if current_branch(root) == f"refs/heads/{branch}":
         raise PublishError(
             f"the branch `{branch}` is checked out here; publishing would change the files under your feet",
             "switch to your working branch first (`git switch main`)",
         )
+    listing = _git(["worktree", "list", "--porcelain"], cwd=root).decode("utf-8", "replace")
+    path = None
+    for line in listing.splitlines():
+        if line.startswith("worktree "):
+            path = line[len("worktree ") :]
+        elif line == f"branch refs/heads/{branch}":
+            raise PublishError(
+                f"the branch `{branch}` is checked out in the worktree {path}; changing it would change that worktree's files",
+                f"switch that worktree to another branch, or remove it (`git worktree remove {path}`)",
+            )
+
+
+def check_not_on_the_branch(name: str, what: str, site: Site, root: Path) -> None:
+    """A version or alias becomes a folder at the root of the branch: it may not take the name of a
+    file or folder already there that is not a version (a custom domain's CNAME, an older site)."""
+    if site.tip is None or site.find(name) is not None:
+        return
+    entries = _git(["ls-tree", "--name-only", "-z", site.tip], cwd=root).decode("utf-8", "replace").split("\0")
+    if name in entries:
+        raise PublishError(
+            f"`{name}` is already a file or folder at the root of {site.branch} that is not a published version;"
+            f" publishing it as {'an' if what[0] in 'aeiou' else 'a'} {what} would replace it",
+            f"choose another {what} name",
+        )
+
+
+def use_remote_branch(remote: str, branch: str, root: Path) -> None:
+    """Without --push nothing is fetched; but a clone whose `branch` exists only as `REMOTE/BRANCH`
+    (as after `git clone`) starts the local branch there, as `git switch` would: otherwise it would
+    publish onto an empty branch that can never be pushed."""
+    if branch_tip(branch, root) is not None:
+        return
+    try:
+        tip = _git(["rev-parse", "--verify", "--quiet", f"refs/remotes/{remote}/{branch}^{{commit}}"], cwd=root)
+    except GitError:
+        return
+    update_ref(f"refs/heads/{branch}", tip.decode().strip(), None, root)
 
 
 def sync_with_remote(remote: str, branch: str, root: Path) -> None:
@@ -565,10 +617,17 @@ def publish(
         if alias == version:
             raise PublishError(f"`{alias}` is the version itself; an alias is another name for it", "drop that --alias")
     check_not_checked_out(branch, root)
+    if not (repo / config_file).is_file():
+        raise UsageError(
+            f"{config_file} does not exist here; run the command in the playbook repository (the folder with"
+            " mkdocs.yml) or pass -f PATH/mkdocs.yml"
+        )
     config_rel = _repo_relative(repo / config_file, root)
     commit = resolve_commit(revision, cwd=root)
     if push:
         sync_with_remote(remote, branch, root)
+    else:
+        use_remote_branch(remote, branch, root)
     site = read_site(branch, root)
     existing = site.find(version)
     if existing is not None and existing.version != version:
@@ -588,7 +647,13 @@ def publish(
         taken = site.find(alias)
         if taken is not None and taken.version == alias:
             raise PublishError(f"`{alias}` is a published version, so it cannot be an alias", "choose another alias name")
+        check_not_on_the_branch(alias, "alias", site, root)
+    check_not_on_the_branch(version, "version", site, root)
     previous = previous_version(site, version)
+    # The site's address keeps leading where it led (usually `latest`, which moves with each version);
+    # only a site without a default gets one. A version published under another alias (a preview)
+    # does not take the address over.
+    default = site.default or (names[0] if names else version)
 
     with tempfile.TemporaryDirectory(prefix="playbook-publish-") as temp:
         tree = Path(temp) / "tree"
@@ -609,7 +674,7 @@ def publish(
         )
         if problems:
             raise ContentError(problems)
-        current = tuple(names) if names else (DEFAULT_ALIAS,)
+        current = (default,)
         info = ReleaseInfo(
             version,
             title or (existing.title if existing else version),
@@ -627,6 +692,7 @@ def publish(
         mkdocs_config = _load_config(config)
         use_directory_urls = bool(mkdocs_config.use_directory_urls)
         base_path = _base_path(mkdocs_config.site_url)
+        site_url = mkdocs_config.site_url or None
 
         with staging_branch(branch, root) as staging:
             mike_deploy(
@@ -640,9 +706,7 @@ def publish(
                 message=f"Publish playbook version {version} from {commit[:12]}",
                 properties={"published": today.isoformat(), "commit": commit},
             )
-            default = site.default
-            if existing is None or not site.default:
-                default = names[0] if names else version
+            if not site.default:
                 mike_set_default(default, branch=staging, root=root, message=f"Readers start at {default}")
             after = read_site(staging, root)
             commit_files(
@@ -667,6 +731,7 @@ def publish(
         branch=branch,
         tip=new_tip,
         previous=previous.version if previous else None,
+        site_url=site_url,
         replaced=existing is not None,
         default=default,
         pushed=pushed,
@@ -750,6 +815,8 @@ def retract(
     check_not_checked_out(branch, root)
     if push:
         sync_with_remote(remote, branch, root)
+    else:
+        use_remote_branch(remote, branch, root)
     site = read_site(branch, root)
     found = site.find(version)
     if found is None:
@@ -805,6 +872,8 @@ def set_aliases(
         check_name(alias, "alias")
     if push:
         sync_with_remote(remote, branch, root)
+    else:
+        use_remote_branch(remote, branch, root)
     site = read_site(branch, root)
     found = site.find(version)
     if found is None or found.version != version:
@@ -841,9 +910,18 @@ def set_aliases(
         )
 
 
-def list_published(*, repo: Path, branch: str = DEFAULT_BRANCH) -> Site:
-    """What `branch` holds (nothing is fetched: run `git fetch origin gh-pages:gh-pages` for the remote's)."""
-    return read_site(branch, toplevel(repo))
+def list_published(*, repo: Path, branch: str = DEFAULT_BRANCH, remote: str = DEFAULT_REMOTE) -> Site:
+    """What `branch` holds, or `REMOTE/BRANCH` when there is no local branch (as after `git clone`).
+    Nothing is fetched: run `git fetch origin gh-pages:gh-pages` for the remote's latest."""
+    root = toplevel(repo)
+    if branch_tip(branch, root) is None:
+        try:
+            tip = _git(["rev-parse", "--verify", "--quiet", f"refs/remotes/{remote}/{branch}^{{commit}}"], cwd=root)
+        except GitError:
+            return read_site(branch, root)
+        site = read_site(branch, root, tip=tip.decode().strip())
+        return Site(f"{remote}/{branch}", site.tip, site.versions, site.default)
+    return read_site(branch, root)
 
 
 __all__ = [

@@ -374,7 +374,14 @@ def changes_page(playbook: Playbook, info: ReleaseInfo) -> str:
             " export (`playbook.json`), so the changes since then cannot be listed here.",
         ]
         return "\n".join(lines) + "\n"
-    old = playbook_from_dict(previous.export)
+    try:
+        old = playbook_from_dict(previous.export)
+    except (ValueError, KeyError, TypeError, AttributeError):  # pydantic's ValidationError is a ValueError
+        lines += [
+            f"The previous published version is {before}. Its machine-readable export (`playbook.json`) is in a"
+            " form this version of the tool cannot read, so the changes since then cannot be listed here.",
+        ]
+        return "\n".join(lines) + "\n"
     # The version label is not a change to the definitions.
     old = replace(old, meta=old.meta.model_copy(update={"version": None}))
     new = replace(playbook, meta=playbook.meta.model_copy(update={"version": None}))

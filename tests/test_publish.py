@@ -276,13 +276,18 @@ def test_the_what_changed_page_is_in_the_navigation_and_the_version_on_the_home_
 
 def test_drafts_never_ship_and_proposed_entities_are_marked(published: Published) -> None:
     repo = published.repo
+    assert not [path for path in tree(repo) if "field-marketing-manager" in path]
     for version in ("1.0", "2.0"):
-        assert not [path for path in tree(repo) if "field-marketing-manager" in path]
         assert "field-marketing-manager" not in show(repo, f"{version}/playbook.json")
         assert "Field Marketing Manager" not in show(repo, f"{version}/search/search_index.json")
         assert "Field Marketing Manager" not in show(repo, f"{version}/roles/index.html")
         kpis = show(repo, f"{version}/kpis/index.html")
-        assert re.search(r'Net revenue retention.{0,400}<span class="pb-badge pb-badge--proposed">proposed</span>', kpis, re.S)
+        # The badge is the first thing under the KPI's own heading, not just somewhere after its name.
+        assert re.search(
+            r'<h2 id="net-revenue-retention">(?:(?!</h2>).)*</h2>\s*<p><span class="pb-badge pb-badge--proposed">proposed</span></p>',
+            kpis,
+            re.S,
+        )
     assert "Left out 1 draft(s): role `field-marketing-manager`." in published.v1.stdout
 
 
@@ -496,6 +501,10 @@ def test_force_replaces_that_version_only(copy: Path) -> None:
     assert result.stdout.startswith("Replaced version 1.0 (Q3 2026 agreed) from commit")
     after = tree(copy)
     assert {path: entry for path, entry in after.items() if path.split("/")[0] in ("2.0", "latest", "index.html")} == root_before
+    changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+    # Only the version's folder and the lists of versions (versions.json; 404.html when a title changed).
+    tops = {path.split("/")[0] for path in changed}
+    assert "1.0" in tops and tops <= {"1.0", "versions.json", "404.html"}, sorted(changed)[:10]
     assert after["1.0/roles/account-executive/index.html"] != before["1.0/roles/account-executive/index.html"]
     assert "Account Executive (AE)" in show(copy, "1.0/roles/account-executive/index.html")
     versions = json.loads(show(copy, "versions.json"))
@@ -526,3 +535,116 @@ def test_publishing_works_when_git_holds_no_docs_folder(tmp_path: Path) -> None:
     result = run_cli("publish", "1.0", cwd=repo)
     assert result.exit_code == 0, result.output
     assert "1.0/index.html" in tree(repo)
+
+
+# --- the review's cases: default, previous version, clones, names on the branch, worktrees -------------
+
+
+def commit_on_gh_pages(repo: Path, files: dict[str, str], message: str) -> None:
+    """Change files on gh-pages the way someone might by hand (a worktree, then removed again)."""
+    worktree = repo.parent / f"{repo.name}-gh-pages"
+    git("worktree", "add", "-q", str(worktree), "gh-pages", cwd=repo)
+    for path, text in files.items():
+        (worktree / path).write_text(text, encoding="utf-8")
+    git("add", ".", cwd=worktree)
+    git("commit", "-q", "-m", message, cwd=worktree)
+    git("worktree", "remove", str(worktree), cwd=repo)
+
+
+def test_a_version_under_another_alias_does_not_take_the_site_address(copy: Path) -> None:
+    result = run_cli("publish", "3.0-preview", "--alias", "preview", cwd=copy)
+    assert result.exit_code == 0, result.output
+    assert "Readers start at: latest." in result.stdout
+    assert redirect_target(show(copy, "index.html")) == "latest/"
+    assert redirect_target(show(copy, "latest/index.html")) == "../2.0/"
+    # Its pages know the current version is `latest` (Material's banner leads there), not the preview.
+    page = show(copy, "3.0-preview/index.html")
+    config = json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>', page, re.S).group(1))
+    assert config["version"] == {"provider": "mike", "default": ["^latest$"]}
+
+
+def test_a_lower_number_published_later_is_compared_with_what_readers_had(copy: Path) -> None:
+    result = run_cli("publish", "0.9", cwd=copy)
+    assert result.exit_code == 0, result.output
+    assert 'Its "What changed" page compares it with version 2.0.' in result.stdout
+    text = article_text(show(copy, "0.9/changes/index.html"))
+    assert "compared here with the previous published version, version 2.0." in text
+    assert "first published version" not in text
+
+
+def test_an_unreadable_previous_export_is_said_plainly_not_a_traceback(copy: Path) -> None:
+    export = json.loads(show(copy, "2.0/playbook.json"))
+    export["playbook"]["title"] = 5  # e.g. written by a tool whose format has since changed
+    commit_on_gh_pages(copy, {"2.0/playbook.json": json.dumps(export)}, "An export this tool cannot read")
+    result = run_cli("publish", "3.0", cwd=copy)
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    text = article_text(show(copy, "3.0/changes/index.html"))
+    assert "Its machine-readable export (playbook.json) is in a form this version of the tool cannot read" in text
+
+
+def test_a_fresh_clone_publishes_on_top_of_the_remote_versions(published: Published, tmp_path: Path) -> None:
+    remote = tmp_path / "remote.git"  # the shared remote has only gh-pages: a copy that has main too
+    git("clone", "-q", "--bare", str(published.remote), str(remote), cwd=tmp_path)
+    git("push", "-q", str(remote), "main", cwd=published.repo)
+    clone = tmp_path / "clone"
+    git("clone", "-q", "-b", "main", str(remote), str(clone), cwd=tmp_path)
+    git("config", "user.name", "Clone", cwd=clone)
+    git("config", "user.email", "clone@example.com", cwd=clone)
+    assert refs(clone) == ["refs/heads/main"]  # gh-pages only as origin/gh-pages
+    listed = run_cli("versions", cwd=clone)
+    assert listed.stdout.startswith("origin/gh-pages: 2 published versions; readers start at latest (2.0)\n"), listed.output
+    remote_tip = git("rev-parse", "origin/gh-pages", cwd=clone).strip()
+    result = run_cli("publish", "3.0", cwd=clone)
+    assert result.exit_code == 0, result.output
+    assert "compares it with version 2.0" in result.stdout
+    assert git("merge-base", "--is-ancestor", remote_tip, "gh-pages", cwd=clone) == ""  # a fast-forward: pushable
+    assert [v["version"] for v in json.loads(show(clone, "versions.json"))] == ["3.0", "2.0", "1.0"]
+
+
+def test_a_name_already_at_the_root_of_the_branch_is_refused(copy: Path) -> None:
+    commit_on_gh_pages(copy, {"CNAME": "playbook.example.com\n", "handbook": "an older site's file\n"}, "Custom domain")
+    assert "`CNAME` cannot be a version name" in _refused(copy, "publish", "CNAME").stderr
+    result = _refused(copy, "publish", "handbook")
+    assert "`handbook` is already a file or folder at the root of gh-pages that is not a published version" in result.stderr
+    assert "`handbook` is already a file or folder" in _refused(copy, "publish", "3.0", "--alias", "handbook").stderr
+    assert show(copy, "CNAME") == "playbook.example.com\n"
+
+
+def test_publishing_refuses_while_gh_pages_is_checked_out_in_another_worktree(copy: Path) -> None:
+    worktree = copy.parent / "pages-worktree"
+    git("worktree", "add", "-q", str(worktree), "gh-pages", cwd=copy)
+    tip = git("rev-parse", "gh-pages", cwd=copy)
+    for args in (("publish", "3.0"), ("alias", "1.0", "latest"), ("retract", "1.0")):
+        result = run_cli(*args, cwd=copy)
+        assert result.exit_code == 1, result.output
+        assert f"the branch `gh-pages` is checked out in the worktree {worktree}" in result.stderr
+        assert f"hint: switch that worktree to another branch, or remove it (`git worktree remove {worktree}`)" in result.stderr
+    assert git("rev-parse", "gh-pages", cwd=copy) == tip
+    assert git("status", "--porcelain", cwd=worktree) == ""
+
+
+def test_wrong_places_get_plain_messages(tmp_path: Path) -> None:
+    outside = tmp_path / "not-a-repo"
+    outside.mkdir()
+    result = run_cli("publish", "1.0", cwd=outside)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "hint: run the command inside the playbook's git repository\n" in result.stderr
+
+    empty = make_site_project(tmp_path / "empty", DEFAULT_CONTENT)
+    git("init", "-q", "-b", "main", cwd=empty)
+    result = run_cli("publish", "1.0", cwd=empty)
+    assert result.exit_code == 1
+    assert "the repository has no commits yet" in result.stderr
+    assert "hint: commit the playbook first" in result.stderr
+
+    repo = new_repo(tmp_path / "repo")
+    result = run_cli("publish", "1.0", cwd=repo / "content")
+    assert result.exit_code == 2
+    assert "mkdocs.yml does not exist here; run the command in the playbook repository" in result.stderr
+    assert "gh-pages" not in git("branch", "--list", cwd=repo)
+
+
+def test_a_site_without_site_url_is_told_what_the_selector_loses(published: Published) -> None:
+    assert "site_url:" not in (published.repo / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "Note: mkdocs.yml has no site_url, so the version selector opens the other version's home page" in published.v2.stderr
