@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 # Line breaks, terminal control characters and bidirectional overrides, from file names or values
 # quoted in a message: shown as \x1b or \u202e, never obeyed (a newline could forge a second problem or
@@ -32,6 +32,12 @@ class Problem:
     message: str
     hint: str = ""
     severity: str = field(default="error", compare=False)  # "error" | "warning"
+
+    def moved(self, prefix: str, replacement: str) -> Problem:
+        """The same problem with a path under `prefix` (a temporary copy) named as `replacement` + the rest."""
+        if not self.path.startswith(prefix):
+            return self
+        return replace(self, path=replacement + self.path[len(prefix) :])
 
     def location(self) -> str:
         if self.line:

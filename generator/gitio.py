@@ -187,19 +187,7 @@ def load_revision(revision: str, content_dir: Path, *, cwd: Path) -> Playbook:
             return load(target)
         except ContentError as error:
             shown = f"{revision}:{rel}" if rel != "." else f"{revision}:"
-            prefix = str(target)
-            problems = [
-                Problem(
-                    shown + p.path[len(prefix) :] if p.path.startswith(prefix) else p.path,
-                    p.line,
-                    p.column,
-                    p.code,
-                    p.message,
-                    p.hint,
-                    p.severity,
-                )
-                for p in error.problems
-            ]
+            problems = [p.moved(str(target), shown) for p in error.problems]
             raise RevisionContentError(revision, problems) from None
 
 

@@ -434,6 +434,14 @@ def check_not_on_the_branch(name: str, what: str, site: Site, root: Path) -> Non
         )
 
 
+def bring_up_to_date(remote: str, branch: str, root: Path, *, push: bool) -> None:
+    """With --push, the remote's branch first (`sync_with_remote`); without, only what was fetched already."""
+    if push:
+        sync_with_remote(remote, branch, root)
+    else:
+        use_remote_branch(remote, branch, root)
+
+
 def use_remote_branch(remote: str, branch: str, root: Path) -> None:
     """Without --push nothing is fetched; but a clone whose `branch` exists only as `REMOTE/BRANCH`
     (as after `git clone`) starts the local branch there, as `git switch` would: otherwise it would
@@ -573,21 +581,7 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
 
 def _relative_problems(error: ContentError, tree: Path) -> ContentError:
     """Problems in the exported copy, named by their path in the repository."""
-    from .errors import Problem
-
-    prefix = str(tree) + os.sep
-    return ContentError(
-        Problem(
-            p.path[len(prefix) :] if p.path.startswith(prefix) else p.path,
-            p.line,
-            p.column,
-            p.code,
-            p.message,
-            p.hint,
-            p.severity,
-        )
-        for p in error.problems
-    )
+    return ContentError(p.moved(str(tree) + os.sep, "") for p in error.problems)
 
 
 def publish(
@@ -624,10 +618,7 @@ def publish(
         )
     config_rel = _repo_relative(repo / config_file, root)
     commit = resolve_commit(revision, cwd=root)
-    if push:
-        sync_with_remote(remote, branch, root)
-    else:
-        use_remote_branch(remote, branch, root)
+    bring_up_to_date(remote, branch, root, push=push)
     site = read_site(branch, root)
     existing = site.find(version)
     if existing is not None and existing.version != version:
@@ -777,10 +768,12 @@ class ChangeResult:
     pushed: bool
 
 
-def _finish(site: Site, staging: str, root: Path, *, push: bool, remote: str, title: str, base_path: str = "/") -> ChangeResult:
+def _finish(site: Site, staging: str, root: Path, *, repo: Path, config_file: Path, push: bool, remote: str) -> ChangeResult:
+    """After `alias` or `retract`: the root 404 page again, then move the branch (and push)."""
     after = read_site(staging, root)
+    page = root_404_html(after, title=_site_title(site, root), base_path=_site_base_path(repo, config_file))
     commit_files(
-        {"404.html": root_404_html(after, title=title, base_path=base_path)},
+        {"404.html": page},
         branch=staging,
         root=root,
         message="Page-not-found page for every version",
@@ -791,6 +784,13 @@ def _finish(site: Site, staging: str, root: Path, *, push: bool, remote: str, ti
     if push:
         _push_or_roll_back(remote, site.branch, root, new_tip, site.tip)
     return ChangeResult(site.branch, new_tip, push)
+
+
+def _not_published(site: Site, version: str) -> PublishError:
+    known = ", ".join(v.version for v in site.versions) or "none"
+    return PublishError(
+        f"version {version} is not published on {site.branch}", f"published versions: {known} (`playbook versions`)"
+    )
 
 
 def _site_base_path(repo: Path, config_file: Path) -> str:
@@ -813,17 +813,11 @@ def retract(
     """Remove a published version; refused while an alias, or the site's default, points to it."""
     root = toplevel(repo)
     check_not_checked_out(branch, root)
-    if push:
-        sync_with_remote(remote, branch, root)
-    else:
-        use_remote_branch(remote, branch, root)
+    bring_up_to_date(remote, branch, root, push=push)
     site = read_site(branch, root)
     found = site.find(version)
     if found is None:
-        known = ", ".join(v.version for v in site.versions) or "none"
-        raise PublishError(
-            f"version {version} is not published on {branch}", f"published versions: {known} (`playbook versions`)"
-        )
+        raise _not_published(site, version)
     if found.version != version:
         raise PublishError(
             f"`{version}` is an alias of version {found.version}, not a version",
@@ -844,15 +838,7 @@ def retract(
         )
     with staging_branch(branch, root) as staging:
         mike_delete(version, branch=staging, root=root, message=f"Retract playbook version {version}")
-        return _finish(
-            site,
-            staging,
-            root,
-            push=push,
-            remote=remote,
-            title=_site_title(site, root),
-            base_path=_site_base_path(repo, config_file),
-        )
+        return _finish(site, staging, root, repo=repo, config_file=config_file, push=push, remote=remote)
 
 
 def set_aliases(
@@ -870,17 +856,11 @@ def set_aliases(
     check_not_checked_out(branch, root)
     for alias in aliases:
         check_name(alias, "alias")
-    if push:
-        sync_with_remote(remote, branch, root)
-    else:
-        use_remote_branch(remote, branch, root)
+    bring_up_to_date(remote, branch, root, push=push)
     site = read_site(branch, root)
     found = site.find(version)
     if found is None or found.version != version:
-        known = ", ".join(v.version for v in site.versions) or "none"
-        raise PublishError(
-            f"version {version} is not published on {branch}", f"published versions: {known} (`playbook versions`)"
-        )
+        raise _not_published(site, version)
     for alias in aliases:
         taken = site.find(alias)
         if alias == version or (taken is not None and taken.version == alias):
@@ -899,15 +879,7 @@ def set_aliases(
             use_directory_urls=use_directory_urls,
             message=f"Point {', '.join(aliases)} at playbook version {version}",
         )
-        return _finish(
-            site,
-            staging,
-            root,
-            push=push,
-            remote=remote,
-            title=_site_title(site, root),
-            base_path=_site_base_path(repo, config_file),
-        )
+        return _finish(site, staging, root, repo=repo, config_file=config_file, push=push, remote=remote)
 
 
 def list_published(*, repo: Path, branch: str = DEFAULT_BRANCH, remote: str = DEFAULT_REMOTE) -> Site:
