@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -201,3 +202,20 @@ def make_site_project(root: Path, content_source: Path | None = None) -> Path:
 def site_project(tmp_path: Path) -> Path:
     """A copy of the bundled playbook repository (mkdocs.yml, docs/, content/) in tmp_path."""
     return make_site_project(tmp_path / "repo", DEFAULT_CONTENT)
+
+
+def init_repo(repo: Path, message: str = "The playbook", *, user: str = "Playbook Tests") -> str:
+    """`repo` as a git repository on `main` with everything in it committed; returns the commit."""
+
+    def git(*args: str) -> str:
+        result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=False)
+        assert result.returncode == 0, f"git {' '.join(args)} failed: {result.stderr}"
+        return result.stdout
+
+    git("init", "-q", "-b", "main")
+    git("config", "user.name", user)
+    git("config", "user.email", "tests@example.com")
+    git("config", "commit.gpgsign", "false")
+    git("add", "-A")
+    git("commit", "-q", "-m", message)
+    return git("rev-parse", "HEAD").strip()

@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import DEFAULT_CONTENT, TODAY, CliResult, make_site_project, run_cli
+from conftest import DEFAULT_CONTENT, TODAY, CliResult, init_repo, make_site_project, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -105,11 +105,7 @@ def article_text(html: str) -> str:
 def new_repo(root: Path) -> Path:
     repo = make_site_project(root, DEFAULT_CONTENT)
     (repo / "docs" / ".gitkeep").write_text("", encoding="utf-8")
-    git("init", "-q", "-b", "main", cwd=repo)
-    git("config", "user.name", "Publishing Test", cwd=repo)
-    git("config", "user.email", "publish@example.com", cwd=repo)
-    git("add", ".", cwd=repo)
-    git("commit", "-q", "-m", "The playbook", cwd=repo)
+    init_repo(repo, user="Publishing Test")
     return repo
 
 
@@ -526,11 +522,7 @@ def test_publishing_refuses_while_gh_pages_is_checked_out(copy: Path) -> None:
 def test_publishing_works_when_git_holds_no_docs_folder(tmp_path: Path) -> None:
     """docs/ may hold no page at all, and git keeps no empty folder: a commit without docs/ still publishes."""
     repo = make_site_project(tmp_path / "repo", DEFAULT_CONTENT)
-    git("init", "-q", "-b", "main", cwd=repo)
-    git("config", "user.name", "Publishing Test", cwd=repo)
-    git("config", "user.email", "publish@example.com", cwd=repo)
-    git("add", ".", cwd=repo)
-    git("commit", "-q", "-m", "The playbook, no docs/ in git", cwd=repo)
+    init_repo(repo, "The playbook, no docs/ in git")
     assert not [path for path in git("ls-files", cwd=repo).split() if path.startswith("docs/")]
     result = run_cli("publish", "1.0", cwd=repo)
     assert result.exit_code == 0, result.output

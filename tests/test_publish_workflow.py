@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import DEFAULT_CONTENT, REPO, make_site_project
+from conftest import DEFAULT_CONTENT, REPO, init_repo, make_site_project
 
 WORKFLOW = REPO / ".github" / "workflows" / "publish.yml"
 TOOLS = REPO / "tests" / "tools"
@@ -87,11 +87,7 @@ def checkout(tmp_path: Path) -> Path:
     """
     source = make_site_project(tmp_path / "source", DEFAULT_CONTENT)
     (source / "docs" / ".gitkeep").write_text("", encoding="utf-8")
-    git(source, "init", "-q", "-b", "main")
-    git(source, "config", "user.name", "Leadership")
-    git(source, "config", "user.email", "leadership@example.com")
-    git(source, "add", ".")
-    git(source, "commit", "-q", "-m", "The agreed playbook")
+    init_repo(source, "The agreed playbook", user="Leadership")
     git(source, "tag", "-a", "v2026-Q4", "-m", "Q4 2026, agreed on 20 November")
     git(source, "switch", "-q", "-c", "unreviewed")
     (source / "docs" / "draft.md").write_text("# Not reviewed\n", encoding="utf-8")

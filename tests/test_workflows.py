@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import REPO, write_content
+from conftest import REPO, init_repo, write_content
 
 WORKFLOWS = REPO / ".github" / "workflows"
 PR_WORKFLOW = WORKFLOWS / "playbook-pull-request.yml"
@@ -98,13 +98,8 @@ def git(repo: Path, *args: str) -> None:
 def pull_request(tmp_path: Path) -> Path:
     """A clone as actions/checkout leaves it: origin/main is the base, the work tree the pull request."""
     origin = tmp_path / "origin"
-    origin.mkdir()
-    git(origin, "init", "-q", "-b", "main")
-    for key, value in (("user.name", "Playbook Tests"), ("user.email", "tests@example.com"), ("commit.gpgsign", "false")):
-        git(origin, "config", key, value)
     write_content(origin / "content")
-    git(origin, "add", "-A")
-    git(origin, "commit", "-q", "-m", "Base")
+    init_repo(origin, "Base")
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", str(origin), str(clone))
     for key, value in (("user.name", "Playbook Tests"), ("user.email", "tests@example.com"), ("commit.gpgsign", "false")):

@@ -56,9 +56,14 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
         pass
 
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+    def not_found_page(self) -> Path | None:
+        """The page that answers a missing address, None for the server's own error page."""
         page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
+        return page if page.is_file() else None
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = self.not_found_page()
+        if code != 404 or page is None:
             super().send_error(code, message, explain)
             return
         body = page.read_bytes()
@@ -77,9 +82,9 @@ class Site:
     content: Path
 
 
-def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+def serve(directory: Path, handler: type[_SiteHandler] = _SiteHandler) -> tuple[http.server.ThreadingHTTPServer, str]:
     """Serve `directory` on 127.0.0.1 (a free port) from a background thread; stop it with `stop`."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_SiteHandler, directory=str(directory)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name=f"site-server-{server.server_address[1]}", daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"

@@ -8,22 +8,19 @@ root 404.html. A second server puts the same tree under /playbook/, as a project
 
 from __future__ import annotations
 
-import functools
-import http.server
 import io
 import re
 import subprocess
 import tarfile
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DEFAULT_CONTENT, make_site_project, run_cli
+from conftest import DEFAULT_CONTENT, init_repo, make_site_project, run_cli
 
-from .conftest import DESKTOP, Watch, new_page, screenshot, serve, stop
+from .conftest import DESKTOP, Watch, _SiteHandler, new_page, screenshot, serve, stop
 
 pytestmark = pytest.mark.browser
 
@@ -43,25 +40,12 @@ class Published:
     project_url: str  # the same tree under /playbook/
 
 
-class _ProjectSiteHandler(http.server.SimpleHTTPRequestHandler):
+class _ProjectSiteHandler(_SiteHandler):
     """GitHub Pages for a project site: the tree lives under /playbook/, whose 404.html answers
     every missing address below it."""
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
-        pass
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        page = Path(self.directory) / "playbook" / "404.html"
-        if code != 404 or not self.path.startswith("/playbook/"):
-            super().send_error(code, message, explain)
-            return
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+    def not_found_page(self) -> Path | None:
+        return Path(self.directory) / "playbook" / "404.html" if self.path.startswith("/playbook/") else None
 
 
 def export_branch(repo: Path, branch: str, dest: Path) -> Path:
@@ -79,11 +63,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
     config = repo / "mkdocs.yml"
     config.write_text(f"site_url: {SITE_URL}\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
     (repo / "docs" / ".gitkeep").write_text("", encoding="utf-8")
-    git("init", "-q", "-b", "main", cwd=repo)
-    git("config", "user.name", "Browser Test", cwd=repo)
-    git("config", "user.email", "browser@example.com", cwd=repo)
-    git("add", ".", cwd=repo)
-    git("commit", "-q", "-m", "The playbook", cwd=repo)
+    init_repo(repo, user="Browser Test")
     result = run_cli("publish", "1.0", "--title", "Q3 2026 agreed", cwd=repo)
     assert result.exit_code == 0, result.output
     sal = repo / "content" / "leads" / "sales-accepted-lead.yml"
@@ -95,13 +75,9 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
     root = export_branch(repo, "gh-pages", base / "served")
     project_root = export_branch(repo, "gh-pages", base / "project" / "playbook").parent
     server, url = serve(root)
-    project_server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_ProjectSiteHandler, directory=str(project_root))
-    )
-    project_server.daemon_threads = True
-    threading.Thread(target=project_server.serve_forever, daemon=True).start()
+    project_server, project_url = serve(project_root, _ProjectSiteHandler)
     try:
-        yield Published(root, url, f"http://127.0.0.1:{project_server.server_address[1]}/playbook/")
+        yield Published(root, url, project_url + "playbook/")
     finally:
         stop(server)
         stop(project_server)
