@@ -24,8 +24,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from .checks import REFERENCES
+from .checks import REFERENCES, _get
 from .errors import Problem
+from .load import iter_strings
 from .model import _LINK_RE, ENTITY_LINK_RE, KIND_LABELS, Alignment, Checklist, Glossary, Playbook, display_name
 
 RELEASE_ENV = "PLAYBOOK_RELEASE"
@@ -88,25 +89,6 @@ class Reference:
     via: str  # how: "`owner`", "a link in `definition`"
 
 
-def _get(entity: Any, path: tuple[str, ...]) -> Any:
-    for part in path:
-        entity = getattr(entity, part, None)
-        if entity is None:
-            return None
-    return entity
-
-
-def _strings(data: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
-    if isinstance(data, str):
-        yield loc, data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from _strings(value, loc + (key,))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from _strings(value, loc + (index,))
-
-
 def _field_name(loc: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in loc if not isinstance(part, int))
 
@@ -133,7 +115,7 @@ def references(playbook: Playbook) -> Iterator[Reference]:
     owners: list[tuple[str, str, Any]] = [(PLAYBOOK, "", playbook.meta)]
     owners += [(kind, entity.id, entity) for kind, entity in playbook.entities()]
     for kind, entity_id, entity in owners:
-        for loc, text in _strings(entity.model_dump(mode="python", exclude={"id", "notes"})):
+        for loc, text in iter_strings(entity.model_dump(mode="python", exclude={"id", "notes"})):
             if "](" not in text:
                 continue
             for match in _LINK_RE.finditer(text):
