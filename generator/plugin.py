@@ -72,6 +72,7 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
         self.abbreviation_index = AbbreviationIndex("")
         self.unmarkable: dict[str, str] = {}  # abbreviation -> tooltip, for those `abbr` cannot see
         self._urls: tuple[Files | None, dict[str, str]] = (None, {})
+        self.generated_nav = False
         self.files: Files | None = None
         self.page_cache: PageCache | None = None
 
@@ -112,7 +113,8 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
         # attributes and escaped in others; a Markup value is escaped once and never twice.
         config.site_name = Markup.escape(playbook.meta.title)
         self.pages = render(playbook, self.templates_dir, today=today())
-        if self.config.nav and not config.nav:
+        self.generated_nav = bool(self.config.nav and not config.nav)
+        if self.generated_nav:
             config.nav = build_nav(playbook)
             if release_info is not None:
                 config.nav.append({"What changed": CHANGES_PAGE})
@@ -156,8 +158,23 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
             files.append(File.generated(config, f"assets/playbook/{asset}", abs_src_path=str(ASSETS_DIR / asset)))
         for path, text in self.exports.items():
             files.append(File.generated(config, path, content=text))
+        if self.generated_nav:
+            self._add_hand_written_pages(files, config)
         self.files = files
         return files
+
+    def _add_hand_written_pages(self, files: Files, config: MkDocsConfig) -> None:
+        """Pages written by hand in docs/ join the generated navigation, after the playbook's own pages
+        (before "What changed"), in the order of their paths, each titled by its first heading."""
+        extra = sorted(
+            (file.src_uri for file in files.documentation_pages() if file.src_uri not in self.pages),
+            key=lambda uri: (uri.count("/"), uri),
+        )
+        if not extra:
+            return
+        nav = list(config.nav or [])
+        at = next((i for i, item in enumerate(nav) if isinstance(item, dict) and CHANGES_PAGE in item.values()), len(nav))
+        config.nav = nav[:at] + extra + nav[at:]
 
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         """Every abbreviation in running text links to its definition (its tooltip comes from `abbr`)."""

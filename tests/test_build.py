@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -167,3 +168,21 @@ def test_bad_content_fails_the_build_before_cleaning_the_site(default_site: Path
 
 def test_mkdocs_yml_of_the_repository_is_what_tests_use() -> None:
     assert (REPO / "mkdocs.yml").read_text(encoding="utf-8").count("- playbook") == 1
+
+
+def test_hand_written_pages_in_docs_join_the_navigation(tmp_path: Path) -> None:
+    """docs/ may hold pages written by hand: a strict build keeps them, after the playbook's own pages."""
+    project = make_site_project(tmp_path / "repo", DEFAULT_CONTENT)
+    (project / "docs" / "about.md").write_text("# About this playbook\n\nSee the [roles](roles/index.md).\n", encoding="utf-8")
+    (project / "docs" / "guides").mkdir()
+    (project / "docs" / "guides" / "pipeline-review.md").write_text("# Running a pipeline review\n\nText.\n", encoding="utf-8")
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stderr
+    home = (project / "site" / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a href="([^"]+)" class="md-nav__link">\s*<span class="md-ellipsis">\s*([^<]+?)\s*</span>', home)
+    titles = [title for _href, title in links]
+    assert ("about/", "About this playbook") in links
+    assert ("guides/pipeline-review/", "Running a pipeline review") in links
+    # After the generated pages, in the order of their paths.
+    assert titles.index("Responsibility matrix") < titles.index("About this playbook") < titles.index("Running a pipeline review")
+    assert (project / "site" / "about" / "index.html").is_file()
