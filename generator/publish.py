@@ -442,6 +442,27 @@ def bring_up_to_date(remote: str, branch: str, root: Path, *, push: bool) -> Non
         use_remote_branch(remote, branch, root)
 
 
+def check_branch_is_a_versioned_site(site: Site, root: Path) -> None:
+    """Refuse a branch that holds another site (files but no versions.json): mike would replace its
+    index.html and leave the rest among the versions, breaking the site readers have now."""
+    if site.tip is None:
+        return
+    entries = [
+        name for name in _git(["ls-tree", "--name-only", "-z", site.tip], cwd=root).decode("utf-8", "replace").split("\0") if name
+    ]
+    if VERSIONS_FILE in entries:
+        return
+    other = [name for name in entries if name not in (".nojekyll", "CNAME", "README.md")]
+    if other:
+        shown = ", ".join(other[:5]) + (", ..." if len(other) > 5 else "")
+        raise PublishError(
+            f"{site.branch} holds a site that was not published with versions (no {VERSIONS_FILE}; it has {shown});"
+            " publishing would replace its home page",
+            f"publish to another branch (--branch playbook-pages) and point GitHub Pages at it, or move the old"
+            f" site off {site.branch} first",
+        )
+
+
 def use_remote_branch(remote: str, branch: str, root: Path) -> None:
     """Without --push nothing is fetched; but a clone whose `branch` exists only as `REMOTE/BRANCH`
     (as after `git clone`) starts the local branch there, as `git switch` would: otherwise it would
@@ -640,6 +661,7 @@ def publish(
             raise PublishError(f"`{alias}` is a published version, so it cannot be an alias", "choose another alias name")
         check_not_on_the_branch(alias, "alias", site, root)
     check_not_on_the_branch(version, "version", site, root)
+    check_branch_is_a_versioned_site(site, root)
     previous = previous_version(site, version)
     # The site's address keeps leading where it led (usually `latest`, which moves with each version);
     # only a site without a default gets one. A version published under another alias (a preview)

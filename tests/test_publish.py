@@ -640,3 +640,36 @@ def test_wrong_places_get_plain_messages(tmp_path: Path) -> None:
 def test_a_site_without_site_url_is_told_what_the_selector_loses(published: Published) -> None:
     assert "site_url:" not in (published.repo / "mkdocs.yml").read_text(encoding="utf-8")
     assert "Note: mkdocs.yml has no site_url, so the version selector opens the other version's home page" in published.v2.stderr
+
+
+def test_a_gh_pages_branch_holding_another_site_is_refused(tmp_path: Path) -> None:
+    repo = new_repo(tmp_path / "repo")
+    blob = (
+        subprocess.run(
+            ["git", "hash-object", "-w", "--stdin"],
+            cwd=repo,
+            input=b"<h1>Our old handbook</h1>\n",
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .strip()
+    )
+    listing = f"100644 blob {blob}\tindex.html\n100644 blob {blob}\tabout.html\n"
+    old_tree = (
+        subprocess.run(["git", "mktree"], cwd=repo, input=listing.encode(), capture_output=True, check=True)
+        .stdout.decode()
+        .strip()
+    )
+    old_site = git("commit-tree", old_tree, "-m", "The old handbook site", cwd=repo).strip()
+    git("update-ref", "refs/heads/gh-pages", old_site, cwd=repo)
+    result = _refused(repo, "publish", "1.0")
+    assert (
+        "gh-pages holds a site that was not published with versions (no versions.json; it has about.html, index.html)"
+        in result.stderr
+    )
+    assert "hint: publish to another branch (--branch playbook-pages)" in result.stderr
+    assert git("rev-parse", "gh-pages", cwd=repo).strip() == old_site
+    other = run_cli("publish", "1.0", "--branch", "playbook-pages", cwd=repo)
+    assert other.exit_code == 0, other.output
+    assert "1.0/index.html" in tree(repo, "playbook-pages")
