@@ -618,11 +618,12 @@ def publish_command(
         branch=branch,
         revision=revision,
         today=today(),
+        progress=lambda step: click.echo(step, err=True),
     )
     verb = "Replaced" if result.replaced else "Published"
     aliases_text = f", aliases {', '.join(result.aliases)}" if result.aliases else ""
     click.echo(
-        f"{verb} version {result.version} ({result.title}) from commit {result.commit[:12]} on {result.branch}"
+        f"{verb} version {result.version}{f' ({result.title})' if result.title != result.version else ''} from commit {result.commit[:12]} on {result.branch}"
         f"{aliases_text} in {time.perf_counter() - started:.1f} s."
     )
     click.echo(f"Readers start at: {result.default}." if result.default else "No default version is set.")

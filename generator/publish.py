@@ -23,7 +23,7 @@ import os
 import re
 import secrets
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -618,6 +618,7 @@ def publish(
     branch: str = DEFAULT_BRANCH,
     revision: str = "HEAD",
     today: date,
+    progress: Callable[[str], None] = lambda step: None,
 ) -> PublishResult:
     """Build the committed playbook at `revision` and publish it as `version` on `branch`."""
     from .load import load_all
@@ -670,6 +671,7 @@ def publish(
 
     with tempfile.TemporaryDirectory(prefix="playbook-publish-") as temp:
         tree = Path(temp) / "tree"
+        progress(f"Building version {version} from commit {commit[:12]} ({revision}), drafts left out ...")
         export_tree(commit, tree, root)
         config = tree / config_rel
         if not config.is_file():
@@ -707,6 +709,7 @@ def publish(
         base_path = _base_path(mkdocs_config.site_url)
         site_url = mkdocs_config.site_url or None
 
+        progress(f"Writing version {version} to {branch} ...")
         with staging_branch(branch, root) as staging:
             mike_deploy(
                 site_dir,
@@ -734,6 +737,7 @@ def publish(
 
     pushed = False
     if push:
+        progress(f"Pushing {branch} to {remote} ...")
         _push_or_roll_back(remote, branch, root, new_tip, site.tip)
         pushed = True
     return PublishResult(

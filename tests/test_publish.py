@@ -316,8 +316,15 @@ def test_push_only_with_push(published: Published) -> None:
 def test_the_command_reports_what_it_did(published: Published) -> None:
     lines = published.v2.stdout.splitlines()
     assert re.fullmatch(
-        rf"Published version 2\.0 \(2\.0\) from commit {published.v2_commit[:12]} on gh-pages, aliases latest in \d+\.\d s\.",
+        rf"Published version 2\.0 from commit {published.v2_commit[:12]} on gh-pages, aliases latest in \d+\.\d s\.",
         lines[0],
+    )
+    assert published.v1.stdout.startswith(f"Published version 1.0 (Q3 2026 agreed) from commit {published.v1_commit[:12]}")
+    # Progress goes to stderr as it happens; the outcome to stdout.
+    assert published.v2.stderr.startswith(
+        f"Building version 2.0 from commit {published.v2_commit[:12]} (HEAD), drafts left out ...\n"
+        "Writing version 2.0 to gh-pages ...\n"
+        "Pushing gh-pages to origin ...\n"
     )
     assert lines[1:4] == [
         "Readers start at: latest.",
@@ -446,7 +453,9 @@ def test_a_reference_to_a_draft_stops_publishing_and_names_both(copy: Path) -> N
     line = ae.read_text(encoding="utf-8").splitlines().index("  - pipeline-velocity") + 1
 
     result = _refused(copy, "publish", "3.0")
-    assert result.stderr.startswith(
+    progress, problems = result.stderr.split("\n", 1)
+    assert progress.startswith("Building version 3.0 from commit")
+    assert problems.startswith(
         f"content/roles/account-executive.yml:{line}:5: error: agreed role `account-executive` (Account Executive)"
         " refers to draft KPI `pipeline-velocity` (Pipeline velocity) in `kpis`; drafts are left out of a published"
         " version, so this definition would be incomplete [draft-reference]\n"
