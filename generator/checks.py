@@ -8,6 +8,7 @@ entity links inside text resolve. Stale `review_by` dates are warnings.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -37,6 +38,17 @@ def _get(entity: Any, path: tuple[str, ...]) -> Any:
         if entity is None:
             return None
     return entity
+
+
+def field_references(playbook: Playbook) -> Iterator[tuple[str, Any, tuple[Any, ...], str, str]]:
+    """Every field that names another entity: (kind, entity, location in the entity, target kind, id)."""
+    for kind, path, target_kind, many in REFERENCES:
+        for entity in playbook.collection(kind).values():
+            value = _get(entity, path)
+            if value is None:
+                continue
+            for index, ref in enumerate(value if many else [value]):
+                yield kind, entity, path + ((index,) if many else ()), target_kind, ref
 
 
 def check_playbook(
@@ -80,13 +92,8 @@ def check_playbook(
                 f"refer to the {label} that replaces it, or retire `{entity.id}` too",
             )
 
-    for kind, path, target_kind, many in REFERENCES:
-        for entity in playbook.collection(kind).values():
-            value = _get(entity, path)
-            if value is None:
-                continue
-            for index, ref in enumerate(value if many else [value]):
-                resolve(kind, entity, path + ((index,) if many else ()), target_kind, ref)
+    for kind, entity, loc, target_kind, ref in field_references(playbook):
+        resolve(kind, entity, loc, target_kind, ref)
 
     # playbook.yml alignment position
     if meta_source is not None:

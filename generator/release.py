@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from .checks import REFERENCES, _get
+from .checks import field_references
 from .errors import Problem
 from .load import iter_strings
 from .model import _LINK_RE, ENTITY_LINK_RE, KIND_LABELS, Alignment, Checklist, Glossary, Playbook, display_name
@@ -96,14 +96,9 @@ def _field_name(loc: tuple[Any, ...]) -> str:
 def references(playbook: Playbook) -> Iterator[Reference]:
     """Every reference in the playbook: fields that name an entity, `see_also`, the alignment position
     in playbook.yml and `[text](kind:id)` links inside text."""
-    for kind, path, target_kind, many in REFERENCES:
-        for entity in playbook.collection(kind).values():
-            value = _get(entity, path)
-            if value is None:
-                continue
-            for index, ref in enumerate(value if many else [value]):
-                loc = path + ((index,) if many else ())
-                yield Reference(kind, entity.id, loc, target_kind, ref, f"`{'.'.join(path)}`")
+    for kind, entity, loc, target_kind, ref in field_references(playbook):
+        field_name = ".".join(part for part in loc if isinstance(part, str))
+        yield Reference(kind, entity.id, loc, target_kind, ref, f"`{field_name}`")
     for which in ("current", "target"):
         ref = getattr(playbook.meta.alignment, which)
         if ref is not None:
