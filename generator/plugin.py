@@ -148,12 +148,18 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
         return markdown + "\n\n" + used.lstrip("\n") + "\n" if used else markdown
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        for path, markdown in self.pages.items():
-            existing = files.get_file_from_path(path)
-            if existing is not None:
-                log.warning(f"docs/{path} is replaced by the page generated from the playbook content")
-                files.remove(existing)
-            files.append(File.generated(config, path, content=markdown))
+        generated = [File.generated(config, path, content=markdown) for path, markdown in self.pages.items()]
+        # A hand-written page that would land where a generated one does (docs/kpis.md, or docs/README.md,
+        # which MkDocs publishes as the home page) would be lost: say so, and keep the generated one.
+        taken = {file.dest_uri: file.src_uri for file in generated}
+        for existing in [file for file in files if file.dest_uri in taken]:
+            log.warning(
+                f"docs/{existing.src_uri} is replaced by the page generated from the playbook content"
+                f" ({taken[existing.dest_uri]}): move it to another name"
+            )
+            files.remove(existing)
+        for file in generated:
+            files.append(file)
         for asset in ASSETS:
             files.append(File.generated(config, f"assets/playbook/{asset}", abs_src_path=str(ASSETS_DIR / asset)))
         for path, text in self.exports.items():
@@ -165,9 +171,15 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
 
     def _add_hand_written_pages(self, files: Files, config: MkDocsConfig) -> None:
         """Pages written by hand in docs/ join the generated navigation, after the playbook's own pages
-        (before "What changed"), in the order of their paths, each titled by its first heading."""
+        (before "What changed"): those at the top of docs/ first, then those in folders, each in the
+        order of their paths and titled by its first heading. `not_in_nav` patterns are respected."""
+        not_in_nav = config.get("not_in_nav")
         extra = sorted(
-            (file.src_uri for file in files.documentation_pages() if file.src_uri not in self.pages),
+            (
+                file.src_uri
+                for file in files.documentation_pages()
+                if file.src_uri not in self.pages and not (not_in_nav and not_in_nav.match_file(file.src_uri))
+            ),
             key=lambda uri: (uri.count("/"), uri),
         )
         if not extra:

@@ -54,6 +54,7 @@ class PublishedVersion:
     aliases: tuple[str, ...]
     published: str | None = None  # YYYY-MM-DD, for versions published by this tool
     commit: str | None = None  # the commit it was built from
+    compared_with: str | None = None  # the version its "What changed" compares it with; "" the first; None unknown
 
 
 @dataclass(frozen=True)
@@ -341,6 +342,7 @@ def read_site(branch: str, root: Path, *, tip: str | None = None) -> Site:
                 tuple(sorted(info.aliases)),
                 properties.get("published"),
                 properties.get("commit"),
+                properties.get("compared_with"),
             )
         )
     index = read_file_at(tip, "index.html", root)
@@ -355,15 +357,23 @@ def previous_version(site: Site, version: str) -> PublishedVersion | None:
     For a new version that is the version the site's address led to until now (its default, usually
     `latest`), whatever its number: a 1.0.1 published after 1.1 is compared with 1.1, what readers
     were reading. Without a default, the newest in mike's order. A version published again with
-    --force keeps the comparison it had: the one listed just below it in mike's order (newest
-    first, as the selector shows them). None for the first version.
+    --force keeps the comparison it had (recorded as `compared_with` in versions.json), or, for a
+    version published before that was recorded or whose comparison was retracted, the one listed
+    just below it in mike's order (newest first, as the selector shows them). None for the first.
     """
     from mike.versions import Versions
 
     others = [v for v in site.versions if v.version != version]
     if not others:
         return None
-    if site.find(version) is None:
+    existing = site.find(version)
+    if existing is not None and existing.version == version and existing.compared_with is not None:
+        if existing.compared_with == "":
+            return None  # it was the first version, and stays the first
+        kept = next((v for v in others if v.version == existing.compared_with), None)
+        if kept is not None:
+            return kept
+    if existing is None:
         current = site.find(site.default) if site.default else None
         return current if current is not None else others[0]
     names = Versions()
@@ -440,6 +450,23 @@ def bring_up_to_date(remote: str, branch: str, root: Path, *, push: bool) -> Non
         sync_with_remote(remote, branch, root)
     else:
         use_remote_branch(remote, branch, root)
+
+
+def check_inside_the_commit(config: Path, content_dir: Path, tree: Path) -> None:
+    """Only what is committed is published: the content and docs/ must be folders of the commit, not
+    absolute paths that lead back into the working tree (or anywhere else)."""
+    from .site import _load_config
+
+    docs_dir = Path(_load_config(config).docs_dir)
+    for what, folder, key in (("the content", content_dir, "content"), ("docs_dir", docs_dir, "docs_dir")):
+        try:
+            folder.resolve().relative_to(tree.resolve())
+        except ValueError:
+            raise PublishError(
+                f"{what} ({folder}) is outside the repository, so it would be published as it is on this machine,"
+                " not as committed",
+                f"give `{key}` in mkdocs.yml as a path relative to mkdocs.yml, inside the repository",
+            ) from None
 
 
 def check_branch_is_a_versioned_site(site: Site, root: Path) -> None:
@@ -633,11 +660,6 @@ def publish(
         if alias == version:
             raise PublishError(f"`{alias}` is the version itself; an alias is another name for it", "drop that --alias")
     check_not_checked_out(branch, root)
-    if not (repo / config_file).is_file():
-        raise UsageError(
-            f"{config_file} does not exist here; run the command in the playbook repository (the folder with"
-            " mkdocs.yml) or pass -f PATH/mkdocs.yml"
-        )
     config_rel = _repo_relative(repo / config_file, root)
     commit = resolve_commit(revision, cwd=root)
     bring_up_to_date(remote, branch, root, push=push)
@@ -646,7 +668,7 @@ def publish(
     if existing is not None and existing.version != version:
         raise PublishError(
             f"`{version}` is already an alias of version {existing.version}",
-            "choose another version name, or move the alias first (`playbook alias VERSION " + version + "`)",
+            f"choose another version name: readers follow `{version}` to a version",
         )
     if existing is not None and not force:
         when = f" on {existing.published}" if existing.published else ""
@@ -660,14 +682,17 @@ def publish(
         taken = site.find(alias)
         if taken is not None and taken.version == alias:
             raise PublishError(f"`{alias}` is a published version, so it cannot be an alias", "choose another alias name")
+    check_branch_is_a_versioned_site(site, root)
+    for alias in names:
         check_not_on_the_branch(alias, "alias", site, root)
     check_not_on_the_branch(version, "version", site, root)
-    check_branch_is_a_versioned_site(site, root)
     previous = previous_version(site, version)
-    # The site's address keeps leading where it led (usually `latest`, which moves with each version);
-    # only a site without a default gets one. A version published under another alias (a preview)
+    # The site's address leads to `latest` (which moves with each version) once a version carries it;
+    # a site without a default gets one. A version published under another alias only (a preview)
     # does not take the address over.
     default = site.default or (names[0] if names else version)
+    if DEFAULT_ALIAS in names:
+        default = DEFAULT_ALIAS
 
     with tempfile.TemporaryDirectory(prefix="playbook-publish-") as temp:
         tree = Path(temp) / "tree"
@@ -675,10 +700,16 @@ def publish(
         export_tree(commit, tree, root)
         config = tree / config_rel
         if not config.is_file():
+            if not (repo / config_file).is_file():
+                raise UsageError(
+                    f"{config_file} does not exist here; run the command in the playbook repository (the folder"
+                    " with mkdocs.yml) or pass -f PATH/mkdocs.yml"
+                )
             raise PublishError(
                 f"{config_rel} is not committed in {revision} ({commit[:12]})", "commit mkdocs.yml (and content/) first"
             )
         content_dir = content_dir_of(config)
+        check_inside_the_commit(config, content_dir, tree)
         try:
             loaded = load_all(content_dir, today=today)
         except ContentError as error:
@@ -720,9 +751,13 @@ def publish(
                 root=root,
                 use_directory_urls=use_directory_urls,
                 message=f"Publish playbook version {version} from {commit[:12]}",
-                properties={"published": today.isoformat(), "commit": commit},
+                properties={
+                    "published": today.isoformat(),
+                    "commit": commit,
+                    "compared_with": previous.version if previous else "",  # "": the first
+                },
             )
-            if not site.default:
+            if default != site.default:
                 mike_set_default(default, branch=staging, root=root, message=f"Readers start at {default}")
             after = read_site(staging, root)
             commit_files(
@@ -891,6 +926,7 @@ def set_aliases(
         taken = site.find(alias)
         if alias == version or (taken is not None and taken.version == alias):
             raise PublishError(f"`{alias}` is a published version, so it cannot be an alias", "choose another alias name")
+        check_not_on_the_branch(alias, "alias", site, root)
     use_directory_urls = True
     if (repo / config_file).is_file():
         from .site import _load_config

@@ -31,9 +31,12 @@ def _ensure_docs_dir(config_file: Path) -> None:
     docs_dir = data.get("docs_dir", "docs") if isinstance(data, dict) else "docs"
     if not isinstance(docs_dir, str) or not docs_dir:
         return
-    folder = config_file.parent / docs_dir
-    if not folder.exists() and folder.parent.is_dir():
-        folder.mkdir()
+    if Path(docs_dir).is_absolute():
+        return  # somewhere else on this machine: not ours to create
+    base = config_file.parent.resolve()
+    folder = (base / docs_dir).resolve()
+    if not folder.exists() and folder.is_relative_to(base):
+        folder.mkdir(parents=True)
 
 
 def _load_config(config_file: Path, **overrides: Any) -> Any:

@@ -186,3 +186,32 @@ def test_hand_written_pages_in_docs_join_the_navigation(tmp_path: Path) -> None:
     # After the generated pages, in the order of their paths.
     assert titles.index("Responsibility matrix") < titles.index("About this playbook") < titles.index("Running a pipeline review")
     assert (project / "site" / "about" / "index.html").is_file()
+
+
+def test_a_hand_written_page_where_a_generated_one_lands_is_refused(tmp_path: Path) -> None:
+    """docs/README.md becomes the home page in MkDocs, as docs/kpis.md becomes the KPI page: the
+    generated page would silently win, so the strict build stops and says which."""
+    project = make_site_project(tmp_path / "repo", DEFAULT_CONTENT)
+    for name, generated in (("README.md", "index.md"), ("kpis.md", "kpis.md")):
+        page = project / "docs" / name
+        page.write_text("# Written by hand\n\nhello from docs\n", encoding="utf-8")
+        result = mkdocs_build(project)
+        assert result.returncode == 1
+        assert (
+            f"docs/{name} is replaced by the page generated from the playbook content ({generated}): move it to another name"
+            in result.stderr
+        )
+        page.unlink()
+
+
+def test_not_in_nav_pages_stay_out_of_the_navigation(tmp_path: Path) -> None:
+    project = make_site_project(tmp_path / "repo", DEFAULT_CONTENT)
+    (project / "docs" / "about.md").write_text("# About this playbook\n", encoding="utf-8")
+    (project / "docs" / "print-notes.md").write_text("# Print notes\n", encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nnot_in_nav: |\n  print-notes.md\n", encoding="utf-8")
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stderr
+    home = (project / "site" / "index.html").read_text(encoding="utf-8")
+    assert 'href="about/"' in home and 'href="print-notes/"' not in home
+    assert (project / "site" / "print-notes" / "index.html").is_file()

@@ -200,13 +200,13 @@ def test_versions_json_lists_the_versions_newest_first_with_aliases(published: P
             "version": "2.0",
             "title": "2.0",
             "aliases": ["latest"],
-            "properties": {"published": TODAY, "commit": published.v2_commit},
+            "properties": {"published": TODAY, "commit": published.v2_commit, "compared_with": "1.0"},
         },
         {
             "version": "1.0",
             "title": "Q3 2026 agreed",
             "aliases": [],
-            "properties": {"published": TODAY, "commit": published.v1_commit},
+            "properties": {"published": TODAY, "commit": published.v1_commit, "compared_with": ""},
         },
     ]
     after_v1 = json.loads(git("show", f"{published.v1_tip}:versions.json", cwd=published.repo))
@@ -682,3 +682,69 @@ def test_a_gh_pages_branch_holding_another_site_is_refused(tmp_path: Path) -> No
     other = run_cli("publish", "1.0", "--branch", "playbook-pages", cwd=repo)
     assert other.exit_code == 0, other.output
     assert "1.0/index.html" in tree(repo, "playbook-pages")
+
+
+def test_the_first_publish_under_a_preview_alias_does_not_keep_the_address(tmp_path: Path) -> None:
+    repo = new_repo(tmp_path / "repo")
+    assert run_cli("publish", "0.9-rc", "--alias", "preview", cwd=repo).exit_code == 0
+    assert redirect_target(show(repo, "index.html")) == "preview/"
+    first = run_cli("publish", "1.0", cwd=repo)
+    assert "Readers start at: latest." in first.stdout, first.output
+    assert redirect_target(show(repo, "index.html")) == "latest/"
+    second = run_cli("publish", "2.0", cwd=repo)
+    assert 'Its "What changed" page compares it with version 1.0.' in second.stdout
+
+
+def test_force_keeps_the_comparison_the_version_had(tmp_path: Path) -> None:
+    repo = new_repo(tmp_path / "repo")
+    for version in ("1.0", "1.1"):
+        assert run_cli("publish", version, cwd=repo).exit_code == 0
+    patch = run_cli("publish", "1.0.1", cwd=repo)
+    assert "compares it with version 1.1." in patch.stdout, patch.output
+    again = run_cli("publish", "1.0.1", "--force", cwd=repo)
+    assert "compares it with version 1.1." in again.stdout, again.output
+    first_again = run_cli("publish", "1.0", "--force", cwd=repo)
+    assert 'Its "What changed" page says it is the first version.' in first_again.stdout, first_again.output
+    recorded = {v["version"]: v["properties"]["compared_with"] for v in json.loads(show(repo, "versions.json"))}
+    assert recorded == {"1.0.1": "1.1", "1.1": "1.0", "1.0": ""}
+
+
+def test_an_alias_may_not_replace_a_folder_that_is_not_a_version(copy: Path) -> None:
+    commit_on_gh_pages(copy, {"downloads": "a file readers download\n"}, "A download")
+    result = _refused(copy, "alias", "1.0", "downloads")
+    assert "`downloads` is already a file or folder at the root of gh-pages that is not a published version" in result.stderr
+    assert show(copy, "downloads") == "a file readers download\n"
+
+
+def test_folders_outside_the_commit_are_refused(copy: Path, tmp_path: Path) -> None:
+    config = copy / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("docs_dir: docs", f"docs_dir: {copy / 'docs'}"), encoding="utf-8"
+    )
+    commit_all(copy, "An absolute docs_dir")
+    (copy / "docs" / "secret.md").write_text("# Not committed\n", encoding="utf-8")
+    result = _refused_with_untracked(copy, "publish", "3.0")
+    assert (
+        f"docs_dir ({copy / 'docs'}) is outside the repository, so it would be published as it is on this machine"
+        in result.stderr
+    )
+    assert "hint: give `docs_dir` in mkdocs.yml as a path relative to mkdocs.yml, inside the repository" in result.stderr
+
+
+def test_a_nested_docs_dir_missing_from_git_is_created(tmp_path: Path) -> None:
+    repo = make_site_project(tmp_path / "repo", DEFAULT_CONTENT)
+    (repo / "docs").rmdir()
+    config = repo / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("docs_dir: docs", "docs_dir: web/docs"), encoding="utf-8")
+    init_repo(repo)
+    result = run_cli("publish", "1.0", cwd=repo)
+    assert result.exit_code == 0, result.output
+    assert "1.0/index.html" in tree(repo)
+
+
+def _refused_with_untracked(repo: Path, *args: str) -> CliResult:
+    tip = git("rev-parse", "gh-pages", cwd=repo)
+    result = run_cli(*args, cwd=repo)
+    assert result.exit_code == 1, result.output
+    assert git("rev-parse", "gh-pages", cwd=repo) == tip, "gh-pages moved"
+    return result
