@@ -229,6 +229,18 @@ def instrumented_build(project: Path, site: Path, *, edit: Callable[[], None] | 
     return phases
 
 
+def time_builds(project: Path, site: Path, repeat: int) -> tuple[float, float, float, float, float]:
+    """`mkdocs build --strict` of `project` into `site`, `repeat` times from scratch: the median wall and
+    CPU seconds, the peak memory (MB), and the site's pages and size (MB)."""
+    builds = []
+    for _ in range(repeat):
+        if site.exists():
+            shutil.rmtree(site)
+        builds.append(run_child([str(BIN / "mkdocs"), "build", "--strict", "-q", "-d", str(site)], project))
+    pages, size_mb = site_stats(site)
+    return median([b.wall for b in builds]), median([b.cpu for b in builds]), max(b.rss_mb for b in builds), pages, size_mb
+
+
 # --- serve -----------------------------------------------------------------------------------
 
 
@@ -347,32 +359,16 @@ def measure_size(size: int, repeat: int, work: Path, *, serve: bool) -> SizeResu
         f"  generator (load+render)  {f['generator_s']:7.2f} s   (load {f['load_s']:.2f} s, render {f['render_s']:.2f} s, in-process)"
     )
 
-    site = root / "site"
-    builds = []
-    for _ in range(repeat):
-        if site.exists():
-            shutil.rmtree(site)
-        builds.append(run_child([str(BIN / "mkdocs"), "build", "--strict", "-q", "-d", str(site)], project))
-    f["build_s"] = median([b.wall for b in builds])
-    f["build_cpu_s"] = median([b.cpu for b in builds])
-    f["build_rss_mb"] = max(b.rss_mb for b in builds)
-    f["site_pages"], f["site_mb"] = site_stats(site)
+    f["build_s"], f["build_cpu_s"], f["build_rss_mb"], f["site_pages"], f["site_mb"] = time_builds(project, root / "site", repeat)
     say(
         f"  mkdocs build --strict    {f['build_s']:7.2f} s   (cpu {f['build_cpu_s']:.2f} s, peak {f['build_rss_mb']:.0f} MB,"
         f" {f['site_pages']:.0f} pages, {f['site_mb']:.1f} MB)"
     )
 
     plain = make_plain_project(root, project)
-    plain_site = root / "plain-site"
-    floors = []
-    for _ in range(repeat):
-        if plain_site.exists():
-            shutil.rmtree(plain_site)
-        floors.append(run_child([str(BIN / "mkdocs"), "build", "--strict", "-q", "-d", str(plain_site)], plain))
-    f["floor_s"] = median([b.wall for b in floors])
-    f["floor_cpu_s"] = median([b.cpu for b in floors])
-    f["floor_rss_mb"] = max(b.rss_mb for b in floors)
-    f["floor_pages"], f["floor_mb"] = site_stats(plain_site)
+    f["floor_s"], f["floor_cpu_s"], f["floor_rss_mb"], f["floor_pages"], f["floor_mb"] = time_builds(
+        plain, root / "plain-site", repeat
+    )
     f["build_over_floor"] = f["build_s"] / f["floor_s"]
     say(
         f"  floor (plain Markdown)   {f['floor_s']:7.2f} s   (cpu {f['floor_cpu_s']:.2f} s, peak {f['floor_rss_mb']:.0f} MB;"

@@ -18,6 +18,7 @@ git's message and a hint) or a mike call (raising `PublishError` with a hint).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -174,7 +175,18 @@ def fetch_branch(remote: str, branch: str, root: Path) -> str | None:
             error.stderr,
             f"check that the remote `{remote}` exists and can be reached (`git remote -v`), or publish without --push",
         ) from None
-    return _git(["rev-parse", "--verify", f"refs/remotes/{remote}/{branch}^{{commit}}"], cwd=root).decode().strip()
+    tip = remote_tracking_tip(remote, branch, root)
+    assert tip is not None, "fetched just now"
+    return tip
+
+
+def remote_tracking_tip(remote: str, branch: str, root: Path) -> str | None:
+    """The commit `REMOTE/BRANCH` points to as last fetched, None when there is none."""
+    try:
+        out = _git(["rev-parse", "--verify", "--quiet", f"refs/remotes/{remote}/{branch}^{{commit}}"], cwd=root)
+    except GitError:
+        return None
+    return out.decode().strip()
 
 
 def merge_base(first: str, second: str, root: Path) -> str | None:
@@ -401,10 +413,15 @@ def published_export(site: Site, version: str, root: Path) -> dict[str, Any] | N
 # --- checks -------------------------------------------------------------------------------------
 
 
+def _a(noun: str) -> str:
+    """ "a version", "an alias"."""
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+
+
 def check_name(name: str, what: str) -> None:
     if not NAME_RE.match(name) or name in ROOT_NAMES or name in (".", ".."):
         raise PublishError(
-            f"`{name}` cannot be {'an' if what[0] in 'aeiou' else 'a'} {what} name",
+            f"`{name}` cannot be {_a(what)} name",
             "use letters, digits, `.`, `-`, `_` or `+`, starting with a letter or digit, at most 64 characters"
             f" (e.g. 2026-Q4, 1.2); {', '.join(sorted(ROOT_NAMES))} are taken by the site itself",
         )
@@ -430,16 +447,23 @@ def check_not_checked_out(branch: str, root: Path) -> None:
             )
 
 
+@functools.lru_cache(maxsize=8)
+def root_entries(tip: str, root: Path) -> tuple[str, ...]:
+    """The names at the root of a commit's tree (`git ls-tree --name-only`); a commit never changes."""
+    out = _git(["ls-tree", "--name-only", "-z", tip], cwd=root).decode("utf-8", "replace")
+    return tuple(name for name in out.split("\0") if name)
+
+
 def check_not_on_the_branch(name: str, what: str, site: Site, root: Path) -> None:
     """A version or alias becomes a folder at the root of the branch: it may not take the name of a
     file or folder already there that is not a version (a custom domain's CNAME, an older site)."""
     if site.tip is None or site.find(name) is not None:
         return
-    entries = _git(["ls-tree", "--name-only", "-z", site.tip], cwd=root).decode("utf-8", "replace").split("\0")
+    entries = root_entries(site.tip, root)
     if name in entries:
         raise PublishError(
             f"`{name}` is already a file or folder at the root of {site.branch} that is not a published version;"
-            f" publishing it as {'an' if what[0] in 'aeiou' else 'a'} {what} would replace it",
+            f" publishing it as {_a(what)} would replace it",
             f"choose another {what} name",
         )
 
@@ -452,12 +476,10 @@ def bring_up_to_date(remote: str, branch: str, root: Path, *, push: bool) -> Non
         use_remote_branch(remote, branch, root)
 
 
-def check_inside_the_commit(config: Path, content_dir: Path, tree: Path) -> None:
+def check_inside_the_commit(mkdocs_config: Any, content_dir: Path, tree: Path) -> None:
     """Only what is committed is published: the content and docs/ must be folders of the commit, not
     absolute paths that lead back into the working tree (or anywhere else)."""
-    from .site import _load_config
-
-    docs_dir = Path(_load_config(config).docs_dir)
+    docs_dir = Path(mkdocs_config.docs_dir)
     for what, folder, key in (("the content", content_dir, "content"), ("docs_dir", docs_dir, "docs_dir")):
         try:
             folder.resolve().relative_to(tree.resolve())
@@ -474,9 +496,7 @@ def check_branch_is_a_versioned_site(site: Site, root: Path) -> None:
     index.html and leave the rest among the versions, breaking the site readers have now."""
     if site.tip is None:
         return
-    entries = [
-        name for name in _git(["ls-tree", "--name-only", "-z", site.tip], cwd=root).decode("utf-8", "replace").split("\0") if name
-    ]
+    entries = [name for name in root_entries(site.tip, root)]
     if VERSIONS_FILE in entries:
         return
     other = [name for name in entries if name not in (".nojekyll", "CNAME", "README.md")]
@@ -496,11 +516,9 @@ def use_remote_branch(remote: str, branch: str, root: Path) -> None:
     publish onto an empty branch that can never be pushed."""
     if branch_tip(branch, root) is not None:
         return
-    try:
-        tip = _git(["rev-parse", "--verify", "--quiet", f"refs/remotes/{remote}/{branch}^{{commit}}"], cwd=root)
-    except GitError:
-        return
-    update_ref(f"refs/heads/{branch}", tip.decode().strip(), None, root)
+    tip = remote_tracking_tip(remote, branch, root)
+    if tip is not None:
+        update_ref(f"refs/heads/{branch}", tip, None, root)
 
 
 def sync_with_remote(remote: str, branch: str, root: Path) -> None:
@@ -709,7 +727,8 @@ def publish(
                 f"{config_rel} is not committed in {revision} ({commit[:12]})", "commit mkdocs.yml (and content/) first"
             )
         content_dir = content_dir_of(config)
-        check_inside_the_commit(config, content_dir, tree)
+        mkdocs_config = _load_config(config)
+        check_inside_the_commit(mkdocs_config, content_dir, tree)
         try:
             loaded = load_all(content_dir, today=today)
         except ContentError as error:
@@ -735,7 +754,6 @@ def publish(
         site_dir = Path(temp) / "site"
         with _environment({RELEASE_ENV: "1", RELEASE_INFO_ENV: str(info_file)}):
             build_site(config, site_dir=site_dir, strict=True)
-        mkdocs_config = _load_config(config)
         use_directory_urls = bool(mkdocs_config.use_directory_urls)
         base_path = _base_path(mkdocs_config.site_url)
         site_url = mkdocs_config.site_url or None
@@ -948,14 +966,11 @@ def list_published(*, repo: Path, branch: str = DEFAULT_BRANCH, remote: str = DE
     """What `branch` holds, or `REMOTE/BRANCH` when there is no local branch (as after `git clone`).
     Nothing is fetched: run `git fetch origin gh-pages:gh-pages` for the remote's latest."""
     root = toplevel(repo)
-    if branch_tip(branch, root) is None:
-        try:
-            tip = _git(["rev-parse", "--verify", "--quiet", f"refs/remotes/{remote}/{branch}^{{commit}}"], cwd=root)
-        except GitError:
-            return read_site(branch, root)
-        site = read_site(branch, root, tip=tip.decode().strip())
-        return Site(f"{remote}/{branch}", site.tip, site.versions, site.default)
-    return read_site(branch, root)
+    tip = remote_tracking_tip(remote, branch, root) if branch_tip(branch, root) is None else None
+    if tip is None:
+        return read_site(branch, root)
+    site = read_site(branch, root, tip=tip)
+    return Site(f"{remote}/{branch}", site.tip, site.versions, site.default)
 
 
 __all__ = [
