@@ -107,8 +107,8 @@ def make_plain_project(root: Path, project: Path) -> Path:
     """The floor: the same pages as plain Markdown files, same theme and navigation, no playbook plugin."""
     import yaml
 
-    from generator.load import load
-    from generator.plugin import ASSETS, ASSETS_DIR, build_nav
+    from generator.content import load
+    from generator.site.mkdocs_plugin import ASSETS, ASSETS_DIR, build_nav
 
     plain = root / "plain"
     docs = plain / "docs"
@@ -140,9 +140,9 @@ def site_stats(site: Path) -> tuple[int, float]:
 
 def time_generator(project: Path, repeat: int) -> dict[str, float]:
     """Load (with every check) and render, in this process, as the plugin does in `on_config`."""
-    from generator.load import load_all
-    from generator.plugin import today
-    from generator.render import render
+    from generator.clock import today
+    from generator.content import load_all
+    from generator.site.render import render
 
     loads, renders, pages = [], [], 0
     for _ in range(repeat):

@@ -119,7 +119,7 @@ def test_validate_does_not_import_mkdocs_or_jinja(bench_run: tuple[subprocess.Co
 
 
 def test_synthetic_playbooks_are_valid_and_sized(tmp_path: Path) -> None:
-    from generator.load import load_all
+    from generator.content import load_all
 
     for size in (100, 400):
         content = tmp_path / str(size) / "content"

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from conftest import DEFAULT_CONTENT, FOREIGN_CONTENT, REPO, make_site_project
 
-from generator.load import load
-from generator.model import display_name
-from generator.render import anchor_of, page_of
+from generator.content import load
+from generator.content.schema import display_name
+from generator.site.paths import anchor_of, page_of
 
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 
@@ -109,7 +109,7 @@ def test_foreign_playbook_builds_strictly_and_is_searchable(foreign_site: Path) 
 
 
 def test_navigation_groups_roles_by_function(default_site: Path) -> None:
-    from generator.plugin import build_nav
+    from generator.site.mkdocs_plugin import build_nav
 
     nav = build_nav(load(default_site / "content"))
     assert [next(iter(item)) for item in nav] == [

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from conftest import MINIMAL, REPO, run_cli, write_content
 
-from generator.codeowners import codeowners_text, entity_approvers
-from generator.load import load
+from generator.content import load
+from generator.review.codeowners import codeowners_text, entity_approvers
 
 WITH_APPROVERS = {
     "playbook.yml": MINIMAL["playbook.yml"].rstrip() + "\n" + '        approvers: ["@example/revenue-council"]\n',

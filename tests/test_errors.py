@@ -915,8 +915,8 @@ CODE_RE = re.compile(r"^[a-z]+[a-z0-9]*(-[a-z0-9]+)*$")
 def problem_codes_in_source() -> set[str]:
     """Every problem code the loader and the checks can emit, read from their source."""
     found: set[str] = set()
-    for module in ("load.py", "checks.py"):
-        tree = ast.parse((REPO / "generator" / module).read_text(encoding="utf-8"))
+    for module in sorted((REPO / "generator" / "content").glob("*.py")):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 name = getattr(node.func, "id", getattr(node.func, "attr", ""))

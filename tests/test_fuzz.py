@@ -16,10 +16,11 @@ from hypothesis import strategies as st
 from pydantic_core import PydanticCustomError
 
 from generator.cli import format_github, format_text
+from generator.content import load
+from generator.content.markup import check_text
+from generator.content.schema import Playbook
 from generator.errors import ContentError
-from generator.load import load
-from generator.model import Playbook, check_text
-from generator.render import inline_markdown
+from generator.site.inline import inline_markdown
 
 FILES = sorted(p.relative_to(DEFAULT_CONTENT).as_posix() for p in DEFAULT_CONTENT.rglob("*.yml"))
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import DEFAULT_CONTENT, FOREIGN_CONTENT, write_content
 
+from generator.content import load, load_all
 from generator.errors import ContentError
-from generator.load import load, load_all
 
 
 def problems_of(root: Path) -> list[tuple[str, int, str, str]]:

@@ -30,10 +30,10 @@ def test_wheel_registers_command_and_plugin_and_ships_templates(wheel: Path) -> 
         names = archive.namelist()
         entry_points = archive.read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "playbook = generator.cli:main" in entry_points
-    assert "playbook = generator.plugin:PlaybookPlugin" in entry_points
+    assert "playbook = generator.site.mkdocs_plugin:PlaybookPlugin" in entry_points
     shipped = {Path(n).name for n in names if n.startswith("generator/templates/")}
     assert shipped == {p.name for p in (REPO / "templates").glob("*.j2")}
-    assert "generator/assets/playbook.css" in names
+    assert "generator/site/assets/playbook.css" in names
 
 
 def test_installed_package_renders_with_its_own_templates(wheel: Path, tmp_path: Path) -> None:
@@ -47,7 +47,7 @@ def test_installed_package_renders_with_its_own_templates(wheel: Path, tmp_path:
     )
     env = dict(os.environ, PYTHONPATH=str(target))
     result = subprocess.run(
-        [sys.executable, "-c", "import generator.render as r; print(r.default_templates_dir())"],
+        [sys.executable, "-c", "import generator.site.render as r; print(r.default_templates_dir())"],
         cwd=tmp_path,
         env=env,
         capture_output=True,

@@ -1,14 +1,14 @@
-"""What a published version holds (generator/release.py) and release builds through the plugin.
+"""What a published version holds (generator/content/release.py), its "What changed" page
+(generator/publishing/changes.py) and release builds through the plugin.
 
 Pure functions on playbooks loaded from real YAML files in tmp_path; release builds are real
-`mkdocs build --strict` runs with PLAYBOOK_RELEASE set (as `playbook publish` sets it) or the
-plugin option `release: true`.
+`mkdocs build --strict` runs with the plugin option `release: true`, or real builds given the
+version being published, as `playbook publish` makes them.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -19,21 +19,21 @@ from pathlib import Path
 import pytest
 from conftest import MINIMAL, make_site_project, write_content
 
-from generator.errors import Problem
-from generator.export import playbook_to_dict
-from generator.load import load, load_all
-from generator.release import (
-    PreviousVersion,
-    ReleaseInfo,
-    changes_page,
+from generator.content import load, load_all
+from generator.content.exports import playbook_to_dict
+from generator.content.refs import references
+from generator.content.release import (
+    Release,
     draft_references,
     drafts,
-    references,
     release_problems,
     released,
     source_locate,
     without_drafts,
 )
+from generator.errors import Problem
+from generator.publishing.build import build_site
+from generator.publishing.changes import PreviousVersion, changes_page
 
 DRAFT_KPI = """
     name: Pipeline velocity
@@ -127,7 +127,7 @@ def test_without_drafts_leaves_out_every_kind_of_draft_and_nothing_else(tmp_path
 
 
 def test_released_labels_the_playbook_with_the_version(content: Path) -> None:
-    info = ReleaseInfo("2026-Q4", "Q4 2026", date(2026, 11, 23))
+    info = Release("2026-Q4", "Q4 2026", date(2026, 11, 23))
     assert released(load(content), info).meta.version == "2026-Q4"
     assert released(load(content), None).meta.version is None
 
@@ -330,15 +330,8 @@ def test_a_draft_statement_that_breaks_the_score_bands_stops_publishing(tmp_path
 # --- the release description and the "What changed" page ---------------------------------------
 
 
-def test_release_info_survives_its_json(content: Path) -> None:
-    info = ReleaseInfo(
-        "2.0", "Q4 «agreed»", date(2026, 11, 23), ("latest",), PreviousVersion("1.0", "1.0", playbook_to_dict(load(content)))
-    )
-    assert ReleaseInfo.from_json(info.to_json()) == info
-
-
 def test_the_first_version_says_so(content: Path) -> None:
-    page = changes_page(load(content), ReleaseInfo("2026-Q4", "Q4 2026", date(2026, 11, 23)))
+    page = changes_page(load(content), version="2026-Q4", title="Q4 2026", day=date(2026, 11, 23), previous=None)
     assert page == (
         "# What changed in version 2026-Q4\n\n"
         "This is version 2026-Q4 (Q4 2026) of the playbook, published on 23 November 2026.\n\n"
@@ -360,10 +353,9 @@ def test_the_changes_since_the_previous_version_in_plain_words(tmp_path: Path) -
             },
         )
     )
-    info = ReleaseInfo(
-        "1.1", "1.1", date(2027, 1, 5), ("latest",), PreviousVersion("1.0", "Autumn", playbook_to_dict(old, include_notes=False))
-    )
-    page = changes_page(new, info)
+    previous = PreviousVersion("1.0", "Autumn", playbook_to_dict(old, include_notes=False))
+    info = {"version": "1.1", "title": "1.1", "day": date(2027, 1, 5), "previous": previous}
+    page = changes_page(new, **info)
     assert page.startswith(
         "# What changed in version 1.1\n\nThis is version 1.1 of the playbook, published on 5 January 2027.\n\n"
         "It is compared here with the previous published version, version 1.0 (Autumn).\n\n## Changes since version 1.0\n\n"
@@ -373,20 +365,20 @@ def test_the_changes_since_the_previous_version_in_plain_words(tmp_path: Path) -
         in page
     )
     assert "Only editors" not in page and "Sales Manager" not in page
-    same = changes_page(old, info)
+    same = changes_page(old, **info)
     assert same.endswith("Nothing a reader sees changed since version 1.0.\n")
     # The version label in playbook.yml is not a change to the definitions.
-    assert changes_page(released(old, info), info) == same
+    assert changes_page(released(old, Release("1.1", "1.1", date(2027, 1, 5))), **info) == same
 
 
 def test_a_previous_version_without_an_export_is_said_plainly(content: Path) -> None:
-    info = ReleaseInfo("2.0", "2.0", date(2026, 11, 23), (), PreviousVersion("1.0", "1.0", None))
-    assert "It was published without its machine-readable export (`playbook.json`)" in changes_page(load(content), info)
+    page = changes_page(load(content), version="2.0", title="2.0", day=date(2026, 11, 23), previous=PreviousVersion("1.0", "1.0", None))
+    assert "It was published without its machine-readable export (`playbook.json`)" in page
 
 
 def test_names_from_the_command_line_are_text_on_the_page(content: Path) -> None:
-    info = ReleaseInfo("3.0", "<script>alert(1)</script> *bold* [x](https://evil.example)", date(2026, 11, 23))
-    page = changes_page(load(content), info)
+    title = "<script>alert(1)</script> *bold* [x](https://evil.example)"
+    page = changes_page(load(content), version="3.0", title=title, day=date(2026, 11, 23), previous=None)
     assert "<script" not in page and "[x](" not in page
     assert "&lt;script&gt;alert\\(1\\)&lt;/script&gt; \\*bold\\* \\[x\\]\\(https://evil.example\\)" in page
 
@@ -394,15 +386,9 @@ def test_names_from_the_command_line_are_text_on_the_page(content: Path) -> None
 # --- release builds through the plugin -------------------------------------------------------------
 
 
-def mkdocs_build(project: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("PLAYBOOK_RELEASE")}
+def mkdocs_build(project: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**environment, **env},
+        [sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, capture_output=True, text=True, timeout=300
     )
 
 
@@ -434,21 +420,15 @@ def test_an_ordinary_build_shows_drafts_with_their_badge(project_with_a_draft_re
     assert not (project / "site" / "changes").exists()
 
 
-@pytest.mark.parametrize("how", ["environment", "plugin option"])
-def test_a_release_build_refuses_a_draft_reference(project_with_a_draft_reference: Path, how: str) -> None:
+def test_a_release_build_refuses_a_draft_reference(project_with_a_draft_reference: Path) -> None:
     project = project_with_a_draft_reference
-    if how == "plugin option":
-        config = project / "mkdocs.yml"
-        config.write_text(
-            config.read_text(encoding="utf-8").replace(
-                "      content: content\n", "      content: content\n      release: true\n"
-            ),
-            encoding="utf-8",
-        )
-        assert "release: true" in config.read_text(encoding="utf-8")
-        result = mkdocs_build(project)
-    else:
-        result = mkdocs_build(project, PLAYBOOK_RELEASE="1")
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("      content: content\n", "      content: content\n      release: true\n"),
+        encoding="utf-8",
+    )
+    assert "release: true" in config.read_text(encoding="utf-8")
+    result = mkdocs_build(project)
     assert result.returncode == 1
     assert (
         "content/roles/account-executive.yml:8:18: error: agreed role `account-executive` (Account Executive) refers to"
@@ -462,17 +442,10 @@ def test_a_release_build_leaves_drafts_out_and_adds_what_changed(tmp_path: Path)
     project = make_site_project(tmp_path / "repo")
     write_content(project / "content", {"kpis/pipeline-velocity.yml": DRAFT_KPI})
     old = load(write_content(tmp_path / "old"))
-    info = ReleaseInfo(
-        "1.1",
-        "Winter",
-        date(2026, 11, 23),
-        ("latest",),
-        PreviousVersion("1.0", "1.0", playbook_to_dict(old, include_notes=False)),
-    )
-    (tmp_path / "release.json").write_text(info.to_json(), encoding="utf-8")
-    result = mkdocs_build(project, PLAYBOOK_RELEASE_INFO=str(tmp_path / "release.json"))
-    assert result.returncode == 0, result.stderr
-    site = project / "site"
+    previous = PreviousVersion("1.0", "1.0", playbook_to_dict(old, include_notes=False))
+    new = released(load(project / "content"), None)
+    page = changes_page(new, version="1.1", title="Winter", day=date(2026, 11, 23), previous=previous)
+    site = build_site(project / "mkdocs.yml", release=Release("1.1", "Winter", date(2026, 11, 23), ("latest",), page))
     assert "Pipeline velocity" not in (site / "kpis" / "index.html").read_text(encoding="utf-8")
     assert "pipeline-velocity" not in (site / "playbook.json").read_text(encoding="utf-8")
     assert "pipeline-velocity" not in (site / "search" / "search_index.json").read_text(encoding="utf-8")

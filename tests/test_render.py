@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from conftest import write_content
 
-from generator.load import load
-from generator.render import escape_plain, inline_markdown, render
+from generator.content import load
+from generator.site.inline import inline_markdown
+from generator.site.render import render
+from generator.text import escape_plain
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "minimal"
 TODAY = date(2026, 11, 23)

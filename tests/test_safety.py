@@ -19,8 +19,8 @@ import yaml
 from conftest import DEFAULT_CONTENT, MINIMAL, make_site_project, run_cli, write_content
 from pydantic import BaseModel
 
+from generator.content import load
 from generator.errors import ContentError
-from generator.load import load
 
 ROLE = "name: Sales Manager\nfunction: sales\nsummary: Leads the team.\nresponsibilities:\n  - Coaches.\n"
 
@@ -240,7 +240,8 @@ def test_html_and_unsafe_links_are_refused_in_every_text_field(tmp_path: Path, v
 
 def text_fields() -> list[tuple[str, str]]:
     """(file, YAML) variants of the minimal playbook with one text field set to HOSTILE, for every text field."""
-    from generator.model import FILE_MODELS, check_text
+    from generator.content.markup import check_text
+    from generator.content.schema import FILE_MODELS
 
     def is_text(annotation: Any, metadata: Any = ()) -> bool:
         return any(getattr(m, "func", None) is check_text for m in (*metadata, *getattr(annotation, "__metadata__", ()))) or any(

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import make_site_project
 
-from generator.scaling import NAV_GROUP_SIZE, AbbreviationIndex, PageCache, group_alphabetically
+from generator.site.scaling import NAV_GROUP_SIZE, AbbreviationIndex, PageCache, group_alphabetically
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
@@ -90,8 +90,8 @@ def test_many_groups_are_grouped_again() -> None:
 
 
 def test_small_sections_are_left_as_they_are() -> None:
-    from generator.load import load
-    from generator.plugin import build_nav
+    from generator.content import load
+    from generator.site.mkdocs_plugin import build_nav
 
     nav = build_nav(load(REPO / "content"))
     roles = next(entry["Roles"] for entry in nav if "Roles" in entry)
@@ -111,7 +111,7 @@ def _nav_links(page: str) -> list[str]:
 @pytest.fixture(scope="module")
 def big_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A playbook of 600 entities (about 230 roles, over 90 of them in Sales), built strictly."""
-    from generator.site import build_site
+    from generator.publishing.build import build_site
 
     root = tmp_path_factory.mktemp("big")
     project = make_site_project(root / "repo")
@@ -121,7 +121,7 @@ def big_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_role_urls_stay_and_each_page_carries_a_bounded_navigation(big_site: Path) -> None:
-    from generator.load import load
+    from generator.content import load
 
     playbook = load(big_site.parent / "repo" / "content")
     sales = [role for role in playbook.roles.values() if role.function == "sales"]
@@ -138,8 +138,8 @@ def test_role_urls_stay_and_each_page_carries_a_bounded_navigation(big_site: Pat
 
 
 def test_every_abbreviation_in_a_page_still_gets_its_tooltip(big_site: Path) -> None:
-    from generator.load import load
-    from generator.views import abbreviations
+    from generator.content import load
+    from generator.site.views import abbreviations
 
     playbook = load(big_site.parent / "repo" / "content")
     defined = abbreviations(playbook)

@@ -11,7 +11,7 @@ import yaml
 from conftest import DEFAULT_CONTENT, REPO, run_cli
 
 from generator.cli import cli
-from generator.schema import schema_files
+from generator.content.jsonschema import schema_files
 
 SCHEMA_DIR = REPO / "schema"
 

@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 from conftest import FOREIGN_CONTENT, MINIMAL, make_site_project, run_cli, write_content
 
-from generator.export import export_files, kpis_csv, leads_csv, playbook_from_dict, playbook_to_dict
-from generator.funnel import funnel_svg, text_width, wrap
-from generator.load import load
-from generator.render import render
-from generator.views import abbreviations, mark_abbreviations, onboarding_keys, plain_text, script_json, site_key
+from generator.content import load
+from generator.content.exports import export_files, kpis_csv, leads_csv, playbook_from_dict, playbook_to_dict
+from generator.site.funnel import funnel_svg, text_width, wrap
+from generator.site.render import render
+from generator.site.views import abbreviations, mark_abbreviations, onboarding_keys, plain_text, script_json, site_key
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -758,7 +758,7 @@ def test_export_command_writes_nothing_for_bad_content(tmp_path: Path) -> None:
 
 
 def test_print_stylesheet_makes_a_handout() -> None:
-    css = (Path(__file__).resolve().parents[1] / "generator" / "assets" / "playbook.css").read_text(encoding="utf-8")
+    css = (Path(__file__).resolve().parents[1] / "generator" / "site" / "assets" / "playbook.css").read_text(encoding="utf-8")
     block = css.split("@media print", 1)[1]
     for selector in (".md-header", ".md-sidebar", ".md-footer", ".headerlink", ".pb-onboarding input", ".pb-assessment__result"):
         assert selector in block, selector

@@ -1,6 +1,6 @@
 """What a reader does, proven in headless Chromium against the built site on 127.0.0.1: search,
 abbreviation tooltips, the self-assessment (mouse, keyboard, after navigating) and the phone menu
-and tables. Expected results come from the content (generator.load.load), never hard-coded."""
+and tables. Expected results come from the content (generator.content.load), never hard-coded."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from generator.load import load
+from generator.content import load
 
 from .conftest import DESKTOP, Site, Watch, new_page, screenshot
 

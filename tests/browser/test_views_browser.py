@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 from conftest import DEFAULT_CONTENT, make_site_project
 
-from generator.load import load
-from generator.views import onboarding_keys
+from generator.content import load
+from generator.site.views import onboarding_keys
 
 from .conftest import SCREENSHOTS, Site, Watch, build, serve
 

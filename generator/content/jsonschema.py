@@ -10,32 +10,29 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model import FILE_MODELS
+from .kinds import KINDS
+from .schema import FILE_MODELS
 
 SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
-# Kinds whose id is the file name, not a field.
-_ID_FROM_FILE_NAME = {"role", "lead", "kpi"}
-_WHERE = {
-    "playbook": "content/playbook.yml",
-    "role": "content/roles/<id>.yml",
-    "lead": "content/leads/<id>.yml",
-    "kpi": "content/kpis/<id>.yml",
-    "checklist": "content/checklist.yml",
-    "alignment": "content/alignment.yml",
-    "glossary": "content/glossary.yml",
-}
+
+
+def _where(kind: str) -> str:
+    """The file a kind of file lives in: content/roles/<id>.yml, content/checklist.yml."""
+    if kind in KINDS and KINDS[kind].one_per_file:
+        return f"content/{KINDS[kind].file}/<id>.yml"
+    return f"content/{kind}.yml"
 
 
 def schema_for(kind: str) -> dict[str, Any]:
     schema = FILE_MODELS[kind].model_json_schema()
-    if kind in _ID_FROM_FILE_NAME:
+    if kind in KINDS and KINDS[kind].one_per_file:
         schema["properties"].pop("id", None)
         schema["required"] = [name for name in schema.get("required", []) if name != "id"]
     return {
         "$schema": SCHEMA_DRAFT,
         "$id": f"{kind}.schema.json",
         **schema,
-        "title": f"{_WHERE[kind]}",
+        "title": _where(kind),
         "description": (FILE_MODELS[kind].__doc__ or "").strip().split("\n")[0],
     }
 

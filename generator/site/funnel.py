@@ -18,8 +18,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from html import escape
 
-from .model import LeadStage, Playbook
-from .render import FUNCTION_LABELS, format_number
+from ..content.schema import FUNCTION_LABELS, LeadStage, Playbook
+from ..text import format_number
 from .views import plain_text
 
 COLOURS = {  # fill, stroke: readable in print and for common colour-vision deficiencies

@@ -1,4 +1,5 @@
-"""Building the MkDocs site safely: into a temporary directory, then swapped in."""
+"""Building the site safely: into a temporary directory next to the target, then swapped in, so a
+failed build leaves the previous site exactly as it was."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .errors import BuildError, UsageError
+from ..content import Loaded
+from ..content.release import Release
+from ..errors import BuildError, UsageError
 
 
 def _ensure_docs_dir(config_file: Path) -> None:
@@ -39,37 +42,58 @@ def _ensure_docs_dir(config_file: Path) -> None:
         folder.mkdir(parents=True)
 
 
-def _load_config(config_file: Path, **overrides: Any) -> Any:
-    from mkdocs.config import load_config
+def load_config(config_file: Path, **overrides: Any) -> Any:
+    """mkdocs.yml as MkDocs reads it (plugins loaded); a configuration error is a usage error."""
+    from mkdocs.config import load_config as mkdocs_load_config
     from mkdocs.exceptions import ConfigurationError
 
     _ensure_docs_dir(Path(config_file))
     try:
-        return load_config(str(config_file), **overrides)
+        return mkdocs_load_config(str(config_file), **overrides)
     except ConfigurationError as error:
         raise UsageError(f"{config_file}: {error}") from None
 
 
-def content_dir_of(config_file: Path) -> Path:
-    """The content directory the `playbook` plugin of this mkdocs.yml reads."""
-    config = _load_config(config_file)
+def playbook_plugin(config: Any, config_file: Path) -> Any:
+    """The `playbook` plugin of a loaded configuration."""
     plugin = config.plugins.get("playbook")
     if plugin is None:
         raise UsageError(f"{config_file} does not enable the `playbook` plugin; add `- playbook` under `plugins:`")
-    return config_file.resolve().parent / plugin.config.content
+    return plugin
 
 
-def build_site(config_file: Path, *, site_dir: Path | None = None, strict: bool = True) -> Path:
-    """Build the site; the previous site is replaced only if the build succeeds."""
+def content_dir_of(config_file: Path, config: Any = None) -> Path:
+    """The content directory the `playbook` plugin of this mkdocs.yml reads."""
+    plugin = playbook_plugin(config if config is not None else load_config(config_file), config_file)
+    return Path(config_file).resolve().parent / plugin.config.content
+
+
+def build_site(
+    config_file: Path,
+    *,
+    site_dir: Path | None = None,
+    strict: bool = True,
+    config: Any = None,
+    release: Release | None = None,
+    loaded: Loaded | None = None,
+) -> Path:
+    """Build the site; the previous site is replaced only if the build succeeds.
+
+    `config` is mkdocs.yml loaded already (it is loaded here otherwise); `release` makes it a release
+    build of that version and `loaded` hands over content that was loaded and checked already.
+    """
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
-    config = _load_config(config_file, strict=strict)
+    config = config if config is not None else load_config(config_file, strict=strict)
+    config.strict = strict
     target = Path(site_dir).resolve() if site_dir else Path(config.site_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
+    plugin = playbook_plugin(config, config_file)
+    plugin.release_info, plugin.preloaded = release, loaded
     try:
-        config = _load_config(config_file, strict=strict, site_dir=str(staging))
+        config.site_dir = str(staging)
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
@@ -79,6 +103,7 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, strict: bool 
             config.plugins.on_shutdown()
         _swap(staging, target)
     finally:
+        config.site_dir = str(target)
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     return target

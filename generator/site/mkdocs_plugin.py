@@ -25,22 +25,14 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-from .clock import today
-from .errors import ContentError
-from .export import export_files
-from .load import load_all
-from .model import Playbook
-from .release import (
-    CHANGES_PAGE,
-    RELEASE_ENV,
-    RELEASE_INFO_ENV,
-    ReleaseInfo,
-    changes_page,
-    release_problems,
-    released,
-    source_locate,
-)
-from .render import FUNCTION_LABELS, anchor_of, default_templates_dir, page_of, pages_for, render
+from ..clock import today
+from ..content import Loaded, Playbook, load_all
+from ..content.exports import export_files
+from ..content.release import Release, release_problems, released, source_locate
+from ..content.schema import FUNCTION_LABELS
+from ..errors import ContentError
+from .paths import CHANGES_PAGE, anchor_of, page_of
+from .render import default_templates_dir, pages_for, render
 from .scaling import NAV_GROUP_SIZE, AbbreviationIndex, PageCache, group_alphabetically
 from .views import abbreviation_definitions, abbreviations, mark_abbreviations, markdown_can_mark
 
@@ -55,7 +47,7 @@ class PlaybookPluginConfig(base.Config):
     content = c.Type(str, default="content")
     templates = c.Optional(c.Type(str))
     nav = c.Type(bool, default=True)
-    release = c.Type(bool, default=False)  # a release build (also PLAYBOOK_RELEASE=1): drafts left out
+    release = c.Type(bool, default=False)  # a release build: drafts left out (`playbook publish` sets `release_info`)
 
 
 class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
@@ -75,6 +67,9 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
         self.generated_nav = False
         self.files: Files | None = None
         self.page_cache: PageCache | None = None
+        # The version being published, set on the loaded config by `playbook publish` before it builds.
+        self.release_info: Release | None = None
+        self.preloaded: Loaded | None = None  # content loaded and checked already (by `playbook publish`)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Having this hook keeps the instance across `mkdocs serve` rebuilds (MkDocs 1.4+), and with it
@@ -96,7 +91,7 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
         self.content_dir = base_dir / self.config.content
         self.templates_dir = (base_dir / self.config.templates) if self.config.templates else default_templates_dir()
         try:
-            loaded = load_all(self.content_dir, today=today())
+            loaded = self.preloaded if self.preloaded is not None else load_all(self.content_dir, today=today())
         except ContentError as error:
             for problem in error.problems:
                 log.error(str(problem))
@@ -116,7 +111,7 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
         self.generated_nav = bool(self.config.nav and not config.nav)
         if self.generated_nav:
             config.nav = build_nav(playbook)
-            if release_info is not None:
+            if release_info is not None and release_info.changes_markdown:
                 config.nav.append({"What changed": CHANGES_PAGE})
         if "assets/playbook/playbook.css" not in config.extra_css:
             config.extra_css.append("assets/playbook/playbook.css")
@@ -131,8 +126,8 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
         self.abbreviations = abbreviations(playbook)
         self.abbreviation_markdown = abbreviation_definitions(playbook)
         self.abbreviation_index = AbbreviationIndex(self.abbreviation_markdown)
-        if release_info is not None:
-            changes = changes_page(playbook, release_info)
+        if release_info is not None and release_info.changes_markdown:
+            changes = release_info.changes_markdown
             used = self.abbreviation_index.used_in(changes)
             self.pages[CHANGES_PAGE] = changes + ("\n" + used + "\n" if used else "")
         self.unmarkable = {
@@ -217,11 +212,11 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
         server.watch(str(self.templates_dir))
         return server
 
-    def _release(self, loaded: Any, config: MkDocsConfig) -> tuple[Playbook, ReleaseInfo | None]:
-        """In a release build (`playbook publish`): the playbook without drafts, and the release
-        description; refused when a published definition refers to a draft. Otherwise as loaded."""
-        info_file = os.environ.get(RELEASE_INFO_ENV)
-        if not (self.config.release or os.environ.get(RELEASE_ENV) == "1" or info_file):
+    def _release(self, loaded: Loaded, config: MkDocsConfig) -> tuple[Playbook, Release | None]:
+        """In a release build (`playbook publish`, or `release: true`): the playbook without drafts;
+        refused when a published definition refers to a draft. Otherwise as loaded."""
+        info = self.release_info
+        if not (self.config.release or info is not None):
             return loaded.playbook, None
         shown = os.path.relpath(self.content_dir)
         problems = release_problems(loaded.playbook, source_locate(loaded.playbook, loaded.sources, lambda rel: f"{shown}/{rel}"))
@@ -232,12 +227,6 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
                 f"this playbook cannot be published: {len(problems)} problem(s) with drafts; nothing was built."
                 " A published definition may not refer to a draft one."
             )
-        info = None
-        if info_file:
-            try:
-                info = ReleaseInfo.from_json(Path(info_file).read_text(encoding="utf-8"))
-            except (OSError, ValueError, KeyError, TypeError) as error:
-                raise PluginError(f"{RELEASE_INFO_ENV}={info_file}: not a release description ({error})") from None
         _release_theme(config, info)
         return released(loaded.playbook, info), info
 
@@ -245,7 +234,7 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
 OVERRIDES_DIR = Path(__file__).resolve().parent / "overrides"
 
 
-def _release_theme(config: MkDocsConfig, info: ReleaseInfo | None) -> None:
+def _release_theme(config: MkDocsConfig, info: Release | None) -> None:
     """Material's version selector (reads the versions.json mike writes) and, on a version that is
     no longer the current one, a banner linking to the current one. Only in release builds: an
     ordinary site has no versions.json to read."""

@@ -18,7 +18,10 @@ import re
 from html import escape, unescape
 from typing import Any
 
-from .model import _LINK_RE, Playbook, Role
+from ..content.kinds import ABBREVIATED
+from ..content.markup import LINK_RE
+from ..content.schema import Playbook, Role
+from .inline import inline_markdown
 
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
 _MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
@@ -27,7 +30,7 @@ _MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
 def plain_text(text: str) -> str:
     """Inline Markdown reduced to its words: links keep their label, emphasis marks and escapes go."""
     text = " ".join(str(text).split())
-    text = _LINK_RE.sub(lambda m: m.group(1), text)
+    text = LINK_RE.sub(lambda m: m.group(1), text)
     text = _EMPHASIS.sub(lambda m: m.group(2), text)
     return _MARKDOWN_ESCAPE.sub(r"\1", text)
 
@@ -42,8 +45,6 @@ def script_json(value: Any) -> str:
 
 
 def _inline(text: str, page_path: str) -> str:
-    from .render import inline_markdown  # render imports this module lazily; no cycle at import time
-
     return inline_markdown(text, page_path)
 
 
@@ -179,7 +180,7 @@ def abbreviations(playbook: Playbook) -> dict[str, tuple[str, str, str]]:
     written with a lower-case s (MQLs) is matched too, as abbreviations are matched as whole words.
     """
     found: dict[str, tuple[str, str, str]] = {}
-    for kind in ("role", "lead", "kpi", "term"):
+    for kind in ABBREVIATED:
         for entity in playbook.collection(kind).values():
             short = " ".join(str(entity.abbreviation or "").split())
             if not short or len(short) > 40:

@@ -20,8 +20,8 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from .errors import Problem
-from .model import Playbook
+from ..content.schema import Playbook
+from ..errors import Problem
 
 CODEOWNERS_PATH = ".github/CODEOWNERS"
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Alignment, Checklist, Glossary, Kpi, LeadStage, Playbook, PlaybookMeta, Role
+from .refs import value_at
+from .schema import Alignment, Checklist, Glossary, Kpi, LeadStage, Playbook, PlaybookMeta, Role
 
 EXPORT_FORMAT = 1
 # `notes` at every level where an entity can carry it: the entity itself and the items of lists.
@@ -95,91 +96,31 @@ def _csv(header: list[str], rows: list[list[Any]]) -> str:
     return buffer.getvalue()
 
 
+def _columns(model: type[Kpi] | type[LeadStage]) -> list[str]:
+    """The CSV header of a kind: its declared columns, `handoff.to` written `handoff_to`."""
+    return [column.replace(".", "_") for column in model.csv_columns]
+
+
 def kpis_csv(playbook: Playbook) -> str:
-    header = [
-        "id",
-        "name",
-        "abbreviation",
-        "status",
-        "definition",
-        "formula",
-        "unit",
-        "direction",
-        "owner",
-        "shared_with",
-        "target_value",
-        "target_period",
-        "cadence",
-        "stages",
-        "source",
-    ]
-    rows = [
-        [
-            kpi.id,
-            kpi.name,
-            kpi.abbreviation,
-            kpi.status,
-            kpi.definition,
-            kpi.formula,
-            kpi.unit,
-            kpi.direction,
-            kpi.owner,
-            kpi.shared_with,
-            kpi.target.value if kpi.target else None,
-            kpi.target.period if kpi.target else None,
-            kpi.cadence,
-            kpi.stages,
-            kpi.source,
-        ]
-        for kpi in playbook.kpis.values()
-    ]
-    return _csv(header, rows)
+    rows = [[value_at(kpi, tuple(column.split("."))) for column in Kpi.csv_columns] for kpi in playbook.kpis.values()]
+    return _csv(_columns(Kpi), rows)
 
 
 def leads_csv(playbook: Playbook) -> str:
+    """One row a lead stage in funnel order, and a `crm_<system>` column per CRM system named anywhere."""
     systems = sorted({system for lead in playbook.leads.values() for system in lead.crm})
-    header = [
-        "order",
-        "id",
-        "name",
-        "abbreviation",
-        "status",
-        "definition",
-        "owner",
-        "handoff_to",
-        "handoff_sla_hours",
-        "recycle_to",
-        "entry_criteria",
-        "exit_criteria",
-        "reason_codes",
-    ] + [f"crm_{system}" for system in systems]
     rows = [
-        [
-            lead.order,
-            lead.id,
-            lead.name,
-            lead.abbreviation,
-            lead.status,
-            lead.definition,
-            lead.owner,
-            lead.handoff.to if lead.handoff else None,
-            lead.handoff.sla_hours if lead.handoff else None,
-            lead.recycle_to,
-            lead.entry_criteria,
-            lead.exit_criteria,
-            lead.reason_codes,
-        ]
-        + [lead.crm.get(system) for system in systems]
+        [value_at(lead, tuple(column.split("."))) for column in LeadStage.csv_columns] + [lead.crm.get(system) for system in systems]
         for lead in playbook.leads.values()
     ]
-    return _csv(header, rows)
+    return _csv(_columns(LeadStage) + [f"crm_{system}" for system in systems], rows)
 
 
 def export_files(playbook: Playbook) -> dict[str, str]:
     """Every export as {site-relative path: text}: what the site publishes and `playbook export` writes."""
     import json
 
-    from .schema import schema_files
+    from .jsonschema import schema_files
 
     files = {
         "playbook.json": json.dumps(playbook_to_dict(playbook, include_notes=False), indent=2, ensure_ascii=False) + "\n",

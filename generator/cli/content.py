@@ -1,0 +1,215 @@
+"""Commands that read the content and write files from it: validate, generate, schema, export, codeowners."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from ..clock import today
+from ..content import load, load_all
+from ..content.exports import export_files
+from ..content.jsonschema import schema_files
+from ..errors import ContentError, Problem
+from ..review.codeowners import codeowners_file, codeowners_text, outdated_problem, unified_diff
+from .base import EXIT_OK, EXIT_PROBLEMS, cli, color, content_option, handle_errors
+from .output import format_github, format_text, problem_dict, summary
+
+
+@cli.command()
+@content_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "github", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people; github for GitHub Actions annotations on the pull request; json for other tools.",
+)
+@click.option("--strict", is_flag=True, help="Treat warnings (such as a passed review date) as errors.")
+@handle_errors
+def validate(content_dir: Path, output_format: str, strict: bool) -> None:
+    """Check the content against the format and every cross-reference rule.
+
+    Reports every problem at once as path:line:column with a hint, then exits 1
+    if there was an error (or a warning, with --strict). MkDocs is not involved.
+    """
+    started = time.perf_counter()
+    try:
+        loaded = load_all(content_dir, today=today())
+        problems, playbook = list(loaded.warnings), loaded.playbook
+    except ContentError as error:
+        problems, playbook = error.problems, None
+    if playbook is not None:
+        outdated = outdated_problem(playbook, content_dir, os.path.relpath(codeowners_file(content_dir)))
+        if outdated is not None:
+            problems.append(outdated)
+    if strict:
+        problems = [Problem(p.path, p.line, p.column, p.code, p.message, p.hint, "error") for p in problems]
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    if output_format == "json":
+        click.echo(
+            json.dumps(
+                {"ok": errors == 0, "errors": errors, "warnings": warnings, "problems": [problem_dict(p) for p in problems]},
+                indent=2,
+            )
+        )
+    elif output_format == "github":
+        if problems:
+            click.echo(format_github(problems))
+        click.echo(f"{content_dir}: {summary(errors, warnings)}")
+    else:
+        if problems:
+            click.echo(format_text(problems, color=color()), err=True)
+            click.echo("", err=True)
+        if playbook is not None and errors == 0:
+            counts = ", ".join(
+                f"{len(playbook.collection(k))} {label}"
+                for k, label in (
+                    ("role", "roles"),
+                    ("lead", "lead stages"),
+                    ("kpi", "KPIs"),
+                    ("step", "checklist steps"),
+                    ("stage", "alignment stages"),
+                    ("question", "diagnostic statements"),
+                    ("term", "glossary terms"),
+                )
+            )
+            click.echo(f"{content_dir}: valid ({counts}); {summary(errors, warnings)} in {time.perf_counter() - started:.2f} s")
+        else:
+            click.echo(f"{content_dir}: {summary(errors, warnings)}", err=True)
+    sys.exit(EXIT_PROBLEMS if errors else EXIT_OK)
+
+
+
+@cli.command()
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory to write the Markdown pages into.",
+)
+@content_option
+@click.option(
+    "--templates",
+    "templates_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Use these templates instead of the bundled ones.",
+)
+@handle_errors
+def generate(out_dir: Path, content_dir: Path, templates_dir: Path | None) -> None:
+    """Write the pages as Markdown files, for any other site engine.
+
+    Every page is rendered in memory first; nothing is written if the content has problems.
+    """
+    from ..site.render import render  # Jinja only for the commands that render
+
+    pages = render(load(content_dir), templates_dir, today=today())
+    for path, markdown in pages.items():
+        target = out_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(markdown, encoding="utf-8", newline="\n")
+    click.echo(f"Wrote {len(pages)} pages to {out_dir}")
+
+
+@cli.command()
+@click.option(
+    "--out",
+    "out_dir",
+    default="schema",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory to write the JSON Schemas into.",
+)
+@handle_errors
+def schema(out_dir: Path) -> None:
+    """Write a JSON Schema per content file kind, for editors.
+
+    Start a content file with `# yaml-language-server: $schema=../schema/role.schema.json`
+    (the path relative to the file) and editors autocomplete and check it as you type.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = schema_files()
+    for name, text in files.items():
+        (out_dir / name).write_text(text, encoding="utf-8", newline="\n")
+    click.echo(f"Wrote {len(files)} JSON Schemas to {out_dir}: {', '.join(files)}")
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["json", "csv", "all"]),
+    default="all",
+    show_default=True,
+    help="json: playbook.json and the JSON Schemas (schema/); csv: exports/kpis.csv and exports/leads.csv; all: both.",
+)
+@click.option(
+    "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Directory to write into."
+)
+@content_option
+@handle_errors
+def export(output_format: str, out_dir: Path, content_dir: Path) -> None:
+    """Write the machine-readable exports the site publishes (JSON, CSV, JSON Schemas)."""
+    files = export_files(load(content_dir))
+    wanted = {
+        "json": lambda path: path.endswith(".json"),
+        "csv": lambda path: path.endswith(".csv"),
+        "all": lambda path: True,
+    }[output_format]
+    written = []
+    for path, text in files.items():
+        if wanted(path):
+            target = out_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8", newline="\n")
+            written.append(path)
+    click.echo(f"Wrote {', '.join(written)} to {out_dir}")
+
+
+
+@cli.command()
+@content_option
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if the file is missing or out of date.")
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write (default: .github/CODEOWNERS in the repository root, the content directory's parent).",
+)
+@handle_errors
+def codeowners(content_dir: Path, check: bool, out_file: Path | None) -> None:
+    """Write .github/CODEOWNERS from the `approvers` fields.
+
+    The playbook's approvers own the whole content directory; an entity with its
+    own approvers owns its file (a file of many entities: the union of theirs).
+    GitHub then asks the right people to review a pull request.
+    """
+    playbook = load(content_dir)
+    expected = codeowners_text(playbook, content_dir.resolve().name)
+    target = out_file or codeowners_file(content_dir)
+    shown = os.path.relpath(target)
+    current = target.read_text(encoding="utf-8").replace("\r\n", "\n") if target.is_file() else None
+    if check:
+        if current is None:
+            click.echo(f"{shown} does not exist; run `playbook codeowners` and commit it.", err=True)
+            sys.exit(EXIT_PROBLEMS)
+        if current != expected:
+            click.echo(unified_diff(expected, current, shown), err=True, nl=False)
+            click.echo(f"{shown} is out of date; run `playbook codeowners` and commit it.", err=True)
+            sys.exit(EXIT_PROBLEMS)
+        click.echo(f"{shown} is up to date.")
+        return
+    if current == expected:
+        click.echo(f"{shown} is already up to date.")
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(expected, encoding="utf-8", newline="\n")
+    rules = sum(1 for line in expected.splitlines() if line and not line.startswith("#"))
+    click.echo(f"Wrote {shown} ({rules} rules).")

@@ -1,0 +1,196 @@
+"""Commands that publish versions: publish, versions, alias, retract."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from pathlib import Path
+
+import click
+
+from ..clock import today
+from .base import branch_option, cli, config_option, handle_errors, push_option, pushed_note, remote_option, setup_mkdocs_logging
+
+
+@cli.command(name="publish")
+@click.argument("version")
+@click.option("--title", help="The name readers see in the version selector (default: VERSION).")
+@click.option(
+    "--alias",
+    "aliases",
+    multiple=True,
+    help="Another name for this version, moved here from an older one; repeatable. Default: latest (none with --force).",
+)
+@push_option
+@click.option("--force", is_flag=True, help="Replace VERSION if it is published already (only that version changes).")
+@remote_option
+@branch_option
+@click.option("--revision", default="HEAD", show_default=True, help="The commit, branch or tag to publish.")
+@config_option
+@click.option("-v", "--verbose", is_flag=True, help="Show MkDocs debug output.")
+@handle_errors
+def publish_command(
+    version: str,
+    title: str | None,
+    aliases: tuple[str, ...],
+    push: bool,
+    force: bool,
+    remote: str,
+    branch: str,
+    revision: str,
+    config_file: Path,
+    verbose: bool,
+) -> None:
+    """Publish the committed playbook as VERSION on the gh-pages branch.
+
+    Builds what is committed at --revision (uncommitted edits are not published)
+    without its drafts, with a "What changed" page against the previous published
+    version, and commits it with mike as VERSION/ with versions.json, the aliases
+    (as redirects) and the default version. The working tree and the current branch
+    are not touched; if anything fails, the branch is left exactly as it was.
+
+    \b
+    Examples:
+      playbook publish 2026-Q4 --title "Q4 2026 (agreed 20 Nov)"
+      playbook publish 1.2 --push
+      playbook publish 1.2 --force --revision v1.2   # rebuild 1.2 only
+    """
+    setup_mkdocs_logging(verbose)
+    if not verbose:
+        logging.getLogger("mkdocs").setLevel(logging.WARNING)  # the build's temporary folder is no news
+    started = time.perf_counter()
+    from ..publishing.publish import publish  # git, mike and MkDocs only for the commands that publish
+
+    result = publish(
+        version,
+        repo=Path("."),
+        config_file=config_file,
+        title=title,
+        aliases=list(aliases) if aliases else None,
+        push=push,
+        force=force,
+        remote=remote,
+        branch=branch,
+        revision=revision,
+        today=today(),
+        progress=lambda step: click.echo(step, err=True),
+    )
+    verb = "Replaced" if result.replaced else "Published"
+    aliases_text = f", aliases {', '.join(result.aliases)}" if result.aliases else ""
+    click.echo(
+        f"{verb} version {result.version}{f' ({result.title})' if result.title != result.version else ''} from commit {result.commit[:12]} on {result.branch}"
+        f"{aliases_text} in {time.perf_counter() - started:.1f} s."
+    )
+    click.echo(f"Readers start at: {result.default}." if result.default else "No default version is set.")
+    if result.previous:
+        click.echo(f'Its "What changed" page compares it with version {result.previous}.')
+    else:
+        click.echo('Its "What changed" page says it is the first version.')
+    if result.drafts_left_out:
+        shown = ", ".join(f"{kind} `{entity_id}`" for kind, entity_id in result.drafts_left_out)
+        click.echo(f"Left out {len(result.drafts_left_out)} draft(s): {shown}.")
+    click.echo(pushed_note(result.pushed, remote, result.branch))
+    if not result.site_url:
+        click.echo(
+            "Note: mkdocs.yml has no site_url, so the version selector opens the other version's home page"
+            " instead of the same page; set site_url to the site's address (e.g. https://ORG.github.io/REPOSITORY/).",
+            err=True,
+        )
+    if result.unpublished_changes:
+        listed = ", ".join(result.unpublished_changes[:5]) + (", ..." if len(result.unpublished_changes) > 5 else "")
+        click.echo(
+            f"Note: {len(result.unpublished_changes)} uncommitted change(s) were not published ({listed});"
+            " commit them and publish again to include them.",
+            err=True,
+        )
+
+
+@cli.command(name="versions")
+@branch_option
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True, help="text or json."
+)
+@handle_errors
+def versions_command(branch: str, output_format: str) -> None:
+    """List the published versions, newest first (as the version selector shows them).
+
+    Reads the local branch (or origin's, as fetched, when there is no local one); run
+    `git fetch origin gh-pages:gh-pages` first to see the remote's latest.
+    """
+    from ..publishing.publish import list_published
+
+    site = list_published(repo=Path("."), branch=branch)
+    if output_format == "json":
+        data = {
+            "branch": site.branch,
+            "default": site.default,
+            "versions": [
+                {
+                    "version": v.version,
+                    "title": v.title,
+                    "aliases": list(v.aliases),
+                    "published": v.published,
+                    "commit": v.commit,
+                }
+                for v in site.versions
+            ],
+        }
+        click.echo(json.dumps(data, indent=2))
+        return
+    if not site.versions:
+        click.echo(f"No version is published on {site.branch} yet: publish one with `playbook publish VERSION`.")
+        return
+    count = len(site.versions)
+    start = site.find(site.default) if site.default else None
+    where = f"; readers start at {site.default}" + (f" ({start.version})" if start and start.version != site.default else "")
+    click.echo(f"{site.branch}: {count} published version{'s' if count != 1 else ''}{where if site.default else ''}")
+    width = max(len(v.version) for v in site.versions)
+    for v in site.versions:
+        parts = [v.version.ljust(width)] + ([v.title] if v.title != v.version else [])
+        if v.aliases:
+            parts.append("aliases: " + ", ".join(v.aliases))
+        if v.published:
+            parts.append(f"published {v.published}" + (f" from {v.commit[:12]}" if v.commit else ""))
+        click.echo("  " + "  ·  ".join(parts))
+
+
+@cli.command(name="retract")
+@click.argument("version")
+@push_option
+@remote_option
+@branch_option
+@config_option
+@handle_errors
+def retract_command(version: str, push: bool, remote: str, branch: str, config_file: Path) -> None:
+    """Remove a published version.
+
+    Refused while an alias (such as `latest`) or the site's default points to it:
+    point the alias at another version first with `playbook alias`.
+    """
+    from ..publishing.publish import retract
+
+    result = retract(version, repo=Path("."), config_file=config_file, push=push, remote=remote, branch=branch)
+    click.echo(f"Retracted version {version} from {result.branch}.")
+    click.echo(pushed_note(result.pushed, remote, result.branch))
+
+
+@cli.command(name="alias")
+@click.argument("version")
+@click.argument("names", nargs=-1, required=True)
+@push_option
+@remote_option
+@branch_option
+@config_option
+@handle_errors
+def alias_command(version: str, names: tuple[str, ...], push: bool, remote: str, branch: str, config_file: Path) -> None:
+    """Point NAMES (e.g. latest) at the published VERSION: how to roll back.
+
+    \b
+    Example: playbook alias 1.0 latest --push   # readers of `latest` see 1.0 again
+    """
+    from ..publishing.publish import set_aliases
+
+    result = set_aliases(version, list(names), repo=Path("."), config_file=config_file, push=push, remote=remote, branch=branch)
+    click.echo(f"{', '.join(names)} now lead{'s' if len(names) == 1 else ''} to version {version} on {result.branch}.")
+    click.echo(pushed_note(result.pushed, remote, result.branch))

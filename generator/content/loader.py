@@ -1,0 +1,330 @@
+"""Read a content directory into a validated `Playbook`, collecting every problem.
+
+Each file is read by `yaml_reader` (positions kept), validated against its model
+(`translate` words pydantic's errors), then the whole playbook is checked by
+`rules`. `load` raises `ContentError` once, with every problem found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..errors import ContentError, Problem, did_you_mean
+from .kinds import ENTITY_FOLDERS, KIND_LABELS, KINDS, LIST_FILES
+from .rules import Where, check_playbook
+from .schema import FILE_MODELS, Alignment, Checklist, Glossary, Playbook, PlaybookMeta
+from .translate import ID_RE, id_hint, validate_source
+from .yaml_reader import Reader, Source
+
+_LIST_MODELS: dict[str, type[BaseModel]] = {"checklist": Checklist, "alignment": Alignment, "glossary": Glossary}
+
+
+@dataclass
+class Loaded:
+    playbook: Playbook
+    warnings: list[Problem]
+    sources: dict[str, Source]  # content-relative path -> the file as read
+
+
+def load(content_dir: Path | str, *, today: date | None = None) -> Playbook:
+    """Load and validate `content_dir`; raises ContentError listing every problem."""
+    return load_all(content_dir, today=today).playbook
+
+
+def load_all(content_dir: Path | str, *, today: date | None = None) -> Loaded:
+    """The playbook, its warnings and its files as read; raises ContentError listing every problem."""
+    walk = _Walk(Path(content_dir))
+    meta = walk.read_playbook()
+    entities = {kind: walk.read_folder(folder, kind) for folder, kind in ENTITY_FOLDERS.items()}
+    lists = {name: walk.read_list_file(name) for name in LIST_FILES}
+    walk.report_unknown_files()
+    if meta is None:
+        raise ContentError(walk.problems + walk.warnings)
+    playbook = Playbook(
+        meta=meta,
+        roles=dict(sorted(entities["role"].items())),
+        leads=dict(sorted(entities["lead"].items(), key=lambda item: (item[1].order, item[0]))),
+        kpis=dict(sorted(entities["kpi"].items())),
+        checklist=lists["checklist"],
+        alignment=lists["alignment"],
+        glossary=lists["glossary"],
+        sources=walk.entity_files(),
+    )
+    check_playbook(playbook, walk.where, walk.problems, walk.warnings, today=today)
+    if walk.problems:
+        raise ContentError(walk.problems + walk.warnings)
+    return Loaded(playbook, sorted(walk.warnings), walk.where.sources)
+
+
+@dataclass
+class _Walk:
+    """One pass over a content directory: what was read, where each entity is written, what failed."""
+
+    root: Path
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    where: Where = field(default_factory=Where)
+
+    def __post_init__(self) -> None:
+        self.shown_root = str(self.root).rstrip("/\\") or "."
+        if not self.root.is_dir():
+            raise ContentError(
+                [
+                    Problem(
+                        self.shown_root,
+                        0,
+                        0,
+                        "no-content",
+                        "the content directory does not exist",
+                        "run the command from the playbook repository, or pass --content DIR",
+                    )
+                ]
+            )
+        self.real_root = self.root.resolve()
+        self.reader = Reader(self.problems, self.warnings)
+
+    def display(self, rel: str) -> str:
+        return f"{self.shown_root}/{rel}"
+
+    def entity_files(self) -> dict[tuple[str, str], str]:
+        """(kind, id) -> content-relative file, for every entity read."""
+        prefix = self.shown_root + "/"
+        return {
+            key: source.path[len(prefix) :] if source.path.startswith(prefix) else source.path
+            for key, (source, _loc) in self.where.owners.items()
+        }
+
+    # --- files and folders ---------------------------------------------------------------------
+
+    def _inside(self, path: Path) -> bool:
+        try:
+            path.resolve().relative_to(self.real_root)
+            return True
+        except (ValueError, OSError):
+            return False
+
+    def _readable(self, path: Path, rel: str) -> bool:
+        # A file that is not a link, in a folder already known to be inside, is inside: no resolve() per file.
+        if path.is_symlink() and not self._inside(path):
+            self.problems.append(
+                Problem(
+                    self.display(rel),
+                    0,
+                    0,
+                    "symlink-outside",
+                    "this file is a symbolic link to a place outside the content directory",
+                    "replace the link with a real file inside the content directory",
+                )
+            )
+            return False
+        return True
+
+    def _one_file(self, stem: str) -> Path | None:
+        found = [self.root / f"{stem}{ext}" for ext in (".yml", ".yaml") if (self.root / f"{stem}{ext}").is_file()]
+        if len(found) > 1:
+            self.problems.append(
+                Problem(
+                    self.display(found[1].name),
+                    1,
+                    1,
+                    "duplicate-file",
+                    f"both {stem}.yml and {stem}.yaml exist",
+                    "keep one of them",
+                )
+            )
+            return None
+        return found[0] if found else None
+
+    def _read(self, file: Path, rel: str) -> Source | None:
+        """The file as read (its problems reported); the caller checked that it may be read."""
+        source = self.reader.read(file, self.display(rel))
+        if source is not None:
+            self.where.sources[rel] = source
+        return source
+
+    # --- playbook.yml ---------------------------------------------------------------------------
+
+    def read_playbook(self) -> PlaybookMeta | None:
+        meta_file = self._one_file("playbook")
+        if meta_file is not None and not self._readable(meta_file, meta_file.name):
+            return None
+        if meta_file is None:
+            if not any(p.code == "duplicate-file" for p in self.problems):
+                self.problems.append(
+                    Problem(
+                        self.display("playbook.yml"),
+                        0,
+                        0,
+                        "missing-playbook",
+                        "there is no playbook.yml in the content directory",
+                        "create playbook.yml with at least `title:`, `organization:` and `summary:`",
+                    )
+                )
+            return None
+        source = self._read(meta_file, meta_file.name)
+        if source is None:
+            return None
+        self.where.meta = source
+        meta: PlaybookMeta | None = validate_source(source, PlaybookMeta, self.problems)
+        return meta
+
+    # --- roles/, leads/, kpis/: one entity a file ---------------------------------------------------
+
+    def read_folder(self, folder: str, kind: str) -> dict[str, Any]:
+        directory = self.root / folder
+        found: dict[str, Any] = {}
+        if not directory.exists():
+            return found
+        if not directory.is_dir() or not self._inside(directory):
+            self.problems.append(
+                Problem(self.display(folder), 0, 0, "not-a-folder", f"`{folder}` must be a folder inside the content directory")
+            )
+            return found
+        files: dict[str, str] = {}  # id -> the file that defined it
+        for file in sorted(directory.iterdir()):
+            rel = f"{folder}/{file.name}"
+            entity_id = self._entity_id(file, rel, kind, files)
+            if entity_id is None:
+                continue
+            files[entity_id] = self.display(rel)
+            entity = self._read_entity(file, rel, kind, entity_id)
+            if entity is not None:
+                found[entity_id] = entity
+        return found
+
+    def _entity_id(self, file: Path, rel: str, kind: str, files: dict[str, str]) -> str | None:
+        """The id a file in an entity folder defines, or None (with a problem) when it defines none."""
+        if file.suffix not in (".yml", ".yaml"):
+            if not file.name.startswith("."):
+                self.warnings.append(
+                    Problem(
+                        self.display(rel),
+                        0,
+                        0,
+                        "unknown-file",
+                        "this file is ignored: only .yml and .yaml files are read",
+                        severity="warning",
+                    )
+                )
+            return None
+        entity_id = file.stem
+        if not ID_RE.match(entity_id):
+            self.problems.append(
+                Problem(
+                    self.display(rel),
+                    1,
+                    1,
+                    "bad-id",
+                    f"the file name `{file.name}` is not a valid id (the id of a {KIND_LABELS[kind]} is its file name)",
+                    "rename the file: " + id_hint(entity_id),
+                )
+            )
+            return None
+        if entity_id in files:
+            self.problems.append(
+                Problem(
+                    self.display(rel),
+                    1,
+                    1,
+                    "duplicate-id",
+                    f"{KIND_LABELS[kind]} `{entity_id}` is defined twice (also in {files[entity_id]})",
+                    "keep one file per id: delete or rename one of them",
+                )
+            )
+            return None
+        return entity_id
+
+    def _read_entity(self, file: Path, rel: str, kind: str, entity_id: str) -> Any:
+        if not self._readable(file, rel):
+            return None
+        source = self._read(file, rel)
+        if source is None:
+            self.where.invalid.add((kind, entity_id))
+            return None
+        if "id" in source.data:
+            self.problems.append(
+                Problem(
+                    source.path,
+                    *source.at(("id",), key=True),
+                    "unknown-field",
+                    f"a {KIND_LABELS[kind]} takes its id from its file name; remove the `id` field",
+                    f"to change the id, rename the file (now `{entity_id}`)",
+                )
+            )
+            source.data.pop("id")
+        entity = validate_source(source, FILE_MODELS[kind], self.problems, {"id": entity_id})
+        if entity is None:
+            self.where.invalid.add((kind, entity_id))
+        else:
+            self.where.owners[(kind, entity_id)] = (source, ())
+        return entity
+
+    # --- checklist.yml, alignment.yml, glossary.yml: many entities a file -------------------------
+
+    def read_list_file(self, name: str) -> Any:
+        model = _LIST_MODELS[name]
+        kinds = [kind for kind in KINDS.values() if kind.file == name]
+        list_file = self._one_file(name)
+        if list_file is None or not self._readable(list_file, list_file.name):
+            return model()
+        source = self._read(list_file, list_file.name)
+        if source is None:
+            # Its ids are unknown: references to its kinds are not reported as dangling.
+            self.where.invalid.update((kind.name, "*") for kind in kinds)
+            return model()
+        value = validate_source(source, model, self.problems)
+        for kind in kinds:
+            self._index_items(source, kind.name, kind.list_key, first=kind is kinds[0], failed=value is None)
+        return value if value is not None else model()
+
+    def _index_items(self, source: Source, kind: str, key: str, *, first: bool, failed: bool) -> None:
+        """Where each item of a list is written; ids used twice (checked for a file's first list kind);
+        the ids of a list that failed validation, so that references to them are not called unknown."""
+        items = source.data.get(key) if isinstance(source.data.get(key), list) else []
+        seen: dict[str, int] = {}
+        for index, item in enumerate(items):
+            item_id = item.get("id") if isinstance(item, dict) else None
+            if not isinstance(item_id, str):
+                continue
+            if failed:
+                self.where.invalid.add((kind, item_id))
+            if not first:
+                self.where.owners.setdefault((kind, item_id), (source, (key, index)))
+            elif item_id in seen:
+                self.problems.append(
+                    Problem(
+                        source.path,
+                        *source.at((key, index, "id")),
+                        "duplicate-id",
+                        f"{KIND_LABELS[kind]} id `{item_id}` is used twice (first on line {seen[item_id]})",
+                        "ids are unique within their kind: rename one of them",
+                    )
+                )
+            else:
+                seen[item_id] = source.at((key, index, "id"))[0]
+                self.where.owners[(kind, item_id)] = (source, (key, index))
+
+    def report_unknown_files(self) -> None:
+        known = ("playbook", *LIST_FILES)
+        for name in sorted(p.name for p in self.root.iterdir() if p.is_file() and p.suffix in (".yml", ".yaml")):
+            stem = Path(name).stem
+            if stem not in known:
+                self.warnings.append(
+                    Problem(
+                        self.display(name),
+                        0,
+                        0,
+                        "unknown-file",
+                        "this file is not part of the content format and is ignored",
+                        did_you_mean(stem, [*known, *ENTITY_FOLDERS]),
+                        severity="warning",
+                    )
+                )
+
+
+__all__ = ["Loaded", "Source", "load", "load_all"]

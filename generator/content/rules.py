@@ -1,0 +1,295 @@
+"""Cross-reference rules over a whole playbook, after each file was validated on its own.
+
+Every reference resolves to an entity of the named kind; `reports_to` has no
+cycles; lead `order`s and abbreviations are unique; the alignment bands cover
+every possible total; nothing that is in force refers to a retired entity;
+entity links inside text resolve. Stale `review_by` dates are warnings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..errors import Problem, did_you_mean
+from .kinds import ABBREVIATED, KIND_LABELS, KIND_NAMES
+from .refs import Reference, entity_links, field_references, iter_strings
+from .schema import Playbook, display_name
+from .yaml_reader import Loc, Source
+
+
+@dataclass
+class Where:
+    """Where the content is written, for problems with a line and column."""
+
+    sources: dict[str, Source] = field(default_factory=dict)  # content-relative path -> file as read
+    owners: dict[tuple[str, str], tuple[Source, Loc]] = field(default_factory=dict)  # (kind, id) -> file, prefix
+    meta: Source | None = None  # playbook.yml
+    # Entities that exist but failed validation ((kind, "*"): a whole file of them): references to
+    # them are not reported again as dangling.
+    invalid: set[tuple[str, str]] = field(default_factory=set)
+
+    def is_invalid(self, kind: str, entity_id: str) -> bool:
+        return (kind, entity_id) in self.invalid or (kind, "*") in self.invalid
+
+
+Report = Callable[..., None]
+
+
+def check_playbook(
+    playbook: Playbook, where: Where, problems: list[Problem], warnings: list[Problem], *, today: date | None = None
+) -> None:
+    def report(kind: str, entity_id: str, loc: Loc, code: str, message: str, hint: str = "", *, warning: bool = False) -> None:
+        source, prefix = where.owners[(kind, entity_id)]
+        line, column = source.at(prefix + loc)
+        (warnings if warning else problems).append(
+            Problem(source.path, line, column, code, message, hint, "warning" if warning else "error")
+        )
+
+    for ref in field_references(playbook):
+        if ref.kind == "playbook":
+            _check_position(playbook, where, ref, problems)
+        elif ref.target_kind == "*":
+            _check_see_also(playbook, where, ref, report)
+        else:
+            _check_reference(playbook, where, ref, report)
+    _check_cycles(playbook, report)
+    _check_orders(playbook, report)
+    _check_abbreviations(playbook, report)
+    _check_bands(playbook, where, problems)
+    _check_text_links(playbook, where, problems)
+    if today is not None:
+        _check_review_dates(playbook, today, report)
+
+
+def _check_reference(playbook: Playbook, where: Where, ref: Reference, report: Report) -> None:
+    targets = playbook.collection(ref.target_kind)
+    label = KIND_LABELS[ref.target_kind]
+    entity = playbook.collection(ref.kind)[ref.id]
+    target = targets.get(ref.target_id)
+    if target is None:
+        if where.is_invalid(ref.target_kind, ref.target_id):
+            return  # it exists but has its own problems, reported in its file
+        hint = did_you_mean(ref.target_id, targets) or (
+            f"known {label}s: " + ", ".join(sorted(targets)[:12]) if targets else f"there are no {label}s yet"
+        )
+        report(ref.kind, ref.id, ref.loc, "dangling-reference", f"`{ref.target_id}` is not a known {label}", hint)
+    elif target.status == "retired" and entity.status != "retired":
+        report(
+            ref.kind,
+            ref.id,
+            ref.loc,
+            "retired-reference",
+            f"{KIND_LABELS[ref.kind]} `{ref.id}` refers to {label} `{ref.target_id}`, which is retired",
+            f"refer to the {label} that replaces it, or retire `{ref.id}` too",
+        )
+
+
+def _check_position(playbook: Playbook, where: Where, ref: Reference, problems: list[Problem]) -> None:
+    """playbook.yml's `alignment.current` / `alignment.target`."""
+    stages = playbook.collection("stage")
+    if where.meta is None or ref.target_id in stages or where.is_invalid("stage", ref.target_id):
+        return  # a stage with problems of its own is reported in alignment.yml, not here again
+    known = sorted(set(stages) | {item for kind, item in where.invalid if kind == "stage"})
+    problems.append(
+        Problem(
+            where.meta.path,
+            *where.meta.at(ref.loc),
+            "dangling-reference",
+            f"`{ref.target_id}` is not a known alignment stage",
+            did_you_mean(ref.target_id, known) or ("known stages: " + ", ".join(known) if known else "alignment.yml defines no stages yet"),
+        )
+    )
+
+
+def _check_see_also(playbook: Playbook, where: Where, ref: Reference, report: Report) -> None:
+    """`see_also`: an id of any kind, or `kind:id` when the id is ambiguous."""
+    found = playbook.find(ref.target_id)
+    term = playbook.collection(ref.kind)[ref.id]
+    if not found:
+        if any(where.is_invalid(kind, ref.target_id.split(":")[-1]) for kind in KIND_LABELS):
+            return
+        every = [entity_id for kind in KIND_NAMES for entity_id in playbook.collection(kind)]
+        report(
+            ref.kind,
+            ref.id,
+            ref.loc,
+            "dangling-reference",
+            f"`{ref.target_id}` is not a known entity",
+            did_you_mean(ref.target_id, every) or "give the id of a role, lead stage, KPI, checklist step, alignment stage or term",
+        )
+    elif len(found) > 1:
+        kinds = ", ".join(f"`{kind}:{ref.target_id}`" for kind, _ in found)
+        report(ref.kind, ref.id, ref.loc, "ambiguous-reference", f"`{ref.target_id}` names more than one entity", f"write one of {kinds}")
+    elif found[0][1].status == "retired" and term.status != "retired":
+        report(
+            ref.kind,
+            ref.id,
+            ref.loc,
+            "retired-reference",
+            f"glossary term `{ref.id}` refers to `{ref.target_id}`, which is retired",
+            "remove it or point to its replacement",
+        )
+
+
+def _check_cycles(playbook: Playbook, report: Report) -> None:
+    reported: set[str] = set()
+    settled: set[str] = set()  # roles whose chain was followed already: each role is walked once
+    for start in playbook.roles:
+        chain = [start]
+        on_chain = {start}
+        current = playbook.roles[start].reports_to
+        while current is not None and current in playbook.roles and current not in on_chain and current not in settled:
+            chain.append(current)
+            on_chain.add(current)
+            current = playbook.roles[current].reports_to
+        settled.update(chain)
+        if current is None or current not in on_chain:
+            continue
+        cycle = chain[chain.index(current) :]
+        if reported.intersection(cycle):
+            continue
+        reported.update(cycle)
+        first = min(cycle)
+        loop = " -> ".join(cycle[cycle.index(first) :] + cycle[: cycle.index(first)] + [first])
+        report(
+            "role",
+            first,
+            ("reports_to",),
+            "reports-to-cycle",
+            f"`reports_to` goes round in a circle: {loop}",
+            "one role in the circle must report to a role outside it, or to nobody",
+        )
+
+
+def _check_orders(playbook: Playbook, report: Report) -> None:
+    orders: dict[int, str] = {}
+    for lead in playbook.leads.values():
+        if lead.order in orders:
+            report(
+                "lead",
+                lead.id,
+                ("order",),
+                "duplicate-order",
+                f"order {lead.order} is used by both `{orders[lead.order]}` and `{lead.id}`",
+                "give each lead stage its own position in the funnel",
+            )
+        else:
+            orders[lead.order] = lead.id
+
+
+def _check_abbreviations(playbook: Playbook, report: Report) -> None:
+    abbreviations: dict[str, tuple[str, str]] = {}
+    for kind in ABBREVIATED:
+        for entity in playbook.collection(kind).values():
+            if not entity.abbreviation:
+                continue
+            folded = entity.abbreviation.casefold()
+            if folded not in abbreviations:
+                abbreviations[folded] = (kind, entity.id)
+                continue
+            other_kind, other_id = abbreviations[folded]
+            report(
+                kind,
+                entity.id,
+                ("abbreviation",),
+                "duplicate-abbreviation",
+                f"abbreviation `{entity.abbreviation}` is already used by {KIND_LABELS[other_kind]} `{other_id}`",
+                "abbreviations are unique across roles, lead stages, KPIs and glossary terms (ignoring case)",
+            )
+
+
+def band_gaps(bands: list[tuple[str, int, int]], count: int) -> list[tuple[int, str, str]]:
+    """How score bands (stage id, low, high) fail to cover every total from `count` to `count * 5`
+    once each: (index of the band the problem is told at, message, hint). Empty when they cover it."""
+    if not bands or not count:
+        return []
+    low_total, high_total = count, count * 5
+    ordered = sorted(enumerate(bands), key=lambda pair: pair[1][1])
+    found: list[tuple[int, str, str]] = []
+    expected = low_total
+    for index, (stage_id, low, high) in ordered:
+        if low > expected:
+            found.append(
+                (
+                    index,
+                    f"no stage covers totals {expected} to {low - 1}",
+                    f"with {count} statements scored 1-5 the bands must cover {low_total} to {high_total} without gaps; "
+                    f"start `{stage_id}` at {expected} or widen the band below it",
+                )
+            )
+        elif low < expected:
+            found.append(
+                (
+                    index,
+                    f"stage `{stage_id}` band [{low}, {high}] overlaps the band below it (or starts below {low_total})",
+                    f"start `{stage_id}` at {expected}: each total must fall in exactly one band",
+                )
+            )
+        expected = max(expected, high + 1)
+    last = ordered[-1][0]
+    if expected <= high_total:
+        found.append(
+            (
+                last,
+                f"no stage covers totals {expected} to {high_total}",
+                f"with {count} statements the highest possible total is {high_total}: end the top band there",
+            )
+        )
+    elif expected > high_total + 1:
+        found.append(
+            (
+                last,
+                f"stage `{bands[last][0]}` band ends at {bands[last][2]}, above the highest possible total {high_total}",
+                f"with {count} statements scored 1-5, end the top band at {high_total}",
+            )
+        )
+    return found
+
+
+def _check_bands(playbook: Playbook, where: Where, problems: list[Problem]) -> None:
+    stages = playbook.alignment.stages
+    source = next((s for name, s in where.sources.items() if name.startswith("alignment.")), None)
+    if source is None:
+        return
+    bands = [(stage.id, stage.score[0], stage.score[1]) for stage in stages]
+    for index, message, hint in band_gaps(bands, len(playbook.alignment.questions)):
+        problems.append(Problem(source.path, *source.at(("stages", index, "score")), "score-bands", message, hint))
+
+
+def _check_text_links(playbook: Playbook, where: Where, problems: list[Problem]) -> None:
+    for source in where.sources.values():
+        if not any("](" in line or "\\" in line for line in source.lines):
+            continue  # no link in the file (an escape could spell one: such files are read whole)
+        for loc, text in iter_strings(source.data):
+            for kind, ref, written in entity_links(text):
+                targets = playbook.collection(kind)
+                if ref in targets or where.is_invalid(kind, ref):
+                    continue
+                problems.append(
+                    Problem(
+                        source.path,
+                        *source.at(loc),
+                        "dangling-link",
+                        f"the link `{written}` points to no {KIND_LABELS[kind]}",
+                        did_you_mean(ref, targets) or f"known: {', '.join(sorted(targets)[:12])}",
+                    )
+                )
+
+
+def _check_review_dates(playbook: Playbook, today: date, report: Report) -> None:
+    for kind, entity in playbook.iter_entities():
+        if entity.review_by is not None and entity.review_by < today and entity.status != "retired":
+            report(
+                kind,
+                entity.id,
+                ("review_by",),
+                "stale",
+                f"{KIND_LABELS[kind]} `{entity.id}` ({display_name(entity)}) was due for review on {entity.review_by.isoformat()}",
+                "review the definition with its approvers, then move `review_by` forward",
+                warning=True,
+            )
+
+
+__all__ = ["Where", "band_gaps", "check_playbook"]

@@ -1,0 +1,517 @@
+"""The content format as typed models: the schema, declared once.
+
+Each field carries a `Meta` beside its type: the label people read, what it
+refers to, whether changing it alters an agreed definition, whether readers see
+it. Validation (the loader), the editors' JSON Schemas, the format reference,
+the change report, the CSV columns, the reference checks and the release
+checks all read these declarations. No I/O here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Annotated, Any, ClassVar, Literal, overload
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
+
+from .kinds import KIND_NAMES, KINDS
+from .markup import ENTITY_LINK_RE, check_text
+
+ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+
+DEFINITION, MINOR = "definition", "minor"  # what a change to a field does: alters an agreed definition, or wording
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What a field is, for everything derived from the schema.
+
+    `shape` says how a value reads in a report: name | text (prose, shown as a word diff) | short |
+    enum | ref | refs | texts | handles | number | target | band | date | mapping (compared key by
+    key). `ref` is the kind a
+    reference points to ("*": any kind, as in `see_also`). `noun` names one and several list
+    items; `gains`/`loses` phrase a reference list's change ("now measured on {items}").
+    """
+
+    label: str
+    shape: str = "short"
+    impact: str = DEFINITION
+    reader: bool = True  # shown to readers (site, "What changed"); False for approvers, notes, review dates
+    ref: str = ""
+    noun: tuple[str, str] = ("item", "items")
+    gains: str = ""
+    loses: str = ""
+    unit: tuple[str, str] = ("", "")  # numbers: singular, plural
+    values: Mapping[str, str] = field(default_factory=dict)  # enums: value -> label
+    used_by: str = ""  # a reference, named from the side of what it points to: "roles reporting to it"
+
+
+def meta_of(model: type[BaseModel], name: str) -> Meta | None:
+    """The `Meta` declared with a field, None for a field without one."""
+    info = model.model_fields.get(name)
+    if info is None:
+        return None
+    return next((item for item in info.metadata if isinstance(item, Meta)), None)
+
+
+# --- value types and their labels -----------------------------------------------------------------
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(check_text)]
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+Handle = Annotated[
+    str,
+    StringConstraints(pattern=r"^(@[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?|[^@\s]+@[^@\s]+\.[^@\s]+)$"),
+]
+Status = Literal["draft", "proposed", "agreed", "retired"]
+Function = Literal["marketing", "sales", "customer-success", "revenue-operations", "leadership"]
+Unit = Literal["percent", "count", "currency", "hours", "days", "ratio", "score"]
+Direction = Literal["higher", "lower"]
+Period = Literal["week", "month", "quarter", "year"]
+Cadence = Literal["weekly", "monthly", "quarterly", "yearly"]
+StepCadence = Literal["weekly", "monthly", "quarterly", "yearly", "ongoing"]
+PositiveNumber = Annotated[float, Field(gt=0)]
+
+FUNCTION_LABELS = {
+    "marketing": "Marketing",
+    "sales": "Sales",
+    "customer-success": "Customer Success",
+    "revenue-operations": "Revenue Operations",
+    "leadership": "Leadership",
+}
+UNIT_SYMBOLS = {"percent": "%", "count": "", "currency": "", "hours": "hours", "days": "days", "ratio": "", "score": "points"}
+UNIT_WORDS = {"hours": ("hour", "hours"), "days": ("day", "days"), "score": ("point", "points")}
+DIRECTION_LABELS = {"higher": "higher is better", "lower": "lower is better"}
+CADENCE_LABELS = {"weekly": "weekly", "monthly": "monthly", "quarterly": "quarterly", "yearly": "yearly", "ongoing": "ongoing"}
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # `.nan`, `.inf` are not numbers
+
+
+class Governance(Model):
+    """Fields every entity may carry."""
+
+    status: Annotated[Status, Meta("status", "enum")] = Field("agreed", description="draft | proposed | agreed | retired")
+    approvers: Annotated[list[Handle], Meta("approvers", "handles", reader=False, noun=("approver", "approvers"))] = Field(
+        default_factory=list, description="code-owner handles (@org/team, @user) or emails who approve a change"
+    )
+    review_by: Annotated[date | None, Meta("review date", "date", MINOR, reader=False)] = Field(
+        None, description="date (YYYY-MM-DD) after which the definition is stale"
+    )
+    notes: Annotated[str | None, Meta("editor notes", "text", MINOR, reader=False)] = Field(
+        None, description="free text for editors; never shown to readers"
+    )
+
+
+GOVERNANCE_FIELDS = tuple(Governance.model_fields)
+
+
+def _texts(label: str, singular: str, plural: str, impact: str = DEFINITION) -> Meta:
+    return Meta(label, "texts", impact, noun=(singular, plural))
+
+
+# --- playbook.yml ---------------------------------------------------------------
+
+
+class AlignmentPosition(Model):
+    current: Annotated[Id | None, Meta("current alignment stage", "ref", ref="stage")] = Field(
+        None, description="alignment stage id: where the teams stand today"
+    )
+    target: Annotated[Id | None, Meta("target alignment stage", "ref", ref="stage")] = Field(
+        None, description="alignment stage id: where they aim to be"
+    )
+
+
+class PlaybookMeta(Governance):
+    """playbook.yml: the playbook itself."""
+
+    title: Annotated[Text, Meta("title", "short", MINOR)] = Field(description="site title")
+    organization: Annotated[Text, Meta("organization", "short", MINOR)] = Field(description="whose playbook this is")
+    summary: Annotated[Text, Meta("summary", "text", MINOR)] = Field(description="what the playbook is for, shown on the home page")
+    alignment: AlignmentPosition = Field(default_factory=AlignmentPosition)
+    version: Annotated[
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] | None, Meta("version", "short", MINOR)
+    ] = Field(None, description="optional: the version label shown on the site and in exports (e.g. 2026-Q4)")
+    approvers: Annotated[
+        list[Handle],
+        Meta("default approvers", "handles", reader=False, noun=("default approver", "default approvers")),
+    ] = Field(default_factory=list, description="code-owner handles (@org/team, @user) or emails who approve a change")
+
+
+# --- roles/<id>.yml ------------------------------------------------------------
+
+
+class Role(Governance):
+    """roles/<id>.yml: one role, who does what."""
+
+    id: Id
+    name: Annotated[Text, Meta("name", "name", MINOR)] = Field(description="e.g. Sales Development Representative")
+    abbreviation: Annotated[Text | None, Meta("abbreviation")] = Field(
+        None, description="e.g. SDR (unique across all abbreviations)"
+    )
+    function: Annotated[Function, Meta("function", "enum", values=FUNCTION_LABELS)]
+    summary: Annotated[Text, Meta("summary", "text", MINOR)] = Field(description="one or two sentences")
+    owns: Annotated[Text | None, Meta("what it owns")] = Field(None, description='the one thing this role owns ("the message")')
+    responsibilities: Annotated[list[Text], _texts("responsibilities", "responsibility", "responsibilities")] = Field(
+        min_length=1, description="what the role does"
+    )
+    not_responsible_for: Annotated[list[Text], _texts("not responsible for", "boundary", "boundaries")] = Field(
+        default_factory=list, description="explicit boundaries"
+    )
+    reports_to: Annotated[Id | None, Meta("reports to", "ref", ref="role", used_by="roles reporting to it")] = Field(None, description="role id; no cycles")
+    kpis: Annotated[
+        list[Id],
+        Meta(
+            "KPIs it is measured on",
+            "refs",
+            ref="kpi",
+            used_by="roles measured on it",
+            noun=("KPI", "KPIs"),
+            gains="now measured on {items}",
+            loses="no longer measured on {items}",
+        ),
+    ] = Field(default_factory=list, description="KPI ids this role is measured on")
+    onboarding: Annotated[list[Text], _texts("onboarding steps", "onboarding step", "onboarding steps", MINOR)] = Field(
+        default_factory=list, description="first steps for a new hire"
+    )
+
+
+# --- leads/<id>.yml ------------------------------------------------------------
+
+
+class Handoff(Model):
+    to: Annotated[Id, Meta("hand-off to", "ref", ref="role", used_by="lead stages handed off to it")] = Field(description="role id that receives the lead next")
+    sla_hours: Annotated[PositiveNumber, Meta("hand-off SLA", "number", unit=("hour", "hours"))] = Field(
+        description="hours the receiver has to act"
+    )
+
+
+class LeadStage(Governance):
+    """leads/<id>.yml: one lead-lifecycle stage."""
+
+    id: Id
+    name: Annotated[Text, Meta("name", "name", MINOR)] = Field(description="e.g. Marketing Qualified Lead")
+    abbreviation: Annotated[Text | None, Meta("abbreviation")] = Field(None, description="e.g. MQL")
+    order: Annotated[int, Field(ge=1, strict=True), Meta("funnel position", "number")] = Field(
+        description="position in the funnel; unique"
+    )
+    definition: Annotated[Text, Meta("definition", "text", MINOR)]
+    owner: Annotated[Id, Meta("owner", "ref", ref="role", used_by="lead stages it owns")] = Field(
+        description="role id that works leads at this stage"
+    )
+    entry_criteria: Annotated[list[Text], _texts("entry criteria", "entry criterion", "entry criteria")] = Field(min_length=1)
+    exit_criteria: Annotated[list[Text], _texts("exit criteria", "exit criterion", "exit criteria")] = Field(
+        default_factory=list
+    )
+    handoff: Handoff | None = None
+    recycle_to: Annotated[Id | None, Meta("recycled to", "ref", ref="lead", used_by="lead stages recycled to it")] = Field(
+        None, description="lead stage id rejected leads go back to"
+    )
+    reason_codes: Annotated[list[Text], _texts("reason codes", "reason code", "reason codes")] = Field(
+        default_factory=list, description="allowed reasons to reject or recycle"
+    )
+    crm: Annotated[dict[Annotated[str, StringConstraints(min_length=1)], Text], Meta("CRM value", "mapping")] = Field(
+        default_factory=dict, description="CRM field values, e.g. salesforce: MQL"
+    )
+
+    csv_columns: ClassVar[tuple[str, ...]] = (
+        "order",
+        "id",
+        "name",
+        "abbreviation",
+        "status",
+        "definition",
+        "owner",
+        "handoff.to",
+        "handoff.sla_hours",
+        "recycle_to",
+        "entry_criteria",
+        "exit_criteria",
+        "reason_codes",
+    )
+
+
+# --- kpis/<id>.yml -------------------------------------------------------------
+
+
+class Target(Model):
+    value: float
+    period: Period
+
+
+class Kpi(Governance):
+    """kpis/<id>.yml: one shared, unambiguous metric."""
+
+    id: Id
+    name: Annotated[Text, Meta("name", "name", MINOR)]
+    abbreviation: Annotated[Text | None, Meta("abbreviation")] = None
+    definition: Annotated[Text, Meta("definition", "text", MINOR)] = Field(description="what it measures, in words")
+    formula: Annotated[Text, Meta("formula", "text")] = Field(description="how it is computed")
+    unit: Annotated[Unit, Meta("unit", "enum")]
+    direction: Annotated[Direction, Meta("direction", "enum", values=DIRECTION_LABELS)] = Field(description="which way is better")
+    owner: Annotated[Id, Meta("owner", "ref", ref="role", used_by="KPIs it owns")] = Field(description="accountable role id")
+    shared_with: Annotated[
+        list[Id],
+        Meta(
+            "shared with",
+            "refs",
+            ref="role",
+            used_by="KPIs it shares",
+            noun=("role", "roles"),
+            gains="now shared with {items}",
+            loses="no longer shared with {items}",
+        ),
+    ] = Field(default_factory=list, description="role ids that share the number")
+    target: Annotated[Target | None, Meta("target", "target")] = None
+    cadence: Annotated[Cadence | None, Meta("review cadence", "enum", values=CADENCE_LABELS)] = Field(
+        None, description="how often it is reviewed together"
+    )
+    stages: Annotated[
+        list[Id],
+        Meta(
+            "funnel stages it measures",
+            "refs",
+            ref="lead",
+            used_by="KPIs that measure it",
+            noun=("lead stage", "lead stages"),
+            gains="now measures {items}",
+            loses="no longer measures {items}",
+        ),
+    ] = Field(default_factory=list, description="lead stage ids it measures")
+    source: Annotated[Text | None, Meta("system of record")] = Field(None, description="system of record")
+
+    csv_columns: ClassVar[tuple[str, ...]] = (
+        "id",
+        "name",
+        "abbreviation",
+        "status",
+        "definition",
+        "formula",
+        "unit",
+        "direction",
+        "owner",
+        "shared_with",
+        "target.value",
+        "target.period",
+        "cadence",
+        "stages",
+        "source",
+    )
+
+
+# --- checklist.yml -------------------------------------------------------------
+
+
+class ChecklistStep(Governance):
+    id: Id
+    title: Annotated[Text, Meta("title", "name", MINOR)]
+    description: Annotated[Text, Meta("description", "text", MINOR)]
+    owner: Annotated[Id, Meta("owner", "ref", ref="role", used_by="checklist steps it owns")]
+    participants: Annotated[list[Id], Meta("participants", "refs", ref="role", noun=("participant", "participants"), used_by="checklist steps it takes part in")] = Field(
+        default_factory=list
+    )
+    cadence: Annotated[StepCadence | None, Meta("cadence", "enum", values=CADENCE_LABELS)] = None
+    evidence: Annotated[Text | None, Meta("evidence", "text")] = None
+    kpis: Annotated[list[Id], Meta("KPIs", "refs", ref="kpi", noun=("KPI", "KPIs"), used_by="checklist steps it appears in")] = Field(default_factory=list)
+
+
+class Checklist(Model):
+    """checklist.yml: the alignment checklist."""
+
+    steps: list[ChecklistStep] = Field(default_factory=list)
+
+
+# --- alignment.yml -------------------------------------------------------------
+
+
+class AlignmentStage(Governance):
+    id: Id
+    name: Annotated[Text, Meta("name", "name", MINOR)]
+    score: Annotated[
+        list[Annotated[int, Field(strict=True)]], Field(min_length=2, max_length=2), Meta("score band", "band")
+    ] = Field(description="inclusive total-score band [low, high]")
+    description: Annotated[Text, Meta("description", "text", MINOR)]
+    signals: Annotated[list[Text], _texts("signals", "signal", "signals")] = Field(default_factory=list)
+    next_steps: Annotated[list[Text], _texts("next steps", "next step", "next steps", MINOR)] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _band_in_order(self) -> AlignmentStage:
+        if self.score[0] > self.score[1]:
+            raise PydanticCustomError(
+                "band_order",
+                "score band [{low}, {high}] runs backwards",
+                {"low": self.score[0], "high": self.score[1], "hint": "write the lower total first: [low, high]"},
+            )
+        return self
+
+
+class Question(Governance):
+    id: Id
+    text: Annotated[Text, Meta("statement", "text", MINOR)]
+    theme: Annotated[Text | None, Meta("theme", "short", MINOR)] = None
+
+
+class Alignment(Model):
+    """alignment.yml: the four relationship stages and the diagnostic."""
+
+    stages: list[AlignmentStage] = Field(default_factory=list, description="lowest to highest")
+    questions: list[Question] = Field(default_factory=list)
+
+
+# --- glossary.yml --------------------------------------------------------------
+
+
+class GlossaryTerm(Governance):
+    id: Id
+    term: Annotated[Text, Meta("term", "name", MINOR)]
+    abbreviation: Annotated[Text | None, Meta("abbreviation")] = None
+    definition: Annotated[Text, Meta("definition", "text", MINOR)]
+    see_also: Annotated[
+        list[Annotated[str, StringConstraints(min_length=1)]],
+        Meta(
+            "see also",
+            "refs",
+            MINOR,
+            ref="*",
+            noun=("see-also link", "see-also links"),
+            used_by="glossary terms that link to it",
+        ),
+    ] = Field(default_factory=list, description="ids of any entity (or kind:id when ambiguous)")
+
+
+class Glossary(Model):
+    """glossary.yml: terms that are not roles, stages or KPIs."""
+
+    terms: list[GlossaryTerm] = Field(default_factory=list)
+
+
+# --- the whole playbook ----------------------------------------------------------
+
+Entity = Role | LeadStage | Kpi | ChecklistStep | AlignmentStage | Question | GlossaryTerm
+
+# The model of each kind of entity, and the root model of each kind of file (in the order a reader meets them).
+ENTITY_MODELS: dict[str, type[Governance]] = {
+    "role": Role,
+    "lead": LeadStage,
+    "kpi": Kpi,
+    "step": ChecklistStep,
+    "stage": AlignmentStage,
+    "question": Question,
+    "term": GlossaryTerm,
+}
+FILE_MODELS: dict[str, type[BaseModel]] = {
+    "playbook": PlaybookMeta,
+    "role": Role,
+    "lead": LeadStage,
+    "kpi": Kpi,
+    "checklist": Checklist,
+    "alignment": Alignment,
+    "glossary": Glossary,
+}
+
+
+@dataclass
+class Playbook:
+    """The whole validated playbook. Collections keep the content's order
+    (roles and KPIs by id, lead stages by `order`)."""
+
+    meta: PlaybookMeta
+    roles: dict[str, Role] = field(default_factory=dict)
+    leads: dict[str, LeadStage] = field(default_factory=dict)
+    kpis: dict[str, Kpi] = field(default_factory=dict)
+    checklist: Checklist = field(default_factory=Checklist)
+    alignment: Alignment = field(default_factory=Alignment)
+    glossary: Glossary = field(default_factory=Glossary)
+    # (kind, id) -> content-relative file path, for reports and CODEOWNERS
+    sources: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    # The list kinds indexed by id, built once: a lookup per reference must not scan the list.
+    _indexes: dict[str, tuple[list[Any], int, dict[str, Any]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    @property
+    def steps(self) -> Mapping[str, ChecklistStep]:
+        return self.collection("step")
+
+    @property
+    def stages(self) -> Mapping[str, AlignmentStage]:
+        return self.collection("stage")
+
+    @property
+    def questions(self) -> Mapping[str, Question]:
+        return self.collection("question")
+
+    @property
+    def terms(self) -> Mapping[str, GlossaryTerm]:
+        return self.collection("term")
+
+    @overload
+    def collection(self, kind: Literal["role"]) -> Mapping[str, Role]: ...
+    @overload
+    def collection(self, kind: Literal["lead"]) -> Mapping[str, LeadStage]: ...
+    @overload
+    def collection(self, kind: Literal["kpi"]) -> Mapping[str, Kpi]: ...
+    @overload
+    def collection(self, kind: Literal["step"]) -> Mapping[str, ChecklistStep]: ...
+    @overload
+    def collection(self, kind: Literal["stage"]) -> Mapping[str, AlignmentStage]: ...
+    @overload
+    def collection(self, kind: Literal["question"]) -> Mapping[str, Question]: ...
+    @overload
+    def collection(self, kind: Literal["term"]) -> Mapping[str, GlossaryTerm]: ...
+    @overload
+    def collection(self, kind: str) -> Mapping[str, Any]: ...
+
+    def collection(self, kind: str) -> Mapping[str, Any]:
+        """The entities of a kind by id (read-only: the list kinds' dictionaries are shared)."""
+        if kind == "role":
+            return self.roles
+        if kind == "lead":
+            return self.leads
+        if kind == "kpi":
+            return self.kpis
+        items: list[Any]
+        if kind == "step":
+            items = self.checklist.steps
+        elif kind == "stage":
+            items = self.alignment.stages
+        elif kind == "question":
+            items = self.alignment.questions
+        elif kind == "term":
+            items = self.glossary.terms
+        else:
+            raise KeyError(kind)
+        cached = self._indexes.get(kind)
+        if cached is None or cached[0] is not items or cached[1] != len(items):
+            cached = (items, len(items), {item.id: item for item in items})
+            self._indexes[kind] = cached
+        return cached[2]
+
+    def entities(self) -> list[tuple[str, Any]]:
+        """Every entity as (kind, entity), in a stable order."""
+        return [(kind, entity) for kind in KIND_NAMES for entity in self.collection(kind).values()]
+
+    def iter_entities(self) -> Iterator[tuple[str, Any]]:
+        for kind in KIND_NAMES:
+            for entity in self.collection(kind).values():
+                yield kind, entity
+
+    def find(self, ref: str) -> list[tuple[str, Any]]:
+        """Resolve a `see_also` style reference: `id` in any kind, or `kind:id`."""
+        match = ENTITY_LINK_RE.match(ref)
+        if match:
+            entity = self.collection(match.group(1)).get(match.group(2))
+            return [(match.group(1), entity)] if entity is not None else []
+        return [(kind, c[ref]) for kind in KINDS if ref in (c := self.collection(kind))]
+
+
+def display_name(entity: Any) -> str:
+    for attr in ("name", "title", "term"):
+        value = getattr(entity, attr, None)
+        if value:
+            return str(value)
+    return str(getattr(entity, "text", entity.id))

@@ -1,0 +1,244 @@
+"""Git plumbing: one runner, and one small function per git command.
+
+Each function runs one git command and raises `GitError` carrying git's own message and a hint on
+how to fix it. Nothing here changes the working tree or the index.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import GitError
+
+_ENV = {"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
+
+
+def run(args: list[str], *, cwd: Path, hint: str = "", stdin: bytes | None = None) -> bytes:
+    """`git ARGS` in `cwd`; its standard output, or GitError with git's message and `hint`."""
+    if not cwd.is_dir():
+        raise GitError(args, f"{cwd} is not a folder", hint)
+    try:
+        result = subprocess.run(
+            ["git", *args],
+            cwd=cwd,
+            input=stdin,
+            capture_output=True,
+            env={**os.environ, **_ENV},
+            check=False,
+        )
+    except FileNotFoundError:
+        raise GitError(args, "git is not installed", "install git (e.g. `apt-get install git`)") from None
+    if result.returncode != 0:
+        raise GitError(args, result.stderr.decode("utf-8", errors="replace") or f"exit status {result.returncode}", hint)
+    return result.stdout
+
+
+
+def toplevel(cwd: Path, *, hint: str = "run the command inside the playbook's git repository") -> Path:
+    """The root of the git work tree that holds `cwd` (`git rev-parse --show-toplevel`)."""
+    out = run(["rev-parse", "--show-toplevel"], cwd=cwd, hint=hint)
+    return Path(out.decode("utf-8").strip())
+
+
+def resolve_commit(revision: str, *, cwd: Path) -> str:
+    """The commit id a revision names (`git rev-parse --verify REV^{commit}`)."""
+    if not revision or revision.startswith("-"):
+        raise GitError(["rev-parse", revision], f"`{revision}` is not a revision name", "name a branch, tag or commit")
+    if revision == "HEAD" and _no_commits(cwd):
+        raise GitError(
+            ["rev-parse", revision], "the repository has no commits yet", "commit the playbook first (`git add . && git commit`)"
+        )
+    out = run(
+        ["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"],
+        cwd=cwd,
+        hint=f"`{revision}` is not a branch, tag or commit here; check the name with `git log --oneline --all`."
+        " In GitHub Actions fetch the base branch first (actions/checkout with fetch-depth: 0)",
+    )
+    return out.decode("ascii").strip()
+
+
+def _no_commits(cwd: Path) -> bool:
+    """True in a repository whose current branch has no commit yet (`git init` and nothing more)."""
+    try:
+        run(["rev-parse", "--verify", "--quiet", "HEAD"], cwd=cwd)
+    except GitError:
+        try:
+            return not run(["rev-list", "-n", "1", "--all"], cwd=cwd).strip()
+        except GitError:
+            return False
+    return False
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    mode: str
+    kind: str  # blob | tree | commit
+    object_id: str
+    path: str  # relative to the repository root
+
+
+def list_tree(commit: str, path: str, *, cwd: Path) -> list[TreeEntry]:
+    """Every file under `path` at `commit` (`git ls-tree -r -z --full-tree COMMIT -- PATH`)."""
+    out = run(["ls-tree", "-r", "-z", "--full-tree", commit, "--", path], cwd=cwd)
+    entries = []
+    for record in out.decode("utf-8", errors="surrogateescape").split("\0"):
+        if not record:
+            continue
+        meta, _, name = record.partition("\t")
+        mode, kind, object_id = meta.split(" ")
+        entries.append(TreeEntry(mode, kind, object_id, name))
+    return entries
+
+
+def read_blobs(object_ids: list[str], *, cwd: Path) -> dict[str, bytes]:
+    """The contents of many blobs in one git process (`git cat-file --batch`)."""
+    if not object_ids:
+        return {}
+    wanted = list(dict.fromkeys(object_ids))
+    out = run(["cat-file", "--batch"], cwd=cwd, stdin="".join(f"{oid}\n" for oid in wanted).encode("ascii"))
+    blobs: dict[str, bytes] = {}
+    position = 0
+    for oid in wanted:
+        header_end = out.index(b"\n", position)
+        header = out[position:header_end].decode("ascii").split(" ")
+        if len(header) != 3:
+            raise GitError(["cat-file", "--batch"], f"object {oid} is missing", "run `git fsck` on the repository")
+        size = int(header[2])
+        start = header_end + 1
+        blobs[oid] = out[start : start + size]
+        position = start + size + 1  # the content is followed by a newline
+    return blobs
+
+
+
+def current_branch(root: Path) -> str | None:
+    """The branch checked out in `root` (`git symbolic-ref --quiet HEAD`), None when detached."""
+    try:
+        return run(["symbolic-ref", "--quiet", "HEAD"], cwd=root).decode("utf-8").strip()
+    except GitError:
+        return None
+
+
+def branch_tip(branch: str, root: Path) -> str | None:
+    """The commit a local branch points to, None when it does not exist."""
+    try:
+        return run(["rev-parse", "--verify", "--quiet", f"refs/heads/{branch}^{{commit}}"], cwd=root).decode().strip()
+    except GitError:
+        return None
+
+
+def read_file_at(revision: str, path: str, root: Path) -> bytes | None:
+    """A file's bytes at a revision (`git cat-file blob REV:PATH`), None when there is no such file."""
+    try:
+        run(["cat-file", "-e", f"{revision}:{path}"], cwd=root)
+    except GitError:
+        return None
+    return run(["cat-file", "blob", f"{revision}:{path}"], cwd=root)
+
+
+def uncommitted_changes(root: Path) -> list[str]:
+    """Paths with changes that are not committed, untracked files included (`git status --porcelain`)."""
+    out = run(["status", "--porcelain=v1", "-z", "--untracked-files=all"], cwd=root).decode("utf-8", "surrogateescape")
+    paths = []
+    records = out.split("\0")
+    index = 0
+    while index < len(records):
+        record = records[index]
+        index += 1
+        if len(record) < 4:
+            continue
+        paths.append(record[3:])
+        if record[0] in "RC":  # a rename is followed by its old name
+            index += 1
+    return paths
+
+
+
+
+def update_ref(ref: str, new: str, old: str | None, root: Path) -> None:
+    """Point `ref` at `new` only if it still points at `old` (None: only if it does not exist yet)."""
+    run(
+        ["update-ref", "-m", "playbook publish", ref, new, old or ""],
+        cwd=root,
+        hint=f"{ref} changed while publishing (another publish?); run the command again",
+    )
+
+
+def delete_ref(ref: str, root: Path, old: str | None = None) -> None:
+    """Remove `ref` (only if it still points at `old`, when given); nothing happens when it is gone."""
+    try:
+        run(["update-ref", "-d", ref, *([old] if old else [])], cwd=root)
+    except GitError:
+        if old is not None:
+            raise
+
+
+def fetch_branch(remote: str, branch: str, root: Path) -> str | None:
+    """The remote's `branch` fetched into `refs/remotes/REMOTE/BRANCH`; None when the remote has none."""
+    try:
+        run(
+            ["fetch", "--quiet", "--no-tags", "--", remote, f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}"],
+            cwd=root,
+        )
+    except GitError as error:
+        if "couldn't find remote ref" in error.stderr.lower():
+            return None
+        raise GitError(
+            error.command,
+            error.stderr,
+            f"check that the remote `{remote}` exists and can be reached (`git remote -v`), or publish without --push",
+        ) from None
+    tip = remote_tracking_tip(remote, branch, root)
+    assert tip is not None, "fetched just now"
+    return tip
+
+
+def remote_tracking_tip(remote: str, branch: str, root: Path) -> str | None:
+    """The commit `REMOTE/BRANCH` points to as last fetched, None when there is none."""
+    try:
+        out = run(["rev-parse", "--verify", "--quiet", f"refs/remotes/{remote}/{branch}^{{commit}}"], cwd=root)
+    except GitError:
+        return None
+    return out.decode().strip()
+
+
+def merge_base(first: str, second: str, root: Path) -> str | None:
+    """The best common ancestor of two commits (`git merge-base`), None when they share no history."""
+    try:
+        return run(["merge-base", first, second], cwd=root).decode().strip()
+    except GitError:
+        return None
+
+
+def push_branch(remote: str, branch: str, root: Path) -> None:
+    """`git push REMOTE refs/heads/BRANCH:refs/heads/BRANCH` (a fast-forward: never forced)."""
+    run(
+        ["push", "--quiet", "--", remote, f"refs/heads/{branch}:refs/heads/{branch}"],
+        cwd=root,
+        hint=f"check your access to `{remote}`; if someone else published meanwhile, run the command again",
+    )
+
+
+
+def worktrees(root: Path) -> list[tuple[str, str]]:
+    """(path, checked-out ref) of every worktree of the repository (`git worktree list --porcelain`)."""
+    listing = run(["worktree", "list", "--porcelain"], cwd=root).decode("utf-8", "replace")
+    found: list[tuple[str, str]] = []
+    path = ""
+    for line in listing.splitlines():
+        if line.startswith("worktree "):
+            path = line[len("worktree ") :]
+        elif line.startswith("branch "):
+            found.append((path, line[len("branch ") :]))
+    return found
+
+
+@functools.lru_cache(maxsize=8)
+def root_entries(tip: str, root: Path) -> tuple[str, ...]:
+    """The names at the root of a commit's tree (`git ls-tree --name-only`); a commit never changes."""
+    out = run(["ls-tree", "--name-only", "-z", tip], cwd=root).decode("utf-8", "replace")
+    return tuple(name for name in out.split("\0") if name)

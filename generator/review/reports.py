@@ -1,0 +1,341 @@
+"""The change report in three forms: Markdown for a pull-request comment, text for a terminal,
+JSON for other tools. Pure: a `ChangeSet` in, text out.
+
+Both human forms are drawn from one outline (`_rows`): what each field change shows, in order;
+only the markup differs.
+
+    format_markdown(changes, base="origin/main", head="the working tree", content_dir="content")
+    format_text(changes, base=..., head=..., content_dir=...)
+    to_json(changes, base=..., head=..., content_dir=...)
+
+JSON (`to_json`, schema 1): {"schema": 1, "base", "head", "content", "summary": {"entities",
+"definition", "minor", "added", "removed", "renamed", "changed"}, "approvals": [{"approvers",
+"default", "entities"}], "changes": [{"kind", "kind_label", "id", "name", "old_name", "change",
+"impact", "file", "summary", "approvers", "default_approvers", "used_by": [{"relation", "kind",
+"id", "name"}], "fields": [{"field", "label", "impact", "reader_visible", "old", "new", "before",
+"after", "added", "removed", "summary"}]}]}
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from ..content.schema import DEFINITION
+from ..text import collapse, plural
+from .compare import ChangeSet, EntityChange, FieldChange, UsedBy
+
+# --- shared pieces -----------------------------------------------------------------------------
+
+
+def headline(changes: ChangeSet) -> str:
+    definition, minor = len(changes.definition_changes), len(changes.minor_changes)
+    parts = []
+    if definition:
+        parts.append(f"{definition} {'changes an agreed definition' if definition == 1 else 'change agreed definitions'}")
+    if minor:
+        parts.append(f"{minor} {'is' if minor == 1 else 'are'} minor (wording only)")
+    return f"{plural(len(changes.entities), 'entity', 'entities')} changed: " + ", ".join(parts) + "."
+
+
+_TOKEN_RE = re.compile(r"\w+|[^\w\s]")
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str, bool]]:
+    """(op, text, space before) runs of a word-level diff; op is "=", "-" or "+".
+
+    Words and punctuation are compared one by one, so "(won + lost)" to "(won + lost + no decision)"
+    is one insertion, not a changed word; the text of each run keeps its own spacing.
+    """
+    spans_a = [m.span() for m in _TOKEN_RE.finditer(old)]
+    spans_b = [m.span() for m in _TOKEN_RE.finditer(new)]
+    a, b = [old[i:j] for i, j in spans_a], [new[i:j] for i, j in spans_b]
+
+    def run(op: str, text: str, spans: list[tuple[int, int]], first: int, last: int) -> tuple[str, str, bool]:
+        start = spans[first][0]
+        return (op, text[start : spans[last - 1][1]], start > 0 and text[start - 1].isspace())
+
+    runs: list[tuple[str, str, bool]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            runs.append(run("=", new, spans_b, j1, j2))
+            continue
+        if i2 > i1:
+            runs.append(run("-", old, spans_a, i1, i2))
+        if j2 > j1:
+            runs.append(run("+", new, spans_b, j1, j2))
+    return runs
+
+
+def _join_runs(runs: list[tuple[str, str, bool]], keep: str, mark: Callable[[str, str], str]) -> str:
+    """One side of a word diff as text: the equal runs and the `keep` runs ("-" or "+"), marked."""
+    out = ""
+    for op, text, space in runs:
+        if op in ("=", keep):
+            out += (" " if space and out else "") + mark(op, text)
+    return out
+
+
+def _approval_line(handles: tuple[str, ...], default: bool, code: Callable[[str], str]) -> str:
+    if not handles:
+        return "nobody is named (add `approvers` to the entity or to playbook.yml)"
+    names = " or ".join(code(h) for h in handles) if len(handles) <= 2 else "one of " + ", ".join(code(h) for h in handles)
+    return names + (" (the playbook's default approvers)" if default else "")
+
+
+def _group_refs(references: Iterable[UsedBy], escape: Callable[[str], str]) -> list[str]:
+    groups: dict[str, list[str]] = {}
+    for ref in references:
+        groups.setdefault(ref.relation, []).append(escape(ref.name))
+    return [f"{relation}: {', '.join(names)}" for relation, names in groups.items()]
+
+
+def _what(entity: EntityChange) -> str:
+    return {"added": "new", "removed": "removed"}.get(entity.change, "definition change" if entity.impact == DEFINITION else "minor")
+
+
+def _entity_label(entity: EntityChange) -> str:
+    return "KPI" if entity.kind == "kpi" else entity.kind_label.capitalize()
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One line of an entity's details: `kind` is value | removed | added | words | reordered."""
+
+    kind: str
+    label: str
+    before: str = ""
+    after: str = ""
+
+
+def _rows(entity: EntityChange, change: FieldChange) -> list[_Row]:
+    """What the details show for one field change, whatever the markup."""
+    if entity.change == "added":
+        return [_Row("added", change.label, after=item) for item in change.added or (change.after,)]
+    if change.added or change.removed:
+        return [_Row("removed", change.label, before=item) for item in change.removed] + [
+            _Row("added", change.label, after=item) for item in change.added
+        ]
+    if change.prose and change.before and change.after:
+        return [_Row("words", change.label, change.before, change.after)]
+    if not change.before and not change.after:
+        return [_Row("reordered", change.label)]
+    return [_Row("value", change.label, change.before, change.after)]
+
+
+# --- Markdown for a pull-request comment ----------------------------------------------------------
+
+
+def _gfm(text: str) -> str:
+    """Content as literal text in GitHub-flavoured Markdown (a comment, a table cell)."""
+    text = collapse(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # Parentheses, `#`, `+` and `!` are only special at the start of a line or after `]`, which content never is.
+    return re.sub(r"([\\`*_\[\]|~])", r"\\\1", text)
+
+
+def _code(text: str) -> str:
+    return f"`{text}`" if "`" not in text else _gfm(text)
+
+
+def _md_entity(entity: EntityChange) -> str:
+    return f"{_entity_label(entity)} {_gfm(entity.title)}"
+
+
+def _md_row(row: _Row, added_entity: bool) -> str:
+    if added_entity:
+        return f"| {_gfm(row.label)} | {_gfm(row.after)} |"
+    if row.kind == "removed":
+        return f"| {_gfm(row.label + ': removed')} | {_gfm(row.before)} | – |"
+    if row.kind == "added":
+        return f"| {_gfm(row.label + ': added')} | – | {_gfm(row.after)} |"
+    if row.kind == "words":
+        runs = word_diff(row.before, row.after)
+        marks = {"=": "{}", "-": "~~{}~~", "+": "**{}**"}
+        before = _join_runs(runs, "-", lambda op, text: marks[op].format(_gfm(text)))
+        after = _join_runs(runs, "+", lambda op, text: marks[op].format(_gfm(text)))
+        return f"| {_gfm(row.label)} | {before} | {after} |"
+    if row.kind == "reordered":
+        return f"| {_gfm(row.label)} |  | reordered |"
+    return f"| {_gfm(row.label)} | {_gfm(row.before) or '–'} | {_gfm(row.after) or '–'} |"
+
+
+def format_markdown(
+    changes: ChangeSet,
+    *,
+    base: str | None = None,
+    head: str | None = None,
+    content_dir: str = "content",
+    title: str = "Playbook change report",
+) -> str:
+    """A pull-request comment: the summary first, who must approve, then collapsible details."""
+    out = [f"## {title}", ""]
+    compared = (
+        f"Comparing {_code(base)} with {head if head and head.startswith('the ') else _code(head or 'HEAD')}. " if base else ""
+    )
+    if changes.is_empty:
+        out.append(f"{compared}No changes to the playbook's content.")
+        return "\n".join(out) + "\n"
+    out.append(compared + headline(changes))
+    for heading, group in (
+        ("Changes to agreed definitions", changes.definition_changes),
+        ("Minor changes (wording only)", changes.minor_changes),
+    ):
+        if group:
+            out += ["", f"### {heading}", ""]
+            out += [f"- **{_md_entity(e)}**: {_gfm(e.summary)}" for e in group]
+    out += [
+        "",
+        "### Who must approve",
+        "",
+        "One approval from each line (from the `approvers` fields, as in `.github/CODEOWNERS`):",
+        "",
+    ]
+    for handles, default, entities in changes.approval_groups():
+        out.append(f"- {_approval_line(handles, default, _code)}: {', '.join(_md_entity(e) for e in entities)}")
+    out += ["", "<details>", "<summary>Details: every field that changed, and what refers to it</summary>", ""]
+    for _kind, heading, entities in changes.by_kind():
+        out += [f"### {heading}", ""]
+        for entity in entities:
+            out += [f"#### {_gfm(entity.title)} ({_what(entity)})", ""]
+            meta = [f"`{content_dir}/{entity.file}`"] if entity.file else []
+            meta.append(f"id `{entity.id}`")
+            if entity.old_name:
+                meta.append(f"was {_gfm(entity.old_name)}")
+            meta.append("approval: " + _approval_line(entity.approvers, entity.default_approvers, _code))
+            out += [" · ".join(meta), ""]
+            rows = [row for change in entity.fields for row in _rows(entity, change)]
+            if rows:
+                added = entity.change == "added"
+                out += ["| field | value |", "| --- | --- |"] if added else ["| field | before | after |", "| --- | --- | --- |"]
+                out += [_md_row(row, added) for row in rows]
+                out.append("")
+            if entity.used_by:
+                prefix = "Was used by" if entity.change == "removed" else "Used by"
+                out += [f"{prefix}: " + "; ".join(_group_refs(entity.used_by, _gfm)) + ".", ""]
+    out += ["</details>"]
+    return "\n".join(out) + "\n"
+
+
+# --- plain text for terminals ------------------------------------------------------------------
+
+
+def _text_entity(entity: EntityChange) -> str:
+    return f"{_entity_label(entity)} {collapse(entity.title)}"
+
+
+def _text_row(row: _Row) -> list[str]:
+    if row.kind == "words":
+        marks = {"=": "{}", "-": "[-{}-]", "+": "{{+{}+}}"}
+        text = ""
+        for op, run_text, space in word_diff(row.before, row.after):
+            text += (" " if space and text else "") + marks[op].format(run_text)
+        return [f"      {row.label}: {collapse(text)}"]
+    if row.kind == "reordered":
+        return [f"      {row.label}: reordered"]
+    return [f"      {row.label}: {collapse(row.before) or '(none)'} -> {collapse(row.after) or '(none)'}"]
+
+
+def _text_rows(entity: EntityChange) -> list[str]:
+    out: list[str] = []
+    for change in entity.fields:
+        rows = _rows(entity, change)
+        if entity.change == "added" and not change.added:
+            out.append(f"      {change.label}: {collapse(change.after)}")
+        elif rows[0].kind in ("added", "removed"):
+            out.append(f"      {change.label}:")
+            out += [f"        {'-' if r.kind == 'removed' else '+'} {collapse(r.before or r.after)}" for r in rows]
+        else:
+            out += _text_row(rows[0])
+    return out
+
+
+def format_text(changes: ChangeSet, *, base: str | None = None, head: str | None = None, content_dir: str = "content") -> str:
+    """The report for a terminal: summary, approvals, then every field change."""
+    out = []
+    if base:
+        out.append(f"Playbook changes from {base} to {head or 'HEAD'}")
+    if changes.is_empty:
+        out.append("No changes to the playbook's content.")
+        return "\n".join(out) + "\n"
+    out.append(headline(changes))
+    for heading, group in (
+        ("Changes to agreed definitions", changes.definition_changes),
+        ("Minor changes (wording only)", changes.minor_changes),
+    ):
+        if group:
+            out += ["", heading + ":"]
+            out += [f"  * {_text_entity(e)}: {collapse(e.summary)}" for e in group]
+    out += ["", "Who must approve (one approval from each line):"]
+    for handles, default, entities in changes.approval_groups():
+        out.append(f"  {_approval_line(handles, default, str)}: " + ", ".join(_text_entity(e) for e in entities))
+    for _kind, heading, entities in changes.by_kind():
+        out += ["", heading]
+        for entity in entities:
+            mark = {"added": "+", "removed": "-"}.get(entity.change, "~")
+            where = f"  {content_dir}/{entity.file}" if entity.file else ""
+            out.append(f"  {mark} {collapse(entity.title)} [{entity.id}] ({_what(entity)}){where}")
+            out += _text_rows(entity)
+            if entity.used_by:
+                prefix = "was used by" if entity.change == "removed" else "used by"
+                out.append(f"      {prefix}: " + "; ".join(_group_refs(entity.used_by, collapse)))
+    return "\n".join(out) + "\n"
+
+
+# --- JSON for tools ------------------------------------------------------------------------------
+
+
+def to_json(changes: ChangeSet, *, base: str | None = None, head: str | None = None, content_dir: str = "content") -> str:
+    count = {kind: sum(e.change == kind for e in changes.entities) for kind in ("added", "removed", "renamed", "changed")}
+    data = {
+        "schema": 1,
+        "base": base,
+        "head": head,
+        "content": content_dir,
+        "summary": {
+            "entities": len(changes.entities),
+            "definition": len(changes.definition_changes),
+            "minor": len(changes.minor_changes),
+            **count,
+        },
+        "approvals": [
+            {"approvers": list(handles), "default": default, "entities": [f"{e.kind}:{e.id}" for e in entities]}
+            for handles, default, entities in changes.approval_groups()
+        ],
+        "changes": [
+            {
+                "kind": e.kind,
+                "kind_label": e.kind_label,
+                "id": e.id,
+                "name": e.name,
+                "old_name": e.old_name,
+                "change": e.change,
+                "impact": e.impact,
+                "file": e.file,
+                "summary": e.summary,
+                "approvers": list(e.approvers),
+                "default_approvers": e.default_approvers,
+                "used_by": [{"relation": r.relation, "kind": r.kind, "id": r.id, "name": r.name} for r in e.used_by],
+                "fields": [
+                    {
+                        "field": f.field,
+                        "label": f.label,
+                        "impact": f.impact,
+                        "reader_visible": f.reader_visible,
+                        "old": f.old,
+                        "new": f.new,
+                        "before": f.before,
+                        "after": f.after,
+                        "added": list(f.added),
+                        "removed": list(f.removed),
+                        "summary": f.summary,
+                    }
+                    for f in e.fields
+                ],
+            }
+            for e in changes.entities
+        ],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,45 @@
+"""Text helpers shared by every layer: numbers as people read them, and escaping for Markdown."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+
+def format_number(value: float | int) -> str:
+    """1,250 · 27 · 3.5 · 0.25: thousands separated, at most two decimals, no trailing zeros."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def collapse(text: Any) -> str:
+    """Runs of whitespace (line breaks included) as one space, trimmed."""
+    return " ".join(str(text).split())
+
+
+def plural(number: int, singular: str, plural_form: str | None = None) -> str:
+    """ "1 entity", "3 entities"."""
+    return f"{number} {singular if number == 1 else (plural_form or singular + 's')}"
+
+
+def html_escape(text: str) -> str:
+    """`&`, `<` and `>` as entities (text content; attributes need quotes escaped too)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# Python-Markdown's escapable characters (`|` added by the tables extension).
+_PLAIN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+!|])")
+_BLOCK_START = re.compile(r"^([-*+])(?=\s|$)|^(\d+)([.)])")
+
+
+def no_block_start(text: str) -> str:
+    """A value never starts a list, quote or heading where it lands."""
+    return _BLOCK_START.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), text, count=1)
+
+
+def escape_plain(text: Any) -> str:
+    """Text shown exactly as written in the site's Markdown: no Markdown, no HTML."""
+    return no_block_start(_PLAIN_SPECIALS.sub(r"\\\1", html_escape(collapse(text))))
