@@ -321,6 +321,7 @@ def generate(root: Path, entities: int, *, seed: int = 8) -> Counts:
             f"definition: {q(f'How the {name.lower()} moves, per {rng.choice(PERIODS)}, for leads past {lead_rows[1][2]}.')}",
             f"formula: {q(f'({rng.choice(WORDS)} in the period) ÷ ({rng.choice(WORDS)} in the period) × 100')}",
             f"unit: {unit}",
+            *(["currency: EUR"] if unit == "currency" else []),
             f"direction: {direction}",
             f"owner: {rng.choice(role_ids)}",
         ]

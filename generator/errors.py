@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from .codes import CODES
+
 # Line breaks, terminal control characters and bidirectional overrides, from file names or values
 # quoted in a message: shown as \x1b or \u202e, never obeyed (a newline could forge a second problem or
 # a GitHub Actions command; an escape sequence could rewrite the terminal; an override reorders text).
@@ -32,6 +34,12 @@ class Problem:
     message: str
     hint: str = ""
     severity: str = field(default="error", compare=False)  # "error" | "warning"
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(
+                f"problem code `{self.code}` is not in generator/codes.py: add it there, with what triggers it and the fix"
+            )
 
     def moved(self, prefix: str, replacement: str) -> Problem:
         """The same problem with a path under `prefix` (a temporary copy) named as `replacement` + the rest."""

@@ -140,6 +140,7 @@ def test_removed_entity_lists_what_used_it(tmp_path: Path) -> None:
             definition: New pipeline.
             formula: Sum of new opportunity amounts
             unit: currency
+            currency: USD
             direction: higher
             owner: marketing-manager
         """,

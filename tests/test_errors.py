@@ -222,7 +222,8 @@ CASES: list[Case] = [
             11,
             "bad-value",
             "`finance` is not an allowed value for `function`",
-            "use one of: `marketing`, `sales`, `customer-success`, `revenue-operations` or `leadership`",
+            "use one of: `marketing`, `sales`, `customer-success`, `revenue-operations` or `leadership`;"
+            " to use other functions, list them under `functions:` in playbook.yml",
         ),
     ),
     (
@@ -841,7 +842,8 @@ def test_how_an_error_reads(tmp_path: Path) -> None:
         f"{root}/roles/sales-manager.yml:2:11: error: `営業 sales` is not an allowed value for `function` [bad-value]",
         "  2 | function: 営業 sales",
         "    |           ^",
-        "  hint: use one of: `marketing`, `sales`, `customer-success`, `revenue-operations` or `leadership`",
+        "  hint: did you mean `sales`? use one of: `marketing`, `sales`, `customer-success`, `revenue-operations` or"
+        " `leadership`; to use other functions, list them under `functions:` in playbook.yml",
     ]
 
 

@@ -440,6 +440,7 @@ def test_a_reference_to_a_draft_stops_publishing_and_names_both(copy: Path) -> N
             definition: How fast qualified pipeline turns into revenue.
             formula: Opportunities × win rate × deal size ÷ cycle length
             unit: currency
+            currency: USD
             direction: higher
             owner: sales-manager
             status: draft

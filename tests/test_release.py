@@ -40,6 +40,7 @@ DRAFT_KPI = """
     definition: How fast pipeline turns into revenue.
     formula: Opportunities × win rate × deal size ÷ cycle length
     unit: currency
+    currency: USD
     direction: higher
     owner: sales-manager
     status: draft
@@ -372,7 +373,9 @@ def test_the_changes_since_the_previous_version_in_plain_words(tmp_path: Path) -
 
 
 def test_a_previous_version_without_an_export_is_said_plainly(content: Path) -> None:
-    page = changes_page(load(content), version="2.0", title="2.0", day=date(2026, 11, 23), previous=PreviousVersion("1.0", "1.0", None))
+    page = changes_page(
+        load(content), version="2.0", title="2.0", day=date(2026, 11, 23), previous=PreviousVersion("1.0", "1.0", None)
+    )
     assert "It was published without its machine-readable export (`playbook.json`)" in page
 
 

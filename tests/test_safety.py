@@ -284,7 +284,9 @@ def text_fields() -> list[tuple[str, str]]:
                 container = base[rel]
                 for part in path:
                     container = container[part]
-                if name not in container:
+                if name not in container and getattr(annotation, "__origin__", None) is list:
+                    container[name] = [{"id": "partnerships"}]  # a list of mappings the minimal playbook does not have
+                elif name not in container:
                     container[name] = {"to": "sales-manager", "sla_hours": 4} if name == "handoff" else {}
                 child = container[name]
                 walk(inner, rel, path + ((name, 0) if isinstance(child, list) else (name,)))

@@ -128,6 +128,7 @@ VARIANT = {
         definition: How fast value moves through the funnel.
         formula: "=SUM(A1:A9) / days"
         unit: currency
+        currency: USD
         direction: higher
         owner: head-of-revenue
         shared_with: [growth-marketer, partner-engineer]
@@ -294,9 +295,7 @@ def test_role_page_is_an_onboarding_path(foreign: object, site: Path) -> None:
 def test_role_kpis_say_measured_on_owns_or_shares(variant_pages: dict[str, str]) -> None:
     gm = variant_pages["roles/growth-marketer.md"]
     row = next(line for line in gm.splitlines() if line.startswith("| [Pipeline velocity]"))
-    assert (
-        "| measured on |" in row and "=SUM\\(A1:A9\\) / days" in row and "1,500 \\(currency\\) per month; higher is better" in row
-    )
+    assert "| measured on |" in row and "=SUM\\(A1:A9\\) / days" in row and "USD 1,500 per month; higher is better" in row
     assert row.endswith("| weekly |")
     pe = variant_pages["roles/partner-engineer.md"]
     assert "| shares |" in next(line for line in pe.splitlines() if line.startswith("| [Pipeline velocity]"))

@@ -24,7 +24,6 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner is not for our users
 
 
-
 def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn the tool's own exceptions into a message and an exit code; no traceback unless --debug."""
 
@@ -82,8 +81,6 @@ content_option = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     help="The content directory to read.",
 )
-
-
 
 
 config_option = click.option(

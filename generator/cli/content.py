@@ -86,7 +86,6 @@ def validate(content_dir: Path, output_format: str, strict: bool) -> None:
     sys.exit(EXIT_PROBLEMS if errors else EXIT_OK)
 
 
-
 @cli.command()
 @click.option(
     "--out",
@@ -127,15 +126,19 @@ def generate(out_dir: Path, content_dir: Path, templates_dir: Path | None) -> No
     type=click.Path(file_okay=False, path_type=Path),
     help="Directory to write the JSON Schemas into.",
 )
+@content_option
 @handle_errors
-def schema(out_dir: Path) -> None:
+def schema(out_dir: Path, content_dir: Path) -> None:
     """Write a JSON Schema per content file kind, for editors.
 
     Start a content file with `# yaml-language-server: $schema=../schema/role.schema.json`
     (the path relative to the file) and editors autocomplete and check it as you type.
+    A role's `function` lists the functions of the playbook in --content (the built-in
+    ones when it names none); the content must be valid.
     """
+    playbook = load(content_dir) if content_dir.is_dir() else None
     out_dir.mkdir(parents=True, exist_ok=True)
-    files = schema_files()
+    files = schema_files(playbook)
     for name, text in files.items():
         (out_dir / name).write_text(text, encoding="utf-8", newline="\n")
     click.echo(f"Wrote {len(files)} JSON Schemas to {out_dir}: {', '.join(files)}")
@@ -171,7 +174,6 @@ def export(output_format: str, out_dir: Path, content_dir: Path) -> None:
             target.write_text(text, encoding="utf-8", newline="\n")
             written.append(path)
     click.echo(f"Wrote {', '.join(written)} to {out_dir}")
-
 
 
 @cli.command()

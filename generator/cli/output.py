@@ -106,4 +106,3 @@ def summary(errors: int, warnings: int) -> str:
         return f"{n} {word}{'' if n == 1 else 's'}"
 
     return f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
-

@@ -110,7 +110,8 @@ def leads_csv(playbook: Playbook) -> str:
     """One row a lead stage in funnel order, and a `crm_<system>` column per CRM system named anywhere."""
     systems = sorted({system for lead in playbook.leads.values() for system in lead.crm})
     rows = [
-        [value_at(lead, tuple(column.split("."))) for column in LeadStage.csv_columns] + [lead.crm.get(system) for system in systems]
+        [value_at(lead, tuple(column.split("."))) for column in LeadStage.csv_columns]
+        + [lead.crm.get(system) for system in systems]
         for lead in playbook.leads.values()
     ]
     return _csv(_columns(LeadStage) + [f"crm_{system}" for system in systems], rows)
@@ -127,5 +128,5 @@ def export_files(playbook: Playbook) -> dict[str, str]:
         "exports/kpis.csv": kpis_csv(playbook),
         "exports/leads.csv": leads_csv(playbook),
     }
-    files.update({f"schema/{name}": text for name, text in schema_files().items()})
+    files.update({f"schema/{name}": text for name, text in schema_files(playbook).items()})
     return files

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from .kinds import KINDS
-from .schema import FILE_MODELS
+from .schema import FILE_MODELS, Playbook, functions_of
 
 SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -23,11 +23,16 @@ def _where(kind: str) -> str:
     return f"content/{kind}.yml"
 
 
-def schema_for(kind: str) -> dict[str, Any]:
+def schema_for(kind: str, playbook: Playbook | None = None) -> dict[str, Any]:
+    """The JSON Schema of one kind of file; a role's `function` lists the playbook's functions (the
+    built-in ones without a playbook)."""
     schema = FILE_MODELS[kind].model_json_schema()
     if kind in KINDS and KINDS[kind].one_per_file:
         schema["properties"].pop("id", None)
         schema["required"] = [name for name in schema.get("required", []) if name != "id"]
+    if kind == "role":
+        functions = playbook.functions() if playbook is not None else functions_of([])
+        schema["properties"]["function"] = {**schema["properties"]["function"], "enum": list(functions)}
     return {
         "$schema": SCHEMA_DRAFT,
         "$id": f"{kind}.schema.json",
@@ -37,6 +42,8 @@ def schema_for(kind: str) -> dict[str, Any]:
     }
 
 
-def schema_files() -> dict[str, str]:
-    """{file name: JSON text} for every file kind; byte-identical for the same models."""
-    return {f"{kind}.schema.json": json.dumps(schema_for(kind), indent=2, ensure_ascii=False) + "\n" for kind in FILE_MODELS}
+def schema_files(playbook: Playbook | None = None) -> dict[str, str]:
+    """{file name: JSON text} for every file kind; byte-identical for the same models and functions."""
+    return {
+        f"{kind}.schema.json": json.dumps(schema_for(kind, playbook), indent=2, ensure_ascii=False) + "\n" for kind in FILE_MODELS
+    }

@@ -16,6 +16,7 @@ from ..errors import Problem, did_you_mean
 from .kinds import ABBREVIATED, KIND_LABELS, KIND_NAMES
 from .refs import Reference, entity_links, field_references, iter_strings
 from .schema import Playbook, display_name
+from .units import CURRENCIES
 from .yaml_reader import Loc, Source
 
 
@@ -54,6 +55,8 @@ def check_playbook(
             _check_see_also(playbook, where, ref, report)
         else:
             _check_reference(playbook, where, ref, report)
+    _check_functions(playbook, where, report, problems)
+    _check_currencies(playbook, report)
     _check_cycles(playbook, report)
     _check_orders(playbook, report)
     _check_abbreviations(playbook, report)
@@ -98,7 +101,8 @@ def _check_position(playbook: Playbook, where: Where, ref: Reference, problems: 
             *where.meta.at(ref.loc),
             "dangling-reference",
             f"`{ref.target_id}` is not a known alignment stage",
-            did_you_mean(ref.target_id, known) or ("known stages: " + ", ".join(known) if known else "alignment.yml defines no stages yet"),
+            did_you_mean(ref.target_id, known)
+            or ("known stages: " + ", ".join(known) if known else "alignment.yml defines no stages yet"),
         )
     )
 
@@ -117,11 +121,19 @@ def _check_see_also(playbook: Playbook, where: Where, ref: Reference, report: Re
             ref.loc,
             "dangling-reference",
             f"`{ref.target_id}` is not a known entity",
-            did_you_mean(ref.target_id, every) or "give the id of a role, lead stage, KPI, checklist step, alignment stage or term",
+            did_you_mean(ref.target_id, every)
+            or "give the id of a role, lead stage, KPI, checklist step, alignment stage or term",
         )
     elif len(found) > 1:
         kinds = ", ".join(f"`{kind}:{ref.target_id}`" for kind, _ in found)
-        report(ref.kind, ref.id, ref.loc, "ambiguous-reference", f"`{ref.target_id}` names more than one entity", f"write one of {kinds}")
+        report(
+            ref.kind,
+            ref.id,
+            ref.loc,
+            "ambiguous-reference",
+            f"`{ref.target_id}` names more than one entity",
+            f"write one of {kinds}",
+        )
     elif found[0][1].status == "retired" and term.status != "retired":
         report(
             ref.kind,
@@ -131,6 +143,81 @@ def _check_see_also(playbook: Playbook, where: Where, ref: Reference, report: Re
             f"glossary term `{ref.id}` refers to `{ref.target_id}`, which is retired",
             "remove it or point to its replacement",
         )
+
+
+def _check_functions(playbook: Playbook, where: Where, report: Report, problems: list[Problem]) -> None:
+    """A role's `function` is one of playbook.yml's `functions` (or a built-in one when it names none)."""
+    functions = playbook.functions()
+    seen: dict[str, int] = {}
+    for index, function in enumerate(playbook.meta.functions):
+        if function.id in seen and where.meta is not None:
+            problems.append(
+                Problem(
+                    where.meta.path,
+                    *where.meta.at(("functions", index, "id")),
+                    "duplicate-id",
+                    f"function `{function.id}` is listed twice (first on line {seen[function.id]})",
+                    "list each function once",
+                )
+            )
+        elif where.meta is not None:
+            seen[function.id] = where.meta.at(("functions", index, "id"))[0]
+    for role in playbook.roles.values():
+        if role.function in functions:
+            continue
+        names = [f"`{function_id}`" for function_id in functions]
+        listed = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
+        close = did_you_mean(role.function, functions)
+        more = (
+            " (the functions listed in playbook.yml)"
+            if playbook.meta.functions
+            else "; to use other functions, list them under `functions:` in playbook.yml"
+        )
+        report(
+            "role",
+            role.id,
+            ("function",),
+            "bad-value",
+            f"`{role.function}` is not an allowed value for `function`",
+            (close + " " if close else "") + f"use one of: {listed}{more}",
+        )
+
+
+def _check_currencies(playbook: Playbook, report: Report) -> None:
+    """`currency` goes with `unit: currency`, and is an ISO 4217 code."""
+    for kpi in playbook.kpis.values():
+        if kpi.unit == "currency" and kpi.currency is None:
+            report(
+                "kpi",
+                kpi.id,
+                ("unit",),
+                "missing-field",
+                "a KPI with `unit: currency` needs `currency`",
+                "add the ISO 4217 code of the currency, e.g. `currency: EUR` or `currency: USD`",
+            )
+        elif kpi.currency is not None and kpi.unit != "currency":
+            report(
+                "kpi",
+                kpi.id,
+                ("currency",),
+                "bad-value",
+                f"`currency` is only for a KPI with `unit: currency` (this one is in {kpi.unit})",
+                "remove `currency`, or set `unit: currency`",
+            )
+        elif kpi.currency is not None and kpi.currency not in CURRENCIES:
+            close = (
+                f"did you mean `{kpi.currency.upper()}`?"
+                if kpi.currency.upper() in CURRENCIES
+                else did_you_mean(kpi.currency, CURRENCIES)
+            )
+            report(
+                "kpi",
+                kpi.id,
+                ("currency",),
+                "bad-value",
+                f"`{kpi.currency}` is not an ISO 4217 currency code",
+                (close + " " if close else "") + "write the three-letter code, e.g. EUR, USD, GBP",
+            )
 
 
 def _check_cycles(playbook: Playbook, report: Report) -> None:

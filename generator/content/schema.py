@@ -66,7 +66,6 @@ Handle = Annotated[
     StringConstraints(pattern=r"^(@[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?|[^@\s]+@[^@\s]+\.[^@\s]+)$"),
 ]
 Status = Literal["draft", "proposed", "agreed", "retired"]
-Function = Literal["marketing", "sales", "customer-success", "revenue-operations", "leadership"]
 Unit = Literal["percent", "count", "currency", "hours", "days", "ratio", "score"]
 Direction = Literal["higher", "lower"]
 Period = Literal["week", "month", "quarter", "year"]
@@ -74,15 +73,14 @@ Cadence = Literal["weekly", "monthly", "quarterly", "yearly"]
 StepCadence = Literal["weekly", "monthly", "quarterly", "yearly", "ongoing"]
 PositiveNumber = Annotated[float, Field(gt=0)]
 
-FUNCTION_LABELS = {
-    "marketing": "Marketing",
-    "sales": "Sales",
-    "customer-success": "Customer Success",
-    "revenue-operations": "Revenue Operations",
-    "leadership": "Leadership",
+# The functions a playbook has when playbook.yml names none, with the colours the funnel uses for them.
+BUILTIN_FUNCTIONS = {
+    "marketing": ("Marketing", "#1565c0"),
+    "sales": ("Sales", "#e65100"),
+    "customer-success": ("Customer Success", "#2e7d32"),
+    "revenue-operations": ("Revenue Operations", "#6a1b9a"),
+    "leadership": ("Leadership", "#37474f"),
 }
-UNIT_SYMBOLS = {"percent": "%", "count": "", "currency": "", "hours": "hours", "days": "days", "ratio": "", "score": "points"}
-UNIT_WORDS = {"hours": ("hour", "hours"), "days": ("day", "days"), "score": ("point", "points")}
 DIRECTION_LABELS = {"higher": "higher is better", "lower": "lower is better"}
 CADENCE_LABELS = {"weekly": "weekly", "monthly": "monthly", "quarterly": "quarterly", "yearly": "yearly", "ongoing": "ongoing"}
 
@@ -125,12 +123,24 @@ class AlignmentPosition(Model):
     )
 
 
+class FunctionDef(Model):
+    """One of the organization's functions (teams): roles are grouped and coloured by it."""
+
+    id: Id
+    name: Text = Field(description="e.g. Partnerships")
+    colour: Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")] | None = Field(
+        None, description="a colour as #rrggbb, for the funnel (a readable one is chosen when left out)"
+    )
+
+
 class PlaybookMeta(Governance):
     """playbook.yml: the playbook itself."""
 
     title: Annotated[Text, Meta("title", "short", MINOR)] = Field(description="site title")
     organization: Annotated[Text, Meta("organization", "short", MINOR)] = Field(description="whose playbook this is")
-    summary: Annotated[Text, Meta("summary", "text", MINOR)] = Field(description="what the playbook is for, shown on the home page")
+    summary: Annotated[Text, Meta("summary", "text", MINOR)] = Field(
+        description="what the playbook is for, shown on the home page"
+    )
     alignment: AlignmentPosition = Field(default_factory=AlignmentPosition)
     version: Annotated[
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] | None, Meta("version", "short", MINOR)
@@ -139,6 +149,10 @@ class PlaybookMeta(Governance):
         list[Handle],
         Meta("default approvers", "handles", reader=False, noun=("default approver", "default approvers")),
     ] = Field(default_factory=list, description="code-owner handles (@org/team, @user) or emails who approve a change")
+    functions: Annotated[list[FunctionDef], Meta("functions", "functions", noun=("function", "functions"))] = Field(
+        default_factory=list,
+        description="the organization's functions (id, name, optional colour); replaces the five built-in ones when present",
+    )
 
 
 # --- roles/<id>.yml ------------------------------------------------------------
@@ -152,7 +166,11 @@ class Role(Governance):
     abbreviation: Annotated[Text | None, Meta("abbreviation")] = Field(
         None, description="e.g. SDR (unique across all abbreviations)"
     )
-    function: Annotated[Function, Meta("function", "enum", values=FUNCTION_LABELS)]
+    function: Annotated[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)], Meta("function", "function")] = (
+        Field(
+            description="a function id: marketing, sales, customer-success, revenue-operations, leadership, or one of playbook.yml's `functions`"
+        )
+    )
     summary: Annotated[Text, Meta("summary", "text", MINOR)] = Field(description="one or two sentences")
     owns: Annotated[Text | None, Meta("what it owns")] = Field(None, description='the one thing this role owns ("the message")')
     responsibilities: Annotated[list[Text], _texts("responsibilities", "responsibility", "responsibilities")] = Field(
@@ -161,7 +179,9 @@ class Role(Governance):
     not_responsible_for: Annotated[list[Text], _texts("not responsible for", "boundary", "boundaries")] = Field(
         default_factory=list, description="explicit boundaries"
     )
-    reports_to: Annotated[Id | None, Meta("reports to", "ref", ref="role", used_by="roles reporting to it")] = Field(None, description="role id; no cycles")
+    reports_to: Annotated[Id | None, Meta("reports to", "ref", ref="role", used_by="roles reporting to it")] = Field(
+        None, description="role id; no cycles"
+    )
     kpis: Annotated[
         list[Id],
         Meta(
@@ -183,7 +203,9 @@ class Role(Governance):
 
 
 class Handoff(Model):
-    to: Annotated[Id, Meta("hand-off to", "ref", ref="role", used_by="lead stages handed off to it")] = Field(description="role id that receives the lead next")
+    to: Annotated[Id, Meta("hand-off to", "ref", ref="role", used_by="lead stages handed off to it")] = Field(
+        description="role id that receives the lead next"
+    )
     sla_hours: Annotated[PositiveNumber, Meta("hand-off SLA", "number", unit=("hour", "hours"))] = Field(
         description="hours the receiver has to act"
     )
@@ -203,9 +225,7 @@ class LeadStage(Governance):
         description="role id that works leads at this stage"
     )
     entry_criteria: Annotated[list[Text], _texts("entry criteria", "entry criterion", "entry criteria")] = Field(min_length=1)
-    exit_criteria: Annotated[list[Text], _texts("exit criteria", "exit criterion", "exit criteria")] = Field(
-        default_factory=list
-    )
+    exit_criteria: Annotated[list[Text], _texts("exit criteria", "exit criterion", "exit criteria")] = Field(default_factory=list)
     handoff: Handoff | None = None
     recycle_to: Annotated[Id | None, Meta("recycled to", "ref", ref="lead", used_by="lead stages recycled to it")] = Field(
         None, description="lead stage id rejected leads go back to"
@@ -238,8 +258,10 @@ class LeadStage(Governance):
 
 
 class Target(Model):
-    value: float
-    period: Period
+    value: float = Field(description="the agreed target, in the KPI's unit (a percent as 18.5)")
+    period: Period | None = Field(
+        None, description="the period a cumulative target counts over; leave out for rates, medians and ratios"
+    )
 
 
 class Kpi(Governance):
@@ -251,6 +273,9 @@ class Kpi(Governance):
     definition: Annotated[Text, Meta("definition", "text", MINOR)] = Field(description="what it measures, in words")
     formula: Annotated[Text, Meta("formula", "text")] = Field(description="how it is computed")
     unit: Annotated[Unit, Meta("unit", "enum")]
+    currency: Annotated[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] | None, Meta("currency")] = Field(
+        None, description="with `unit: currency`: the ISO 4217 code shown with the value (EUR, USD)"
+    )
     direction: Annotated[Direction, Meta("direction", "enum", values=DIRECTION_LABELS)] = Field(description="which way is better")
     owner: Annotated[Id, Meta("owner", "ref", ref="role", used_by="KPIs it owns")] = Field(description="accountable role id")
     shared_with: Annotated[
@@ -291,6 +316,7 @@ class Kpi(Governance):
         "definition",
         "formula",
         "unit",
+        "currency",
         "direction",
         "owner",
         "shared_with",
@@ -310,12 +336,17 @@ class ChecklistStep(Governance):
     title: Annotated[Text, Meta("title", "name", MINOR)]
     description: Annotated[Text, Meta("description", "text", MINOR)]
     owner: Annotated[Id, Meta("owner", "ref", ref="role", used_by="checklist steps it owns")]
-    participants: Annotated[list[Id], Meta("participants", "refs", ref="role", noun=("participant", "participants"), used_by="checklist steps it takes part in")] = Field(
-        default_factory=list
-    )
+    participants: Annotated[
+        list[Id],
+        Meta(
+            "participants", "refs", ref="role", noun=("participant", "participants"), used_by="checklist steps it takes part in"
+        ),
+    ] = Field(default_factory=list)
     cadence: Annotated[StepCadence | None, Meta("cadence", "enum", values=CADENCE_LABELS)] = None
     evidence: Annotated[Text | None, Meta("evidence", "text")] = None
-    kpis: Annotated[list[Id], Meta("KPIs", "refs", ref="kpi", noun=("KPI", "KPIs"), used_by="checklist steps it appears in")] = Field(default_factory=list)
+    kpis: Annotated[list[Id], Meta("KPIs", "refs", ref="kpi", noun=("KPI", "KPIs"), used_by="checklist steps it appears in")] = (
+        Field(default_factory=list)
+    )
 
 
 class Checklist(Model):
@@ -330,9 +361,9 @@ class Checklist(Model):
 class AlignmentStage(Governance):
     id: Id
     name: Annotated[Text, Meta("name", "name", MINOR)]
-    score: Annotated[
-        list[Annotated[int, Field(strict=True)]], Field(min_length=2, max_length=2), Meta("score band", "band")
-    ] = Field(description="inclusive total-score band [low, high]")
+    score: Annotated[list[Annotated[int, Field(strict=True)]], Field(min_length=2, max_length=2), Meta("score band", "band")] = (
+        Field(description="inclusive total-score band [low, high]")
+    )
     description: Annotated[Text, Meta("description", "text", MINOR)]
     signals: Annotated[list[Text], _texts("signals", "signal", "signals")] = Field(default_factory=list)
     next_steps: Annotated[list[Text], _texts("next steps", "next step", "next steps", MINOR)] = Field(default_factory=list)
@@ -491,6 +522,14 @@ class Playbook:
             self._indexes[kind] = cached
         return cached[2]
 
+    def functions(self) -> dict[str, FunctionDef]:
+        """The organization's functions in their order: playbook.yml's, or the five built-in ones."""
+        return functions_of(self.meta.functions)
+
+    def function_name(self, function_id: str) -> str:
+        found = self.functions().get(function_id)
+        return found.name if found is not None else function_id
+
     def entities(self) -> list[tuple[str, Any]]:
         """Every entity as (kind, entity), in a stable order."""
         return [(kind, entity) for kind in KIND_NAMES for entity in self.collection(kind).values()]
@@ -507,6 +546,13 @@ class Playbook:
             entity = self.collection(match.group(1)).get(match.group(2))
             return [(match.group(1), entity)] if entity is not None else []
         return [(kind, c[ref]) for kind in KINDS if ref in (c := self.collection(kind))]
+
+
+def functions_of(declared: list[FunctionDef]) -> dict[str, FunctionDef]:
+    """The functions of a playbook that declares `declared`: those, or the five built-in ones."""
+    if declared:
+        return {function.id: function for function in declared}
+    return {key: FunctionDef(id=key, name=name, colour=colour) for key, (name, colour) in BUILTIN_FUNCTIONS.items()}
 
 
 def display_name(entity: Any) -> str:

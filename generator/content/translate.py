@@ -15,6 +15,7 @@ from .yaml_reader import Loc, Source
 
 ID_RE = re.compile(ID_PATTERN)
 
+
 def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
     """The model class that holds the field at `loc` (for "did you mean")."""
     current: Any = model
@@ -115,6 +116,13 @@ def _translate(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str,
             "bad-approver",
             f"`{value}` is not a valid approver",
             "write a GitHub handle (`@org/team` or `@user`) or an email address",
+            False,
+        )
+    if kind == "string_pattern_mismatch" and name == "colour":
+        return (
+            "bad-value",
+            f"`{value}` is not a colour",
+            'write a colour as # and six hexadecimal digits, e.g. `colour: "#00838f"` (quoted)',
             False,
         )
     if kind == "string_pattern_mismatch":

@@ -37,7 +37,6 @@ def run(args: list[str], *, cwd: Path, hint: str = "", stdin: bytes | None = Non
     return result.stdout
 
 
-
 def toplevel(cwd: Path, *, hint: str = "run the command inside the playbook's git repository") -> Path:
     """The root of the git work tree that holds `cwd` (`git rev-parse --show-toplevel`)."""
     out = run(["rev-parse", "--show-toplevel"], cwd=cwd, hint=hint)
@@ -114,7 +113,6 @@ def read_blobs(object_ids: list[str], *, cwd: Path) -> dict[str, bytes]:
     return blobs
 
 
-
 def current_branch(root: Path) -> str | None:
     """The branch checked out in `root` (`git symbolic-ref --quiet HEAD`), None when detached."""
     try:
@@ -155,8 +153,6 @@ def uncommitted_changes(root: Path) -> list[str]:
         if record[0] in "RC":  # a rename is followed by its old name
             index += 1
     return paths
-
-
 
 
 def update_ref(ref: str, new: str, old: str | None, root: Path) -> None:
@@ -221,7 +217,6 @@ def push_branch(remote: str, branch: str, root: Path) -> None:
         cwd=root,
         hint=f"check your access to `{remote}`; if someone else published meanwhile, run the command again",
     )
-
 
 
 def worktrees(root: Path) -> list[tuple[str, str]]:

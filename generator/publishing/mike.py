@@ -125,4 +125,3 @@ def staging_branch(branch: str, root: Path) -> Iterator[str]:
         yield name
     finally:
         delete_ref(f"refs/heads/{name}", root)
-

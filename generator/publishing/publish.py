@@ -143,7 +143,15 @@ class _Built:
 
 
 def _build_release(
-    *, tree: Path, config_rel: str, repo: Path, config_file: Path, revision: str, commit: str, today: date, release: Callable[[Loaded], Release]
+    *,
+    tree: Path,
+    config_rel: str,
+    repo: Path,
+    config_file: Path,
+    revision: str,
+    commit: str,
+    today: date,
+    release: Callable[[Loaded], Release],
 ) -> _Built:
     """Build the exported commit `tree` as a release: the content loaded and checked once, mkdocs.yml loaded once."""
     config_path = tree / config_rel
@@ -153,7 +161,9 @@ def _build_release(
                 f"{config_file} does not exist here; run the command in the playbook repository (the folder"
                 " with mkdocs.yml) or pass -f PATH/mkdocs.yml"
             )
-        raise PublishError(f"{config_rel} is not committed in {revision} ({commit[:12]})", "commit mkdocs.yml (and content/) first")
+        raise PublishError(
+            f"{config_rel} is not committed in {revision} ({commit[:12]})", "commit mkdocs.yml (and content/) first"
+        )
     config = load_config(config_path, strict=True)
     content_dir = content_dir_of(config_path, config)
     check_inside_the_commit(config, content_dir, tree)
@@ -162,7 +172,9 @@ def _build_release(
     except ContentError as error:
         raise _relative_problems(error, tree) from None
     content_rel = _repo_relative(content_dir, tree)
-    problems = release_problems(loaded.playbook, source_locate(loaded.playbook, loaded.sources, lambda rel: f"{content_rel}/{rel}"))
+    problems = release_problems(
+        loaded.playbook, source_locate(loaded.playbook, loaded.sources, lambda rel: f"{content_rel}/{rel}")
+    )
     if problems:
         raise ContentError(problems)
     site_dir = tree.parent / "site"
@@ -170,7 +182,9 @@ def _build_release(
     return _Built(site_dir, loaded, config)
 
 
-def _write_to_branch(plan: _Plan, built: _Built, site: Site, root: Path, *, title: str, commit: str, today: date, branch: str) -> tuple[str, Site]:
+def _write_to_branch(
+    plan: _Plan, built: _Built, site: Site, root: Path, *, title: str, commit: str, today: date, branch: str
+) -> tuple[str, Site]:
     """mike's commits on a staging branch, the root 404 page, then `branch` moved once; the new tip
     and what the branch now holds."""
     with mike.staging_branch(branch, root) as staging:
@@ -240,7 +254,14 @@ def publish(
         progress(f"Building version {version} from commit {commit[:12]} ({revision}), drafts left out ...")
         export_tree(commit, tree, root)
         built = _build_release(
-            tree=tree, config_rel=config_rel, repo=repo, config_file=config_file, revision=revision, commit=commit, today=today, release=release
+            tree=tree,
+            config_rel=config_rel,
+            repo=repo,
+            config_file=config_file,
+            revision=revision,
+            commit=commit,
+            today=today,
+            release=release,
         )
         progress(f"Writing version {version} to {branch} ...")
         new_tip, after = _write_to_branch(plan, built, site, root, title=shown_title, commit=commit, today=today, branch=branch)
@@ -290,7 +311,9 @@ def _repo_relative(path: Path, root: Path) -> str:
     try:
         return absolute.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
-        raise PublishError(f"{path} is outside the git repository at {root}", "run the command inside the playbook repository") from None
+        raise PublishError(
+            f"{path} is outside the git repository at {root}", "run the command inside the playbook repository"
+        ) from None
 
 
 # --- changing what is published: aliases and retractions ---------------------------------------------
@@ -323,7 +346,9 @@ def _finish(site: Site, staging: str, root: Path, *, config: Any, push: bool, re
 
 def _not_published(site: Site, version: str) -> PublishError:
     known = ", ".join(v.version for v in site.versions) or "none"
-    return PublishError(f"version {version} is not published on {site.branch}", f"published versions: {known} (`playbook versions`)")
+    return PublishError(
+        f"version {version} is not published on {site.branch}", f"published versions: {known} (`playbook versions`)"
+    )
 
 
 def retract(

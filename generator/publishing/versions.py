@@ -36,7 +36,6 @@ ROOT_NAMES = frozenset({VERSIONS_FILE, "index.html", "404.html", ".nojekyll", "a
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")
 
 
-
 @dataclass(frozen=True)
 class PublishedVersion:
     version: str
@@ -269,5 +268,3 @@ def sync_with_remote(remote: str, branch: str, root: Path) -> None:
         f"keep the remote's: `git branch -f {branch} {remote}/{branch}`, then publish again"
         " (the versions only your local branch has are then published again from their tags)",
     )
-
-

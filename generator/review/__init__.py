@@ -1,6 +1,6 @@
 """Reviewing a change: two playbooks compared, the reports made from the comparison, CODEOWNERS.
 
-    from generator.review import compare, format_markdown, format_text, to_json, format_reader_markdown
+from generator.review import compare, format_markdown, format_text, to_json, format_reader_markdown
 """
 
 from .compare import ChangeSet, EntityChange, FieldChange, UsedBy, compare, used_by

@@ -48,13 +48,13 @@ from ..content.schema import (
     ENTITY_MODELS,
     GOVERNANCE_FIELDS,
     MINOR,
-    UNIT_WORDS,
     Meta,
     Playbook,
     PlaybookMeta,
     display_name,
     meta_of,
 )
+from ..content.units import amount
 from ..text import collapse, format_number
 from .codeowners import entity_approvers
 
@@ -269,23 +269,26 @@ def _show(spec: Meta, value: Any, playbook: Playbook, entity: Any) -> str:
     if shape == "number":
         return _amount(value, spec.unit)
     if shape == "target":
-        unit = getattr(entity, "unit", "")
-        amount = _amount(value.value, UNIT_WORDS.get(unit, ("", "")), percent=unit == "percent")
-        return f"{amount} per {value.period}"
+        shown = amount(value.value, entity.unit, entity.currency)
+        return f"{shown} per {value.period}" if value.period else shown
+    if shape == "function":
+        return playbook.function_name(value)
     if shape == "band":
         return f"{value[0]}–{value[1]}"
     if shape == "date":
         return str(value.isoformat())
     if shape == "position":
         return f"step {value}"
-    if shape in ("refs", "texts", "handles"):
+    if shape in ("refs", "texts", "handles", "functions"):
         return "; ".join(_items(spec, value, playbook))
     return collapse(value)
 
 
-def _items(spec: Meta, values: Iterable[str], playbook: Playbook) -> list[str]:
+def _items(spec: Meta, values: Iterable[Any], playbook: Playbook) -> list[str]:
     if spec.shape == "refs":
         return [_ref_name(playbook, spec.ref, v) for v in values]
+    if spec.shape == "functions":
+        return [f"{collapse(v.name)} ({v.id})" for v in values]
     return [collapse(v) for v in values]
 
 
@@ -351,7 +354,7 @@ def _field_change(name: str, spec: Meta, old: Any, new: Any, sides: _Sides) -> F
         "before": before,
         "after": after,
     }
-    if spec.shape in ("refs", "texts", "handles"):
+    if spec.shape in ("refs", "texts", "handles", "functions"):
         return _list_change(spec, old, new, sides, base)
     if spec.shape == "enum" and name == "status":
         phrase = _STATUS_PHRASES.get(new, f"status {new}")
@@ -383,6 +386,8 @@ def _list_change(spec: Meta, old: Any, new: Any, sides: _Sides, base: dict[str, 
     if not added and not removed:
         short = full = [f"{spec.label} reordered"]
     base["impact"] = spec.impact if (added or removed) else MINOR
+    if spec.shape == "texts" and spec.reader and changed_numbers(" ".join(removed), " ".join(added)):
+        base["impact"] = DEFINITION  # an onboarding step's "within 4 hours" became "within 2 hours"
     return FieldChange(**base, added=tuple(added), removed=tuple(removed), summary="; ".join(short), sentence="; ".join(full))
 
 
@@ -417,12 +422,45 @@ def _value_change(spec: Meta, old: Any, new: Any, base: dict[str, Any]) -> Field
             return FieldChange(**base, summary=f"{label} removed", sentence=f"{label} removed", prose=True)
         phrase = f"{label} removed (was {show_b})"
         return FieldChange(**base, summary=phrase, sentence=phrase)
+    numbers = changed_numbers(before, after) if spec.shape in ("text", "short") and spec.reader else ""
+    if numbers and spec.impact == MINOR:
+        base["impact"] = DEFINITION  # "within four business hours" to "within two": the agreement changed
     if spec.shape == "text":
+        if numbers:
+            return FieldChange(**base, summary=f"{label}: {numbers}", sentence=f"{label} reworded, {numbers}", prose=True)
         if spec.impact == MINOR:
             return FieldChange(**base, summary=f"{label} reworded", sentence=f"{label} reworded", prose=True)
         return FieldChange(**base, summary=f"{label} changes", sentence=f"new {label}: {show_a}", prose=True)
     phrase = f"{label} changes from {show_b} to {show_a}"
     return FieldChange(**base, summary=phrase, sentence=phrase)
+
+
+# Numbers inside wording: digits (24, 1,000, 18.5%, 2026-03-31, 9:00), number words, fractions and months.
+_NUMBER_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
+    " seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million"
+    " billion first second third fourth fifth sixth seventh eighth ninth tenth half quarter twice double triple"
+    " once dozen january february march april may june july august september october november december"
+)
+_NUMBER_RE = re.compile(r"\d[\d,.:/-]*%?|\b(?:" + "|".join(_NUMBER_WORDS.split()) + r")\b", re.IGNORECASE)
+
+
+def numbers_in(text: str) -> list[str]:
+    """The numbers, number words, dates and times a text states, in order."""
+    return [match.group().lower().rstrip(".,") for match in _NUMBER_RE.finditer(text)]
+
+
+def changed_numbers(before: str, after: str) -> str:
+    """ "numbers change: four → two" when the numbers a text states change; "" when they do not."""
+    old, new = numbers_in(before), numbers_in(after)
+    if old == new:
+        return ""
+    removed, added = _multiset_diff(old, new)[1], _multiset_diff(old, new)[0]
+    if removed and added:
+        return f"numbers change: {', '.join(removed)} → {', '.join(added)}"
+    if added:
+        return f"numbers added: {', '.join(added)}"
+    return f"numbers removed: {', '.join(removed)}"
 
 
 # --- one entity --------------------------------------------------------------------------------
@@ -501,7 +539,9 @@ def _entity_change(
     )
 
 
-def _changed_fields(kind: str, before: Any, after: Any, positions: tuple[int | None, int | None], sides: _Sides) -> Iterator[FieldChange]:
+def _changed_fields(
+    kind: str, before: Any, after: Any, positions: tuple[int | None, int | None], sides: _Sides
+) -> Iterator[FieldChange]:
     old_fields = _flat_fields(kind, before, positions[0])
     new_fields = _flat_fields(kind, after, positions[1])
     if positions == (None, None):
@@ -530,7 +570,9 @@ def _kind_changes(kind: str, old: Playbook, new: Playbook, moved: set[str]) -> l
                 and not (name == "status" and value == "agreed")
                 and (change := _field_change(name, spec_for(kind, name), None, value, sides)) is not None
             )
-            found.append(((0, new_pos[entity_id]), _entity_change(kind, entity_id, "added", new, after, approvers, fields=fields)))
+            found.append(
+                ((0, new_pos[entity_id]), _entity_change(kind, entity_id, "added", new, after, approvers, fields=fields))
+            )
         elif after is None:
             order = (0, len(new_items) + old_pos[entity_id])
             found.append((order, _entity_change(kind, entity_id, "removed", old, before, approvers)))

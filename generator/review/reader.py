@@ -1,4 +1,4 @@
-""""What changed" for readers of a published version: plain sentences, no field names. Pure."""
+""" "What changed" for readers of a published version: plain sentences, no field names. Pure."""
 
 from __future__ import annotations
 

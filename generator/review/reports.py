@@ -94,7 +94,9 @@ def _group_refs(references: Iterable[UsedBy], escape: Callable[[str], str]) -> l
 
 
 def _what(entity: EntityChange) -> str:
-    return {"added": "new", "removed": "removed"}.get(entity.change, "definition change" if entity.impact == DEFINITION else "minor")
+    return {"added": "new", "removed": "removed"}.get(
+        entity.change, "definition change" if entity.impact == DEFINITION else "minor"
+    )
 
 
 def _entity_label(entity: EntityChange) -> str:

@@ -18,17 +18,40 @@ import unicodedata
 from dataclasses import dataclass, field
 from html import escape
 
-from ..content.schema import FUNCTION_LABELS, LeadStage, Playbook
+from ..content.schema import LeadStage, Playbook
 from ..text import format_number
 from .views import plain_text
 
-COLOURS = {  # fill, stroke: readable in print and for common colour-vision deficiencies
-    "marketing": ("#e3f2fd", "#1565c0"),
-    "sales": ("#fff3e0", "#e65100"),
-    "customer-success": ("#e8f5e9", "#2e7d32"),
-    "revenue-operations": ("#f3e5f5", "#6a1b9a"),
-    "leadership": ("#eceff1", "#37474f"),
+# Strokes readable on white, in print and for common colour-vision deficiencies, with the light fill
+# each box gets; a function without a colour of its own takes the next one.
+PALETTE = {
+    "#1565c0": "#e3f2fd",
+    "#e65100": "#fff3e0",
+    "#2e7d32": "#e8f5e9",
+    "#6a1b9a": "#f3e5f5",
+    "#37474f": "#eceff1",
+    "#00838f": "#e0f7fa",
+    "#ad1457": "#fce4ec",
+    "#5d4037": "#efebe9",
 }
+
+
+def _tint(stroke: str) -> str:
+    """A light fill for a stroke colour: 88% of the way to white."""
+    red, green, blue = (int(stroke[i : i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(c + (255 - c) * 0.88):02x}" for c in (red, green, blue))
+
+
+def colours(playbook: Playbook) -> dict[str, tuple[str, str]]:
+    """(fill, stroke) of each of the playbook's functions."""
+    spare = iter([stroke for stroke in PALETTE if stroke not in {f.colour for f in playbook.functions().values()}] * 8)
+    found = {}
+    for function in playbook.functions().values():
+        stroke = (function.colour or next(spare)).lower()
+        found[function.id] = (PALETTE.get(stroke) or _tint(stroke), stroke)
+    return found
+
+
 ARROW = "#455a64"
 RECYCLE = "#8d6e63"
 RECYCLE_TEXT = "#5d4037"
@@ -200,11 +223,13 @@ def funnel_svg(playbook: Playbook) -> str:
     count = len(stages)
     step = (MAX_BOX - MIN_BOX) / max(count - 1, 1)
     position = {lead.id: index for index, lead in enumerate(stages)}
+    palette = colours(playbook)
+    function_names = {function.id: plain_text(function.name) for function in playbook.functions().values()}
 
     boxes: list[_Box] = []
     for index, lead in enumerate(stages):
         owner = playbook.roles.get(lead.owner)
-        function = owner.function if owner else "leadership"
+        function = owner.function if owner and owner.function in palette else next(iter(palette))
         width = MAX_BOX - step * index
         title = f"{lead.order}. {plain_text(lead.name)}" + (f" ({plain_text(lead.abbreviation)})" if lead.abbreviation else "")
         owner_name = plain_text(owner.name) if owner else lead.owner
@@ -217,7 +242,7 @@ def funnel_svg(playbook: Playbook) -> str:
                 function=function,
                 owner_name=owner_name,
                 title_lines=wrap(title, inner, TITLE_SIZE, bold=True),
-                owner_lines=_owner_lines(owner_name, FUNCTION_LABELS[function], inner),
+                owner_lines=_owner_lines(owner_name, function_names[function], inner),
             )
         )
 
@@ -261,9 +286,9 @@ def funnel_svg(playbook: Playbook) -> str:
 
     parts: list[str] = []
     for box in boxes:
-        fill, stroke = COLOURS[box.function]
+        fill, stroke = palette[box.function]
         lead = box.lead
-        summary = f"{box.title_lines and ' '.join(box.title_lines)}: owned by {box.owner_name} ({FUNCTION_LABELS[box.function]})"
+        summary = f"{box.title_lines and ' '.join(box.title_lines)}: owned by {box.owner_name} ({function_names[box.function]})"
         if lead.handoff:
             summary += "; " + " ".join(handoffs[box.index])
         parts.append(
@@ -369,11 +394,11 @@ def funnel_svg(playbook: Playbook) -> str:
         if box.function not in used:
             used.append(box.function)
     for used_function in used:
-        fill, stroke = COLOURS[used_function]
+        fill, stroke = palette[used_function]
         entries.append(
             (
                 f'<rect x="{{x}}" y="{{y}}" width="16" height="16" rx="3" fill="{fill}" stroke="{stroke}" stroke-width="2"/>',
-                FUNCTION_LABELS[used_function],
+                function_names[used_function],
             )
         )
     entries.append(
@@ -407,7 +432,7 @@ def funnel_svg(playbook: Playbook) -> str:
 
     names = ", then ".join(plain_text(lead.name) for lead in stages)
     description = "; ".join(
-        f"{' '.join(box.title_lines)}, owned by {box.owner_name} ({FUNCTION_LABELS[box.function]})"
+        f"{' '.join(box.title_lines)}, owned by {box.owner_name} ({function_names[box.function]})"
         + (f", {' '.join(handoffs[box.index])}" if box.index in handoffs else "")
         + (f", recycled to {plain_text(stages[position[box.lead.recycle_to]].name)}" if box.lead.recycle_to in position else "")
         for box in boxes

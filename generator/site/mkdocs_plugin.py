@@ -29,7 +29,6 @@ from ..clock import today
 from ..content import Loaded, Playbook, load_all
 from ..content.exports import export_files
 from ..content.release import Release, release_problems, released, source_locate
-from ..content.schema import FUNCTION_LABELS
 from ..errors import ContentError
 from .paths import CHANGES_PAGE, anchor_of, page_of
 from .render import default_templates_dir, pages_for, render
@@ -281,7 +280,8 @@ def build_nav(playbook: Playbook) -> list[Any]:
             nav.append({titles[path]: path})
         elif path == "roles/index.md":
             section: list[Any] = ["roles/index.md"]
-            for function, label in FUNCTION_LABELS.items():
+            for function, definition in playbook.functions().items():
+                label = definition.name
                 members = [{role.name: f"roles/{role.id}.md"} for role in playbook.roles.values() if role.function == function]
                 if len(members) > NAV_GROUP_SIZE:  # with navigation.prune a page lists its group, not the function
                     members = group_alphabetically([next(iter(member.items())) for member in members])

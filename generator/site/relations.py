@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..content.refs import Backlinks
-from ..content.schema import FUNCTION_LABELS, ChecklistStep, Playbook
+from ..content.schema import ChecklistStep, Playbook
 
 
 class Relations:
@@ -29,7 +29,7 @@ class Relations:
 
     def roles_by_function(self) -> list[Any]:
         """Roles grouped by function in the navigation's order (Marketing, Sales, ...), then by name."""
-        order = {function: index for index, function in enumerate(FUNCTION_LABELS)}
+        order = {function: index for index, function in enumerate(self.playbook.functions())}
         return sorted(self.playbook.roles.values(), key=lambda role: (order.get(role.function, len(order)), role.name.lower()))
 
     def role_steps(self, role_id: str) -> list[ChecklistStep]:

@@ -18,7 +18,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup
 
 from ..content.kinds import KIND_LABELS
-from ..content.schema import FILE_MODELS, FUNCTION_LABELS, UNIT_SYMBOLS, Playbook, display_name
+from ..content.schema import DIRECTION_LABELS, FILE_MODELS, Playbook, display_name
+from ..content.units import target_amount
 from ..text import escape_plain, format_number
 from . import funnel, views
 from .inline import finalize, inline_markdown
@@ -103,9 +104,7 @@ def make_environment(templates_dir: Path | None = None) -> Environment:
     env.filters["inline"] = inline
     env.filters["number"] = lambda value: Markup(escape_plain(format_number(value)))
     env.globals.update(
-        function_label=FUNCTION_LABELS,
         target_text=target_text,
-        unit_labels=UNIT_SYMBOLS,
     )
     env.globals.update(link=link, url=url, anchor=anchor, raw_id=raw_id, kind_label=KIND_LABELS, display_name=display_name)
     return env
@@ -116,16 +115,9 @@ def today_of(env: Environment) -> date | None:
 
 
 def target_text(kpi: Any) -> str:
-    """ "31 % per quarter, higher is better" style summary of a KPI target."""
-    direction = "higher is better" if kpi.direction == "higher" else "lower is better"
-    if kpi.target is None:
-        return f"no target set; {direction}"
-    unit = UNIT_SYMBOLS[kpi.unit]
-    value = format_number(kpi.target.value)
-    amount = f"{value}{unit}" if unit == "%" else (f"{value} {unit}" if unit else value)
-    if kpi.unit == "currency":
-        amount = f"{value} (currency)"
-    return f"{amount} per {kpi.target.period}; {direction}"
+    """ "31% per quarter; higher is better" style summary of a KPI target."""
+    direction = DIRECTION_LABELS[kpi.direction]
+    return f"{target_amount(kpi)}; {direction}" if kpi.target is not None else f"no target set; {direction}"
 
 
 def pages_for(playbook: Playbook) -> list[tuple[str, str, dict[str, Any]]]:

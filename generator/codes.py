@@ -1,0 +1,256 @@
+"""Every problem the tool reports, by code: what triggers it and how to fix it.
+
+A `Problem` must carry one of these codes. The reference of every check (reference/checks.md) is
+made from this table by `playbook reference`, and the tests read the list of codes from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Check:
+    codes: tuple[str, ...]  # codes documented together
+    kind: str  # "error", "warning" (an error with --strict) or "publishing" (only when publishing)
+    trigger: str  # what triggers it (Markdown)
+    fix: str = ""  # how to fix it (Markdown)
+
+
+CHECKS: tuple[Check, ...] = (
+    Check(
+        ("yaml-syntax",),
+        "error",
+        "the file is not valid YAML (unclosed bracket or quote, `key: value` inside unquoted text, bad indentation, two documents, a value starting with `*`, `&`, `@` or `` ` ``, a bad `\\` escape in double quotes)",
+        "the hint names the usual cause; an unclosed quote or bracket is shown where it opens",
+    ),
+    Check(
+        ("duplicate-key",),
+        "error",
+        "the same field twice in one mapping (YAML would silently keep the last one)",
+        "merge the two, or rename one",
+    ),
+    Check(
+        ("unknown-field",),
+        "error",
+        "a field the format does not have, e.g. `responsibilites`, or `id` in a file whose id is its name",
+        "the hint suggests the closest field and lists the allowed ones (a misspelt required field is not reported a second time as missing)",
+    ),
+    Check(
+        ("bad-key",),
+        "error",
+        "a field name that is a list or a mapping (`? [a, b]`)",
+        "write `name: value`",
+    ),
+    Check(
+        ("missing-field",),
+        "error",
+        "a required field is absent",
+        "add it; the hint says what it means",
+    ),
+    Check(
+        ("empty-value", "too-short", "too-long"),
+        "error",
+        "an empty text or name, an empty list that needs at least one item, a `score` band with more than two numbers",
+        "write a value or an item; write the band as `[low, high]`",
+    ),
+    Check(
+        ("wrong-type",),
+        "error",
+        "text where a number is needed, a single value where a list is needed, ...",
+        "the hint shows the right shape",
+    ),
+    Check(
+        ("bad-value",),
+        "error",
+        "a value outside an enum (the allowed values are listed; an unquoted `yes`/`no`/`on`/`off` is read as true/false and said so), a number out of range (`order: 0`, `sla_hours: -4`), `.nan`/`.inf`, a number with thousands of digits",
+        "use one of the listed values, or an ordinary number",
+    ),
+    Check(
+        ("invalid",),
+        "error",
+        "any other value the models refuse (a safety net; the message is the validator's)",
+        "see the field in the format reference",
+    ),
+    Check(
+        ("bad-id",),
+        "error",
+        "an id or a file name that is not lower-case kebab case",
+        "the hint suggests a valid id",
+    ),
+    Check(
+        ("bad-approver",),
+        "error",
+        "an approver that is neither a `@org/team` / `@user` handle nor an email",
+        "",
+    ),
+    Check(
+        ("bad-date",),
+        "error",
+        "`review_by` that is not a real `YYYY-MM-DD` date",
+        "",
+    ),
+    Check(
+        ("duplicate-id", "duplicate-file"),
+        "error",
+        "the same id twice in a kind; `x.yml` beside `x.yaml`",
+        "keep one",
+    ),
+    Check(
+        ("dangling-reference",),
+        "error",
+        "a reference to an entity that does not exist",
+        "the hint suggests the closest id",
+    ),
+    Check(
+        ("ambiguous-reference",),
+        "error",
+        "a `see_also` id that exists in two kinds",
+        "write `kind:id`",
+    ),
+    Check(
+        ("dangling-link",),
+        "error",
+        "a link in text, `[x](role:id)`, to no such entity",
+        "",
+    ),
+    Check(
+        ("reports-to-cycle",),
+        "error",
+        "`reports_to` goes round in a circle",
+        "the message shows the circle",
+    ),
+    Check(
+        ("duplicate-order",),
+        "error",
+        "two lead stages with the same `order`",
+        "",
+    ),
+    Check(
+        ("duplicate-abbreviation",),
+        "error",
+        "the same abbreviation twice across roles, stages, KPIs and terms, ignoring case",
+        "",
+    ),
+    Check(
+        ("score-bands", "band-order"),
+        "error",
+        "alignment bands with a gap, an overlap, a band outside the possible totals, or `[high, low]`",
+        "the hint gives the expected start",
+    ),
+    Check(
+        ("retired-reference",),
+        "error",
+        "an entity that is in force refers to a `retired` one",
+        "point to its replacement, or retire both",
+    ),
+    Check(
+        ("raw-html",),
+        "error",
+        "HTML in any text field (`<script>`, `<img onerror=...>`, `<iframe>`, `<https://...>`)",
+        "use Markdown; a `<` followed by a space is fine",
+    ),
+    Check(
+        ("unsafe-url", "bad-link"),
+        "error",
+        "a `javascript:`, `vbscript:` or `data:` URL; a link to anything but `https://`, `http://`, `mailto:` or an entity",
+        "",
+    ),
+    Check(
+        ("unsafe-tag", "merge-key"),
+        "error",
+        "a YAML tag (`!!python/object`, `!secret`); a merge key `<<` (nothing is ever run)",
+        "write plain values",
+    ),
+    Check(
+        ("alias-limit", "alias-loop", "too-deep", "file-too-large"),
+        "error",
+        "an alias expansion bomb (more than 100,000 values), an alias inside its own anchor (`&a [*a]`), nesting deeper than 64 levels, a file over 2 MiB",
+        "write the values out",
+    ),
+    Check(
+        ("control-character",),
+        "error",
+        'an invisible control character in the file (a bell, a NUL), or in any value even when written as an escape (`"\\e[2J"`), or a right-to-left override (`U+202E`, "Trojan Source")',
+        "delete it; the message names the character",
+    ),
+    Check(
+        ("empty-file", "not-a-mapping"),
+        "error",
+        "a file with no fields; a file whose top level is a list or a single value",
+        "",
+    ),
+    Check(
+        ("not-utf8",),
+        "error",
+        "a file that is not UTF-8 (the position of the first bad byte is given)",
+        "save as UTF-8",
+    ),
+    Check(
+        ("tab-indent",),
+        "error",
+        "a tab used for indentation",
+        "use spaces",
+    ),
+    Check(
+        ("missing-playbook", "no-content"),
+        "error",
+        "no `playbook.yml`; no content directory",
+        "create it, or pass `--content DIR`",
+    ),
+    Check(
+        ("unreadable",),
+        "error",
+        "a `.yml` that cannot be read (a folder named `x.yml`, a broken link)",
+        "make it a regular file, or remove it",
+    ),
+    Check(
+        ("symlink-outside", "not-a-folder"),
+        "error",
+        "a symbolic link (file or folder) that leads outside the content directory",
+        "",
+    ),
+    Check(
+        ("unknown-file",),
+        "warning",
+        "a file that is not part of the format (`kpi.yml`, `roles/notes.txt`) and is ignored",
+        "",
+    ),
+    Check(
+        ("trailing-comment",),
+        "warning",
+        'unquoted text followed by ` #...`: YAML drops the rest as a comment (`summary: Call within 24h #priority` keeps only "Call within 24h")',
+        "quote the whole value, or put the comment on its own line",
+    ),
+    Check(
+        ("stale",),
+        "warning",
+        "a `review_by` date in the past",
+        "review, then move the date",
+    ),
+    Check(
+        ("draft-reference",),
+        "publishing",
+        "a definition that would be published (agreed, proposed or retired) refers to a `draft` one, which a published version leaves out: by a field (`owner`, `kpis`, `handoff.to`, `see_also`, `alignment.current`, ...) or a link in text; the message names both",
+        "agree the draft first (`status: proposed` or `agreed`), or remove the reference; in ordinary builds this is no error",
+    ),
+    Check(
+        ("draft-playbook",),
+        "publishing",
+        "`playbook.yml` itself has `status: draft`",
+        "set `status: proposed` or `agreed`",
+    ),
+    Check(
+        ("draft-diagnostic",),
+        "publishing",
+        "without its draft alignment stages or statements, the published self-assessment's score bands would not cover every total",
+        "agree them, or change the other bands",
+    ),
+    Check(
+        ("codeowners-outdated",),
+        "warning",
+        "a committed `.github/CODEOWNERS` beside the content (in its parent folder) no longer matches the `approvers` fields; the line is the first that differs",
+        "run `playbook codeowners` and commit the file",
+    ),
+)
+CODES: dict[str, Check] = {code: check for check in CHECKS for code in check.codes}
