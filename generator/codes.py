@@ -252,5 +252,11 @@ CHECKS: tuple[Check, ...] = (
         "a committed `.github/CODEOWNERS` beside the content (in its parent folder) no longer matches the `approvers` fields; the line is the first that differs",
         "run `playbook codeowners` and commit the file",
     ),
+    Check(
+        ("broken-link",),
+        "error",
+        "a link between two generated pages leads to no page or no section (a template that links wrongly; never the content's fault)",
+        "fix the template, or report it as a bug",
+    ),
 )
 CODES: dict[str, Check] = {code: check for check in CHECKS for code in check.codes}

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 from conftest import FOREIGN_CONTENT, MINIMAL, make_site_project, run_cli, write_content
+from generator.site.views import abbreviations, mark_abbreviations, onboarding_keys, plain_text, script_json, site_key
 
 from generator.content import load
 from generator.content.exports import export_files, kpis_csv, leads_csv, playbook_from_dict, playbook_to_dict
 from generator.site.funnel import funnel_svg, text_width, wrap
 from generator.site.render import render
-from generator.site.views import abbreviations, mark_abbreviations, onboarding_keys, plain_text, script_json, site_key
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -603,9 +603,9 @@ def test_self_assessment_form_and_data(foreign: object, site: Path) -> None:
     ]
     assert data["current"] == {"id": "abgestimmt", "name": "Abgestimmt"} and data["target"]["id"] == "integriert"
     assert re.search(
-        r'<div aria-live="polite" class="pb-assessment__result" id="pb-assessment-result">\s*<p>Answer all 10 statements', page
+        r'<div aria-live="polite" class="pb-assessment__result" id="pb_assessment_result">\s*<p>Answer all 10 statements', page
     )
-    assert 'id="pb-self-assessment"' in page and "assets/playbook/playbook.js" in page
+    assert 'id="pb_self_assessment"' in page and "assets/playbook/playbook.js" in page
 
 
 def test_self_assessment_of_another_shape(variant: object, variant_site: Path) -> None:
@@ -629,7 +629,7 @@ def test_self_assessment_of_another_shape(variant: object, variant_site: Path) -
     raw = re.search(r'data-pb-assessment="([^"]*)"', page).group(1)
     assert "<" not in raw and ">" not in raw and "\\u003c 3" in raw and "\\u0026" in raw
     assert set(re.findall(r"&[a-z#0-9]+;", raw)) == {"&quot;"}  # the only entity: no markup or entity from the content
-    assert "<script" not in article(page).split('id="pb-self-assessment"')[1]  # nothing for instant navigation to re-run
+    assert "<script" not in article(page).split('id="pb_self_assessment"')[1]  # nothing for instant navigation to re-run
     assert data["current"] == {"id": "apart", "name": "Apart"} and data["target"] == {"id": "together", "name": "Together"}
 
 

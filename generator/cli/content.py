@@ -107,13 +107,14 @@ def generate(out_dir: Path, content_dir: Path, templates_dir: Path | None) -> No
 
     Every page is rendered in memory first; nothing is written if the content has problems.
     """
+    from ..site.portable import to_markdown
     from ..site.render import render  # Jinja only for the commands that render
 
     pages = render(load(content_dir), templates_dir, today=today())
-    for path, markdown in pages.items():
+    for path, page in pages.items():
         target = out_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(markdown, encoding="utf-8", newline="\n")
+        target.write_text(to_markdown(page), encoding="utf-8", newline="\n")
     click.echo(f"Wrote {len(pages)} pages to {out_dir}")
 
 

@@ -1,27 +1,89 @@
-"""What a text field may hold: inline Markdown, never raw HTML or an unsafe link.
+"""What a text field may hold, read by one parser: inline CommonMark (markdown-it-py), nothing more.
 
-`check_text` is the validator every text field runs; the patterns here are the
-ones the rest of the tool uses to find links in text.
+Text fields take inline Markdown: `**bold**`, `*italics*`, `` `code` ``, and links to `https://`,
+`http://`, `mailto:` or another entity (`[AE](role:account-executive)`). The same parse serves
+validation (which links a text holds), the site (`site.html` renders these tokens, and no engine
+parses them again) and plain text for tooltips and the search index.
+
+Raw HTML is refused, never parsed: the parser runs with HTML off, and `check_text` refuses any `<`
+a browser would read as markup. Entities are not decoded (`&lt;` is shown as written), images and
+autolinks are off, so a text can neither embed anything nor smuggle markup past validation. The
+parser's rules are linear in the length of the text.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from dataclasses import dataclass
 
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from pydantic_core import PydanticCustomError
 
 from .kinds import KIND_NAMES
 
+_PARSER = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable(
+    ["image", "html_inline", "autolink", "entity"]
+)
+
 _HTML_RE = re.compile(r"<(?:/?[A-Za-z]|[!?])")  # what a browser would read as markup; `< 5` is text
-# Possessive quantifiers and a target that stops at `[`/`]` keep this linear: a pull request cannot
-# stall validation or the build with text such as "[](" repeated (catastrophic backtracking).
-LINK_RE = re.compile(r"\[((?:[^\[\]]++|\[[^\[\]]*+\])*+)\]\(\s*+([^)\s\[\]]*+)(?:\s++\"[^\"]*+\")?+\s*+\)")
 _DANGEROUS_SCHEME_RE = re.compile(r"(?i)\b(?:javascript|vbscript)\s*:|\bdata:\S")
-ENTITY_LINK_RE = re.compile(r"^(" + "|".join(KIND_NAMES) + r"):([^\s#]+)$")
-# No quotes, angle brackets, backticks, braces, pipes or backslashes in a URL: each could end the link
-# early in Markdown, open a code span or split a table cell. Percent-encode them instead.
-_URL_CHARS = r"[^\s<>\"`{}|\\^\[\]\x00-\x1f\x7f]+"
-_ALLOWED_URL_RE = re.compile(r"(?i)^(https?://" + _URL_CHARS + r"|mailto:" + _URL_CHARS + r")$")
+ENTITY_LINK_RE = re.compile(r"^(" + "|".join(KIND_NAMES) + r"):([^\s#/?]+)$")
+_ALLOWED_URL_RE = re.compile(r"(?i)^(?:https?://[^\s/?#]+[^\s]*|mailto:[^\s]+)$")
+_MARKUP_CHARS = re.compile(r"[*_`\[\\]")  # a text without these is plain text: no need to parse it
+
+
+@functools.lru_cache(maxsize=65536)
+def parse(text: str) -> tuple[Token, ...]:
+    """The inline tokens of a text (whitespace runs collapsed first, as everywhere on the site)."""
+    collapsed = " ".join(text.split())
+    if not _MARKUP_CHARS.search(collapsed):
+        return (Token("text", "", 0, content=collapsed),)
+    children = _PARSER.parseInline(collapsed)[0].children or []
+    return tuple(children)
+
+
+def is_plain(text: str) -> bool:
+    """A text with no inline formatting at all."""
+    return not _MARKUP_CHARS.search(text)
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str  # as the parser resolved it: what the browser will follow
+    label: str  # the link's text, formatting dropped
+
+
+def links(text: str) -> list[Link]:
+    """Every link of a text, as the renderer will write it."""
+    if "](" not in text:
+        return []
+    found: list[Link] = []
+    label: list[str] | None = None
+    href = ""
+    for token in parse(text):
+        if token.type == "link_open":
+            href, label = str(token.attrs.get("href", "")), []
+        elif token.type == "link_close" and label is not None:
+            found.append(Link(href, "".join(label)))
+            label = None
+        elif label is not None and token.type in ("text", "code_inline", "text_special"):
+            label.append(token.content)
+    return found
+
+
+def entity_link(href: str) -> tuple[str, str] | None:
+    """(kind, id) when a link's target is an entity (`role:account-executive`)."""
+    match = ENTITY_LINK_RE.match(href)
+    return (match.group(1), match.group(2)) if match else None
+
+
+def plain_text(text: str) -> str:
+    """A text's words without its formatting: what a tooltip or the search index shows."""
+    return "".join(
+        token.content for token in parse(text) if token.type in ("text", "code_inline", "text_special", "softbreak")
+    ).strip()
 
 
 def _excerpt(value: str, start: int) -> str:
@@ -50,15 +112,15 @@ def check_text(value: str) -> str:
             "`javascript:`, `vbscript:` and `data:` URLs are not allowed",
             {"found": scheme.group(), "hint": "link only to https://, http://, mailto: or another entity (`[text](role:id)`)"},
         )
-    for match in LINK_RE.finditer(value):
-        target = match.group(2)
-        if not (_ALLOWED_URL_RE.match(target) or ENTITY_LINK_RE.match(target)):
-            hint = (
-                'percent-encode the characters a URL may not hold as they are: ` as %60, " as %22,'
-                " < as %3C, > as %3E, { as %7B, } as %7D, | as %7C, \\ as %5C, ^ as %5E"
-                if re.match(r"(?i)(https?://|mailto:)", target)
-                else "use https://..., http://..., mailto:... or a link to an entity such as"
-                " [Account Executive](role:account-executive); kinds: " + ", ".join(KIND_NAMES)
+    for link in links(value):
+        if not (_ALLOWED_URL_RE.match(link.href) or entity_link(link.href)):
+            raise PydanticCustomError(
+                "bad_link",
+                "link target `{target}` is not allowed",
+                {
+                    "target": link.href,
+                    "hint": "use https://..., http://..., mailto:... or a link to an entity such as"
+                    " [Account Executive](role:account-executive); kinds: " + ", ".join(KIND_NAMES),
+                },
             )
-            raise PydanticCustomError("bad_link", "link target `{target}` is not allowed", {"target": target, "hint": hint})
     return value

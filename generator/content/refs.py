@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .kinds import KIND_NAMES, PLAYBOOK
-from .markup import ENTITY_LINK_RE, LINK_RE
+from .markup import entity_link, links
 from .schema import ENTITY_MODELS, Meta, Playbook, PlaybookMeta, meta_of
 
 
@@ -125,12 +125,10 @@ def iter_strings(data: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[A
 
 def entity_links(text: str) -> Iterator[tuple[str, str, str]]:
     """(kind, id, target as written) of every `[label](kind:id)` link in a text."""
-    if "](" not in text:
-        return
-    for match in LINK_RE.finditer(text):
-        link = ENTITY_LINK_RE.match(match.group(2))
-        if link:
-            yield link.group(1), link.group(2), match.group(2)
+    for link in links(text):
+        found = entity_link(link.href)
+        if found:
+            yield found[0], found[1], link.href
 
 
 def text_references(playbook: Playbook) -> Iterator[Reference]:

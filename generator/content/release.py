@@ -29,14 +29,32 @@ Locate = Callable[[str, str, tuple[Any, ...]], tuple[str, int, int]]
 
 
 @dataclass(frozen=True)
+class ReaderChange:
+    """One line of a version's "What changed": an entity added, removed or changed, in plain words."""
+
+    kind: str  # "playbook" for playbook.yml
+    id: str
+    title: str  # "Sales Accepted Lead (SAL)"
+    kind_label: str  # "lead stage"
+    change: str  # added | removed | changed
+    sentences: tuple[str, ...] = ()  # for a change: what changed, one phrase a field
+
+
+@dataclass(frozen=True)
 class Release:
-    """A version being published, as the site build needs it."""
+    """A version being published, as the site build needs it: the version, and its "What changed"
+    page against the previous version (`compared`: "first", "compared", "no-export" or "unreadable").
+    A release build with no version (`release: true` in mkdocs.yml) leaves drafts out and has no
+    "What changed" page."""
 
     version: str
     title: str
     date: date
     current: tuple[str, ...] = ()  # the aliases that mark the current version ("latest")
-    changes_markdown: str = ""  # the "What changed" page; "" for none
+    previous_version: str = ""
+    previous_title: str = ""
+    compared: str = "first"
+    changes: tuple[ReaderChange, ...] = ()
 
 
 # --- what ships --------------------------------------------------------------------------------
@@ -69,7 +87,7 @@ def without_drafts(playbook: Playbook) -> Playbook:
 def released(playbook: Playbook, release: Release | None) -> Playbook:
     """The playbook a release build renders: without drafts, labelled with the published version."""
     result = without_drafts(playbook)
-    if release is not None:
+    if release is not None and release.version:
         result = replace(result, meta=result.meta.model_copy(update={"version": release.version}))
     return result
 

@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from ..content import Loaded, load_all
-from ..content.release import Release, drafts, release_problems, released, source_locate
+from ..content.release import Release, drafts, release_problems, source_locate, without_drafts
 from ..errors import ContentError, GitError, PublishError, UsageError
 from . import mike
 from .build import build_site, content_dir_of, load_config
-from .changes import PreviousVersion, changes_page
+from .changes import PreviousVersion, release_of
 from .git import (
     branch_tip,
     delete_ref,
@@ -246,8 +246,8 @@ def publish(
     )
 
     def release(loaded: Loaded) -> Release:
-        page = changes_page(released(loaded.playbook, None), version=version, title=shown_title, day=today, previous=previous)
-        return Release(version, shown_title, today, (plan.default,), page)
+        shipped = without_drafts(loaded.playbook)
+        return release_of(shipped, version=version, title=shown_title, day=today, current=(plan.default,), previous=previous)
 
     with tempfile.TemporaryDirectory(prefix="playbook-publish-") as temp:
         tree = Path(temp) / "tree"

@@ -5,8 +5,23 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..content.kinds import PLAYBOOK
+from ..content.release import ReaderChange
 from ..text import escape_plain
 from .compare import ChangeSet
+
+
+def reader_changes(changes: ChangeSet) -> tuple[ReaderChange, ...]:
+    """What a reader sees change: entities added or removed, and the changes readers see (no
+    approvals, editor notes or review dates), definition changes first."""
+    found: list[ReaderChange] = []
+    for entity in changes.definition_changes + changes.minor_changes:
+        if entity.change in ("added", "removed"):
+            found.append(ReaderChange(entity.kind, entity.id, entity.title, entity.kind_label, entity.change))
+            continue
+        sentences = tuple(f.sentence for f in entity.reader_fields())
+        if sentences:
+            found.append(ReaderChange(entity.kind, entity.id, entity.title, entity.kind_label, "changed", sentences))
+    return tuple(found)
 
 
 def format_reader_markdown(
@@ -16,32 +31,25 @@ def format_reader_markdown(
     level: int = 2,
     link: Callable[[str, str], str | None] | None = None,
 ) -> str:
-    """A plain-language section for the published site, or "" when nothing a reader sees changed.
-
-    No approvals, no editor notes or review dates, no YAML field names. Content is escaped for the
-    site's Markdown; `link(kind, id)` may give the URL of an entity's page (not used for removed ones).
-    """
+    """A plain-language section in Markdown, or "" when nothing a reader sees changed (for other tools;
+    the site renders `reader_changes` itself). `link(kind, id)` may give the URL of an entity's page."""
     lines: list[str] = []
-    for entity in changes.definition_changes + changes.minor_changes:
-        name = f"**{escape_plain(entity.title)}**"
-        if link is not None and entity.change != "removed" and entity.kind != PLAYBOOK:
-            url = link(entity.kind, entity.id)
+    for item in reader_changes(changes):
+        name = f"**{escape_plain(item.title)}**"
+        if link is not None and item.change != "removed" and item.kind != PLAYBOOK:
+            url = link(item.kind, item.id)
             if url:
-                name = f"**[{escape_plain(entity.title)}]({url})**"
-        if entity.kind == PLAYBOOK:
+                name = f"**[{escape_plain(item.title)}]({url})**"
+        if item.kind == PLAYBOOK:
             name = "The playbook"
-        label = entity.kind_label
-        if entity.change == "added":
-            lines.append(f"- New {label}: {name}.")
+        if item.change == "added":
+            lines.append(f"- New {item.kind_label}: {name}.")
             continue
-        if entity.change == "removed":
-            lines.append(f"- Removed {label}: {name}.")
+        if item.change == "removed":
+            lines.append(f"- Removed {item.kind_label}: {name}.")
             continue
-        sentences = [escape_plain(f.sentence) for f in entity.reader_fields()]
-        if not sentences:
-            continue
-        kind_note = "" if entity.kind == PLAYBOOK else f" ({label})"
-        text = "; ".join(sentences)
+        kind_note = "" if item.kind == PLAYBOOK else f" ({item.kind_label})"
+        text = "; ".join(escape_plain(sentence) for sentence in item.sentences)
         lines.append(f"- {name}{kind_note}: {text}" + ("" if text.endswith((".", ".”", "!", "?")) else "."))
     if not lines:
         return ""

@@ -18,9 +18,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from html import escape
 
+from ..content.markup import plain_text
 from ..content.schema import LeadStage, Playbook
 from ..text import format_number
-from .views import plain_text
 
 # Strokes readable on white, in print and for common colour-vision deficiencies, with the light fill
 # each box gets; a function without a colour of its own takes the next one.

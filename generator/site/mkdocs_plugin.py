@@ -1,17 +1,16 @@
-"""The MkDocs adapter: validates the content, adds the rendered pages in memory.
+"""The MkDocs adapter: the only module that imports MkDocs.
 
-Validation runs in `on_config`, before MkDocs cleans the site directory, so a
-bad edit never wipes the last good site. Pages are added with
-`File.generated`; `content/` and the templates are watched by `mkdocs serve`.
+It hands MkDocs the site project (`site.project`) in memory: the pages as generated files whose
+HTML is taken as it is (MkDocs' Markdown never parses them), the navigation, the assets and
+exports, and the theme and Markdown settings the pages need. The content is validated in
+`on_config`, before MkDocs cleans the site directory, so a bad edit never wipes the last good site;
+under `serve` a bad edit shows its problems on every page instead, until it is fixed.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
-import re
-from html import unescape
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -23,23 +22,22 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
-from mkdocs.utils import get_relative_url
+from mkdocs.structure.toc import get_toc
 
 from ..clock import today
-from ..content import Loaded, Playbook, load_all
-from ..content.exports import export_files
-from ..content.release import Release, release_problems, released, source_locate
-from ..errors import ContentError
-from .paths import CHANGES_PAGE, anchor_of, page_of
-from .render import default_templates_dir, pages_for, render
-from .scaling import NAV_GROUP_SIZE, AbbreviationIndex, PageCache, group_alphabetically
-from .views import abbreviation_definitions, abbreviations, mark_abbreviations, markdown_can_mark
+from ..content import Loaded, load_all
+from ..content.release import Release, release_problems, source_locate
+from ..errors import ContentError, Problem
+from . import csp, mdext
+from .errors_page import error_pages
+from .pages import Page
+from .portable import to_markdown
+from .project import ASSETS, FEATURES, OVERRIDES_DIR, PALETTE, SEARCH_SEPARATOR, Options, Project, build_project
+from .serve_cache import PageCache
 
 log = logging.getLogger("mkdocs.plugins.playbook")
 
-ASSETS_DIR = Path(__file__).resolve().parent / "assets"
-ASSETS = ("playbook.css", "playbook.js")
-REQUIRED_EXTENSIONS = ("abbr", "attr_list", "md_in_html", "tables")
+ENGINES = ("mkdocs", "zensical")
 
 
 class PlaybookPluginConfig(base.Config):
@@ -47,102 +45,121 @@ class PlaybookPluginConfig(base.Config):
     templates = c.Optional(c.Type(str))
     nav = c.Type(bool, default=True)
     release = c.Type(bool, default=False)  # a release build: drafts left out (`playbook publish` sets `release_info`)
+    engine = c.Choice(ENGINES, default="mkdocs")  # which engine `playbook build`, `serve` and `publish` use
 
 
 class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
-        self.pages: dict[str, str] = {}
-        self.playbook: Playbook | None = None
+        self.project: Project | None = None
         self.content_dir = Path("content")
-        self.templates_dir = default_templates_dir()
-        self.exports: dict[str, str] = {}
-        self.abbreviations: dict[str, tuple[str, str, str]] = {}
-        self.abbreviation_markdown = ""
-        self.abbreviation_index = AbbreviationIndex("")
-        self.unmarkable: dict[str, str] = {}  # abbreviation -> tooltip, for those `abbr` cannot see
-        self._urls: tuple[Files | None, dict[str, str]] = (None, {})
-        self.generated_nav = False
+        self.templates_dir: Path | None = None
         self.files: Files | None = None
+        self.serving = False
         self.page_cache: PageCache | None = None
-        # The version being published, set on the loaded config by `playbook publish` before it builds.
+        self.generated_nav = False
+        # The version being published and content checked already, set on the loaded config by
+        # `playbook publish` before it builds.
         self.release_info: Release | None = None
-        self.preloaded: Loaded | None = None  # content loaded and checked already (by `playbook publish`)
+        self.preloaded: Loaded | None = None
+        self.broken: list[Problem] = []  # under serve: the problems the open pages show
+
+    # --- configuration ------------------------------------------------------------------------
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Having this hook keeps the instance across `mkdocs serve` rebuilds (MkDocs 1.4+), and with it
-        the page cache: a rebuild converts again only the pages whose Markdown changed."""
-        self.page_cache = PageCache() if command == "serve" else None
-
-    def on_pre_page(self, page: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        if self.page_cache is not None:
-            page.render = functools.partial(self.page_cache.render, page)
-        return page
-
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.page_cache is not None and self.files is not None:
-            self.page_cache.forget_except(file.src_uri for file in self.files.documentation_pages())
-            log.debug(f"page cache: {self.page_cache.hits} pages reused, {self.page_cache.misses} converted")
+        the caches: a rebuild converts again only the pages written by hand whose Markdown changed."""
+        self.serving = command == "serve"
+        self.page_cache = PageCache() if self.serving else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base_dir = Path(config.config_file_path or ".").resolve().parent
         self.content_dir = base_dir / self.config.content
-        self.templates_dir = (base_dir / self.config.templates) if self.config.templates else default_templates_dir()
+        self.templates_dir = (base_dir / self.config.templates) if self.config.templates else None
+        _refuse_other_hosts(config)
+        _theme_settings(config)
+        loaded = self._load()
+        release = self._release(loaded, config) if loaded is not None else None
+        if loaded is not None:
+            options = Options(
+                directory_urls=bool(config.use_directory_urls),
+                templates_dir=self.templates_dir,
+                today=today(),
+                release=release,
+                tooltips="content.tooltips" in config.theme.get("features", []),
+            )
+            self.project = build_project(loaded.playbook, options)
+            for problem in self.project.problems:
+                log.warning(str(problem))
+        assert self.project is not None  # the first build of a `serve` needs valid content (checked before)
+        config.site_name = Markup(self.project.site_name)  # escaped once; never twice
+        self.generated_nav = bool(self.config.nav and not config.nav)
+        if self.generated_nav:
+            config.nav = self.project.nav()
+        for key, value in self.project.extra().items():
+            config.extra.setdefault(key, value)
+        if release is not None and release.version and config.site_url:
+            # Each version lives in its own folder: canonical links and the sitemap (which Material's
+            # selector reads to keep the reader on the same page) say so, as mike's own plugin does.
+            config.site_url = urljoin(config.site_url.rstrip("/") + "/", release.version + "/")
+        for asset in ASSETS:
+            if asset.endswith(".css") and asset not in config.extra_css:
+                config.extra_css.append(asset)
+            if asset.endswith(".js") and asset not in [str(script) for script in config.extra_javascript]:
+                config.extra_javascript.append(asset)
+        _markdown_settings(config, self.project)
+        _add_search(config)
+        return config
+
+    def _load(self) -> Loaded | None:
+        """The content, validated; under `serve`, None after a bad edit (its pages show the problems)."""
         try:
             loaded = self.preloaded if self.preloaded is not None else load_all(self.content_dir, today=today())
         except ContentError as error:
             for problem in error.problems:
                 log.error(str(problem))
+            if self.serving and self.project is not None:
+                self.broken = error.problems
+                log.warning(
+                    f"the playbook content has {len(error.problems)} problem(s): the open pages show them until they are fixed"
+                )
+                return None
             raise PluginError(
                 f"the playbook content has {len(error.problems)} problem(s); nothing was built and the site directory"
                 " was left as it was. Run `playbook validate` for details."
             ) from None
+        self.broken = []
         for problem in loaded.warnings:
             # A passed review date must not break tomorrow's strict build: it is shown, not counted.
             (log.info if problem.code == "stale" else log.warning)(str(problem))
-        playbook, release_info = self._release(loaded, config)
-        self.playbook = playbook
-        # The contract: playbook.yml's title is the site title. Material prints site_name unescaped in some
-        # attributes and escaped in others; a Markup value is escaped once and never twice.
-        config.site_name = Markup.escape(playbook.meta.title)
-        self.pages = render(playbook, self.templates_dir, today=today())
-        self.generated_nav = bool(self.config.nav and not config.nav)
-        if self.generated_nav:
-            config.nav = build_nav(playbook)
-            if release_info is not None and release_info.changes_markdown:
-                config.nav.append({"What changed": CHANGES_PAGE})
-        if "assets/playbook/playbook.css" not in config.extra_css:
-            config.extra_css.append("assets/playbook/playbook.css")
-        if "assets/playbook/playbook.js" not in [str(script) for script in config.extra_javascript]:
-            config.extra_javascript.append("assets/playbook/playbook.js")
-        # The pages need these: `abbr` for the tooltips, `md_in_html` for Markdown inside the
-        # onboarding checklist and the self-assessment form, `attr_list` for the anchors.
-        for extension in REQUIRED_EXTENSIONS:
-            if extension not in config.markdown_extensions:
-                config.markdown_extensions.append(extension)
-        self.exports = export_files(playbook)
-        self.abbreviations = abbreviations(playbook)
-        self.abbreviation_markdown = abbreviation_definitions(playbook)
-        self.abbreviation_index = AbbreviationIndex(self.abbreviation_markdown)
-        if release_info is not None and release_info.changes_markdown:
-            changes = release_info.changes_markdown
-            used = self.abbreviation_index.used_in(changes)
-            self.pages[CHANGES_PAGE] = changes + ("\n" + used + "\n" if used else "")
-        self.unmarkable = {
-            short: tooltip for short, (_kind, _id, tooltip) in self.abbreviations.items() if not markdown_can_mark(short)
-        }
-        return config
+        return loaded
 
-    def on_page_markdown(self, markdown: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
-        """Hand-written pages in docs/ get the abbreviations too (generated pages carry them already)."""
-        if page.file.src_uri in self.pages or not self.abbreviation_markdown:
-            return markdown
-        used = self.abbreviation_index.used_in(markdown)  # only those it uses: linear builds
-        return markdown + "\n\n" + used.lstrip("\n") + "\n" if used else markdown
+    def _release(self, loaded: Loaded, config: MkDocsConfig) -> Release | None:
+        """In a release build (`playbook publish`, or `release: true`): refused when a published
+        definition refers to a draft; the release described, or one without a version."""
+        if not (self.config.release or self.release_info is not None):
+            return None
+        shown = os.path.relpath(self.content_dir)
+        problems = release_problems(loaded.playbook, source_locate(loaded.playbook, loaded.sources, lambda rel: f"{shown}/{rel}"))
+        if problems:
+            for problem in problems:
+                log.error(str(problem))
+            raise PluginError(
+                f"this playbook cannot be published: {len(problems)} problem(s) with drafts; nothing was built."
+                " A published definition may not refer to a draft one."
+            )
+        return self.release_info or Release("", "", today())
+
+    # --- files and pages ----------------------------------------------------------------------
+
+    def _pages(self) -> dict[str, Page]:
+        assert self.project is not None
+        return error_pages(self.project, self.broken) if self.broken else self.project.pages
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        generated = [File.generated(config, path, content=markdown) for path, markdown in self.pages.items()]
+        assert self.project is not None
+        generated = [File.generated(config, path, content=to_markdown(page)) for path, page in self._pages().items()]
         # A hand-written page that would land where a generated one does (docs/kpis.md, or docs/README.md,
         # which MkDocs publishes as the home page) would be lost: say so, and keep the generated one.
         taken = {file.dest_uri: file.src_uri for file in generated}
@@ -154,138 +171,149 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
             files.remove(existing)
         for file in generated:
             files.append(file)
-        for asset in ASSETS:
-            files.append(File.generated(config, f"assets/playbook/{asset}", abs_src_path=str(ASSETS_DIR / asset)))
-        for path, text in self.exports.items():
+        for path, source in self.project.assets.items():
+            files.append(File.generated(config, path, abs_src_path=str(source)))
+        for path, text in self.project.exports.items():
             files.append(File.generated(config, path, content=text))
         if self.generated_nav:
-            self._add_hand_written_pages(files, config)
+            config.nav = self.project.nav(_hand_written_pages(files, config, self._pages()))
         self.files = files
         return files
 
-    def _add_hand_written_pages(self, files: Files, config: MkDocsConfig) -> None:
-        """Pages written by hand in docs/ join the generated navigation, after the playbook's own pages
-        (before "What changed"): those at the top of docs/ first, then those in folders, each in the
-        order of their paths and titled by its first heading. `not_in_nav` patterns are respected."""
-        not_in_nav = config.get("not_in_nav")
-        extra = sorted(
-            (
-                file.src_uri
-                for file in files.documentation_pages()
-                if file.src_uri not in self.pages and not (not_in_nav and not_in_nav.match_file(file.src_uri))
-            ),
-            key=lambda uri: (uri.count("/"), uri),
-        )
-        if not extra:
-            return
-        nav = list(config.nav or [])
-        at = next((i for i, item in enumerate(nav) if isinstance(item, dict) and CHANGES_PAGE in item.values()), len(nav))
-        config.nav = nav[:at] + extra + nav[at:]
+    def on_pre_page(self, page: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        generated = self._pages().get(page.file.src_uri)
+        if generated is not None:
+            page.render = lambda config, files, page=page, generated=generated: _take(page, generated)
+        elif self.page_cache is not None:
+            cache = self.page_cache
+            page.render = lambda config, files, page=page: cache.render(page, config, files)
+        return page
+
+    def on_page_markdown(self, markdown: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
+        mdext.CURRENT_PAGE_URL[0] = page.url  # the abbreviations of a page written by hand link from here
+        return markdown
 
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
-        """Every abbreviation in running text links to its definition (its tooltip comes from `abbr`)."""
-        if not self.abbreviations:
-            return html
-        # Only the abbreviations on this page (and the few `abbr` cannot see): the work per page does
-        # not grow with the number of abbreviations in the playbook.
-        urls = self._definition_urls(files)
-        shown = {unescape(short) for short in _ABBR_TEXT.findall(html)} | self.unmarkable.keys()
-        hrefs = {short: _relative(urls[short], page.url) for short in shown if short in urls}
-        return mark_abbreviations(html, hrefs, self.unmarkable)
+        mdext.CURRENT_PAGE_URL[0] = None
+        return html
 
-    def _definition_urls(self, files: Files) -> dict[str, str]:
-        """Each abbreviation's definition URL, computed once per build."""
-        if self._urls[0] is files:
-            return self._urls[1]
-        urls = {}
-        for short, (kind, entity_id, _tooltip) in self.abbreviations.items():
-            file = files.get_file_from_path(page_of(kind, entity_id))
-            if file is not None:
-                anchor = anchor_of(kind, entity_id)
-                urls[short] = file.url + (f"#{anchor}" if anchor else "")
-        self._urls = (files, urls)
-        return urls
+    def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
+        return csp.add_policy(output)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.page_cache is not None and self.files is not None:
+            self.page_cache.forget_except(file.src_uri for file in self.files.documentation_pages())
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.content_dir))
-        server.watch(str(self.templates_dir))
+        server.watch(str(self.templates_dir or _templates_in_use()))
         return server
 
-    def _release(self, loaded: Loaded, config: MkDocsConfig) -> tuple[Playbook, Release | None]:
-        """In a release build (`playbook publish`, or `release: true`): the playbook without drafts;
-        refused when a published definition refers to a draft. Otherwise as loaded."""
-        info = self.release_info
-        if not (self.config.release or info is not None):
-            return loaded.playbook, None
-        shown = os.path.relpath(self.content_dir)
-        problems = release_problems(loaded.playbook, source_locate(loaded.playbook, loaded.sources, lambda rel: f"{shown}/{rel}"))
-        if problems:
-            for problem in problems:
-                log.error(str(problem))
-            raise PluginError(
-                f"this playbook cannot be published: {len(problems)} problem(s) with drafts; nothing was built."
-                " A published definition may not refer to a draft one."
-            )
-        _release_theme(config, info)
-        return released(loaded.playbook, info), info
+
+def _take(page: Any, generated: Page) -> None:
+    """Stands in for `page.render`: the page's HTML as it is, with its table of contents and title."""
+    page.content = generated.html
+    page.toc = get_toc(generated.toc_tokens())  # type: ignore[arg-type]  # the same keys as toc's tokens
+    page._title_from_render = generated.title
+    page.present_anchor_ids = generated.anchors
+    page.links_to_anchors = {}
 
 
-OVERRIDES_DIR = Path(__file__).resolve().parent / "overrides"
+def _templates_in_use() -> Path:
+    from .render import default_templates_dir
+
+    return default_templates_dir()
 
 
-def _release_theme(config: MkDocsConfig, info: Release | None) -> None:
-    """Material's version selector (reads the versions.json mike writes) and, on a version that is
-    no longer the current one, a banner linking to the current one. Only in release builds: an
-    ordinary site has no versions.json to read."""
-    extra = config.extra
-    if "version" not in extra:
-        current = info.current if info and info.current else ("latest",)
-        # Material reads each entry as a regular expression matched against a version's names.
-        extra["version"] = {"provider": "mike", "default": [f"^{re.escape(name)}$" for name in current]}
-    if info is not None and config.site_url:
-        # Each version lives in its own folder: canonical links and the sitemap (which Material's
-        # selector reads to keep the reader on the same page) say so, as mike's own plugin does.
-        config.site_url = urljoin(config.site_url.rstrip("/") + "/", info.version + "/")
-    dirs = config.theme.dirs
+def _hand_written_pages(files: Files, config: MkDocsConfig, generated: dict[str, Page]) -> list[str]:
+    """Pages written by hand in docs/ join the generated navigation, after the playbook's own pages
+    (before "What changed"): those at the top of docs/ first, then those in folders, each in the
+    order of their paths and titled by its first heading. `not_in_nav` patterns are respected."""
+    not_in_nav = config.get("not_in_nav")
+    return sorted(
+        (
+            file.src_uri
+            for file in files.documentation_pages()
+            if file.src_uri not in generated and not (not_in_nav and not_in_nav.match_file(file.src_uri))
+        ),
+        key=lambda uri: (uri.count("/"), uri),
+    )
+
+
+# --- what the pages need from MkDocs and the theme ------------------------------------------------
+
+
+def _theme_settings(config: MkDocsConfig) -> None:
+    """Material, with the features the pages need, no web fonts, a light and a dark scheme, and the
+    playbook's template overrides (after the site's own custom_dir, before Material's)."""
+    theme = config.theme
+    if theme.name == "mkdocs":  # no theme named: the playbook's site is Material
+        from mkdocs.theme import Theme
+
+        theme = config.theme = Theme(name="material")
+    if theme.name != "material":
+        raise PluginError(
+            f"the playbook site is built with Material for MkDocs, not the `{theme.name}` theme: set `theme: material`"
+            " (or leave `theme:` out) in mkdocs.yml"
+        )
+    features = list(theme.get("features") or [])
+    theme["features"] = features + [feature for feature in FEATURES if feature not in features]
+    theme["font"] = False  # checked in _refuse_other_hosts: a named font would load from Google
+    if not theme.get("palette"):
+        theme["palette"] = PALETTE
+    dirs = theme.dirs
     if str(OVERRIDES_DIR) not in dirs:
         material = next((i for i, d in enumerate(dirs) if Path(d).parts[-2:] == ("material", "templates")), len(dirs))
-        dirs.insert(material, str(OVERRIDES_DIR))  # after the site's own custom_dir, before Material's
+        dirs.insert(material, str(OVERRIDES_DIR))
 
 
-_ABBR_TEXT = re.compile(r'<abbr title="[^"<>]*">([^<]*)</abbr>')
+def _refuse_other_hosts(config: MkDocsConfig) -> None:
+    """Settings that would make every reader's browser call another host are refused, with the fix."""
+    found: list[str] = []
+    if config.theme.get("font"):
+        found.append(
+            "`theme.font` loads the fonts from Google's servers: remove it (or set `font: false`); to use a"
+            " font of your own, serve its files from docs/ and name them in extra_css"
+        )
+    if config.repo_url and config.theme.name in ("material", "mkdocs"):
+        found.append(
+            "`repo_url` makes Material fetch the repository's stars and forks from the host's API in every"
+            " reader's browser: remove it (link to the repository from a page instead)"
+        )
+    if config.extra.get("analytics"):
+        found.append("`extra.analytics` sends every page view to another host: remove it")
+    for key in ("extra_css", "extra_javascript"):
+        for entry in config[key]:
+            if "//" in str(entry):
+                found.append(f"`{key}` names `{entry}` on another host: copy the file into docs/ and name it by its path")
+    if found:
+        raise PluginError(
+            "the playbook site requests nothing from other hosts, but mkdocs.yml asks it to:\n  - " + "\n  - ".join(found)
+        )
 
 
-def _relative(target: str, page_url: str) -> str:
-    """A definition's URL from a page: an anchor alone on the same page."""
-    path, _, anchor = target.partition("#")
-    if path == page_url:
-        return "#" + anchor if anchor else "#"
-    return get_relative_url(target, page_url)
+def _markdown_settings(config: MkDocsConfig, project: Project) -> None:
+    """Pages written by hand: the table of contents with permalinks, tables, attribute lists, and the
+    playbook's abbreviations (site.mdext). The generated pages need none of it."""
+    for extension in ("toc", "tables", "attr_list"):
+        if extension not in config.markdown_extensions:
+            config.markdown_extensions.append(extension)
+    config.mdx_configs.setdefault("toc", {}).setdefault("permalink", True)
+    known = {short: found for short, found in project.abbreviations.items()}
+    config.markdown_extensions = [e for e in config.markdown_extensions if not isinstance(e, mdext.PlaybookExtension)]
+    config.markdown_extensions.append(mdext.PlaybookExtension(known=known, directory_urls=bool(config.use_directory_urls)))
 
 
-def build_nav(playbook: Playbook) -> list[Any]:
-    """Sections that keep each page's navigation small as the playbook grows."""
-    titles = {
-        "index.md": "Home",
-        "leads.md": "Lead definitions",
-        "kpis.md": "KPIs",
-        "checklist.md": "Alignment checklist",
-        "alignment.md": "Alignment model",
-        "glossary.md": "Glossary",
-        "responsibilities.md": "Responsibility matrix",
-    }
-    nav: list[Any] = []
-    for path, _template, _extra in pages_for(playbook):
-        if path in titles:
-            nav.append({titles[path]: path})
-        elif path == "roles/index.md":
-            section: list[Any] = ["roles/index.md"]
-            for function, definition in playbook.functions().items():
-                label = definition.name
-                members = [{role.name: f"roles/{role.id}.md"} for role in playbook.roles.values() if role.function == function]
-                if len(members) > NAV_GROUP_SIZE:  # with navigation.prune a page lists its group, not the function
-                    members = group_alphabetically([next(iter(member.items())) for member in members])
-                if members:
-                    section.append({label: members})
-            nav.append({"Roles": section})
-    return nav
+def _add_search(config: MkDocsConfig) -> None:
+    """Search is part of the playbook site: added when mkdocs.yml names plugins but not search."""
+    if "search" in config.plugins or "material/search" in config.plugins:
+        return
+    from material.plugins.search.plugin import SearchPlugin
+
+    plugin = SearchPlugin()
+    errors, warnings = plugin.load_config({"separator": SEARCH_SEPARATOR}, config.config_file_path)
+    for _name, warning in warnings:
+        log.warning(str(warning))
+    # Registered now, its `on_config` runs after this one in the same round (MkDocs appends it to the
+    # list of `config` handlers it is going through).
+    config.plugins["material/search"] = plugin

@@ -1,4 +1,10 @@
-"""Where each entity lives on the site: its page and its anchor, and links between pages."""
+"""Where each entity lives on the site, and the links between pages.
+
+Pages are named by their docs-relative Markdown path (`roles/account-executive.md`); what a reader's
+browser sees is the page's URL, which depends on `use_directory_urls` (`roles/account-executive/` or
+`roles/account-executive.html`). The pages are HTML made here, so their links are final URLs,
+relative to the page, exactly as the engine would have written them.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +31,7 @@ def page_of(kind: str, entity_id: str) -> str:
 
 
 def anchor_of(kind: str, entity_id: str) -> str:
+    """The id of the entity's section on its page ("" for a page of its own)."""
     if kind == "role":
         return ""
     if kind == "question":
@@ -32,13 +39,34 @@ def anchor_of(kind: str, entity_id: str) -> str:
     return entity_id
 
 
-@functools.lru_cache(maxsize=16384)
-def _relative_path(page: str, from_dir: str) -> str:
-    return posixpath.relpath(page, from_dir)  # slow (abspath of both) and called for every link
+@functools.lru_cache(maxsize=65536)
+def url_of(page: str, directory_urls: bool = True) -> str:
+    """A page's URL relative to the site root, as MkDocs and Zensical write it."""
+    stem = page[: -len(".md")] if page.endswith(".md") else page
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
 
 
-def link_target(kind: str, entity_id: str, from_page: str) -> str:
-    page = page_of(kind, entity_id)
-    rel = _relative_path(page, posixpath.dirname(from_page) or ".")
+@functools.lru_cache(maxsize=65536)
+def relative_url(target: str, from_page_url: str) -> str:
+    """`target` (a URL relative to the site root) as seen from the page at `from_page_url`."""
+    base = from_page_url if from_page_url.endswith("/") or not from_page_url else posixpath.dirname(from_page_url) + "/"
+    path, _, anchor = target.partition("#")
+    if path == from_page_url and anchor:
+        return "#" + anchor
+    relative = posixpath.relpath(path or ".", base.rstrip("/") or ".")
+    if path.endswith("/") or path == "":
+        relative = relative.rstrip("/") + "/" if relative != "." else "./"
+    return relative + ("#" + anchor if anchor else "")
+
+
+def link_target(kind: str, entity_id: str, from_page: str, directory_urls: bool = True) -> str:
+    """The URL of an entity as written on the page `from_page` (a docs-relative path)."""
     anchor = anchor_of(kind, entity_id)
-    return f"{rel}#{anchor}" if anchor else rel
+    target = url_of(page_of(kind, entity_id), directory_urls) + (f"#{anchor}" if anchor else "")
+    return relative_url(target, url_of(from_page, directory_urls))

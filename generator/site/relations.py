@@ -25,6 +25,7 @@ class Relations:
         self.steps_owned = links.of("step", "owner")
         self.steps_joined = links.of("step", "participants")
         self.kpi_steps = links.of("step", "kpis")
+        self.handing_off = {lead.id for lead in playbook.leads.values() if lead.handoff is not None}
         self._step_order: dict[str, int] | None = None
 
     def roles_by_function(self) -> list[Any]:

@@ -1,117 +1,179 @@
-"""Render a `Playbook` into Markdown pages through the Jinja templates.
+"""Render a `Playbook` into finished HTML pages through the Jinja templates (`templates/`).
 
-Content is data. Templates render with `StrictUndefined`; every `{{ value }}`
-that is not explicitly marked safe is escaped for Markdown by `finalize`, so a
-template that forgets a filter still cannot let content through as HTML or
-as Markdown syntax. Text fields go through `inline`, which keeps inline
-Markdown (bold, italics, code, links) and escapes everything else.
+Content is data. Templates render with `StrictUndefined` and HTML autoescaping; every `{{ value }}`
+that is text is written by `html.Writer` (escaped, abbreviations marked), and text fields go
+through the `inline` filter (inline Markdown by one parser, then an allowlist sanitizer). A page is
+HTML plus what the theme needs around it: its title, its table of contents and its anchors. No
+engine parses a generated page again.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
-from markupsafe import Markup
+from markdown.extensions.toc import slugify
+from markupsafe import Markup, escape
 
 from ..content.kinds import KIND_LABELS
+from ..content.release import Release
 from ..content.schema import DIRECTION_LABELS, FILE_MODELS, Playbook, display_name
-from ..content.units import target_amount
-from ..text import escape_plain, format_number
-from . import funnel, views
-from .inline import finalize, inline_markdown
-from .paths import anchor_of, link_target
+from ..content.units import amount, target_amount
+from ..text import format_number
+from . import assessment, funnel, matrix, onboarding
+from .abbreviations import Finder, abbreviations
+from .html import Writer
+from .pages import PAGES, Heading, Page, PageSpec, pages_for
+from .paths import anchor_of, relative_url, url_of
 from .relations import Relations
-from .scaling import TEMPLATE_CACHE, AbbreviationIndex
-
-# --- the environment and the pages ------------------------------------------------------------
 
 
 def default_templates_dir() -> Path:
     package = Path(__file__).resolve().parent.parent  # generator/: an installed wheel has generator/templates
     for candidate in (package / "templates", package.parent / "templates"):
-        if (candidate / "role.md.j2").is_file():
+        if (candidate / "role.html.j2").is_file():
             return candidate
     raise FileNotFoundError("the playbook templates were not found next to the generator package")
+
+
+@dataclass
+class PageState:
+    """What a page collects while it renders: its headings (the table of contents) and its ids."""
+
+    path: str
+    reserved: set[str] = field(default_factory=set)  # the entity anchors of the page, which links point at
+    headings: list[Heading] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+
+    def new_id(self, wanted: str, *, explicit: bool) -> str:
+        """A unique id: an entity's anchor as it is, a heading's slug with a suffix when taken."""
+        if explicit:
+            self.ids.add(wanted)
+            return wanted
+        candidate, number = wanted or "section", 1
+        while candidate in self.ids or candidate in self.reserved:
+            candidate = f"{wanted}_{number}"
+            number += 1
+        self.ids.add(candidate)
+        return candidate
+
+
+@pass_context
+def _finalize(context: Any, value: Any) -> Any:
+    """Every `{{ value }}`: Markup as it is, numbers as people read them, text escaped with its
+    abbreviations marked. Nothing from the content reaches the page unescaped."""
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        return format_number(value)
+    return Markup(context["writer"].plain(str(value), context["page"].path))
 
 
 def make_environment(templates_dir: Path | None = None) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(templates_dir or default_templates_dir())),
         undefined=StrictUndefined,
-        autoescape=False,  # output is Markdown: `finalize` escapes for it instead
-        finalize=finalize,
+        autoescape=True,
+        finalize=_finalize,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
-        bytecode_cache=TEMPLATE_CACHE,  # compiled once per process, not at every render
     )
-
-    @pass_context
-    def inline(context: Any, text: Any) -> Markup:
-        return Markup(inline_markdown(str(text), context["page_path"]))
-
-    @pass_context
-    def link(context: Any, kind: str, entity_id: str, label: Any = None) -> Markup:
-        entity = context["playbook"].collection(kind).get(entity_id)
-        text = label if label is not None else (display_name(entity) if entity is not None else entity_id)
-        return Markup(f"[{escape_plain(text)}]({link_target(kind, entity_id, context['page_path'])})")
-
-    @pass_context
-    def url(context: Any, kind: str, entity_id: str) -> Markup:
-        return Markup(link_target(kind, entity_id, context["page_path"]))
-
-    def anchor(kind: str, entity_id: str) -> Markup:
-        return Markup("{ #" + anchor_of(kind, entity_id) + " }")
-
-    def raw_id(value: str) -> Markup:
-        return Markup(escape_plain(value))
-
-    def badges(entity: Any) -> Markup:
-        """Status other than `agreed`, and "needs review" once `review_by` has passed (not when retired,
-        as `validate` does not warn about a retired definition either)."""
-        parts = []
-        if entity.status != "agreed":
-            parts.append(f'<span class="pb-badge pb-badge--{entity.status}">{entity.status}</span>')
-        stale = today_of(env) and entity.review_by is not None and entity.review_by < today_of(env)
-        if stale and entity.status != "retired":
-            parts.append('<span class="pb-badge pb-badge--stale">needs review</span>')
-        return Markup(" ".join(parts))
-
-    def badge_line(entity: Any) -> Markup:
-        found = badges(entity)
-        return Markup(found + "\n\n") if found else Markup("")
-
-    env.globals["funnel_svg"] = lambda playbook: Markup(funnel.funnel_svg(playbook))
-
-    @pass_context
-    def self_assessment(context: Any, playbook: Playbook) -> Markup:
-        return Markup(views.self_assessment_html(playbook, context["page_path"]))
-
-    @pass_context
-    def onboarding(context: Any, role: Any) -> Markup:
-        return Markup(views.onboarding_html(context["playbook"], role, context["page_path"]))
-
-    env.globals["self_assessment"] = self_assessment
-    env.globals["schema_kinds"] = list(FILE_MODELS)  # one JSON Schema a kind, published under schema/
-    env.globals["onboarding"] = onboarding
-    env.globals["badges"] = badges
-    env.globals["badge_line"] = badge_line
-    env.filters["inline"] = inline
-    env.filters["number"] = lambda value: Markup(escape_plain(format_number(value)))
+    env.filters["inline"] = _inline
+    env.filters["number"] = lambda value: format_number(value)
     env.globals.update(
+        heading=_heading,
+        link=_link,
+        url=_url,
+        badges=_badges,
+        badge_line=_badge_line,
+        amount=amount,
         target_text=target_text,
+        funnel_svg=lambda playbook: Markup(funnel.funnel_svg(playbook)),
+        page_url=_page_url,
+        cell=matrix.cell,
+        columns=matrix.COLUMNS,
+        scale=assessment.SCALE,
+        zip=zip,
+        assessment_json=lambda playbook: assessment.assessment_json(playbook),
+        onboarding_keys=onboarding.onboarding_keys,
+        schema_kinds=list(FILE_MODELS),
+        kind_label=KIND_LABELS,
+        display_name=display_name,
+        anchor_of=anchor_of,
     )
-    env.globals.update(link=link, url=url, anchor=anchor, raw_id=raw_id, kind_label=KIND_LABELS, display_name=display_name)
     return env
 
 
-def today_of(env: Environment) -> date | None:
-    return env.globals.get("today")  # type: ignore[return-value]
+@pass_context
+def _inline(context: Any, text: Any, link: bool = True) -> Markup:
+    return Markup(context["writer"].inline(str(text), context["page"].path, link))
+
+
+@pass_context
+def _heading(context: Any, level: int, text: Any, anchor: str | None = None, *, toc: bool = True) -> Markup:
+    """`<hN id>` with its permalink, recorded in the page's table of contents. `text` is plain text (a
+    name), its abbreviations get a tooltip but no link; `anchor` is an entity's anchor."""
+    state: PageState = context["page"]
+    writer: Writer = context["writer"]
+    plain = " ".join(str(text).split())
+    shown = Markup(writer.plain(plain, state.path, False))
+    ident = state.new_id(anchor if anchor else slugify(plain, "-"), explicit=bool(anchor))
+    if toc:
+        state.headings.append(Heading(level, ident, plain))
+    permalink = Markup('<a class="headerlink" href="#{0}" title="Permanent link">&para;</a>').format(ident)
+    return Markup('<h{0} id="{1}">{2}{3}</h{0}>').format(level, ident, shown, permalink)
+
+
+@pass_context
+def _link(context: Any, kind: str, entity_id: str, label: Any = None) -> Markup:
+    entity = context["playbook"].collection(kind).get(entity_id)
+    text = label if label is not None else (display_name(entity) if entity is not None else entity_id)
+    writer: Writer = context["writer"]
+    href = writer.url(kind, entity_id, context["page"].path)
+    return Markup('<a href="{0}">{1}</a>').format(href, Markup(writer.plain(str(text), context["page"].path, False)))
+
+
+@pass_context
+def _page_url(context: Any, path: str) -> str:
+    """A page (docs-relative .md path) or a published file (playbook.json) as seen from this page."""
+    writer: Writer = context["writer"]
+    target = url_of(path, writer.directory_urls) if path.endswith(".md") else path
+    return relative_url(target, url_of(context["page"].path, writer.directory_urls))
+
+
+@pass_context
+def _url(context: Any, kind: str, entity_id: str) -> str:
+    return str(context["writer"].url(kind, entity_id, context["page"].path))
+
+
+@pass_context
+def _badges(context: Any, entity: Any) -> Markup:
+    """Status other than `agreed`, and "needs review" once `review_by` has passed (not when retired,
+    as `validate` does not warn about a retired definition either)."""
+    today: date | None = context["today"]
+    parts = []
+    if entity.status != "agreed":
+        parts.append(Markup('<span class="pb-badge pb-badge--{0}">{0}</span>').format(entity.status))
+    if today and entity.review_by is not None and entity.review_by < today and entity.status != "retired":
+        parts.append(Markup('<span class="pb-badge pb-badge--stale">needs review</span>'))
+    return Markup(" ").join(parts)
+
+
+@pass_context
+def _badge_line(context: Any, entity: Any) -> Markup:
+    found = _badges(context, entity)
+    return Markup("<p>{0}</p>\n").format(found) if found else Markup("")
 
 
 def target_text(kpi: Any) -> str:
@@ -120,25 +182,58 @@ def target_text(kpi: Any) -> str:
     return f"{target_amount(kpi)}; {direction}" if kpi.target is not None else f"no target set; {direction}"
 
 
-def pages_for(playbook: Playbook) -> list[tuple[str, str, dict[str, Any]]]:
-    """(page path, template name, extra context) of every page, in nav order."""
-    pages: list[tuple[str, str, dict[str, Any]]] = [("index.md", "home.md.j2", {})]
-    if playbook.roles:
-        pages.append(("roles/index.md", "roles.md.j2", {}))
-        pages.extend((f"roles/{role_id}.md", "role.md.j2", {"role": role}) for role_id, role in playbook.roles.items())
-    if playbook.leads:
-        pages.append(("leads.md", "leads.md.j2", {}))
-    if playbook.kpis:
-        pages.append(("kpis.md", "kpis.md.j2", {}))
-    if playbook.checklist.steps:
-        pages.append(("checklist.md", "checklist.md.j2", {}))
-    if playbook.alignment.stages or playbook.alignment.questions:
-        pages.append(("alignment.md", "alignment.md.j2", {}))
-    if playbook.glossary.terms:
-        pages.append(("glossary.md", "glossary.md.j2", {}))
-    if playbook.roles and (playbook.checklist.steps or playbook.leads):
-        pages.append(("responsibilities.md", "responsibilities.md.j2", {}))
-    return pages
+@functools.lru_cache(maxsize=8)
+def _environment(templates_dir: Path) -> Environment:
+    """Templates compiled once per process (and per templates folder); `serve` edits are seen because
+    Jinja checks each template's modification time (`auto_reload` is off: see `clear_templates`)."""
+    return make_environment(templates_dir)
+
+
+def clear_templates() -> None:
+    """Forget the compiled templates (after a template was edited under `serve`)."""
+    _environment.cache_clear()
+
+
+def writer_for(playbook: Playbook, *, directory_urls: bool = True, tooltips: bool = True) -> Writer:
+    return Writer(Finder(abbreviations(playbook)), directory_urls=directory_urls, tooltips=tooltips)
+
+
+def render_specs(
+    playbook: Playbook,
+    templates_dir: Path | None = None,
+    *,
+    today: date | None = None,
+    only: Iterable[str] | None = None,
+    directory_urls: bool = True,
+    tooltips: bool = True,
+    release: Release | None = None,
+) -> tuple[list[PageSpec], dict[str, Page]]:
+    """Every page as (its declaration, in the navigation's order; {docs-relative path: Page}).
+    Deterministic for the same input."""
+    env = _environment((templates_dir or default_templates_dir()).resolve())
+    writer = writer_for(playbook, directory_urls=directory_urls, tooltips=tooltips)
+    relations = Relations(playbook)
+    wanted = set(only) if only is not None else None
+    specs: list[PageSpec] = []
+    out: dict[str, Page] = {}
+    for spec, extra in pages_for(playbook, relations, release):
+        specs.append(spec)
+        if wanted is not None and spec.path not in wanted:
+            continue
+        state = PageState(spec.path, reserved=set(spec.anchors(playbook)))
+        context = {
+            "playbook": playbook,
+            "relations": relations,
+            "page": state,
+            "writer": writer,
+            "today": today,
+            "title": spec.title or spec.page_title(playbook, **extra),
+            **extra,
+        }
+        html = env.get_template(spec.template).render(context)
+        title = str(escape(spec.page_title(playbook, **extra)))
+        out[spec.path] = Page(spec.path, title, html, tuple(state.headings), spec.hide)
+    return specs, out
 
 
 def render(
@@ -147,21 +242,11 @@ def render(
     *,
     today: date | None = None,
     only: Iterable[str] | None = None,
-) -> dict[str, str]:
-    """Every page as {docs-relative path: Markdown}. Deterministic for the same input."""
-    env = make_environment(templates_dir)
-    env.globals["today"] = today
-    relations = Relations(playbook)
-    # Each page carries the abbreviation definitions it uses, not all of them: linear builds.
-    abbreviations = AbbreviationIndex(views.abbreviation_definitions(playbook))
-    wanted = set(only) if only is not None else None
-    out: dict[str, str] = {}
-    for path, template_name, extra in pages_for(playbook):
-        if wanted is not None and path not in wanted:
-            continue
-        template = env.get_template(template_name)
-        context = {"playbook": playbook, "relations": relations, "page_path": path, "today": today, **extra}
-        markdown = template.render(context)
-        used = abbreviations.used_in(markdown)
-        out[path] = markdown + ("\n" + used + "\n" if used else "")
-    return out
+    directory_urls: bool = True,
+    tooltips: bool = True,
+) -> dict[str, Page]:
+    """Every page as {docs-relative path: Page}. Deterministic for the same input."""
+    return render_specs(playbook, templates_dir, today=today, only=only, directory_urls=directory_urls, tooltips=tooltips)[1]
+
+
+__all__ = ["PAGES", "Page", "default_templates_dir", "make_environment", "render", "render_specs", "target_text", "writer_for"]

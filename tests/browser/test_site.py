@@ -209,7 +209,7 @@ def questions_of(site: Site) -> list[str]:
 def answer(page: Any, questions: list[str], scores: list[int]) -> None:
     for question, score in zip(questions, scores, strict=True):
         page.locator(
-            f'#pb-self-assessment fieldset[data-question="{question}"] input[type=radio][name="pb-q-{question}"][value="{score}"]'
+            f'#pb_self_assessment fieldset[data-question="{question}"] input[type=radio][name="pb-q-{question}"][value="{score}"]'
         ).check()
 
 
@@ -223,9 +223,9 @@ def stage_for(site: Site, total: int) -> tuple[str, list[str]]:
 def assert_result(page: Any, site: Site, scores: list[int]) -> str:
     total = sum(scores)
     stage_id, next_steps = stage_for(site, total)
-    result = page.locator("#pb-self-assessment #pb-assessment-result")
+    result = page.locator("#pb_self_assessment #pb_assessment_result")
     page.wait_for_function(
-        "id => document.querySelector('#pb-assessment-result').dataset.stage === id", arg=stage_id, timeout=5_000
+        "id => document.querySelector('#pb_assessment_result').dataset.stage === id", arg=stage_id, timeout=5_000
     )
     assert f"{total} of {len(scores) * 5}" in result.inner_text()
     assert [" ".join(text.split()) for text in result.locator("li").all_inner_texts()] == next_steps
@@ -242,7 +242,7 @@ def test_self_assessment_gives_the_stage_whose_band_holds_the_total(
     count = len(questions)
     middle = [1 + (i * 7) % 5 for i in range(count)]  # 1, 3, 5, 2, 4, ...: a spread of answers
     page.goto(site.url + "alignment/")
-    fieldsets = page.locator("#pb-self-assessment fieldset[data-question]")
+    fieldsets = page.locator("#pb_self_assessment fieldset[data-question]")
     assert fieldsets.evaluate_all("f => f.map(e => e.dataset.question)") == questions
     for question in questions:
         assert page.locator(f'input[type=radio][name="pb-q-{question}"]').evaluate_all("r => r.map(e => e.value)") == [
@@ -256,7 +256,7 @@ def test_self_assessment_gives_the_stage_whose_band_holds_the_total(
     for attempt, scores in enumerate(([1] * count, [5] * count, middle)):
         if attempt:
             page.reload()
-        result = page.locator("#pb-assessment-result")
+        result = page.locator("#pb_assessment_result")
         answer(page, questions[:-1], scores[:-1])
         assert result.get_attribute("data-stage") is None, "no stage before every statement is answered"
         assert result.locator("li").count() == 0
@@ -265,7 +265,7 @@ def test_self_assessment_gives_the_stage_whose_band_holds_the_total(
     lowest, highest, mid = seen
     assert len({lowest, highest, mid}) == 3, f"all-lowest, all-highest and the middle score fall in different stages: {seen}"
     if which == "default_site":
-        page.locator("#pb-assessment-result").scroll_into_view_if_needed()
+        page.locator("#pb_assessment_result").scroll_into_view_if_needed()
         screenshot(page, "self-assessment-desktop", full_page=False)
 
 
@@ -284,7 +284,7 @@ def test_self_assessment_with_the_keyboard(page: Any, default_site: Site) -> Non
     assert page.evaluate("document.activeElement.name") == f"pb-q-{questions[1]}"
     page.keyboard.press("Space")
     page.keyboard.press("ArrowRight")
-    checked = page.locator("#pb-self-assessment input:checked").evaluate_all("r => r.map(e => [e.name, e.value])")
+    checked = page.locator("#pb_self_assessment input:checked").evaluate_all("r => r.map(e => [e.name, e.value])")
     assert checked == [[f"pb-q-{questions[0]}", "3"], [f"pb-q-{questions[1]}", "2"]]
     assert page.evaluate("document.activeElement.matches(':focus-visible')"), "the focused answer shows a focus ring"
     # The rest by keyboard too; then the result is the stage of the total.

@@ -23,11 +23,11 @@
   }
 
   function initAssessment() {
-    var form = document.getElementById("pb-self-assessment");
+    var form = document.getElementById("pb_self_assessment");
     if (!form || !form.getAttribute("data-pb-assessment") || form.getAttribute("data-pb-ready")) return;
     form.setAttribute("data-pb-ready", "1");
     var data = JSON.parse(form.getAttribute("data-pb-assessment"));
-    var result = document.getElementById("pb-assessment-result");
+    var result = document.getElementById("pb_assessment_result");
     var count = data.questions.length;
     var max = count * 5;
 

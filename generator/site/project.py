@@ -1,0 +1,162 @@
+"""The whole site project of a playbook: everything an engine needs to build its site.
+
+`build_project` turns a `Playbook` into its pages (finished HTML), the navigation, the site's name,
+the assets and exports to publish, and the theme and Markdown settings the pages need. The MkDocs
+plugin hands this to MkDocs in memory; `playbook generate --out DIR` writes it as a complete project
+(mkdocs.yml included) that Zensical or plain MkDocs builds as it is. No feature lives in an engine.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from ..content.exports import export_files
+from ..content.release import Release, released
+from ..content.schema import Playbook
+from ..errors import Problem
+from .abbreviations import Abbreviation, abbreviations
+from .nav import build_nav
+from .pages import CHANGES_TITLE, Page, PageSpec
+from .paths import CHANGES_PAGE, url_of
+from .render import render_specs
+
+SITE = Path(__file__).resolve().parent
+ASSETS_DIR = SITE / "assets"
+OVERRIDES_DIR = SITE / "overrides"
+ASSETS = {f"assets/playbook/{name}": ASSETS_DIR / name for name in ("playbook.css", "playbook.js")}
+
+# What the pages need from the theme: sections and indexes in the navigation, `prune` so that a large
+# playbook's navigation stays small, tooltips for abbreviations, search suggestions and highlights.
+FEATURES = (
+    "navigation.sections",
+    "navigation.prune",
+    "navigation.indexes",
+    "navigation.top",
+    "navigation.footer",
+    "search.highlight",
+    "search.suggest",
+    "toc.follow",
+    "content.tooltips",
+)
+PALETTE = [
+    {
+        "media": "(prefers-color-scheme: light)",
+        "scheme": "default",
+        "primary": "indigo",
+        "accent": "indigo",
+        "toggle": {"icon": "material/brightness-7", "name": "Switch to dark mode"},
+    },
+    {
+        "media": "(prefers-color-scheme: dark)",
+        "scheme": "slate",
+        "primary": "indigo",
+        "accent": "indigo",
+        "toggle": {"icon": "material/brightness-4", "name": "Switch to light mode"},
+    },
+]
+# Search splits words at hyphens and punctuation, so that `sales-development-rep`, `MQL-to-SQL` and
+# "(MQL)" are found by their parts.
+SEARCH_SEPARATOR = r'[\s\-,:!=\[\]()"/]+'
+
+
+@dataclass(frozen=True)
+class Options:
+    directory_urls: bool = True
+    templates_dir: Path | None = None
+    today: date | None = None
+    release: Release | None = None  # a release build: drafts left out, "What changed", the version selector
+    tooltips: bool = True  # Material's content.tooltips (on unless the site turns it off)
+
+
+@dataclass
+class Project:
+    playbook: Playbook  # what the site shows (drafts left out in a release build)
+    pages: dict[str, Page]
+    specs: list[PageSpec]
+    site_name: str  # escaped once, as the theme prints it
+    abbreviations: dict[str, Abbreviation]
+    exports: dict[str, str]
+    release: Release | None = None
+    problems: list[Problem] = field(default_factory=list)  # links between generated pages that lead nowhere
+
+    @property
+    def assets(self) -> dict[str, Path]:
+        return dict(ASSETS)
+
+    def nav(self, hand_written: list[str] | None = None) -> list[Any]:
+        """The navigation: the playbook's pages, then pages written by hand, then "What changed"."""
+        extra: list[Any] = list(hand_written or [])
+        if CHANGES_PAGE in self.pages:
+            extra.append({CHANGES_TITLE: CHANGES_PAGE})
+        return build_nav(self.playbook, [spec for spec in self.specs if spec.path != CHANGES_PAGE], extra=extra)
+
+    def extra(self) -> dict[str, Any]:
+        """Theme `extra` settings of a release build: Material's version selector (it reads the
+        versions.json mike writes; an ordinary site has none to read)."""
+        if self.release is None:
+            return {}
+        current = self.release.current or ("latest",)
+        # Material reads each entry as a regular expression matched against a version's names.
+        return {"version": {"provider": "mike", "default": [f"^{re.escape(name)}$" for name in current]}}
+
+
+def build_project(playbook: Playbook, options: Options = Options()) -> Project:
+    """Everything the site shows, made once from a validated playbook."""
+    shown = released(playbook, options.release) if options.release is not None else playbook
+    specs, pages = render_specs(
+        shown,
+        options.templates_dir,
+        today=options.today,
+        directory_urls=options.directory_urls,
+        tooltips=options.tooltips,
+        release=options.release,
+    )
+    project = Project(
+        playbook=shown,
+        pages=pages,
+        specs=specs,
+        site_name=escape(" ".join(str(shown.meta.title).split()), quote=False),
+        abbreviations=abbreviations(shown),
+        exports=export_files(shown),
+        release=options.release,
+    )
+    project.problems = broken_links(project, options.directory_urls)
+    return project
+
+
+_HREF = re.compile(r'<a\s[^>]*?href="([^"]*)"')
+
+
+def broken_links(project: Project, directory_urls: bool) -> list[Problem]:
+    """Links between the generated pages that lead to no page or no anchor: a bug in a template,
+    never the content's fault (entity references are checked when the content is loaded)."""
+    import posixpath
+    from html import unescape
+
+    by_url = {url_of(path, directory_urls): page for path, page in project.pages.items()}
+    published = set(project.exports) | set(ASSETS)
+    problems: list[Problem] = []
+    for path, page in project.pages.items():
+        base = url_of(path, directory_urls)
+        folder = base if base.endswith("/") or not base else posixpath.dirname(base)
+        for href in {unescape(h) for h in _HREF.findall(page.html)}:
+            if re.match(r"^[a-z][a-z0-9+.-]*:", href):
+                continue  # another site, or mailto:
+            target, _, anchor = href.partition("#")
+            resolved = posixpath.normpath(posixpath.join(folder, target)) if target else base
+            resolved = "" if resolved == "." else resolved
+            if target.endswith("/") and resolved:
+                resolved += "/"
+            page_found = by_url.get(resolved)
+            if page_found is None and resolved not in published:
+                problems.append(Problem(f"site/{path}", 0, 0, "broken-link", f"the link `{href}` on {path} leads to no page"))
+            elif page_found is not None and anchor and anchor not in page_found.anchors:
+                problems.append(
+                    Problem(f"site/{path}", 0, 0, "broken-link", f"the link `{href}` on {path} leads to no section `{anchor}`")
+                )
+    return problems
