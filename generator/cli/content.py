@@ -90,38 +90,6 @@ def validate(content_dir: Path, output_format: str, strict: bool) -> None:
 @click.option(
     "--out",
     "out_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Directory to write the Markdown pages into.",
-)
-@content_option
-@click.option(
-    "--templates",
-    "templates_dir",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="Use these templates instead of the bundled ones.",
-)
-@handle_errors
-def generate(out_dir: Path, content_dir: Path, templates_dir: Path | None) -> None:
-    """Write the pages as Markdown files, for any other site engine.
-
-    Every page is rendered in memory first; nothing is written if the content has problems.
-    """
-    from ..site.portable import to_markdown
-    from ..site.render import render  # Jinja only for the commands that render
-
-    pages = render(load(content_dir), templates_dir, today=today())
-    for path, page in pages.items():
-        target = out_dir / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(to_markdown(page), encoding="utf-8", newline="\n")
-    click.echo(f"Wrote {len(pages)} pages to {out_dir}")
-
-
-@cli.command()
-@click.option(
-    "--out",
-    "out_dir",
     default="schema",
     show_default=True,
     type=click.Path(file_okay=False, path_type=Path),

@@ -28,6 +28,11 @@ from .base import branch_option, cli, config_option, handle_errors, push_option,
 @branch_option
 @click.option("--revision", default="HEAD", show_default=True, help="The commit, branch or tag to publish.")
 @config_option
+@click.option(
+    "--engine",
+    type=click.Choice(["mkdocs", "zensical"]),
+    help="The engine that builds the version (default: `engine:` of the playbook plugin in mkdocs.yml, else mkdocs).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs debug output.")
 @handle_errors
 def publish_command(
@@ -40,6 +45,7 @@ def publish_command(
     branch: str,
     revision: str,
     config_file: Path,
+    engine: str | None,
     verbose: bool,
 ) -> None:
     """Publish the committed playbook as VERSION on the gh-pages branch.
@@ -74,6 +80,7 @@ def publish_command(
         branch=branch,
         revision=revision,
         today=today(),
+        engine=engine,
         progress=lambda step: click.echo(step, err=True),
     )
     verb = "Replaced" if result.replaced else "Published"

@@ -1,7 +1,9 @@
-"""Commands that build or serve the site."""
+"""Commands that build, serve or write the site: build, serve, generate."""
 
 from __future__ import annotations
 
+import logging
+import os
 import time
 from pathlib import Path
 
@@ -10,15 +12,31 @@ import click
 from ..clock import today
 from ..content import load_all
 from ..errors import BuildError, UsageError
-from ..publishing.build import build_site, content_dir_of
+from ..publishing.engines import ENGINES, raw_config, settings_of, standalone, sync
+from ..publishing.engines import build as build_site
 from .base import cli, config_option, handle_errors, setup_mkdocs_logging
+
+engine_option = click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    help="The engine that builds the site (default: `engine:` of the playbook plugin in mkdocs.yml, else mkdocs).",
+)
 
 
 def _prevalidate(config_file: Path) -> None:
-    """Validate the content named by mkdocs.yml before MkDocs starts, with our own error format."""
+    """Validate the content named by mkdocs.yml before an engine starts, with our own error format."""
     if not config_file.is_file():
-        raise UsageError(f"{config_file} does not exist; run the command in the playbook repository or pass -f mkdocs.yml")
-    load_all(content_dir_of(config_file), today=today())
+        raise UsageError(
+            f"{config_file} does not exist: run the command in the playbook repository (the folder with mkdocs.yml"
+            " and content/), pass -f PATH/mkdocs.yml, or start a playbook with `playbook init`"
+        )
+    load_all(settings_of(config_file).content, today=today())
+
+
+def _shown(path: Path) -> str:
+    """A path as `validate` shows them: relative to the current folder when it is inside it."""
+    relative = os.path.relpath(path)
+    return relative if not relative.startswith("..") else str(path)
 
 
 @cli.command()
@@ -29,37 +47,107 @@ def _prevalidate(config_file: Path) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Where to write the site (default: site_dir in mkdocs.yml).",
 )
+@click.option("--strict/--no-strict", default=True, show_default=True, help="Fail on any warning (broken link, missing anchor).")
+@engine_option
 @click.option(
-    "--strict/--no-strict", default=True, show_default=True, help="Fail on any MkDocs warning (broken link, missing anchor)."
+    "--offline",
+    is_flag=True,
+    help="A site to open from disk (file://): page addresses end in .html and search works without a server.",
 )
-@click.option("-v", "--verbose", is_flag=True, help="Show MkDocs debug output.")
+@click.option("-v", "--verbose", is_flag=True, help="Show the engine's debug output.")
 @handle_errors
-def build(config_file: Path, site_dir: Path | None, strict: bool, verbose: bool) -> None:
-    """Build the site (a strict MkDocs build).
+def build(config_file: Path, site_dir: Path | None, strict: bool, engine: str | None, offline: bool, verbose: bool) -> None:
+    """Build the site.
 
     The content is validated first. The site is built into a temporary directory
     next to the target and swapped in only when the build succeeded, so a failed
     build leaves the previous site exactly as it was.
+
+    \b
+    Examples:
+      playbook build                      # into site/, with the engine mkdocs.yml names
+      playbook build --engine zensical    # with Zensical (pip install 'playbook-site[zensical]')
+      playbook build --offline -d preview # a copy to open from disk: preview/index.html
     """
     _prevalidate(config_file)
     setup_mkdocs_logging(verbose)
+    if not verbose:
+        logging.getLogger("mkdocs").setLevel(logging.WARNING)  # the build's temporary folder is no news
     started = time.perf_counter()
-    target = build_site(config_file, site_dir=site_dir, strict=strict)
-    click.echo(f"Built the playbook site in {time.perf_counter() - started:.1f} s: {target}/index.html")
+    target = build_site(config_file, engine=engine, site_dir=site_dir, strict=strict, today=today(), offline=offline)
+    click.echo(f"Built the playbook site in {time.perf_counter() - started:.1f} s: {_shown(target / 'index.html')}")
 
 
 @cli.command()
 @config_option
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="IP address and port to serve on.")
+@engine_option
 @handle_errors
-def serve(config_file: Path, dev_addr: str) -> None:
-    """Serve the site locally and rebuild it when content/ or templates/ change."""
+def serve(config_file: Path, dev_addr: str, engine: str | None) -> None:
+    """Serve the site locally and rebuild it when content/, templates/ or docs/ change.
+
+    After a save that breaks the content, every page shows the problems (file,
+    line, message, hint) until the file is fixed.
+    """
+    _prevalidate(config_file)
+    if (engine or settings_of(config_file).engine) == "zensical":
+        from ..publishing.serving import ZensicalServer
+
+        server = ZensicalServer(config_file, dev_addr=dev_addr, today=today, report=lambda line: click.echo(line, err=True))
+        raise SystemExit(server.run())
     from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import MkDocsException
 
-    _prevalidate(config_file)
     setup_mkdocs_logging(False)
     try:
         mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
     except MkDocsException as error:
         raise BuildError(str(error)) from None
+
+
+@cli.command()
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder of the project to write (created if missing).",
+)
+@config_option
+@click.option(
+    "--content",
+    "content_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Read this content instead of the one mkdocs.yml names.",
+)
+@handle_errors
+def generate(out_dir: Path, config_file: Path, content_dir: Path | None) -> None:
+    """Write the site as a complete project that any engine builds as it is.
+
+    OUT gets mkdocs.yml, docs/ (every page as finished HTML, the assets, the exports
+    and the pages written by hand) and the template overrides:
+
+    \b
+      cd OUT && zensical build      # or: mkdocs build
+    Only files whose bytes changed are written, and pages that no longer exist are
+    removed, so an engine's incremental rebuild sees just what changed. Nothing is
+    written if the content has problems.
+    """
+    if config_file.is_file():
+        base = raw_config(config_file)
+        settings = settings_of(config_file, base)
+    else:
+        from ..publishing.engines import Settings
+
+        base = {}
+        root = Path(".").resolve()
+        settings = Settings(root, root / "content", None, "mkdocs", root / "docs", True)
+    if content_dir is not None:
+        settings = settings.__class__(**{**settings.__dict__, "content": content_dir})
+    loaded = load_all(settings.content, today=today())
+    project, files = standalone(settings, base, loaded, today=today())
+    synced = sync(out_dir, files)
+    click.echo(
+        f"Wrote the project of {len(project.pages)} pages to {_shown(out_dir)}: {len(synced.written)} file(s) written,"
+        f" {synced.unchanged} unchanged, {len(synced.removed)} removed. Build it with `cd {_shown(out_dir)} && zensical build`."
+    )

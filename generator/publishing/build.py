@@ -76,6 +76,7 @@ def build_site(
     config: Any = None,
     release: Release | None = None,
     loaded: Loaded | None = None,
+    offline: bool = False,
 ) -> Path:
     """Build the site; the previous site is replaced only if the build succeeds.
 
@@ -91,7 +92,7 @@ def build_site(
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
     plugin = playbook_plugin(config, config_file)
-    plugin.release_info, plugin.preloaded = release, loaded
+    plugin.release_info, plugin.preloaded, plugin.offline = release, loaded, offline
     try:
         config.site_dir = str(staging)
         config.plugins.on_startup(command="build", dirty=False)
@@ -101,7 +102,7 @@ def build_site(
             raise BuildError(f"the site was not built: {error}; the previous site was left as it was") from None
         finally:
             config.plugins.on_shutdown()
-        _swap(staging, target)
+        swap(staging, target)
     finally:
         config.site_dir = str(target)
         if staging.exists():
@@ -109,7 +110,7 @@ def build_site(
     return target
 
 
-def _swap(new: Path, target: Path) -> None:
+def swap(new: Path, target: Path) -> None:
     """Put `new` at `target`; the old content is removed only once the new one is in place."""
     if not target.exists():
         new.rename(target)

@@ -29,8 +29,9 @@ from ..content import Loaded, load_all
 from ..content.release import Release, drafts, release_problems, source_locate, without_drafts
 from ..errors import ContentError, GitError, PublishError, UsageError
 from . import mike
-from .build import build_site, content_dir_of, load_config
+from .build import load_config
 from .changes import PreviousVersion, release_of
+from .engines import build, raw_config, settings_of
 from .git import (
     branch_tip,
     delete_ref,
@@ -139,7 +140,8 @@ def _relative_problems(error: ContentError, tree: Path) -> ContentError:
 class _Built:
     site_dir: Path
     loaded: Loaded
-    config: Any  # the MkDocs configuration it was built with
+    use_directory_urls: bool
+    site_url: str | None
 
 
 def _build_release(
@@ -151,9 +153,10 @@ def _build_release(
     revision: str,
     commit: str,
     today: date,
+    engine: str | None,
     release: Callable[[Loaded], Release],
 ) -> _Built:
-    """Build the exported commit `tree` as a release: the content loaded and checked once, mkdocs.yml loaded once."""
+    """Build the exported commit `tree` as a release: the content loaded and checked once, mkdocs.yml read once."""
     config_path = tree / config_rel
     if not config_path.is_file():
         if not (repo / config_file).is_file():
@@ -164,22 +167,23 @@ def _build_release(
         raise PublishError(
             f"{config_rel} is not committed in {revision} ({commit[:12]})", "commit mkdocs.yml (and content/) first"
         )
-    config = load_config(config_path, strict=True)
-    content_dir = content_dir_of(config_path, config)
-    check_inside_the_commit(config, content_dir, tree)
+    base = raw_config(config_path)
+    settings = settings_of(config_path, base)
+    check_inside_the_commit(settings.docs_dir, settings.content, tree)
     try:
-        loaded = load_all(content_dir, today=today)
+        loaded = load_all(settings.content, today=today)
     except ContentError as error:
         raise _relative_problems(error, tree) from None
-    content_rel = _repo_relative(content_dir, tree)
+    content_rel = _repo_relative(settings.content, tree)
     problems = release_problems(
         loaded.playbook, source_locate(loaded.playbook, loaded.sources, lambda rel: f"{content_rel}/{rel}")
     )
     if problems:
         raise ContentError(problems)
     site_dir = tree.parent / "site"
-    build_site(config_path, site_dir=site_dir, strict=True, config=config, release=release(loaded), loaded=loaded)
-    return _Built(site_dir, loaded, config)
+    build(config_path, engine=engine, site_dir=site_dir, strict=True, today=today, release=release(loaded), loaded=loaded)
+    site_url = base.get("site_url")
+    return _Built(site_dir, loaded, settings.directory_urls, str(site_url) if site_url else None)
 
 
 def _write_to_branch(
@@ -195,7 +199,7 @@ def _write_to_branch(
             aliases=plan.aliases,
             branch=staging,
             root=root,
-            use_directory_urls=bool(built.config.use_directory_urls),
+            use_directory_urls=built.use_directory_urls,
             message=f"Publish playbook version {plan.version} from {commit[:12]}",
             properties={
                 "published": today.isoformat(),
@@ -206,7 +210,7 @@ def _write_to_branch(
         if plan.default != site.default:
             mike.set_default(plan.default, branch=staging, root=root, message=f"Readers start at {plan.default}")
         after = read_site(staging, root)
-        page = root_404_html(after, title=built.loaded.playbook.meta.title, base_path=base_path(built.config.site_url))
+        page = root_404_html(after, title=built.loaded.playbook.meta.title, base_path=base_path(built.site_url))
         mike.commit_files({"404.html": page}, branch=staging, root=root, message="Page-not-found page for every version")
         new_tip = branch_tip(staging, root)
         assert new_tip is not None
@@ -227,6 +231,7 @@ def publish(
     branch: str = DEFAULT_BRANCH,
     revision: str = "HEAD",
     today: date,
+    engine: str | None = None,
     progress: Callable[[str], None] = lambda step: None,
 ) -> PublishResult:
     """Build the committed playbook at `revision` and publish it as `version` on `branch`."""
@@ -261,6 +266,7 @@ def publish(
             revision=revision,
             commit=commit,
             today=today,
+            engine=engine,
             release=release,
         )
         progress(f"Writing version {version} to {branch} ...")
@@ -277,7 +283,7 @@ def publish(
         branch=branch,
         tip=new_tip,
         previous=plan.previous.version if plan.previous else None,
-        site_url=built.config.site_url or None,
+        site_url=built.site_url,
         replaced=plan.existing is not None,
         default=plan.default,
         pushed=push,

@@ -203,10 +203,9 @@ def bring_up_to_date(remote: str, branch: str, root: Path, *, push: bool) -> Non
         use_remote_branch(remote, branch, root)
 
 
-def check_inside_the_commit(mkdocs_config: Any, content_dir: Path, tree: Path) -> None:
+def check_inside_the_commit(docs_dir: Path, content_dir: Path, tree: Path) -> None:
     """Only what is committed is published: the content and docs/ must be folders of the commit, not
     absolute paths that lead back into the working tree (or anywhere else)."""
-    docs_dir = Path(mkdocs_config.docs_dir)
     for what, folder, key in (("the content", content_dir, "content"), ("docs_dir", docs_dir, "docs_dir")):
         try:
             folder.resolve().relative_to(tree.resolve())

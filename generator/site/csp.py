@@ -25,8 +25,9 @@ def _hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def policy(html: str) -> str:
-    """The policy for a page: its inline scripts and styles by hash, everything else from the site only."""
+def policy(html: str, *, frames: bool = False) -> str:
+    """The policy for a page: its inline scripts and styles by hash, everything else from the site only
+    (`frames`: the site's own frames, which search from disk needs)."""
     scripts: list[str] = []
     styles: list[str] = list(RUNTIME_STYLES)
     for tag, attributes, body in _INLINE.findall(html):
@@ -55,17 +56,17 @@ def policy(html: str) -> str:
             "manifest-src 'self'",
             "base-uri 'self'",
             "form-action 'none'",
-            "frame-src 'none'",
+            "frame-src 'self'" if frames else "frame-src 'none'",
             "object-src 'none'",
         ]
     )
 
 
-def add_policy(html: str) -> str:
+def add_policy(html: str, *, frames: bool = False) -> str:
     """The page with its policy, placed before any script or style; a page without <head> as it is."""
     if 'http-equiv="Content-Security-Policy"' in html:
         return html
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(html)}">'
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(html, frames=frames)}">'
     anchor = _CHARSET.search(html) or _HEAD.search(html)
     if anchor is None:
         return html

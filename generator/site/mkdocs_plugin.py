@@ -46,6 +46,7 @@ class PlaybookPluginConfig(base.Config):
     nav = c.Type(bool, default=True)
     release = c.Type(bool, default=False)  # a release build: drafts left out (`playbook publish` sets `release_info`)
     engine = c.Choice(ENGINES, default="mkdocs")  # which engine `playbook build`, `serve` and `publish` use
+    offline = c.Type(bool, default=False)  # a site read from disk (file://): `playbook build --offline`
 
 
 class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
@@ -63,6 +64,7 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
         # `playbook publish` before it builds.
         self.release_info: Release | None = None
         self.preloaded: Loaded | None = None
+        self.offline = False  # set by `playbook build --offline` (or `offline: true`)
         self.broken: list[Problem] = []  # under serve: the problems the open pages show
 
     # --- configuration ------------------------------------------------------------------------
@@ -77,6 +79,9 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
         base_dir = Path(config.config_file_path or ".").resolve().parent
         self.content_dir = base_dir / self.config.content
         self.templates_dir = (base_dir / self.config.templates) if self.config.templates else None
+        self.offline = self.offline or self.config.offline
+        if self.offline:
+            config.use_directory_urls = False  # file:// serves no folder's index.html
         _refuse_other_hosts(config)
         _theme_settings(config)
         loaded = self._load()
@@ -88,6 +93,7 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
                 today=today(),
                 release=release,
                 tooltips="content.tooltips" in config.theme.get("features", []),
+                offline=self.offline,
             )
             self.project = build_project(loaded.playbook, options)
             for problem in self.project.problems:
@@ -198,9 +204,11 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
         return html
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
-        return csp.add_policy(output)
+        return csp.add_policy(output, frames=self.offline)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.offline:
+            _inline_search_index(Path(config.site_dir))
         if self.page_cache is not None and self.files is not None:
             self.page_cache.forget_except(file.src_uri for file in self.files.documentation_pages())
 
@@ -217,6 +225,13 @@ def _take(page: Any, generated: Page) -> None:
     page._title_from_render = generated.title
     page.present_anchor_ids = generated.anchors
     page.links_to_anchors = {}
+
+
+def _inline_search_index(site: Path) -> None:
+    """From disk, Material's search reads its index from a script (search/search_index.js), not a fetch."""
+    index = site / "search" / "search_index.json"
+    if index.is_file():
+        (site / "search" / "search_index.js").write_text("var __index = " + index.read_text(encoding="utf-8"), encoding="utf-8")
 
 
 def _templates_in_use() -> Path:

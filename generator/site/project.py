@@ -29,6 +29,8 @@ SITE = Path(__file__).resolve().parent
 ASSETS_DIR = SITE / "assets"
 OVERRIDES_DIR = SITE / "overrides"
 ASSETS = {f"assets/playbook/{name}": ASSETS_DIR / name for name in ("playbook.css", "playbook.js")}
+# From a file:// address a browser starts no Worker: Material's search then runs in an iframe (`--offline`).
+OFFLINE_SHIM = "assets/playbook/iframe-worker.js"
 
 # What the pages need from the theme: sections and indexes in the navigation, `prune` so that a large
 # playbook's navigation stays small, tooltips for abbreviations, search suggestions and highlights.
@@ -71,6 +73,7 @@ class Options:
     today: date | None = None
     release: Release | None = None  # a release build: drafts left out, "What changed", the version selector
     tooltips: bool = True  # Material's content.tooltips (on unless the site turns it off)
+    offline: bool = False  # a site read from disk (file://): no directory URLs, search without a server
 
 
 @dataclass
@@ -82,11 +85,15 @@ class Project:
     abbreviations: dict[str, Abbreviation]
     exports: dict[str, str]
     release: Release | None = None
+    offline: bool = False
     problems: list[Problem] = field(default_factory=list)  # links between generated pages that lead nowhere
 
     @property
     def assets(self) -> dict[str, Path]:
-        return dict(ASSETS)
+        assets = dict(ASSETS)
+        if self.offline:
+            assets[OFFLINE_SHIM] = ASSETS_DIR / "iframe-worker.js"
+        return assets
 
     def nav(self, hand_written: list[str] | None = None) -> list[Any]:
         """The navigation: the playbook's pages, then pages written by hand, then "What changed"."""
@@ -96,13 +103,16 @@ class Project:
         return build_nav(self.playbook, [spec for spec in self.specs if spec.path != CHANGES_PAGE], extra=extra)
 
     def extra(self) -> dict[str, Any]:
-        """Theme `extra` settings of a release build: Material's version selector (it reads the
-        versions.json mike writes; an ordinary site has none to read)."""
-        if self.release is None:
-            return {}
-        current = self.release.current or ("latest",)
-        # Material reads each entry as a regular expression matched against a version's names.
-        return {"version": {"provider": "mike", "default": [f"^{re.escape(name)}$" for name in current]}}
+        """Theme `extra` settings: in a release build Material's version selector (it reads the
+        versions.json mike writes; an ordinary site has none to read); offline, the Worker shim."""
+        extra: dict[str, Any] = {}
+        if self.release is not None:
+            current = self.release.current or ("latest",)
+            # Material reads each entry as a regular expression matched against a version's names.
+            extra["version"] = {"provider": "mike", "default": [f"^{re.escape(name)}$" for name in current]}
+        if self.offline:
+            extra["polyfills"] = [OFFLINE_SHIM]
+        return extra
 
 
 def build_project(playbook: Playbook, options: Options = Options()) -> Project:
@@ -124,6 +134,7 @@ def build_project(playbook: Playbook, options: Options = Options()) -> Project:
         abbreviations=abbreviations(shown),
         exports=export_files(shown),
         release=options.release,
+        offline=options.offline,
     )
     project.problems = broken_links(project, options.directory_urls)
     return project

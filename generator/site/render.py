@@ -105,6 +105,7 @@ def make_environment(templates_dir: Path | None = None) -> Environment:
         columns=matrix.COLUMNS,
         scale=assessment.SCALE,
         zip=zip,
+        long_date=long_date,
         assessment_json=lambda playbook: assessment.assessment_json(playbook),
         onboarding_keys=onboarding.onboarding_keys,
         schema_kinds=list(FILE_MODELS),
@@ -174,6 +175,14 @@ def _badges(context: Any, entity: Any) -> Markup:
 def _badge_line(context: Any, entity: Any) -> Markup:
     found = _badges(context, entity)
     return Markup("<p>{0}</p>\n").format(found) if found else Markup("")
+
+
+_MONTHS = "January February March April May June July August September October November December".split()
+
+
+def long_date(day: date) -> str:
+    """23 November 2026: the same words whatever the machine's locale."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def target_text(kpi: Any) -> str:

@@ -1,0 +1,141 @@
+/* Playbook site behaviour: the alignment self-assessment and onboarding ticks.
+   Works offline and under Material's instant navigation; content is inserted as text, never as HTML. */
+(function () {
+  "use strict";
+
+  function element(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text) node.textContent = text;
+    if (className) node.className = className;
+    return node;
+  }
+
+  function stageOf(stages, total) {
+    for (var i = 0; i < stages.length; i += 1) {
+      if (total >= stages[i].low && total <= stages[i].high) return { stage: stages[i], index: i };
+    }
+    return null;
+  }
+
+  function indexOf(stages, id) {
+    for (var i = 0; i < stages.length; i += 1) if (stages[i].id === id) return i;
+    return -1;
+  }
+
+  function initAssessment() {
+    var form = document.getElementById("pb_self_assessment");
+    if (!form || !form.getAttribute("data-pb-assessment") || form.getAttribute("data-pb-ready")) return;
+    form.setAttribute("data-pb-ready", "1");
+    var data = JSON.parse(form.getAttribute("data-pb-assessment"));
+    var result = document.getElementById("pb_assessment_result");
+    var count = data.questions.length;
+    var max = count * 5;
+
+    function position() {
+      var parts = [];
+      if (data.current) parts.push("The playbook places the teams at " + data.current.name + " today");
+      if (data.target) parts.push((parts.length ? "aiming for " : "The playbook aims for ") + data.target.name);
+      return parts.length ? parts.join(", ") + "." : "";
+    }
+
+    function update() {
+      var total = 0;
+      var answered = 0;
+      data.questions.forEach(function (id) {
+        var checked = form.querySelector('input[name="pb-q-' + id + '"]:checked');
+        if (checked) {
+          answered += 1;
+          total += Number(checked.value);
+        }
+      });
+      var left = count - answered;
+      result.textContent = "";
+      if (left > 0) {
+        result.removeAttribute("data-stage");
+        result.appendChild(element("p", answered === 0
+          ? "Answer all " + count + " statements to see your stage."
+          : left + (left === 1 ? " statement" : " statements") + " left to answer."));
+        if (position()) result.appendChild(element("p", position(), "pb-assessment__position"));
+        return;
+      }
+      var found = stageOf(data.stages, total);
+      if (!found) {
+        result.removeAttribute("data-stage");
+        result.appendChild(element("p", "Your total is " + total + " of " + max + ", outside every stage's band."));
+        return;
+      }
+      var stage = found.stage;
+      result.setAttribute("data-stage", stage.id);
+      result.appendChild(element("p", "Your total is " + total + " of " + max + ".", "pb-assessment__total"));
+      result.appendChild(element("h3", "Stage: " + stage.name));
+      result.appendChild(element("p", stage.description));
+      if (stage.next_steps.length) {
+        result.appendChild(element("p", "Next steps", "pb-assessment__next"));
+        var list = element("ul");
+        stage.next_steps.forEach(function (step) { list.appendChild(element("li", step)); });
+        result.appendChild(list);
+      }
+      var text = position();
+      if (data.current) {
+        var current = indexOf(data.stages, data.current.id);
+        var gap = found.index - current;
+        text += gap === 0 ? " Your answers agree with it."
+          : " Your answers place you " + Math.abs(gap) + (Math.abs(gap) === 1 ? " stage " : " stages ") + (gap > 0 ? "above" : "below") + " that.";
+      }
+      if (text) result.appendChild(element("p", text, "pb-assessment__position"));
+    }
+
+    form.addEventListener("change", update);
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.addEventListener("reset", function () { window.setTimeout(update, 0); });
+    update();
+  }
+
+  function storage() {
+    try {
+      var probe = "pb-probe";
+      window.localStorage.setItem(probe, probe);
+      window.localStorage.removeItem(probe);
+      return window.localStorage;
+    } catch (error) {
+      return null;  // private mode or storage disabled: ticks simply do not persist
+    }
+  }
+
+  function initOnboarding() {
+    var store = storage();
+    var boxes = document.querySelectorAll("input[data-pb-onboarding]");
+    Array.prototype.forEach.call(boxes, function (box) {
+      if (box.getAttribute("data-pb-ready")) return;
+      box.setAttribute("data-pb-ready", "1");
+      // The key is made on the server from the site, the role and a hash of the step's text.
+      var key = "pb-onboarding:" + box.getAttribute("data-pb-onboarding");
+      if (store && store.getItem(key) === "1") box.checked = true;
+      box.addEventListener("change", function () {
+        if (!store) return;
+        if (box.checked) store.setItem(key, "1"); else store.removeItem(key);
+      });
+    });
+  }
+
+  function labelDialogs() {
+    // Material's search overlay is a dialog without a name; screen readers announce it as "Search".
+    Array.prototype.forEach.call(document.querySelectorAll('[role="dialog"]:not([aria-label]):not([aria-labelledby])'), function (dialog) {
+      dialog.setAttribute("aria-label", dialog.classList.contains("md-search") ? "Search" : "Dialog");
+    });
+  }
+
+  function init() {
+    labelDialogs();
+    initAssessment();
+    initOnboarding();
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(init);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

@@ -1,0 +1,254 @@
+"""The engines that build a playbook's site: MkDocs (with the `playbook` plugin) or Zensical (from the
+standalone project `playbook generate` writes). Each builds into a temporary folder that is swapped
+in only when the build succeeded.
+
+The engine is a setting: `engine: zensical` under the `playbook` plugin in mkdocs.yml, or
+`--engine` on `playbook build`, `serve` and `publish`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..content import Loaded, load_all
+from ..content.release import Release
+from ..errors import BuildError, UsageError
+from ..site import csp
+from ..site.project import Options, Project, build_project
+from ..site.standalone import MANIFEST_FILE, hand_written_pages, project_files
+from .build import build_site, swap
+
+ENGINES = ("mkdocs", "zensical")
+WORK_DIR = ".playbook"  # beside mkdocs.yml: the Zensical project and its cache (git-ignored)
+
+
+# --- mkdocs.yml as data ----------------------------------------------------------------------------
+
+
+def raw_config(config_file: Path) -> dict[str, Any]:
+    """mkdocs.yml as plain data (tags such as !ENV read as null): what the standalone project carries over."""
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Loader)
+    except FileNotFoundError:
+        raise UsageError(
+            f"{config_file} does not exist; run the command in the playbook repository or pass -f mkdocs.yml"
+        ) from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise UsageError(f"{config_file} cannot be read: {error}") from None
+    return data if isinstance(data, dict) else {}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The `playbook` plugin's settings, read from mkdocs.yml without MkDocs."""
+
+    root: Path  # the folder of mkdocs.yml
+    content: Path
+    templates: Path | None
+    engine: str
+    docs_dir: Path
+    directory_urls: bool
+
+
+def settings_of(config_file: Path, data: dict[str, Any] | None = None) -> Settings:
+    data = data if data is not None else raw_config(config_file)
+    options: dict[str, Any] = {}
+    for entry in data.get("plugins") or []:
+        if entry == "playbook":
+            break
+        if isinstance(entry, dict) and "playbook" in entry:
+            options = entry["playbook"] or {}
+            break
+    else:
+        raise UsageError(f"{config_file} does not enable the `playbook` plugin; add `- playbook` under `plugins:`")
+    root = config_file.resolve().parent
+    engine = str(options.get("engine", "mkdocs"))
+    if engine not in ENGINES:
+        raise UsageError(f"{config_file}: the playbook plugin's `engine` is `{engine}`; use one of: {', '.join(ENGINES)}")
+    return Settings(
+        root=root,
+        content=root / str(options.get("content", "content")),
+        templates=root / str(options["templates"]) if options.get("templates") else None,
+        engine=engine,
+        docs_dir=root / str(data.get("docs_dir", "docs")),
+        directory_urls=bool(data.get("use_directory_urls", True)),
+    )
+
+
+# --- writing a project: only what changed ----------------------------------------------------------
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+@dataclass(frozen=True)
+class Synced:
+    written: tuple[str, ...]
+    removed: tuple[str, ...]
+    unchanged: int
+
+
+def sync(out_dir: Path, files: dict[str, bytes]) -> Synced:
+    """Write `files` into `out_dir`: only the files whose bytes changed, each atomically; files written
+    by an earlier sync and no longer part of the project are removed (the manifest says which)."""
+    manifest = out_dir / MANIFEST_FILE
+    try:
+        before = set(json.loads(manifest.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        before = set()
+    written: list[str] = []
+    unchanged = 0
+    for rel, data in files.items():
+        target = out_dir / rel
+        try:
+            same = target.read_bytes() == data
+        except OSError:
+            same = False
+        if same:
+            unchanged += 1
+            continue
+        write_atomically(target, data)
+        written.append(rel)
+    removed = sorted(before - set(files) - {MANIFEST_FILE})
+    for rel in removed:
+        (out_dir / rel).unlink(missing_ok=True)
+    write_atomically(manifest, (json.dumps(sorted(files), indent=0) + "\n").encode("utf-8"))
+    return Synced(tuple(written), tuple(removed), unchanged)
+
+
+def standalone(
+    settings: Settings,
+    base: dict[str, Any],
+    loaded: Loaded,
+    *,
+    today: date,
+    release: Release | None = None,
+    pages: Project | None = None,
+) -> tuple[Project, dict[str, bytes]]:
+    """The site project of a playbook repository as the files of a standalone project."""
+    project = pages or build_project(
+        loaded.playbook,
+        Options(directory_urls=settings.directory_urls, templates_dir=settings.templates, today=today, release=release),
+    )
+    return project, project_files(project, base=base, hand_written=hand_written_pages(settings.docs_dir))
+
+
+# --- Zensical -------------------------------------------------------------------------------------
+
+
+def zensical_command() -> list[str]:
+    """How to run Zensical: the `zensical` module of this Python (the optional extra `zensical`)."""
+    try:
+        import zensical  # type: ignore[import-not-found]  # noqa: F401
+    except ImportError:
+        raise UsageError(
+            "the Zensical engine is not installed: `pip install 'playbook-site[zensical]'` (it needs Python 3.11"
+            " or newer), or build with the MkDocs engine (`--engine mkdocs`)"
+        ) from None
+    return [sys.executable, "-m", "zensical"]
+
+
+def zensical_build(project_dir: Path, *, strict: bool = True) -> Path:
+    """`zensical build` in a standalone project; its site folder (inside the project, as Zensical requires)."""
+    command = [*zensical_command(), "build", "-f", "mkdocs.yml", *(["--strict"] if strict else [])]
+    result = subprocess.run(command, cwd=project_dir, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        output = (result.stderr or result.stdout).strip()
+        raise BuildError(f"Zensical did not build the site:\n{output}\nThe previous site was left as it was")
+    site = project_dir / "site"
+    if not (site / "index.html").is_file():
+        raise BuildError("Zensical finished without writing index.html; the previous site was left as it was")
+    return site
+
+
+def add_policies(site: Path) -> int:
+    """The Content-Security-Policy on every HTML page of a built site (what the MkDocs plugin does per page)."""
+    count = 0
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        with_policy = csp.add_policy(html)
+        if with_policy != html:
+            page.write_text(with_policy, encoding="utf-8")
+            count += 1
+    return count
+
+
+def build_with_zensical(
+    config_file: Path,
+    *,
+    site_dir: Path | None = None,
+    strict: bool = True,
+    today: date,
+    release: Release | None = None,
+    loaded: Loaded | None = None,
+    work_dir: Path | None = None,
+) -> Path:
+    """The site built by Zensical from the standalone project, swapped into `site_dir` when it succeeded."""
+    base = raw_config(config_file)
+    settings = settings_of(config_file, base)
+    loaded = loaded or load_all(settings.content, today=today)
+    project, files = standalone(settings, base, loaded, today=today, release=release)
+    if project.problems:
+        raise BuildError("; ".join(problem.message for problem in project.problems))
+    project_dir = work_dir or settings.root / WORK_DIR / "zensical"
+    sync(project_dir, files)
+    built = zensical_build(project_dir, strict=strict)
+    add_policies(built)
+    target = Path(site_dir).resolve() if site_dir else settings.root / str(base.get("site_dir", "site"))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
+    try:
+        shutil.copytree(built, staging, dirs_exist_ok=True)
+        swap(staging, target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def build(
+    config_file: Path,
+    *,
+    engine: str | None = None,
+    site_dir: Path | None = None,
+    strict: bool = True,
+    today: date,
+    release: Release | None = None,
+    loaded: Loaded | None = None,
+    config: Any = None,
+    offline: bool = False,
+) -> Path:
+    """Build the site with the engine asked for (or the one mkdocs.yml names)."""
+    chosen = engine or settings_of(config_file).engine
+    if chosen == "zensical":
+        if offline:
+            raise UsageError("--offline builds with the MkDocs engine only: drop --offline, or use --engine mkdocs")
+        return build_with_zensical(config_file, site_dir=site_dir, strict=strict, today=today, release=release, loaded=loaded)
+    return build_site(
+        config_file, site_dir=site_dir, strict=strict, config=config, release=release, loaded=loaded, offline=offline
+    )

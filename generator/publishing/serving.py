@@ -1,0 +1,107 @@
+"""`playbook serve` with Zensical: the standalone project kept in sync with the content while
+`zensical serve` serves it.
+
+Every save in content/, the templates or docs/ reloads the content; the project is synced (only
+the files whose bytes changed are written, each atomically, so Zensical rebuilds just those pages).
+A bad edit writes pages that show the problems, until the content is valid again.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from ..content import load_all
+from ..errors import ContentError, Problem
+from ..site.errors_page import error_pages
+from ..site.project import Project
+from ..site.render import clear_templates, default_templates_dir
+from ..site.standalone import hand_written_pages, project_files
+from .engines import WORK_DIR, Synced, raw_config, settings_of, standalone, sync, zensical_command
+
+
+class ZensicalServer:
+    """The project in sync with the content, and `zensical serve` serving it."""
+
+    def __init__(self, config_file: Path, *, dev_addr: str, today: Callable[[], date], report: Callable[[str], None]) -> None:
+        self.config_file = config_file
+        self.base = raw_config(config_file)
+        self.settings = settings_of(config_file, self.base)
+        self.dev_addr = dev_addr
+        self.today = today
+        self.report = report
+        self.project_dir = self.settings.root / WORK_DIR / "zensical"
+        self.project: Project | None = None
+        self.lock = threading.Lock()
+
+    def refresh(self) -> Synced:
+        """Reload the content and sync the project; after a bad edit, the last pages show the problems."""
+        with self.lock:
+            clear_templates()
+            try:
+                loaded = load_all(self.settings.content, today=self.today())
+            except ContentError as error:
+                if self.project is None:
+                    raise
+                return self._show_problems(error.problems)
+            self.project, files = standalone(self.settings, self.base, loaded, today=self.today())
+            synced = sync(self.project_dir, files)
+            self.report(f"Content is valid: {len(synced.written)} file(s) written, {synced.unchanged} unchanged.")
+            return synced
+
+    def _show_problems(self, problems: list[Problem]) -> Synced:
+        assert self.project is not None
+        broken = replace(self.project, pages=error_pages(self.project, problems))
+        files = project_files(broken, base=self.base, hand_written=hand_written_pages(self.settings.docs_dir))
+        synced = sync(self.project_dir, files)
+        errors = sum(problem.severity == "error" for problem in problems)
+        self.report(f"The content has {errors} problem(s): the pages show them until they are fixed.")
+        for problem in problems:
+            self.report(str(problem))
+        return synced
+
+    def watched(self) -> list[Path]:
+        folders = [self.settings.content, self.settings.templates or default_templates_dir(), self.settings.docs_dir]
+        return [folder for folder in folders if folder.is_dir()]
+
+    def run(self) -> int:
+        """Serve until interrupted; the exit status of `zensical serve`."""
+        from watchdog.events import FileSystemEvent, FileSystemEventHandler
+        from watchdog.observers import Observer
+
+        self.refresh()
+        server = subprocess.Popen([*zensical_command(), "serve", "-f", "mkdocs.yml", "-a", self.dev_addr], cwd=self.project_dir)
+        pending = threading.Event()
+
+        class _Changed(FileSystemEventHandler):
+            def on_any_event(self, event: FileSystemEvent) -> None:
+                if not str(event.src_path).endswith(("~", ".swp")):
+                    pending.set()
+
+        observer = Observer()
+        for folder in self.watched():
+            observer.schedule(_Changed(), str(folder), recursive=True)
+        observer.start()
+        try:
+            while server.poll() is None:
+                if pending.wait(0.2):
+                    time.sleep(0.1)  # a save is often a burst of events: take them as one
+                    pending.clear()
+                    self.refresh()
+            return server.returncode or 0
+        except KeyboardInterrupt:
+            return 0
+        finally:
+            observer.stop()
+            observer.join(5)
+            if server.poll() is None:
+                server.terminate()
+                try:
+                    server.wait(10)
+                except subprocess.TimeoutExpired:
+                    server.kill()
