@@ -38,6 +38,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite the golden files from the current output")
 
 
+def update_golden(folder: Path, files: dict[str, str], *, suffix: str) -> None:
+    """Rewrite golden files (`make golden`), printing what changed: a unified diff a file."""
+    import difflib
+
+    before = {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in folder.rglob(f"*{suffix}")} if folder.exists() else {}
+    for name, text in sorted(files.items()):
+        old = before.get(name)
+        if old == text:
+            continue
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        diff = difflib.unified_diff((old or "").splitlines(True), text.splitlines(True), f"a/{name}", f"b/{name}")
+        print(f"\ngolden {'changed' if old is not None else 'added'}: {folder.name}/{name}\n" + "".join(diff))
+    for stale in sorted(set(before) - set(files)):
+        (folder / stale).unlink()
+        print(f"\ngolden removed: {folder.name}/{stale}")
+
+
 def run_cli(*args: str, cwd: Path | None = None) -> CliResult:
     """Run the `playbook` command in-process (click's runner), from `cwd`."""
     from generator.cli import cli

@@ -1,4 +1,4 @@
-"""Rendering of each page kind, against golden files (refresh: `make golden`)."""
+"""Rendering of each page kind into finished HTML, against golden files (refresh: `make golden`)."""
 
 from __future__ import annotations
 
@@ -9,21 +9,26 @@ import pytest
 from conftest import write_content
 
 from generator.content import load
-from generator.site.inline import inline_markdown
+from generator.site.abbreviations import Abbreviation, Finder
+from generator.site.html import Writer
+from generator.site.pages import Page
 from generator.site.render import render
-from generator.text import escape_plain
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "minimal"
 TODAY = date(2026, 11, 23)
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Page]:
     root = write_content(tmp_path_factory.mktemp("render") / "content")
     return render(load(root), today=TODAY)
 
 
-def test_every_page_kind_is_rendered(pages: dict[str, str]) -> None:
+def golden_name(path: str) -> str:
+    return path[: -len(".md")] + ".html"
+
+
+def test_every_page_kind_is_rendered(pages: dict[str, Page]) -> None:
     assert {
         "index.md",
         "roles/index.md",
@@ -33,23 +38,21 @@ def test_every_page_kind_is_rendered(pages: dict[str, str]) -> None:
         "checklist.md",
         "alignment.md",
         "glossary.md",
+        "responsibilities.md",
     } <= set(pages)
 
 
-def test_pages_match_golden_files(pages: dict[str, str], request: pytest.FixtureRequest) -> None:
-    update = request.config.getoption("--update-golden")
-    expected_files = {p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*.md")} if GOLDEN.exists() else set()
-    if update:
-        for path, markdown in pages.items():
-            target = GOLDEN / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(markdown, encoding="utf-8")
-        for stale in expected_files - set(pages):
-            (GOLDEN / stale).unlink()
+def test_pages_match_golden_files(pages: dict[str, Page], request: pytest.FixtureRequest) -> None:
+    from conftest import update_golden
+
+    wanted = {golden_name(path): page.html for path, page in pages.items()}
+    if request.config.getoption("--update-golden"):
+        update_golden(GOLDEN, wanted, suffix=".html")
         return
-    assert expected_files == set(pages), "pages added or removed: run `make golden` and review the diff"
-    for path, markdown in pages.items():
-        assert markdown == (GOLDEN / path).read_text(encoding="utf-8"), f"{path} differs: run `make golden` and review"
+    expected_files = {p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*.html")} if GOLDEN.exists() else set()
+    assert expected_files == set(wanted), "pages added or removed: run `make golden` and review the diff"
+    for name, html in wanted.items():
+        assert html == (GOLDEN / name).read_text(encoding="utf-8"), f"{name} differs: run `make golden` and review"
 
 
 def test_rendering_is_deterministic(tmp_path: Path) -> None:
@@ -57,17 +60,26 @@ def test_rendering_is_deterministic(tmp_path: Path) -> None:
     assert render(load(root), today=TODAY) == render(load(root), today=TODAY)
 
 
-def test_role_page_derives_views_from_other_files(pages: dict[str, str]) -> None:
+def test_role_page_derives_views_from_other_files(pages: dict[str, Page]) -> None:
     page = pages["roles/account-executive.md"]
-    assert "# Account Executive (AE)" in page
-    assert "[Sales Manager](sales-manager.md)" in page  # reports to
-    assert "[Win rate](../kpis.md#win-rate)" in page  # measured on
+    assert page.title == "Account Executive (AE)"
+    assert page.html.startswith('<h1 id="account-executive-ae">Account Executive (<abbr title="Account Executive: Closes deals.">AE</abbr>)')
+    assert '<a href="../sales-manager/">Sales Manager</a>' in page.html  # reports to
+    assert '<a href="../../kpis/#win-rate">Win rate</a>' in page.html  # measured on
     # receives the MQL hand-off with its SLA
     assert (
-        "[Marketing Qualified Lead](../leads.md#marketing-qualified-lead) leads from [Marketing Manager](marketing-manager.md): act within **24 hours**"
-        in page
-    )
-    assert "[Sales Qualified Lead](../leads.md#sales-qualified-lead)" in page  # owns the SQL stage
+        '<a href="../../leads/#marketing-qualified-lead">Marketing Qualified Lead</a> leads from'
+        ' <a href="../marketing-manager/">Marketing Manager</a>: act within <strong>24 hours</strong>'
+    ) in page.html
+    assert '<a href="../../leads/#sales-qualified-lead">Sales Qualified Lead</a>' in page.html  # owns the SQL stage
+    assert [(h.level, h.id) for h in page.headings][:3] == [(1, "account-executive-ae"), (2, "responsibilities"), (2, "kpis")]
+
+
+def test_links_follow_the_sites_url_style(tmp_path: Path) -> None:
+    root = write_content(tmp_path / "content")
+    flat = render(load(root), today=TODAY, directory_urls=False)["roles/account-executive.md"]
+    assert '<a href="sales-manager.html">Sales Manager</a>' in flat.html
+    assert '<a href="../kpis.html#win-rate">Win rate</a>' in flat.html
 
 
 def test_status_badges_and_needs_review(tmp_path: Path) -> None:
@@ -86,33 +98,55 @@ def test_status_badges_and_needs_review(tmp_path: Path) -> None:
     """
         },
     )
-    page = render(load(root), today=TODAY)["kpis.md"]
+    page = render(load(root), today=TODAY)["kpis.md"].html
     assert '<span class="pb-badge pb-badge--proposed">proposed</span>' in page
     assert '<span class="pb-badge pb-badge--stale">needs review</span>' in page
-    agreed = render(load(root), today=date(2025, 1, 1))["kpis.md"]
+    agreed = render(load(root), today=date(2025, 1, 1))["kpis.md"].html
     assert "needs review" not in agreed
+
+
+ABBREVIATIONS = Finder(
+    {
+        "SQL": Abbreviation("SQL", "lead", "sales-qualified-lead", "Sales Qualified Lead: qualified <in> a call & booked"),
+        "R&D": Abbreviation("R&D", "term", "research-and-development", "Research & development"),
+    }
+)
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("{{ 7*7 }} and {% if x %}", r"\{\{ 7*7 \}\} and \{% if x %\}"),
+        ("{{ 7*7 }} and {% if x %}", "{{ 7*7 }} and {% if x %}"),
         ("response < 5 days & > 1", "response &lt; 5 days &amp; &gt; 1"),
-        ("**bold** and *it*", "**bold** and *it*"),
-        ("see [the AE](role:account-executive)", "see [the AE](roles/account-executive.md)"),
-        ("see [docs](https://example.com/a_b)", "see [docs](https://example.com/a_b)"),
-        ("![pixel](https://tracker.example/p.png)", "\\![pixel](https://tracker.example/p.png)"),
-        ("- not a list", "\\- not a list"),
-        ("1. not a list", "1\\. not a list"),
-        ("# not a heading", "\\# not a heading"),
-        ("a | b", "a \\| b"),
-        ("code `<b>{x}</b>` stays", "code `<b>{x}</b>` stays"),
-        ("attr { onclick=alert(1) }", "attr \\{ onclick=alert\\(1\\) \\}"),
+        ("**bold** and *it* and snake_case", "<strong>bold</strong> and <em>it</em> and snake_case"),
+        ("see [the AE](role:account-executive)", 'see <a href="roles/account-executive/">the AE</a>'),
+        ("see [docs](https://example.com/a_b)", 'see <a href="https://example.com/a_b">docs</a>'),
+        ("[sales](https://en.example.org/Sales_(process))", '<a href="https://en.example.org/Sales_(process)">sales</a>'),
+        ("![pixel](https://tracker.example/p.png)", '!<a href="https://tracker.example/p.png">pixel</a>'),
+        ("- not a list", "- not a list"),
+        ("# not a heading", "# not a heading"),
+        ("a | b", "a | b"),
+        ("code `<b>{x}</b>` stays", "code <code>&lt;b&gt;{x}&lt;/b&gt;</code> stays"),
+        ("attr { onclick=alert(1) }", "attr { onclick=alert(1) }"),
+        ("&lt;b&gt; stays as written", "&amp;lt;b&amp;gt; stays as written"),
+        ("*[MQL]: a definition", "*[MQL]: a definition"),
+        ("[x]: https://example.com", "[x]: https://example.com"),
     ],
 )
-def test_inline_text_is_escaped_for_markdown(text: str, expected: str) -> None:
-    assert inline_markdown(text, "index.md") == expected
+def test_inline_text_becomes_html_once(text: str, expected: str) -> None:
+    assert Writer().inline(text, "index.md") == expected
 
 
-def test_plain_values_escape_emphasis_too() -> None:
-    assert escape_plain("a *b* _c_ <d>") == r"a \*b\* \_c\_ &lt;d&gt;"
+def test_abbreviations_get_their_tooltip_escaped_for_materials_tooltips() -> None:
+    writer = Writer(ABBREVIATIONS)
+    html = writer.inline("Every SQL, and R&D too.", "kpis.md")
+    assert html == (
+        'Every <a class="pb-abbr" href="../leads/#sales-qualified-lead"><abbr title="Sales Qualified Lead: qualified'
+        ' &amp;lt;in&amp;gt; a call &amp;amp; booked">SQL</abbr></a>, and <a class="pb-abbr"'
+        ' href="../glossary/#research-and-development"><abbr title="Research &amp;amp; development">R&amp;D</abbr></a> too.'
+    )
+    # Without Material's tooltips the title is read once, by the browser: escaped once.
+    plain = Writer(ABBREVIATIONS, tooltips=False).inline("SQL", "kpis.md")
+    assert 'title="Sales Qualified Lead: qualified &lt;in&gt; a call &amp; booked"' in plain
+    # Inside a link, an abbreviation gets its tooltip but no link of its own.
+    assert "pb-abbr" not in writer.inline("[the SQL page](lead:sales-qualified-lead)", "kpis.md")

@@ -1,8 +1,8 @@
-"""What keeps large playbooks fast (generator/scaling.py) does not change what readers get.
+"""What keeps large playbooks fast does not change what readers get.
 
-- each page carries the abbreviation definitions it uses, and every tooltip is still there;
-- large role sections are split into alphabetical navigation groups, URLs unchanged;
-- the serve page cache gives the same HTML as a fresh build, and an edit shows up.
+- large role sections are split into alphabetical navigation groups (generator/site/nav.py), URLs unchanged;
+- every abbreviation in a page still gets its tooltip;
+- a `serve` rebuild (the plugin and its caches kept) gives the same HTML as a fresh build, and an edit shows up.
 """
 
 from __future__ import annotations
@@ -16,33 +16,13 @@ from pathlib import Path
 import pytest
 from conftest import make_site_project
 
-from generator.site.scaling import NAV_GROUP_SIZE, AbbreviationIndex, PageCache, group_alphabetically
+from generator.site.nav import GROUP_SIZE as NAV_GROUP_SIZE
+from generator.site.nav import group_alphabetically
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
 
 import synth  # noqa: E402
-
-# --- abbreviations ------------------------------------------------------------------------------
-
-DEFINITIONS = "\n*[AE]: Account Executive\n*[MQL]: Marketing Qualified Lead\n*[B2B-SaaS]: Business software\n*[MQLs]: plural"
-
-
-def test_a_page_gets_the_definitions_it_uses_in_the_playbooks_order() -> None:
-    index = AbbreviationIndex(DEFINITIONS)
-    page = "The **MQLs** go to the AE (after the MQL stage); B2B-SaaS only."
-    assert (
-        index.used_in(page)
-        == "\n*[AE]: Account Executive\n*[MQL]: Marketing Qualified Lead\n*[B2B-SaaS]: Business software\n*[MQLs]: plural"
-    )
-    assert index.used_in("An MQL.") == "\n*[MQL]: Marketing Qualified Lead"
-    assert index.used_in("Nothing here: AEX, xMQL, mql, B2B") == ""
-
-
-def test_an_empty_index_adds_nothing() -> None:
-    assert AbbreviationIndex("").used_in("AE MQL") == ""
-    assert not AbbreviationIndex("")
-
 
 # --- navigation groups ------------------------------------------------------------------------
 
@@ -91,9 +71,9 @@ def test_many_groups_are_grouped_again() -> None:
 
 def test_small_sections_are_left_as_they_are() -> None:
     from generator.content import load
-    from generator.site.mkdocs_plugin import build_nav
+    from generator.site.project import build_project
 
-    nav = build_nav(load(REPO / "content"))
+    nav = build_project(load(REPO / "content")).nav()
     roles = next(entry["Roles"] for entry in nav if "Roles" in entry)
     for section in roles[1:]:
         ((_function, members),) = section.items()
@@ -139,7 +119,7 @@ def test_role_urls_stay_and_each_page_carries_a_bounded_navigation(big_site: Pat
 
 def test_every_abbreviation_in_a_page_still_gets_its_tooltip(big_site: Path) -> None:
     from generator.content import load
-    from generator.site.views import abbreviations
+    from generator.site.abbreviations import abbreviations
 
     playbook = load(big_site.parent / "repo" / "content")
     defined = abbreviations(playbook)
@@ -170,14 +150,17 @@ def request_cleanup() -> object:
         action()  # type: ignore[operator]
 
 
-def test_serve_page_cache_gives_the_same_site_and_shows_an_edit(tmp_path: Path, request_cleanup: list[object]) -> None:
-    """Two builds as `mkdocs serve` runs them (plugin kept): the second reuses pages, the edit shows,
-    and every page is the same as in a fresh build of the edited content."""
+def test_serve_rebuild_gives_the_same_site_and_shows_an_edit(tmp_path: Path, request_cleanup: list[object]) -> None:
+    """Two builds as `mkdocs serve` runs them (plugin kept): the second reuses the hand-written page's
+    HTML, the edit shows, and every page is the same as in a fresh build of the edited content."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
+    from generator.site.serve_cache import PageCache
+
     project = make_site_project(tmp_path / "repo")
     synth.generate(project / "content", 120)
+    (project / "docs" / "notes.md").write_text("# Notes\n\nA page written by hand.\n", encoding="utf-8")
     role = sorted((project / "content" / "roles").glob("*.yml"))[3]
 
     def serve_build(site: Path, *, first: bool) -> object:
@@ -196,7 +179,7 @@ def test_serve_page_cache_gives_the_same_site_and_shows_an_edit(tmp_path: Path, 
     )
     plugin_again = serve_build(tmp_path / "serve2", first=False)
     assert plugin_again is plugin, "MkDocs keeps a plugin with on_startup across serve rebuilds"
-    assert cache.hits > cache.misses > 0, (cache.hits, cache.misses)
+    assert cache.hits == 1 and cache.misses == 0, (cache.hits, cache.misses)  # the page written by hand, unchanged
     served = _html_pages(tmp_path / "serve2")
     assert "Changed while serving." in served[f"roles/{role.stem}/index.html"]
 

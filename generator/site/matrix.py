@@ -26,7 +26,8 @@ class Part:
 
 
 def cell(row: ChecklistStep | LeadStage, role: Role) -> str:
-    """ "A" (accountable), "R" (responsible) or "R 24 h" (receives the hand-off within 24 hours), or ""."""
+    """ "A" (accountable), "R" (responsible) or "R 24 h" (receives the hand-off within 24 hours, with
+    no-break spaces), or ""."""
     if row.owner == role.id:
         return "A"
     if isinstance(row, ChecklistStep):
@@ -34,7 +35,7 @@ def cell(row: ChecklistStep | LeadStage, role: Role) -> str:
     if row.handoff is not None and row.handoff.to == role.id:
         from ..text import format_number
 
-        return f"R {format_number(row.handoff.sla_hours)} h"
+        return f"R\u00a0{format_number(row.handoff.sla_hours)}\u00a0h"  # kept on one line
     return ""
 
 

@@ -126,6 +126,14 @@ class PlaybookExtension(Extension):
         self.known: dict[str, Abbreviation] | None = kwargs.pop("known", None)
         super().__init__(**kwargs)
 
+    def __repr__(self) -> str:
+        """Stable for the same settings: `serve`'s page cache keys a page's HTML by the Markdown settings."""
+        import hashlib
+
+        known = dump_abbreviations(self.known) if self.known is not None else str(self.getConfig("abbreviations"))
+        digest = hashlib.sha256(known.encode("utf-8")).hexdigest()[:16]
+        return f"PlaybookExtension({digest}, directory_urls={self.getConfig('directory_urls')})"
+
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's name
         known = self.known
         if known is None:
