@@ -109,14 +109,8 @@ def fix_suggestion(problems: list[Problem], content_dir: Path) -> str:
     repairable, kinds = fixable(problems)
     if not repairable:
         return ""
-    count = len(repairable)
-    these = (
-        "this problem"
-        if count == 1 and len(problems) == 1
-        else f"{count} of these problems"
-        if count > 1
-        else "1 of these problems"
-    )
+    count, total = len(repairable), len(problems)
+    these = "this problem" if total == 1 else "all these problems" if count == total else f"{count} of these {total} problems"
     return (
         f"`{fix_command(content_dir)}` repairs {these} ({', '.join(kinds)}) without changing any value:"
         " run it, look at the change, then validate again"
@@ -170,9 +164,8 @@ def fix(content_dir: Path, check: bool, show_diff: bool) -> None:
         click.echo(f"Fixed {files}.")
     left = _left_after(content_dir, changed if dry else [])
     if left:
-        click.echo(
-            f"Left for you ({len(left)}), as `playbook validate` {'would report them after the fix' if dry and changed else 'reports them'}:"
-        )
+        count = f"{len(left)} problem{'' if len(left) == 1 else 's'}"
+        click.echo(f"Left for you: {count} that `playbook fix` does not repair:")
         for problem in left:
             click.echo(str(problem))
     sys.exit(EXIT_PROBLEMS if check and changed else EXIT_OK)
