@@ -150,6 +150,9 @@ def _ending(row: str) -> tuple[str, str]:
 def _line_repairs(lines: list[str]) -> list[Repair]:
     repairs: list[Repair] = []
     blocks = slips.block_scalar_lines(lines)
+    # The lines as they read once their indentation is spaces (one for one: the columns stay), for the
+    # repairs that look at what a line holds and where it sits.
+    spaced = [" " * len(_INDENT.match(text).group()) + text[len(_INDENT.match(text).group()) :] for text in lines]  # type: ignore[union-attr]
     for index, text in enumerate(lines):
         if index in blocks:
             continue
@@ -163,8 +166,8 @@ def _line_repairs(lines: list[str]) -> list[Repair]:
                 elif char != " ":
                     repairs.append(Repair(number, column, "space-indent", char, " "))
         repairs += _separator(text, number)
-        repairs += _bullet(lines, index)
-        repairs += _quotes(text, number)
+        repairs += _bullet(spaced, index)
+        repairs += _quotes(spaced[index], number)
         stripped = text.rstrip(" \t")
         if stripped != text:
             repairs.append(Repair(number, len(stripped) + 1, "trailing-space", text[len(stripped) :], ""))

@@ -474,7 +474,7 @@ def _unindented_text(lines: list[str], number: int, error: int, what: str) -> Sl
     return Slip(
         number + 1,
         line.indent + 1,
-        f"this line has no `name:` and is not indented, so it is not read as part of `{above.key}` above",
+        f"this line starts no field and is not indented, so it is not read as part of `{above.key}` above",
         f"if it is the text of `{above.key}`, indent it by {spaces(above.indent + 2 - line.indent)}"
         + (f" (or join it to line {previous + 1})" if continued else ""),
     )

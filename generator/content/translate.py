@@ -204,6 +204,14 @@ def _slip(error: dict[str, Any], model: type[BaseModel], source: Source) -> tupl
     if kind == "extra_forbidden" and loc:
         placed = _misplaced(model, loc, source)
         return ("unknown-field", *placed, True) if placed else None
+    if kind == "literal_error" and isinstance(value, bool) and loc in source.raw:
+        allowed = str((error.get("ctx") or {}).get("expected", "")).replace("'", "`")
+        return (
+            "bad-value",
+            f"`{source.raw[loc]}` on its own is read as true/false, which is not an allowed value for `{name}`",
+            f"use one of: {allowed}",
+            False,
+        )
     line, column = source.at(loc)
     text = source.lines[line - 1] if 0 < line <= len(source.lines) else ""
     prefix = text[: column - 1].lstrip()

@@ -98,7 +98,7 @@ def number_hint(name: str, text: str, *, whole: bool) -> tuple[str, str] | None:
         return f"{wanted}; `{text}` has a unit", f"write {typed(number)} ({why})"
     ordinal = re.fullmatch(r"#?\s*(\d+)\s*(st|nd|rd|th|\.)?", text, re.IGNORECASE)
     if ordinal and whole:
-        return f"{wanted}; `{text}` has more than digits", f"write just the number: {typed(int(ordinal[1]))}"
+        return f"{wanted}, written in digits only, not `{text}`", f"write {typed(int(ordinal[1]))}"
     if text.lower() in _ORDINAL_WORDS and whole:
         return f"{wanted}, in digits", f"write {typed(_ORDINAL_WORDS[text.lower()])}"
     about = re.fullmatch(rf"(?:~|≈|about|approx\.?|around|>=?|<=?|≥|≤|at least|at most|up to)\s*({_NUMBER})", text, re.IGNORECASE)
@@ -152,7 +152,7 @@ def date_hint(name: str, text: str) -> tuple[str, str] | None:
         month_first = _real(year, first, second) if "." not in text else None
         if day_first and month_first and day_first != month_first:
             return (
-                f"{wanted(name, text)}, and `{text}` could be either of two days",
+                f"`{name}` must be a date written year-month-day (YYYY-MM-DD); `{text}` could be either of two days",
                 f"write `{name}: {day_first.isoformat()}` ({_spoken(day_first)}) or `{name}: {month_first.isoformat()}`"
                 f" ({_spoken(month_first)})",
             )
