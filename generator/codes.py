@@ -21,20 +21,20 @@ CHECKS: tuple[Check, ...] = (
     Check(
         ("yaml-syntax",),
         "error",
-        "the file is not valid YAML (unclosed bracket or quote, `key: value` inside unquoted text, bad indentation, two documents, a value starting with `*`, `&`, `@` or `` ` ``, a bad `\\` escape in double quotes)",
-        "the hint names the usual cause; an unclosed quote or bracket is shown where it opens",
+        "the file is not valid YAML (unclosed bracket or quote, `key: value` inside unquoted text, bad indentation, two documents, a value starting with `*`, `&`, `@` or `` ` ``, a bad `\\` escape in double quotes); the slips of pasted text are named: a bullet pasted from a document (`–`, `—`, `•`, `*`, `1.`) or a missing `- `, curly quotes used as quotes, an apostrophe inside single quotes, no space after `field:`, a non-breaking space after `field:`, a field indented into a list or under another field, a text continued without indentation, a list item indented into the one above",
+        "the hint says what to type, at the line where the fix goes; an unclosed quote or bracket is shown where it opens; `playbook fix` repairs pasted bullets and curly quotes",
     ),
     Check(
         ("duplicate-key",),
         "error",
-        "the same field twice in one mapping (YAML would silently keep the last one)",
-        "merge the two, or rename one",
+        "the same field twice in one mapping (YAML would silently keep the last one); a whole file pasted twice is reported once",
+        "merge the two, or rename one; for a file pasted twice, the hint names the lines of the second copy",
     ),
     Check(
         ("unknown-field",),
         "error",
-        "a field the format does not have, e.g. `responsibilites`, or `id` in a file whose id is its name",
-        "the hint suggests the closest field and lists the allowed ones (a misspelt required field is not reported a second time as missing)",
+        "a field the format does not have, e.g. `responsibilites`, or `id` in a file whose id is its name; a field outdented out of its block (`sla_hours` under `handoff:`, `period` under `target:`) or indented into the wrong one",
+        "the hint suggests the closest field and lists the allowed ones, or says how many spaces to indent and under which block (a misspelt or outdented required field is not reported a second time as missing)",
     ),
     Check(
         ("bad-key",),
@@ -57,8 +57,8 @@ CHECKS: tuple[Check, ...] = (
     Check(
         ("wrong-type",),
         "error",
-        "text where a number is needed, a single value where a list is needed, ...",
-        "the hint shows the right shape",
+        "text where a number is needed (`400,000`, `2,5`, `18%`, `4h`, `USD 50,000`, `50k`), a single value where a list is needed (pasted bullets, lines without `- `), a list item with a colon, a value YAML reads as true/false, a number or a date where text is needed (`yes`, `version: 1.10`), a text emptied by `#`, ...",
+        "the hint shows the right shape, with the value as it should be typed",
     ),
     Check(
         ("bad-value",),
@@ -87,8 +87,8 @@ CHECKS: tuple[Check, ...] = (
     Check(
         ("bad-date",),
         "error",
-        "`review_by` that is not a real `YYYY-MM-DD` date",
-        "",
+        "`review_by` that is not a real `YYYY-MM-DD` date, or one written in a local form (`31/12/2026`, `12/31/2026`, `31.12.2026`, `Dec 31 2026`)",
+        "the hint gives the date as YYYY-MM-DD (both readings when it could be either)",
     ),
     Check(
         ("duplicate-id", "duplicate-file"),
@@ -171,7 +171,7 @@ CHECKS: tuple[Check, ...] = (
     Check(
         ("control-character",),
         "error",
-        'an invisible control character in the file (a bell, a NUL), or in any value even when written as an escape (`"\\e[2J"`), or a right-to-left override (`U+202E`, "Trojan Source")',
+        'an invisible control character in the file (a bell, a NUL), or in any value even when written as an escape (`"\\e[2J"`), or a right-to-left override (`U+202E`, "Trojan Source"), or a zero-width space (`U+200B`, `U+2060`, `U+FEFF`)',
         "delete it; the message names the character",
     ),
     Check(
@@ -183,14 +183,14 @@ CHECKS: tuple[Check, ...] = (
     Check(
         ("not-utf8",),
         "error",
-        "a file that is not UTF-8 (the position of the first bad byte is given)",
-        "save as UTF-8",
+        "a file that is not UTF-8 (the position of the first bad byte is given), or text garbled by a wrong encoding on the way (`â€™` for `’`, `Ã©` for `é`)",
+        "save as UTF-8; for garbled text, the hint names the character meant",
     ),
     Check(
         ("tab-indent",),
         "error",
-        "a tab used for indentation",
-        "use spaces",
+        "a tab, or a non-breaking space, used for indentation",
+        "use spaces; `playbook fix` repairs it",
     ),
     Check(
         ("missing-playbook", "no-content"),
@@ -219,7 +219,7 @@ CHECKS: tuple[Check, ...] = (
     Check(
         ("trailing-comment",),
         "warning",
-        'unquoted text followed by ` #...`: YAML drops the rest as a comment (`summary: Call within 24h #priority` keeps only "Call within 24h")',
+        'unquoted text followed by ` #...`: YAML drops the rest as a comment (`summary: Call within 24h #priority` keeps only "Call within 24h"); a value that starts with `#` is empty',
         "quote the whole value, or put the comment on its own line",
     ),
     Check(

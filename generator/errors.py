@@ -16,8 +16,9 @@ from .codes import CODES
 
 # Line breaks, terminal control characters and bidirectional overrides, from file names or values
 # quoted in a message: shown as \x1b or \u202e, never obeyed (a newline could forge a second problem or
-# a GitHub Actions command; an escape sequence could rewrite the terminal; an override reorders text).
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# a GitHub Actions command; an escape sequence could rewrite the terminal; an override reorders text;
+# a zero-width space would hide in the line it is reported in).
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 
 
 def printable(text: str) -> str:

@@ -46,8 +46,8 @@ CASES: list[Case] = [
             3,
             14,
             "yaml-syntax",
-            "mapping values are not allowed",
-            'must be quoted, e.g. summary: "Owns: the message"',
+            "the colon in `Owns: the team` makes `summary` look like it holds another field",
+            'put the whole text in straight double quotes: summary: "Owns: the team"',
         ),
     ),
     (
@@ -61,10 +61,10 @@ CASES: list[Case] = [
         (
             "roles/sales-manager.yml",
             2,
-            11,
+            3,
             "yaml-syntax",
-            "mapping values are not allowed",
-            "indent it like the fields around it",
+            "`function:` is indented more than `name:` on line 1",
+            "remove 2 spaces before it so it lines up with `name:`",
         ),
     ),
     (
@@ -85,14 +85,14 @@ CASES: list[Case] = [
             3,
             10,
             "yaml-syntax",
-            "while scanning an alias",
-            "a value starting with `*` or `&` must be quoted",
+            "a text that starts with `*` must be in quotes",
+            'put the whole text in straight double quotes: summary: "*Leads* the team."',
         ),
     ),
     (
         "value-starts-with-at",
         {"kpis/win-rate.yml": KPI + "source: @crm\n"},
-        ("kpis/win-rate.yml", 7, 9, "yaml-syntax", "cannot start any token", "put the whole value in quotes"),
+        ("kpis/win-rate.yml", 7, 9, "yaml-syntax", "a text that starts with `@` must be in quotes", 'source: "@crm"'),
     ),
     (
         "bad-escape-in-double-quotes",
@@ -102,7 +102,14 @@ CASES: list[Case] = [
     (
         "field-after-list-items",
         {"roles/sales-manager.yml": ROLE + "  kpis: [win-rate]\n"},
-        ("roles/sales-manager.yml", 6, 3, "yaml-syntax", "expected '-' indicator", "every item of a list starts with `- `"),
+        (
+            "roles/sales-manager.yml",
+            6,
+            3,
+            "yaml-syntax",
+            "`kpis:` is indented like the items of `responsibilities` above",
+            "remove 2 spaces before it so it lines up with `responsibilities:` (line 4)",
+        ),
     ),
     (
         "text-after-closing-quote",
@@ -258,14 +265,14 @@ CASES: list[Case] = [
             7,
             9,
             "bad-value",
-            "`status` is true/false here",
-            "YAML reads an unquoted yes, no, on or off as true/false",
+            "`yes` on its own is read as true/false, which is not an allowed value for `status`",
+            "use one of: `draft`, `proposed`, `agreed` or `retired`",
         ),
     ),
     (
         "order-is-text",
         {"leads/sales-qualified-lead.yml": LEAD.replace("order: 2", "order: second")},
-        ("leads/sales-qualified-lead.yml", 3, 8, "wrong-type", "`order` must be a whole number, not text", "e.g. `order: 2`"),
+        ("leads/sales-qualified-lead.yml", 3, 8, "wrong-type", "`order` must be a whole number, in digits", "write `order: 2`"),
     ),
     (
         "order-is-a-fraction",
@@ -317,14 +324,21 @@ CASES: list[Case] = [
             5,
             5,
             "wrong-type",
-            "`responsibilities` must be text, not a mapping",
-            "put the text in quotes",
+            "the colon in `Coaches: the team` makes this item of `responsibilities` read as a field, not as text",
+            'put the whole item in straight double quotes: - "Coaches: the team"',
         ),
     ),
     (
         "name-is-a-number",
         {"roles/sales-manager.yml": ROLE.replace("name: Sales Manager", "name: 2026")},
-        ("roles/sales-manager.yml", 1, 7, "wrong-type", "`name` must be text, not a number", 'name: "..."'),
+        (
+            "roles/sales-manager.yml",
+            1,
+            7,
+            "wrong-type",
+            "`name` must be text, but `2026` on its own is read as a number",
+            'name: "2026"',
+        ),
     ),
     (
         "target-not-mapping",
@@ -550,7 +564,14 @@ CASES: list[Case] = [
     (
         "tab-indentation",
         {"kpis/win-rate.yml": KPI + "target:\n\tvalue: 3\n"},
-        ("kpis/win-rate.yml", 8, 1, "tab-indent", "a tab is used for indentation", "replace each tab with spaces"),
+        (
+            "kpis/win-rate.yml",
+            8,
+            1,
+            "tab-indent",
+            "a tab is used for indentation",
+            "replace each tab at the start of a line with spaces",
+        ),
     ),
     (
         "tabs-on-many-lines",
@@ -866,7 +887,7 @@ def test_trailing_comment_that_swallows_text_is_a_warning(tmp_path: Path) -> Non
         f"{root}/roles/sales-manager.yml:3:25: warning: the text after ` #` is a comment and is not part of `summary`"
         in relaxed.stderr
     )
-    assert 'put the whole value in quotes (summary: "... #...")' in relaxed.stderr
+    assert 'put the whole text in straight double quotes: summary: "Leads the team #1 priority"' in relaxed.stderr
     assert run_cli("validate", "--content", str(root), "--strict").exit_code == 1
 
 

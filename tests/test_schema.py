@@ -49,7 +49,10 @@ def test_schema_catches_what_editors_should_flag() -> None:
 
 def test_pre_commit_hook_runs_an_existing_command() -> None:
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    assert [hook["id"] for hook in hooks] == ["playbook-validate"]
-    program, command = hooks[0]["entry"].split()
-    assert program == "playbook" and command in cli.commands
-    assert hooks[0]["language"] == "python" and hooks[0]["pass_filenames"] is False
+    assert [hook["id"] for hook in hooks] == ["playbook-validate", "playbook-fix"]
+    for hook in hooks:
+        program, command, *options = hook["entry"].split()
+        assert program == "playbook" and command in cli.commands
+        assert all(option in {p.opts[0] for p in cli.commands[command].params if p.opts} for option in options)
+        assert hook["language"] == "python" and hook["pass_filenames"] is False
+    assert hooks[1]["entry"] == "playbook fix --check"  # a pre-commit hook fails, and changes nothing

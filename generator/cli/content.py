@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,10 +15,13 @@ from ..clock import today
 from ..content import load, load_all
 from ..content.exports import export_files
 from ..content.jsonschema import schema_files
-from ..errors import ContentError, Problem
+from ..errors import ContentError, Problem, UsageError
 from ..review.codeowners import codeowners_file, codeowners_text, outdated_problem, unified_diff
 from .base import EXIT_OK, EXIT_PROBLEMS, cli, color, content_option, handle_errors
 from .output import format_github, format_text, problem_dict, summary
+
+if TYPE_CHECKING:
+    from ..content.fix import FileFix
 
 
 @cli.command()
@@ -63,6 +67,9 @@ def validate(content_dir: Path, output_format: str, strict: bool) -> None:
         if problems:
             click.echo(format_github(problems))
         click.echo(f"{content_dir}: {summary(errors, warnings)}")
+        suggestion = fix_suggestion(problems, content_dir)
+        if suggestion:
+            click.echo(f"::notice title=playbook fix::{suggestion}")
     else:
         if problems:
             click.echo(format_text(problems, color=color()), err=True)
@@ -83,7 +90,107 @@ def validate(content_dir: Path, output_format: str, strict: bool) -> None:
             click.echo(f"{content_dir}: valid ({counts}); {summary(errors, warnings)} in {time.perf_counter() - started:.2f} s")
         else:
             click.echo(f"{content_dir}: {summary(errors, warnings)}", err=True)
+        suggestion = fix_suggestion(problems, content_dir)
+        if suggestion:
+            click.echo(f"hint: {suggestion}", err=True)
     sys.exit(EXIT_PROBLEMS if errors else EXIT_OK)
+
+
+def fix_command(content_dir: Path) -> str:
+    return "playbook fix" + ("" if str(content_dir) == "content" else f" --content {content_dir}")
+
+
+def fix_suggestion(problems: list[Problem], content_dir: Path) -> str:
+    """One line saying that `playbook fix` repairs some of `problems`, or "" when it repairs none."""
+    if not problems:
+        return ""
+    from ..content.fix import fixable
+
+    repairable, kinds = fixable(problems)
+    if not repairable:
+        return ""
+    count, total = len(repairable), len(problems)
+    these = "this problem" if total == 1 else "all these problems" if count == total else f"{count} of these {total} problems"
+    return (
+        f"`{fix_command(content_dir)}` repairs {these} ({', '.join(kinds)}) without changing any value:"
+        " run it, look at the change, then validate again"
+    )
+
+
+@cli.command()
+@content_option
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if a file would change (for pre-commit and CI).")
+@click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print the changes as a unified diff.")
+@handle_errors
+def fix(content_dir: Path, check: bool, show_diff: bool) -> None:
+    """Repair the mechanical slips of pasted text, and nothing else.
+
+    Curly quotes used as the quotes around a value, bullets pasted from a document
+    (– — • * 1.) at the start of a list item, tabs and non-breaking spaces in the
+    indentation, spaces at the end of a line and a byte-order mark. Every other
+    character stays as it was: comments, layout and Windows line endings are kept,
+    and no value a person wrote is changed. A file that cannot be repaired safely
+    is left as it was, with the reason. Then says what is left for you to fix.
+    Exit codes: 0 nothing to do or fixed; 1 with --check, when a file would change.
+    """
+    from ..content.fix import plan_content, write  # only this command needs the fixer
+
+    if not content_dir.is_dir():
+        raise UsageError(
+            f"the content directory {content_dir} does not exist: run the command in the playbook repository, or pass --content DIR"
+        )
+    planned = plan_content(content_dir)
+    changed = [item for item in planned if item.changed]
+    dry = check or show_diff
+    if show_diff:
+        for item in changed:
+            click.echo(item.diff(), nl=False)
+    for item in changed:
+        click.echo(f"{item.display}: {'would be fixed' if dry else 'fixed'}")
+        for line in item.summary():
+            click.echo(f"  {line}")
+    for item in planned:
+        if item.refused:
+            click.echo(f"{item.display}: left as it was, because {item.refused}")
+    if not dry:
+        for item in changed:
+            write(item)
+    files = f"{len(changed)} file{'' if len(changed) == 1 else 's'}"
+    if not changed:
+        click.echo(f"Nothing to fix in {content_dir}.")
+    elif dry:
+        click.echo(f"{files} would be fixed: run `{fix_command(content_dir)}` to fix {'it' if len(changed) == 1 else 'them'}.")
+    else:
+        click.echo(f"Fixed {files}.")
+    left = _left_after(content_dir, changed if dry else [])
+    if left:
+        count = f"{len(left)} problem{'' if len(left) == 1 else 's'}"
+        click.echo(f"Left for you: {count} that `playbook fix` does not repair:")
+        for problem in left:
+            click.echo(str(problem))
+    sys.exit(EXIT_PROBLEMS if check and changed else EXIT_OK)
+
+
+def _left_after(content_dir: Path, pending: list[FileFix]) -> list[Problem]:
+    """The problems `playbook validate` reports once the `pending` repairs are made (they are not written here)."""
+    import shutil
+    import tempfile
+
+    def problems_in(root: Path) -> list[Problem]:
+        try:
+            return list(load_all(root, today=today()).warnings)
+        except ContentError as error:
+            return list(error.problems)
+
+    if not pending:
+        return problems_in(content_dir)
+    with tempfile.TemporaryDirectory(prefix="playbook-fix-") as scratch:
+        copy = Path(scratch) / "content"
+        shutil.copytree(content_dir, copy, symlinks=True)
+        for item in pending:
+            (copy / item.path.relative_to(content_dir)).write_bytes(item.fixed or item.original)
+        shown = str(content_dir).rstrip("/\\") or "."
+        return [problem.moved(str(copy), shown) for problem in problems_in(copy)]
 
 
 @cli.command()

@@ -170,7 +170,7 @@ class _Walk:
         if source is None:
             return None
         self.where.meta = source
-        meta: PlaybookMeta | None = validate_source(source, PlaybookMeta, self.problems)
+        meta: PlaybookMeta | None = validate_source(source, PlaybookMeta, self.problems, warnings=self.warnings)
         return meta
 
     # --- roles/, leads/, kpis/: one entity a file ---------------------------------------------------
@@ -257,7 +257,7 @@ class _Walk:
                 )
             )
             source.data.pop("id")
-        entity = validate_source(source, FILE_MODELS[kind], self.problems, {"id": entity_id})
+        entity = validate_source(source, FILE_MODELS[kind], self.problems, {"id": entity_id}, warnings=self.warnings)
         if entity is None:
             self.where.invalid.add((kind, entity_id))
         else:
@@ -277,7 +277,7 @@ class _Walk:
             # Its ids are unknown: references to its kinds are not reported as dangling.
             self.where.invalid.update((kind.name, "*") for kind in kinds)
             return model()
-        value = validate_source(source, model, self.problems)
+        value = validate_source(source, model, self.problems, warnings=self.warnings)
         for kind in kinds:
             self._index_items(source, kind.name, kind.list_key, first=kind is kinds[0], failed=value is None)
         return value if value is not None else model()

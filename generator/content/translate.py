@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, did_you_mean
+from . import slips, value_hints
 from .schema import FILE_MODELS, ID_PATTERN
 from .yaml_reader import Loc, Source
 
@@ -80,8 +81,12 @@ _TYPE_HINTS = {
 }
 
 
-def _translate(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str, str, bool]:
+def _translate(error: dict[str, Any], model: type[BaseModel], source: Source | None = None) -> tuple[str, str, str, bool]:
     """(code, message, hint, point_at_key) for one pydantic error."""
+    if source is not None:
+        slip = _slip(error, model, source)
+        if slip is not None:
+            return slip
     kind = error["type"]
     loc = tuple(error["loc"])
     name = next((str(part) for part in reversed(loc) if isinstance(part, str)), "value")
@@ -107,9 +112,12 @@ def _translate(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str,
             return (
                 "bad-value",
                 f"`{name}` is true/false here, which is not an allowed value",
-                hint + "; YAML reads an unquoted yes, no, on or off as true/false",
+                hint + "; on its own, an unquoted yes, no, on or off is read as true/false, not as a word",
                 False,
             )
+        trap = _PERIOD_TRAP.get((name, str(value)))
+        if trap:
+            return "bad-value", f"`{value}` is not an allowed value for `{name}`", f"write `{name}: {trap}` ({_TRAP_NOTE})", False
         return "bad-value", f"`{value}` is not an allowed value for `{name}`", hint, False
     if kind == "string_pattern_mismatch" and name == "approvers":
         return (
@@ -172,6 +180,141 @@ def _translate(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str,
     return "invalid", f"`{name}`: {error['msg']}", f"see `{name}` in the format reference (README)", False
 
 
+# A target's `period` (quarter) beside a review `cadence` (quarterly): the one is easily typed for the other.
+_PERIOD_TRAP = {
+    **{("period", f"{word}ly"): word for word in ("week", "month", "quarter", "year")},
+    **{("cadence", word): f"{word}ly" for word in ("week", "month", "quarter", "year")},
+    ("period", "yearly"): "year",
+    ("period", "annual"): "year",
+    ("cadence", "annual"): "yearly",
+}
+_TRAP_NOTE = "a target's `period` is a week, month, quarter or year; the review `cadence` is weekly, monthly, quarterly or yearly"
+
+_NUMBER_KINDS = {"int_type", "int_parsing", "float_type", "float_parsing", "int_from_float"}
+_DATE_KINDS = {"date_parsing", "date_from_datetime_parsing", "date_type", "date_from_datetime_inexact"}
+
+
+def _slip(error: dict[str, Any], model: type[BaseModel], source: Source) -> tuple[str, str, str, bool] | None:
+    """The editing slip behind an error, read from how the value was typed, or None."""
+    kind = error["type"]
+    loc = tuple(error["loc"])
+    name = next((str(part) for part in reversed(loc) if isinstance(part, str)), "value")
+    value = error.get("input")
+    item = bool(loc) and isinstance(loc[-1], int)
+    if kind == "extra_forbidden" and loc:
+        placed = _misplaced(model, loc, source)
+        return ("unknown-field", *placed, True) if placed else None
+    if kind == "literal_error" and isinstance(value, bool) and loc in source.raw:
+        allowed = str((error.get("ctx") or {}).get("expected", "")).replace("'", "`")
+        return (
+            "bad-value",
+            f"`{source.raw[loc]}` on its own is read as true/false, which is not an allowed value for `{name}`",
+            f"use one of: {allowed}",
+            False,
+        )
+    line, column = source.at(loc)
+    text = source.lines[line - 1] if 0 < line <= len(source.lines) else ""
+    prefix = text[: column - 1].lstrip()
+    if kind == "string_type" and isinstance(value, dict) and item and value:
+        shown = text[column - 1 :].split(" #", 1)[0].strip()
+        return (
+            "wrong-type",
+            f"the colon in `{slips._short(shown)}` makes this item of `{name}` read as a field, not as text",
+            f"put the whole item in straight double quotes: {prefix}{slips.quoted(shown)}",
+            False,
+        )
+    if value is None and loc in source.comments:
+        at, _hash_column, comment = source.comments[loc]
+        where = f"this item of `{name}`" if item else f"`{name}`"
+        return (
+            "wrong-type",
+            f"{where} is empty: the text after `#` is read as a comment",
+            f"to keep the text, put it in straight double quotes: {prefix.rstrip()} {slips.quoted(comment)}".replace("  ", " "),
+            False,
+        )
+    if kind == "string_type" and loc in source.raw:
+        said = value_hints.read_as(name, source.raw[loc], value, item=item, prefix=prefix)
+        if said:
+            return ("wrong-type", *said, False)
+    if kind == "list_type" and isinstance(value, str):
+        slip = slips.list_slip(source.lines, line, column, name)
+        if slip:
+            return slip.code, slip.message, slip.hint, False
+    if kind in _NUMBER_KINDS and isinstance(value, str):
+        said = value_hints.number_hint(name, value, whole=kind.startswith("int"))
+        if said:
+            return ("wrong-type", *said, False)
+    if kind in _DATE_KINDS and isinstance(value, str):
+        said = value_hints.date_hint(name, value)
+        if said:
+            return ("bad-date", *said, False)
+    return None
+
+
+def _data_at(data: Any, loc: Loc) -> Any:
+    for part in loc:
+        if isinstance(data, dict) and isinstance(part, str):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def _misplaced(model: type[BaseModel], loc: Loc, source: Source) -> tuple[str, str] | None:
+    """(message, hint) for a field written outside the block it belongs to, or inside the wrong one."""
+    name, holder_loc = str(loc[-1]), loc[:-1]
+    holder = _model_at(model, loc)
+    if holder is None:
+        return None
+    line, column = source.at(loc, key=True)
+    for block_name, info in holder.model_fields.items():
+        inner = _inner_model(info.annotation)
+        if inner is None or name not in inner.model_fields:
+            continue
+        block_loc = holder_loc + (block_name,)
+        block = _data_at(source.data, block_loc)
+        if isinstance(block, list):  # a list of items (checklist steps): the item written above the field
+            above = [i for i, item in enumerate(block) if isinstance(item, dict) and source.at(block_loc + (i,))[0] < line]
+            if not above:
+                continue
+            block_loc, block = block_loc + (above[-1],), block[above[-1]]
+        if isinstance(block, dict) and block:
+            last = [key for key in block if source.at(block_loc + (key,), key=True)[0] < line][-1:] or [next(iter(block))]
+            key_line, key_column = source.at(block_loc + (last[0],), key=True)
+            extra = key_column - column
+            if extra <= 0:
+                continue
+            if isinstance(block_loc[-1], int):
+                owner = f"the item of `{block_name}` on line {source.at(block_loc)[0]}"
+            else:
+                owner = f"`{block_name}:` (line {source.at(block_loc, key=True)[0]})"
+            return (
+                f"`{name}` belongs under {owner}, but it is not indented under it",
+                f"indent it by {slips.spaces(extra)} so it lines up with `{last[0]}:` on line {key_line}",
+            )
+        if block is None:
+            return (
+                f"`{name}` is a field of `{block_name}`, not of the file itself",
+                f"write a line `{block_name}:` above it and indent `{name}` under it by 2 spaces",
+            )
+    parent_loc = holder_loc
+    while parent_loc and isinstance(parent_loc[-1], int):
+        parent_loc = parent_loc[:-1]
+    parent = _model_at(model, parent_loc) if parent_loc else None
+    if parent_loc and parent is not None and name in parent.model_fields and name not in holder.model_fields:
+        block_line, block_column = source.at(parent_loc, key=True)
+        extra = column - block_column
+        if extra > 0:
+            block_name = str(parent_loc[-1])
+            return (
+                f"`{name}` is a field of its own, not part of `{block_name}`",
+                f"remove {slips.spaces(extra)} before `{name}` so it lines up with `{block_name}:` (line {block_line})",
+            )
+    return None
+
+
 def id_hint(value: str) -> str:
     suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
     suggestion = re.sub(r"^[0-9-]+", "", suggestion)
@@ -179,10 +322,48 @@ def id_hint(value: str) -> str:
     return f"ids are lower-case words joined by single hyphens, starting with a letter ({example})"
 
 
-def validate_source(source: Source, model: type[BaseModel], problems: list[Problem], extra: dict[str, Any] | None = None) -> Any:
+def validate_source(
+    source: Source,
+    model: type[BaseModel],
+    problems: list[Problem],
+    extra: dict[str, Any] | None = None,
+    *,
+    warnings: list[Problem] | None = None,
+) -> Any:
     data = dict(source.data)
     if extra:
         data.update(extra)
+    try:
+        return _validated(source, model, data, problems)
+    finally:
+        if warnings is not None:
+            _emptied_by_comments(source, problems, warnings)
+
+
+def _emptied_by_comments(source: Source, problems: list[Problem], warnings: list[Problem]) -> None:
+    """`owns: #1 priority` leaves an optional field empty without an error: say so, it looks like text."""
+    reported = {(p.path, p.line) for p in problems}
+    for loc, (line, column, comment) in source.comments.items():
+        if (source.path, line) in reported:
+            continue
+        name = next((str(part) for part in reversed(loc) if isinstance(part, str)), "the value")
+        value_line, value_column = source.at(loc)
+        text = source.lines[value_line - 1] if 0 < value_line <= len(source.lines) else ""
+        prefix = text[: value_column - 1].strip()
+        warnings.append(
+            Problem(
+                source.path,
+                line,
+                column,
+                "trailing-comment",
+                f"`{name}` is empty: the text after `#` is read as a comment",
+                f"to keep the text, put it in straight double quotes: {prefix} {slips.quoted(comment)}",
+                severity="warning",
+            )
+        )
+
+
+def _validated(source: Source, model: type[BaseModel], data: dict[str, Any], problems: list[Problem]) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -197,15 +378,22 @@ def validate_source(source: Source, model: type[BaseModel], problems: list[Probl
                     str(error["loc"][-1]), list(holder.model_fields) if holder else [], n=1, cutoff=0.6
                 )
                 misspelt.update((tuple(error["loc"][:-1]), name) for name in close)
+                # `sla_hours` outdented out of `handoff:` is one mistake, not also "`handoff` misses `sla_hours`"
+                name = str(error["loc"][-1])
+                misspelt.update(
+                    (tuple(m["loc"][:-1]), name) for m in errors if m["type"] == "missing" and m["loc"][-1:] == (name,)
+                )
         for error in errors:
             where = tuple(error["loc"])
             if any(where[: len(done)] == done for done in source.reported):
                 continue  # the reader reported this value already (unsafe tag, hidden character, ...)
             if error["type"] == "missing" and where and (where[:-1], where[-1]) in misspelt:
                 continue
-            code, message, hint, at_key = _translate(dict(error), model)
+            code, message, hint, at_key = _translate(dict(error), model, source)
             loc = tuple(error["loc"]) + (("score",) if error["type"] == "band_order" else ())
             line, column = source.at(loc, key=at_key)
+            if where in source.comments and error["input"] is None:
+                line, column = source.comments[where][:2]  # at the `#` that emptied the value
             needle = (error.get("ctx") or {}).get("found") or (error.get("ctx") or {}).get("target")
             if needle:  # point at the HTML or the link inside the text, not at its start
                 line, column = source.find(str(needle), line, column)

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from ..errors import Problem
+from . import slips
 
 try:  # the C composer is ~10x faster and reports the same positions
     _YamlLoader: Any = yaml.CSafeLoader
@@ -58,6 +59,12 @@ class Source:
     # Values the reader already reported (an unsafe tag, a hidden character): the models do not report them again.
     reported: set[Loc] = field(default_factory=set)
     lines: list[str] = field(default_factory=list, repr=False)  # the text, to point inside a value
+    # How values other than text were written (`1.10`, `yes`, `2026-01-01`): a hint can quote them as typed.
+    raw: dict[Loc, str] = field(default_factory=dict)
+    # Values left empty because their text starts with `#`: loc -> (line, column of the `#`, the text from it).
+    comments: dict[Loc, tuple[int, int, str]] = field(default_factory=dict)
+    # Unquoted texts that swallowed lines starting like list items: loc -> (line, column, marker) of the first.
+    merged: dict[Loc, tuple[int, int, str]] = field(default_factory=dict)
 
     def find(self, needle: str, line: int, column: int) -> tuple[int, int]:
         """Where `needle` first appears from (line, column) on, within a few lines; else (line, column)."""
@@ -142,6 +149,10 @@ class Reader:
                 "make it a regular file you can read (not a folder, not a broken link), or remove it",
             )
             return None
+        return self.parse(raw, display)
+
+    def parse(self, raw: bytes, display: str) -> Source | None:
+        """The file's bytes as plain data with positions, or None when a problem stops it being read."""
         if len(raw) > MAX_FILE_BYTES:
             self.problem(
                 display,
@@ -169,19 +180,57 @@ class Reader:
             return None
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         source = Source(display, lines=text.split("\n"))
-        hidden = list(itertools.islice(_NOT_YAML_RE.finditer(text), 5))
-        for match in hidden:
+        if not self._readable_characters(text, source):
+            return None
+        self._clean = "\\" not in text and not _HIDDEN_RE.search(text)
+        deep = _nesting_too_deep(text)
+        if deep is not None:
+            self._too_deep(display, *deep)
+            return None
+        try:
+            node = yaml.compose(text, Loader=_YamlLoader)
+        except yaml.MarkedYAMLError as exc:
+            self._syntax_error(exc, source)
+            return None
+        except yaml.YAMLError as exc:
+            what = " ".join(str(exc).split()).replace(' in "<unicode string>"', "")
+            self.problem(display, 1, 1, "yaml-syntax", f"YAML error: {what}", _syntax_hint(what))
+            return None
+        return self._document(node, source)
+
+    def _readable_characters(self, text: str, source: Source) -> bool:
+        """False (with problems) when a character keeps the file from being read as it looks: a control
+        character, garbled or invisible text, a tab or a look-alike space in the indentation."""
+        display = source.path
+        found = slips.prescan(source.lines) if not text.isascii() else []
+        garbled = {(slip.line, slip.column + offset) for slip in found if slip.code == "not-utf8" for offset in range(4)}
+        hidden: list[tuple[int, int, str]] = []
+        for match in itertools.islice(_NOT_YAML_RE.finditer(text), 200):
             preceding = text[: match.start()]
+            line, column = preceding.count("\n") + 1, match.start() - (preceding.rfind("\n") + 1) + 1
+            if (line, column) not in garbled:  # a byte of garbled text is reported as garbled text
+                hidden.append((line, column, match.group()))
+                if len(hidden) == 5:
+                    break
+        for slip in found[:5]:
+            self.problem(display, slip.line, slip.column, slip.code, slip.message, slip.hint)
+        for line, column, char in hidden:
             self.problem(
                 display,
-                preceding.count("\n") + 1,
-                match.start() - (preceding.rfind("\n") + 1) + 1,
+                line,
+                column,
                 "control-character",
-                f"the file contains the invisible control character {_char_name(match.group())}",
+                f"the file contains the invisible control character {_char_name(char)}",
                 "delete it (it often comes with text pasted from another program); YAML does not allow it",
             )
-        if hidden:
-            return None
+        if hidden or any(slip.code != "not-utf8" for slip in found):
+            return False
+        if found and _NOT_YAML_RE.search(text):
+            return False  # the garbled text holds a character YAML refuses: it cannot be read further
+        return self._indentation(text, source)
+
+    def _indentation(self, text: str, source: Source) -> bool:
+        display = source.path
         tabbed = [
             (number, line_text.index("\t") + 1)
             for number, line_text in enumerate(source.lines if "\t" in text else [], start=1)
@@ -198,33 +247,36 @@ class Reader:
                 *tabbed[0],
                 "tab-indent",
                 "a tab is used for indentation" + (also if others else ""),
-                "YAML indents with spaces only: replace each tab with spaces (2 per level);"
+                "indent with spaces only (2 for each level): replace each tab at the start of a line with spaces;"
                 " many editors can convert tabs to spaces for the whole file",
             )
-            return None
-        self._clean = "\\" not in text and not _HIDDEN_RE.search(text)
-        deep = _nesting_too_deep(text)
-        if deep is not None:
-            self._too_deep(display, *deep)
-            return None
-        try:
-            node = yaml.compose(text, Loader=_YamlLoader)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            opened = "end of stream" in (exc.problem or "") or any(
-                word in (exc.context or "")
-                for word in ("an alias", "an anchor", "a flow sequence", "a flow mapping", "a flow node")
-            )
-            if exc.context_mark and opened:
-                mark = exc.context_mark  # an unclosed quote, a bad alias: point where it starts, not at the end
-            line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            what = " ".join(p for p in (exc.context, exc.problem) if p)
-            self.problem(display, line, column, "yaml-syntax", f"YAML syntax error: {what}", _syntax_hint(what))
-            return None
-        except yaml.YAMLError as exc:
-            what = " ".join(str(exc).split()).replace(' in "<unicode string>"', "")
-            self.problem(display, 1, 1, "yaml-syntax", f"YAML error: {what}", _syntax_hint(what))
-            return None
+            return False
+        odd = slips.odd_spaces(source.lines) if not text.isascii() else []
+        if odd:
+            first = odd[0]
+            others = [str(slip.line) for slip in odd[1:] if slip.message == first.message]
+            also = f" (also on line{'s' if len(others) > 1 else ''} {', '.join(others[:8])}{', ...' if len(others) > 8 else ''})"
+            self.problem(display, first.line, first.column, first.code, first.message + (also if others else ""), first.hint)
+            return False
+        return True
+
+    def _syntax_error(self, exc: yaml.MarkedYAMLError, source: Source) -> None:
+        mark = exc.problem_mark or exc.context_mark
+        opened = "end of stream" in (exc.problem or "") or any(
+            word in (exc.context or "") for word in ("an alias", "an anchor", "a flow sequence", "a flow mapping", "a flow node")
+        )
+        if exc.context_mark and opened:
+            mark = exc.context_mark  # an unclosed quote, a bad alias: point where it starts, not at the end
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = " ".join(p for p in (exc.context, exc.problem) if p)
+        slip = slips.diagnose_syntax(source.lines, line, column, what)
+        if slip is not None:
+            self.problem(source.path, slip.line, slip.column, slip.code, slip.message, slip.hint)
+        else:
+            self.problem(source.path, line, column, "yaml-syntax", f"YAML syntax error: {what}", _syntax_hint(what))
+
+    def _document(self, node: yaml.Node | None, source: Source) -> Source | None:
+        display = source.path
         if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _TAG + "null" and node.value == ""):
             self.problem(
                 display,
@@ -301,9 +353,23 @@ class Reader:
             return self._bad_tag(node, loc, source)
         if node.tag == _TAG + "str":
             self._check_hidden(node, node.value, loc, source)
-            if isinstance(node, yaml.ScalarNode) and not node.style and node.end_mark.line < len(source.lines):
-                self._check_trailing_comment(node, loc, source)
+            if isinstance(node, yaml.ScalarNode) and not node.style:
+                if node.end_mark.line > node.start_mark.line:
+                    self._check_merged_items(node, loc, source)
+                if node.end_mark.line < len(source.lines):
+                    self._check_trailing_comment(node, loc, source)
             return node.value
+        if node.tag == _TAG + "null" and node.value == "" and node.start_mark.line < len(source.lines):
+            rest = source.lines[node.start_mark.line][node.start_mark.column :]
+            comment = re.match(r"[ \t]+#", rest) if "#" in rest else None
+            if comment:  # `owns: #1 priority` leaves `owns` empty
+                source.comments[loc] = (
+                    node.start_mark.line + 1,
+                    node.start_mark.column + comment.end(),
+                    rest[comment.end() - 1 :].strip(),
+                )
+        if isinstance(node, yaml.ScalarNode):
+            source.raw[loc] = node.value
         if node.tag == _TAG + "int" and len(node.value) > _MAX_DIGITS:
             self.problem(
                 source.path,
@@ -322,10 +388,20 @@ class Reader:
 
     def _check_trailing_comment(self, node: yaml.ScalarNode, loc: Loc, source: Source) -> None:
         """`summary: Call within 24h #priority` keeps only "Call within 24h": say so, it looks like text."""
-        rest = source.lines[node.end_mark.line][node.end_mark.column :]
+        line = source.lines[node.end_mark.line]
+        rest = line[node.end_mark.column :]
         comment = re.match(r"[ \t]+#", rest) if "#" in rest else None
         if comment:
             name = next((str(part) for part in reversed(loc) if isinstance(part, str)), "the value")
+            whole = (node.value + rest).strip() if node.start_mark.line == node.end_mark.line else ""
+            if whole and whole[0] in slips.CURLY_OPENING and whole[-1] in slips.CURLY_CLOSING:
+                hint = "the curly quotes around it do not count as quotes: type straight double quotes instead"
+            else:
+                hint = "to keep it, put the whole text in straight double quotes"
+            if whole:
+                hint += f": {line[: node.start_mark.column].lstrip()}{slips.straightened(whole)}"
+            else:
+                hint += f' ({name}: "... #...")'
             self.warnings.append(
                 Problem(
                     source.path,
@@ -333,10 +409,36 @@ class Reader:
                     node.end_mark.column + comment.end(),
                     "trailing-comment",
                     f"the text after ` #` is a comment and is not part of `{name}`",
-                    f'to keep it, put the whole value in quotes ({name}: "... #..."); to keep a comment, put it on its own line',
+                    hint + "; to keep a comment, put it on its own line",
                     severity="warning",
                 )
             )
+
+    def _check_merged_items(self, node: yaml.ScalarNode, loc: Loc, source: Source) -> None:
+        """An unquoted text that runs on over lines starting like list items (`- `, `– `, `1. `)."""
+        found = slips.merged_item(source.lines, node.start_mark.line, node.end_mark.line)
+        if found is None:
+            return
+        number, column, marker = found
+        if not loc or not isinstance(loc[-1], int):
+            source.merged[loc] = (number + 1, column + 1, marker)  # the models say what was wanted
+            return
+        first = node.start_mark.line
+        item_column = source.lines[first].rfind("-", 0, node.start_mark.column)
+        extra = column - item_column
+        name = next((str(part) for part in reversed(loc) if isinstance(part, str)), "the list")
+        if marker == "-":
+            fix = f"line its `-` up with the `-` on line {first + 1}" + (f" (remove {slips.spaces(extra)})" if extra > 0 else "")
+        else:
+            fix = f"type a hyphen and a space in place of `{marker}`, lined up with the `-` on line {first + 1}"
+        self.problem(
+            source.path,
+            number + 1,
+            column + 1,
+            "yaml-syntax",
+            f"this line is indented more than the item of `{name}` above it, so it became part of that item's text",
+            f"if it is an item of its own, {fix}",
+        )
 
     def _check_hidden(self, node: yaml.Node, text: str, loc: Loc, source: Source) -> None:
         if self._clean:  # no such character in the file and no escape that could make one
@@ -360,6 +462,7 @@ class Reader:
                 return self._bad_tag(node, loc, source)
             result: dict[str, Any] = {}
             seen: dict[str, int] = {}
+            duplicates: list[tuple[str, tuple[int, int]]] = []
             for key_node, value_node in node.value:
                 key_pos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                 if key_node.tag == _TAG + "merge":
@@ -383,21 +486,51 @@ class Reader:
                 key = key_node.value
                 self._check_hidden(key_node, key, loc + (key,), source)
                 if key in seen:
-                    self.problem(
-                        source.path,
-                        *key_pos,
-                        "duplicate-key",
-                        f"duplicate field `{key}` (first written on line {seen[key]}); YAML would keep only the last one",
-                        "merge the two into one field, or rename one of them",
-                    )
+                    duplicates.append((key, key_pos))
                     continue
                 seen[key] = key_pos[0]
                 source.keys[loc + (key,)] = key_pos
                 result[key] = self._value(value_node, loc + (key,), source, count)
+            if duplicates:
+                self._duplicates(duplicates, seen, node, loc, source)
             return result
         if node.tag != _TAG + "seq":
             return self._bad_tag(node, loc, source)
         return [self._value(item, loc + (i,), source, count) for i, item in enumerate(node.value)]
+
+    def _duplicates(
+        self,
+        duplicates: list[tuple[str, tuple[int, int]]],
+        seen: dict[str, int],
+        node: yaml.MappingNode,
+        loc: Loc,
+        source: Source,
+    ) -> None:
+        """Each field written twice; a file whose fields all start again from its first one was pasted twice."""
+        first_key = node.value[0][0].value if node.value and isinstance(node.value[0][0], yaml.ScalarNode) else None
+        if not loc and len(duplicates) >= 2 and duplicates[0][0] == first_key:
+            start = duplicates[0][1][0]
+            end = _last_text_line(source.lines, node.end_mark.line + 1)
+            names = ", ".join(f"`{key}`" for key, _ in duplicates[:4]) + (" ..." if len(duplicates) > 4 else "")
+            first_end = _last_text_line(source.lines, start - 1)
+            self.problem(
+                source.path,
+                *duplicates[0][1],
+                "duplicate-key",
+                f"the file holds its text twice: from line {start} on, its fields start again ({names}; first on lines 1"
+                f" to {first_end})",
+                f"keep one copy: delete lines {start} to {end}, or lines 1 to {first_end} if the second copy has the changes"
+                " you want",
+            )
+            return
+        for key, key_pos in duplicates:
+            self.problem(
+                source.path,
+                *key_pos,
+                "duplicate-key",
+                f"duplicate field `{key}` (first written on line {seen[key]}); YAML would keep only the last one",
+                "merge the two into one field, or rename one of them",
+            )
 
     def _bad_tag(self, node: yaml.Node, loc: Loc, source: Source) -> None:
         self.problem(
@@ -410,6 +543,14 @@ class Reader:
         )
         source.reported.add(loc)
         return None
+
+
+def _last_text_line(lines: list[str], line: int) -> int:
+    """The last line at or before 1-based `line` that holds something other than spaces and comments."""
+    number = min(line, len(lines))
+    while number > 1 and (not lines[number - 1].strip() or lines[number - 1].lstrip().startswith("#")):
+        number -= 1
+    return number
 
 
 def _node_kind(node: yaml.Node) -> str:
