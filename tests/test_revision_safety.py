@@ -74,6 +74,12 @@ def test_a_folder_named_like_the_base_revision_cannot_fake_the_report(forged: Pa
     assert real.exit_code == 0, real.output
     assert "- **KPI Win rate**: target rises from 27% to 35% per quarter\n" in real.stdout
     assert "- **Lead stage Marketing Qualified Lead (MQL)**: hand-off SLA rises from 24 to 96 hours\n" in real.stdout
+    # A folder named like the commit id itself: the hint names a spelling no folder has.
+    shutil.copytree(forged / "origin" / "main", forged / base)
+    by_id = run_cli("diff", base, cwd=forged)
+    assert by_id.exit_code == 2 and f"or {base}^{{commit}} to compare the revision" in by_id.stderr
+    spelled = run_cli("diff", f"{base}^{{commit}}", "HEAD", cwd=forged)
+    assert spelled.exit_code == 0 and "target rises from 27% to 35% per quarter" in spelled.stdout
     # The folder is still there for whoever means it, written as a path.
     folder = run_cli("diff", "./origin/main", cwd=forged)
     assert (folder.exit_code, folder.stdout) == (

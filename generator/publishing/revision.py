@@ -255,9 +255,10 @@ def load_side(spec: str | None, content_dir: Path, *, cwd: Path | None = None) -
         shown = printable(spec)
         commit = _commit_of(spec, base)
         if commit is not None:
+            revision = f"{commit}^{{commit}}" if commit.startswith(spec.lower()) else f"the commit id {commit}"
             raise UsageError(
                 f"`{shown}` names both a git revision ({commit[:12]}) and the folder ./{shown} here, so it is ambiguous."
-                f" Write ./{shown} to compare the folder, or the commit id {commit} to compare the revision"
+                f" Write ./{shown} to compare the folder, or {revision} to compare the revision"
                 " (and remove the folder if it should not be there)"
             )
         raise UsageError(
