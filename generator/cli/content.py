@@ -254,40 +254,76 @@ def export(output_format: str, out_dir: Path, content_dir: Path) -> None:
 
 @cli.command()
 @content_option
-@click.option("--check", is_flag=True, help="Write nothing; exit 1 if the file is missing or out of date.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if the file is missing or its generated block out of date.")
 @click.option(
     "--out",
     "out_file",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write (default: .github/CODEOWNERS in the repository root, the content directory's parent).",
 )
+@click.option(
+    "--code-owner",
+    "code_owners",
+    multiple=True,
+    metavar="HANDLE",
+    help="Who owns everything but the content (the code, the site's settings, the workflows): @org/team, @user"
+    " or an email; repeat for several. Remembered in the file for later runs. Default: the playbook's approvers.",
+)
 @handle_errors
-def codeowners(content_dir: Path, check: bool, out_file: Path | None) -> None:
-    """Write .github/CODEOWNERS from the `approvers` fields.
+def codeowners(content_dir: Path, check: bool, out_file: Path | None, code_owners: tuple[str, ...]) -> None:
+    """Write the generated block of .github/CODEOWNERS from the `approvers` fields.
 
     The playbook's approvers own the whole content directory; an entity with its
     own approvers owns its file (a file of many entities: the union of theirs).
-    GitHub then asks the right people to review a pull request.
+    Everything else (generator/, templates/, mkdocs.yml, pyproject.toml, docs/,
+    .github/, .ci/, scripts/, any new file) is owned by the code owners: those of
+    --code-owner, else the playbook's approvers. GitHub then asks the right people
+    to review a pull request. The block lies between `# BEGIN playbook codeowners`
+    and `# END playbook codeowners`; lines outside it are kept as they are, and a
+    line below the block wins over it (GitHub uses the last line that matches).
     """
+    from pydantic import TypeAdapter, ValidationError
+
+    from ..content.schema import Handle
+    from ..errors import UsageError
+    from ..review.codeowners import BEGIN, END, codeowners_block, expected_block, split_codeowners
+
+    for handle in code_owners:
+        try:
+            TypeAdapter(Handle).validate_python(handle)
+        except ValidationError:
+            raise UsageError(f"--code-owner {handle!r} is not a @org/team or @user handle or an email") from None
     playbook = load(content_dir)
-    expected = codeowners_text(playbook, content_dir.resolve().name)
     target = out_file or codeowners_file(content_dir)
     shown = os.path.relpath(target)
     current = target.read_text(encoding="utf-8").replace("\r\n", "\n") if target.is_file() else None
+    content_name = content_dir.resolve().name
     if check:
         if current is None:
             click.echo(f"{shown} does not exist; run `playbook codeowners` and commit it.", err=True)
             sys.exit(EXIT_PROBLEMS)
-        if current != expected:
-            click.echo(unified_diff(expected, current, shown), err=True, nl=False)
+        parts = split_codeowners(current)
+        expected = (
+            codeowners_block(playbook, content_name, code_owners)
+            if code_owners
+            else expected_block(playbook, content_name, current)
+        )
+        if parts.block != expected:
+            if parts.block is None:
+                click.echo(f"{shown} has no `{BEGIN}` ... `{END}` block.", err=True)
+            else:
+                click.echo(unified_diff(expected, parts.block, shown), err=True, nl=False)
             click.echo(f"{shown} is out of date; run `playbook codeowners` and commit it.", err=True)
             sys.exit(EXIT_PROBLEMS)
         click.echo(f"{shown} is up to date.")
         return
-    if current == expected:
+    text = codeowners_text(playbook, content_name, code_owners, current)
+    if current == text:
         click.echo(f"{shown} is already up to date.")
         return
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(expected, encoding="utf-8", newline="\n")
-    rules = sum(1 for line in expected.splitlines() if line and not line.startswith("#"))
-    click.echo(f"Wrote {shown} ({rules} rules).")
+    target.write_text(text, encoding="utf-8", newline="\n")
+    parts = split_codeowners(text)
+    rules = sum(1 for line in (parts.block or "").splitlines() if line and not line.startswith("#"))
+    kept = ", the lines outside the block kept" if (parts.before + parts.after).strip() else ""
+    click.echo(f"Wrote {shown} ({rules} rules{kept}).")

@@ -38,17 +38,21 @@ from .output import format_text, summary
 def diff_command(base: str, head: str | None, content_dir: Path, output_format: str) -> None:
     """Report what a change does to the playbook, in plain language.
 
-    BASE and HEAD are each a git revision (branch, tag, commit) or a content
-    directory; HEAD defaults to the working tree. Shows entities added, removed and
+    BASE and HEAD are each a git revision (branch, tag, commit), read from git's
+    object database, never from a folder of the same name. A content directory
+    is written as a path: ./old-content, ../other/content or an absolute path.
+    A bare name that is both a revision and a folder here is refused (exit 2).
+    HEAD defaults to the working tree. Shows entities added, removed and
     renamed, every field that changed with old and new values, what refers to each
     changed entity, whether a change alters an agreed definition or is wording
-    only, and who must approve it. Exits 0 whether or not anything changed.
+    only, and who must approve it. Exits 0 whether or not anything changed, 1 when
+    a side's content is not valid, 2 when the command is used wrongly.
 
     \b
     Examples:
       playbook diff main                      # the working tree against main
       playbook diff origin/main HEAD --format markdown
-      playbook diff old-content/ content/     # two content directories
+      playbook diff ./old-content ./content   # two content directories
     """
     sides = []
     for spec in (base, head):

@@ -7,6 +7,7 @@ previous version's export).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .refs import value_at
@@ -68,32 +69,44 @@ def playbook_from_dict(data: dict[str, Any]) -> Playbook:
 
 # --- CSV for a CRM or BI tool ------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet runs a cell as a formula when it starts with one of = + - @ (OWASP, "CSV Injection"),
+# also after leading spaces or double quotes. The same may follow any `,`, `;`, tab or line break
+# inside a text: a spreadsheet that splits there (`;` is the separator in many locales; some split
+# inside quotes once a line's quoting no longer matches their separator) starts a cell with it. So an
+# apostrophe goes right before every such start, and before a leading tab or carriage return.
+_FORMULA_START = re.compile(r"(?:\A|[,;\t\r\n])[\s\"]*(?=[=+\-@])")
 
 
-def _cell(value: Any) -> str:
-    """A CSV cell; text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
+def _cell(value: Any) -> int | float | str | None:
+    """A CSV cell: a number stays a number; in text, every place a spreadsheet could start a formula
+    (the start, or after a separator inside it) gets an apostrophe (`_csv` quotes every text cell)."""
     if value is None:
-        return ""
+        return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)  # a number, such as -5, is data, not a formula
+        return value  # a number, such as -5, is data, not a formula
     if isinstance(value, list):
         value = "; ".join(str(item) for item in value)
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    text = _FORMULA_START.sub(lambda match: match.group() + "'", str(value))
+    return "'" + text if text.startswith(("\t", "\r")) else text
 
 
 def _csv(header: list[str], rows: list[list[Any]]) -> str:
-    import csv
-    import io
+    """RFC 4180 text, one line a row: every text cell in double quotes (a `"` doubled), so a `,`, `;`
+    or tab inside it never splits it, whichever separator the spreadsheet uses; numbers bare, so they
+    stay numbers; an empty cell empty."""
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows([[_cell(value) for value in row] for row in rows])
-    return buffer.getvalue()
+    def field(value: int | float | str | None) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, (int, float)):
+            return repr(value) if isinstance(value, float) else str(value)
+        return '"' + value.replace('"', '""') + '"'
+
+    lines = [",".join(field(_cell(name)) for name in header)]
+    lines += [",".join(field(_cell(value)) for value in row) for row in rows]
+    return "\n".join(lines) + "\n"
 
 
 def _columns(model: type[Kpi] | type[LeadStage]) -> list[str]:

@@ -131,14 +131,28 @@ def _rows(entity: EntityChange, change: FieldChange) -> list[_Row]:
 # --- Markdown for a pull-request comment ----------------------------------------------------------
 
 
+# GitHub turns `@user` and `@org/team` in a comment into mentions and notifies them, and an email reply
+# can quote a comment as plain text, where a code span no longer protects it. A zero-width space after
+# every `@` of content text (written `&#8203;`, as Renovate does; Dependabot inserts the character)
+# breaks every mention and reads the same. A text that is only handles (an `approvers` value) is shown as code instead.
+_NO_MENTION = "@&#8203;"
+_HANDLE = r"@[A-Za-z0-9][A-Za-z0-9_.-]*(?:/[A-Za-z0-9][A-Za-z0-9_.-]*)?|[^@\s`|<>&\\;,]+@[^@\s`|<>&\\;,]+\.[^@\s`|<>&\\;,]+"
+_HANDLES = re.compile(rf"(?:{_HANDLE})(?:; (?:{_HANDLE}))*")
+
+
 def _gfm(text: str) -> str:
-    """Content as literal text in GitHub-flavoured Markdown (a comment, a table cell)."""
-    text = collapse(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Content as literal text in GitHub-flavoured Markdown (a comment, a table cell): no markup, no
+    HTML, no mention; handles (`@org/team`, `@user`, emails, as `approvers` hold them) as code."""
+    text = collapse(text)
+    if _HANDLES.fullmatch(text):
+        return "; ".join(_code(handle) for handle in text.split("; "))
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     # Parentheses, `#`, `+` and `!` are only special at the start of a line or after `]`, which content never is.
-    return re.sub(r"([\\`*_\[\]|~])", r"\\\1", text)
+    return re.sub(r"([\\`*_\[\]|~])", r"\\\1", text).replace("@", _NO_MENTION)
 
 
 def _code(text: str) -> str:
+    """Text as a code span (GitHub never makes a mention or a link inside one); as escaped text when it holds a backtick."""
     return f"`{text}`" if "`" not in text else _gfm(text)
 
 

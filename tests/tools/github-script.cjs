@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Runs the script of an `actions/github-script` step the way the action does (an async function of
-// github, context, core and require) against a recording stand-in for the GitHub API, so the tests can
-// check what the workflow would post. Usage: node github-script.cjs SCRIPT.js FIXTURE.json
-// FIXTURE: {"repo": {"owner", "repo"}, "issue": {"number"}, "comments": [...]}. Prints the API calls as JSON.
+// github, context, core and require) against a recording stand-in for the GitHub API (issues and
+// checks), so the tests can check every call the workflow would make. The step's `env:` is taken from
+// process.env. Usage: node github-script.cjs SCRIPT.js FIXTURE.json   (cwd: the job's workspace)
+// FIXTURE: {"repo": {"owner", "repo"}, "issue": {"number"}, "comments": [...]}.
+// Prints {"calls": [{"method", "params"}], "logs": [...]} as JSON.
 "use strict";
 const { readFileSync } = require("node:fs");
 
@@ -11,26 +13,30 @@ async function main(scriptPath, fixturePath) {
   const fixture = JSON.parse(readFileSync(fixturePath, "utf8"));
   const calls = [];
   const logs = [];
-  const issues = {
-    listComments: async (params) => {
-      calls.push({ method: "listComments", params });
-      return { data: fixture.comments };
-    },
-    updateComment: async (params) => {
-      calls.push({ method: "updateComment", params });
-      return { data: { id: params.comment_id, html_url: `https://example.invalid/comment/${params.comment_id}` } };
-    },
-    createComment: async (params) => {
-      calls.push({ method: "createComment", params });
-      return { data: { id: 999, html_url: "https://example.invalid/comment/999" } };
-    },
+  const record = (method, data) => async (params) => {
+    calls.push({ method, params });
+    return { data: typeof data === "function" ? data(params) : data };
   };
   const github = {
-    rest: { issues },
+    rest: {
+      issues: {
+        listComments: record("issues.listComments", fixture.comments || []),
+        updateComment: record("issues.updateComment", (p) => ({ id: p.comment_id, html_url: `https://example.invalid/comment/${p.comment_id}` })),
+        createComment: record("issues.createComment", { id: 999, html_url: "https://example.invalid/comment/999" }),
+      },
+      checks: {
+        create: record("checks.create", { id: 4242, html_url: "https://example.invalid/runs/4242" }),
+        update: record("checks.update", (p) => ({ id: p.check_run_id })),
+      },
+    },
     paginate: async (method, params) => (await method(params)).data,
   };
-  const context = { repo: fixture.repo, issue: fixture.issue, payload: {} };
-  const core = { info: (text) => logs.push(text), warning: (text) => logs.push(`warning: ${text}`) };
+  const context = { repo: fixture.repo, issue: fixture.issue || {}, payload: {} };
+  const core = {
+    info: (text) => logs.push(text),
+    warning: (text) => logs.push(`warning: ${text}`),
+    setFailed: (text) => logs.push(`failed: ${text}`),
+  };
   const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor;
   await new AsyncFunction("github", "context", "core", "require", script)(github, context, core, require);
   console.log(JSON.stringify({ calls, logs }, null, 2));
