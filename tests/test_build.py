@@ -109,9 +109,9 @@ def test_foreign_playbook_builds_strictly_and_is_searchable(foreign_site: Path) 
 
 
 def test_navigation_groups_roles_by_function(default_site: Path) -> None:
-    from generator.site.mkdocs_plugin import build_nav
+    from generator.site.project import build_project
 
-    nav = build_nav(load(default_site / "content"))
+    nav = build_project(load(default_site / "content")).nav()
     assert [next(iter(item)) for item in nav] == [
         "Home",
         "Roles",

@@ -108,9 +108,13 @@ def test_generate_writes_every_page(tmp_path: Path) -> None:
     out = tmp_path / "pages"
     result = run_cli("generate", "--out", str(out), "--content", str(DEFAULT_CONTENT))
     assert result.exit_code == 0
-    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.md"))
-    assert "roles/account-executive.md" in written and "glossary.md" in written
-    assert result.stdout.strip() == f"Wrote {len(written)} pages to {out}"
+    written = sorted(p.relative_to(out / "docs").as_posix() for p in (out / "docs").rglob("*.md"))
+    assert "roles/account-executive.md" in written and "glossary.md" in written and (out / "mkdocs.yml").is_file()
+    files = len([p for p in out.rglob("*") if p.is_file()]) - 1  # the manifest is not counted
+    assert result.stdout.strip() == (
+        f"Wrote the project of {len(written)} pages to {out}: {files} file(s) written, 0 unchanged, 0 removed."
+        f" Build it with `cd {out} && zensical build`."
+    )
 
 
 def test_generate_writes_nothing_for_bad_content(tmp_path: Path) -> None:

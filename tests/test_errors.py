@@ -701,9 +701,9 @@ CASES: list[Case] = [
         ("kpis/win-rate.yml", 2, 18, "bad-link", "link target `../secrets.md` is not allowed", "use https://"),
     ),
     (
-        "backtick-in-url",
-        {"kpis/win-rate.yml": KPI.replace("definition: d", "definition: '[x](https://a.example/`b)'")},
-        ("kpis/win-rate.yml", 2, 18, "bad-link", "is not allowed", "` as %60"),
+        "relative-url",
+        {"kpis/win-rate.yml": KPI.replace("definition: d", "definition: '[x](//evil.example/page)'")},
+        ("kpis/win-rate.yml", 2, 18, "bad-link", "link target `//evil.example/page` is not allowed", "use https://"),
     ),
     (
         "dangling-entity-link",

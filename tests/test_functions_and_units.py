@@ -15,7 +15,7 @@ from generator.content.units import amount, target_amount
 from generator.errors import ContentError
 from generator.review import compare
 from generator.site.funnel import colours, funnel_svg
-from generator.site.mkdocs_plugin import build_nav
+from generator.site.project import build_project
 
 FUNCTIONS = """
     title: Test Playbook
@@ -62,7 +62,7 @@ def test_the_playbooks_functions_replace_the_built_in_ones(tmp_path: Path) -> No
         ("solutions", "Solutions Engineering"),
     ]
     # The navigation groups roles by these functions, in their order; empty ones are left out.
-    roles = next(item["Roles"] for item in build_nav(playbook) if "Roles" in item)
+    roles = next(item["Roles"] for item in build_project(playbook).nav() if "Roles" in item)
     assert [next(iter(group)) for group in roles[1:]] == ["Sales", "Partnerships"]
     # The funnel colours a box by its owner's function: the declared colour, or one of the palette.
     palette = colours(playbook)

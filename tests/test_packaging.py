@@ -64,4 +64,5 @@ def test_installed_package_renders_with_its_own_templates(wheel: Path, tmp_path:
         text=True,
     )
     assert generated.returncode == 0, generated.stderr
-    assert (out / "roles" / "account-executive.md").read_text(encoding="utf-8").startswith("# Account Executive (AE)")
+    page = (out / "docs" / "roles" / "account-executive.md").read_text(encoding="utf-8")
+    assert '<h1 id="account-executive-ae">Account Executive (' in page

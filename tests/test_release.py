@@ -31,9 +31,11 @@ from generator.content.release import (
     source_locate,
     without_drafts,
 )
+from generator.content.schema import Playbook
 from generator.errors import Problem
 from generator.publishing.build import build_site
-from generator.publishing.changes import PreviousVersion, changes_page
+from generator.publishing.changes import PreviousVersion, release_of
+from generator.site.project import Options, build_project
 
 DRAFT_KPI = """
     name: Pipeline velocity
@@ -331,13 +333,19 @@ def test_a_draft_statement_that_breaks_the_score_bands_stops_publishing(tmp_path
 # --- the release description and the "What changed" page ---------------------------------------
 
 
+def changes_page(playbook: Playbook, **release: object) -> str:
+    """The "What changed" page a release build renders, as the text a reader reads."""
+    found = release_of(without_drafts(playbook), **release)  # type: ignore[arg-type]
+    project = build_project(playbook, Options(release=found))
+    html = project.pages["changes.md"].html
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.replace("&para;", ""))).replace(" .", ".").strip()
+
+
 def test_the_first_version_says_so(content: Path) -> None:
     page = changes_page(load(content), version="2026-Q4", title="Q4 2026", day=date(2026, 11, 23), previous=None)
     assert page == (
-        "# What changed in version 2026-Q4\n\n"
-        "This is version 2026-Q4 (Q4 2026) of the playbook, published on 23 November 2026.\n\n"
-        "It is the first published version: there is no earlier version to compare it with.\n"
-        "Every definition in it is new.\n"
+        "What changed in version 2026-Q4 This is version 2026-Q4 (Q4 2026) of the playbook, published on 23 November 2026."
+        " It is the first published version: there is no earlier version to compare it with. Every definition in it is new."
     )
 
 
@@ -355,35 +363,41 @@ def test_the_changes_since_the_previous_version_in_plain_words(tmp_path: Path) -
         )
     )
     previous = PreviousVersion("1.0", "Autumn", playbook_to_dict(old, include_notes=False))
-    info = {"version": "1.1", "title": "1.1", "day": date(2027, 1, 5), "previous": previous}
-    page = changes_page(new, **info)
-    assert page.startswith(
-        "# What changed in version 1.1\n\nThis is version 1.1 of the playbook, published on 5 January 2027.\n\n"
-        "It is compared here with the previous published version, version 1.0 (Autumn).\n\n## Changes since version 1.0\n\n"
-    )
+    release = release_of(without_drafts(new), version="1.1", title="1.1", day=date(2027, 1, 5), previous=previous)
+    assert [(c.kind, c.id, c.change, c.sentences) for c in release.changes] == [
+        ("lead", "marketing-qualified-lead", "changed", ("hand-off SLA drops from 24 to 12 hours",))
+    ]
+    html = build_project(new, Options(release=release)).pages["changes.md"].html
     assert (
-        "- **[Marketing Qualified Lead \\(MQL\\)](leads.md#marketing-qualified-lead)** (lead stage): hand-off SLA drops from 24 to 12 hours."
-        in page
+        '<li><strong><a href="../leads/#marketing-qualified-lead">Marketing Qualified Lead (<abbr title="Marketing Qualified Lead:'
+        ' A lead that fits the profile.">MQL</abbr>)</a></strong> (lead stage): hand-off SLA drops from 24 to 12 hours.</li>'
+    ) in html
+    page = changes_page(new, version="1.1", title="1.1", day=date(2027, 1, 5), previous=previous)
+    assert page.startswith(
+        "What changed in version 1.1 This is version 1.1 of the playbook, published on 5 January 2027."
+        " It is compared here with the previous published version, version 1.0 (Autumn). Changes since version 1.0"
     )
     assert "Only editors" not in page and "Sales Manager" not in page
-    same = changes_page(old, **info)
-    assert same.endswith("Nothing a reader sees changed since version 1.0.\n")
+    same = changes_page(old, version="1.1", title="1.1", day=date(2027, 1, 5), previous=previous)
+    assert same.endswith("Nothing a reader sees changed since version 1.0.")
     # The version label in playbook.yml is not a change to the definitions.
-    assert changes_page(released(old, Release("1.1", "1.1", date(2027, 1, 5))), **info) == same
+    labelled = released(old, Release("1.1", "1.1", date(2027, 1, 5)))
+    assert changes_page(labelled, version="1.1", title="1.1", day=date(2027, 1, 5), previous=previous) == same
 
 
 def test_a_previous_version_without_an_export_is_said_plainly(content: Path) -> None:
     page = changes_page(
         load(content), version="2.0", title="2.0", day=date(2026, 11, 23), previous=PreviousVersion("1.0", "1.0", None)
     )
-    assert "It was published without its machine-readable export (`playbook.json`)" in page
+    assert "It was published without its machine-readable export ( playbook.json )" in page
 
 
 def test_names_from_the_command_line_are_text_on_the_page(content: Path) -> None:
     title = "<script>alert(1)</script> *bold* [x](https://evil.example)"
-    page = changes_page(load(content), version="3.0", title=title, day=date(2026, 11, 23), previous=None)
-    assert "<script" not in page and "[x](" not in page
-    assert "&lt;script&gt;alert\\(1\\)&lt;/script&gt; \\*bold\\* \\[x\\]\\(https://evil.example\\)" in page
+    release = release_of(load(content), version="3.0", title=title, day=date(2026, 11, 23), previous=None)
+    html = build_project(load(content), Options(release=release)).pages["changes.md"].html
+    assert "<script" not in html and "<a href=\"https://evil" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; *bold* [x](https://evil.example)" in html
 
 
 # --- release builds through the plugin -------------------------------------------------------------
@@ -446,9 +460,9 @@ def test_a_release_build_leaves_drafts_out_and_adds_what_changed(tmp_path: Path)
     write_content(project / "content", {"kpis/pipeline-velocity.yml": DRAFT_KPI})
     old = load(write_content(tmp_path / "old"))
     previous = PreviousVersion("1.0", "1.0", playbook_to_dict(old, include_notes=False))
-    new = released(load(project / "content"), None)
-    page = changes_page(new, version="1.1", title="Winter", day=date(2026, 11, 23), previous=previous)
-    site = build_site(project / "mkdocs.yml", release=Release("1.1", "Winter", date(2026, 11, 23), ("latest",), page))
+    shipped = without_drafts(load(project / "content"))
+    release = release_of(shipped, version="1.1", title="Winter", day=date(2026, 11, 23), current=("latest",), previous=previous)
+    site = build_site(project / "mkdocs.yml", release=release)
     assert "Pipeline velocity" not in (site / "kpis" / "index.html").read_text(encoding="utf-8")
     assert "pipeline-velocity" not in (site / "playbook.json").read_text(encoding="utf-8")
     assert "pipeline-velocity" not in (site / "search" / "search_index.json").read_text(encoding="utf-8")
