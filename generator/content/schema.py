@@ -63,8 +63,12 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), Af
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Handle = Annotated[
     str,
-    StringConstraints(pattern=r"^(@[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?|[^@\s]+@[^@\s]+\.[^@\s]+)$"),
+    StringConstraints(
+        pattern=r"^(@[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)$"
+    ),
 ]
+# A label shown as it is (a version, a CRM system's name): no Markdown, and no HTML either.
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(check_text)]
 Status = Literal["draft", "proposed", "agreed", "retired"]
 Unit = Literal["percent", "count", "currency", "hours", "days", "ratio", "score"]
 Direction = Literal["higher", "lower"]
@@ -99,8 +103,8 @@ class Governance(Model):
     review_by: Annotated[date | None, Meta("review date", "date", MINOR, reader=False)] = Field(
         None, description="date (YYYY-MM-DD) after which the definition is stale"
     )
-    notes: Annotated[str | None, Meta("editor notes", "text", MINOR, reader=False)] = Field(
-        None, description="free text for editors; never shown to readers"
+    notes: Annotated[Annotated[str, AfterValidator(check_text)] | None, Meta("editor notes", "text", MINOR, reader=False)] = (
+        Field(None, description="free text for editors; never shown to readers")
     )
 
 
@@ -142,9 +146,9 @@ class PlaybookMeta(Governance):
         description="what the playbook is for, shown on the home page"
     )
     alignment: AlignmentPosition = Field(default_factory=AlignmentPosition)
-    version: Annotated[
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] | None, Meta("version", "short", MINOR)
-    ] = Field(None, description="optional: the version label shown on the site and in exports (e.g. 2026-Q4)")
+    version: Annotated[Label | None, Meta("version", "short", MINOR)] = Field(
+        None, description="optional: the version label shown on the site and in exports (e.g. 2026-Q4)"
+    )
     approvers: Annotated[
         list[Handle],
         Meta("default approvers", "handles", reader=False, noun=("default approver", "default approvers")),
@@ -233,7 +237,7 @@ class LeadStage(Governance):
     reason_codes: Annotated[list[Text], _texts("reason codes", "reason code", "reason codes")] = Field(
         default_factory=list, description="allowed reasons to reject or recycle"
     )
-    crm: Annotated[dict[Annotated[str, StringConstraints(min_length=1)], Text], Meta("CRM value", "mapping")] = Field(
+    crm: Annotated[dict[Label, Text], Meta("CRM value", "mapping")] = Field(
         default_factory=dict, description="CRM field values, e.g. salesforce: MQL"
     )
 
