@@ -13,9 +13,8 @@ import pytest
 from conftest import run_cli, write_content
 
 from generator.content import load
-from generator.errors import ContentError
+from generator.errors import ContentError, PublishError
 from generator.publishing.versions import check_name
-from generator.errors import PublishError
 
 
 def problems(root: Path) -> list[tuple[str, str, int]]:
@@ -105,7 +104,7 @@ def test_ordinary_approvers_still_pass(tmp_path: Path) -> None:
 @pytest.mark.parametrize("escaped", [False, True], ids=["literal", "escape"])
 def test_invisible_characters_are_refused_written_or_escaped(tmp_path: Path, char: str, name: str, escaped: bool) -> None:
     """`admin{ZWSP}` looks like `admin`: an approver, a name or a definition that reads differently."""
-    text = ('"Closes\\U%08x deals."' % ord(char)) if escaped else f"Closes{char} deals."
+    text = f'"Closes\\U{ord(char):08x} deals."' if escaped else f"Closes{char} deals."
     role = f"name: Sales Manager\nfunction: sales\nsummary: {text}\nresponsibilities:\n  - Coaches the team.\n"
     root = write_content(tmp_path / "c", {"roles/sales-manager.yml": role})
     try:
