@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .health import meets_target
 from .refs import value_at
 from .results import Result, parse_period
 from .schema import ActivityEntry, Alignment, Checklist, Glossary, Kpi, LeadStage, Playbook, PlaybookMeta, Role
@@ -163,7 +164,7 @@ def results_csv(playbook: Playbook) -> str:
         for result in results:
             health, difference = "", None
             if target is not None:
-                good = result.value >= target if kpi.direction == "higher" else result.value <= target
+                good = meets_target(kpi, result.value)
                 health, difference = ("on target" if good else "off target"), round(result.value - target, 6)
             period = result.period
             rows.append(

@@ -89,6 +89,23 @@ def trend_of(results: tuple[Result, ...], direction: str) -> Trend | None:
     return Trend(moving, (moving == "up") == (direction == "higher"), window, change)
 
 
+def meets_target(kpi: Kpi, value: float) -> bool | None:
+    """Whether `value` meets the KPI's target in its direction (at least it when higher is better, at
+    most it when lower is); None without a target."""
+    if kpi.target is None:
+        return None
+    return value >= kpi.target.value if kpi.direction == "higher" else value <= kpi.target.value
+
+
+def value_verdict(kpi: Kpi, value: float) -> str:
+    """ "on target", "off target by 3 percentage points", or "" without a target."""
+    good = meets_target(kpi, value)
+    if good is None:
+        return ""
+    assert kpi.target is not None
+    return "on target" if good else f"off target by {difference_text(kpi, value - kpi.target.value)}"
+
+
 def kpi_health(kpi: Kpi, results: Iterable[Result], today: date) -> Health:
     """The health of `kpi` from its results (any order) on `today`."""
     ordered = tuple(sorted(results, key=lambda result: result.period))
@@ -105,7 +122,7 @@ def kpi_health(kpi: Kpi, results: Iterable[Result], today: date) -> Health:
         return Health(kpi.id, NO_TARGET, latest, trend=trend, stale=stale, due=due, partial=partial)
     target = kpi.target.value
     difference = latest.value - target
-    good = latest.value >= target if kpi.direction == "higher" else latest.value <= target
+    good = bool(meets_target(kpi, latest.value))
     return Health(
         kpi.id,
         ON_TARGET if good else OFF_TARGET,
@@ -347,10 +364,12 @@ __all__ = [
     "handoff_compliance",
     "kpi_health",
     "measures_sla",
+    "meets_target",
     "numbers_warnings",
     "result_sentence",
     "step_activity",
     "trend_of",
     "trend_text",
+    "value_verdict",
     "verdict",
 ]
