@@ -354,9 +354,9 @@ def _cell_starts(lines: list[str], first: int) -> list[tuple[int, int]]:
 
 
 class CsvSyntaxError(ValueError):
-    def __init__(self, reason: str, line: int):
+    def __init__(self, reason: str, line: int, column: int):
         super().__init__(reason)
-        self.reason, self.line = reason, line
+        self.reason, self.line, self.column = reason, line, column
 
 
 def _records(text: str) -> Iterator[tuple[int, list[str], list[tuple[int, int]]]]:
@@ -370,7 +370,9 @@ def _records(text: str) -> Iterator[tuple[int, list[str], list[tuple[int, int]]]
         except StopIteration:
             return
         except csv.Error as exc:
-            raise CsvSyntaxError(str(exc), max(reader.line_num, 1)) from None
+            # Where the record starts its last cell: the quote that is never closed, the cell that is too long.
+            line, column = _cell_starts(lines, min(done + 1, len(lines)))[-1]
+            raise CsvSyntaxError(str(exc), line, column) from None
         first = done + 1
         done = reader.line_num
         if not cells:
@@ -506,7 +508,7 @@ def _read_rows(found: ResultsFile, text: str, problems: list[Problem]) -> None:
             hint = "a cell is far too long (more than 128 KiB): is a closing quote missing?"
         elif "end of data" in exc.reason:
             hint = "a double quote opens a cell and is never closed: add the closing quote"
-        problems.append(Problem(display, exc.line, 1, "csv-syntax", f"CSV syntax error: {exc.reason}", hint))
+        problems.append(Problem(display, exc.line, exc.column, "csv-syntax", f"CSV syntax error: {exc.reason}", hint))
 
 
 def _header(record: tuple[int, list[str], list[tuple[int, int]]], display: str, problems: list[Problem]) -> dict[str, int] | None:
@@ -703,8 +705,6 @@ def check_results(
                     )
                 )
             continue
-        if results.failed:
-            continue
         before = len(problems)
         _check_forms(results, kpi, problems)
         for row in results.rows:
@@ -730,7 +730,7 @@ def check_results(
                         "a result is for a period that has begun: check the year and the number",
                     )
                 )
-        results.failed = len(problems) > before
+        results.failed = results.failed or len(problems) > before
         if not results.failed and results.rows:
             found[results.kpi_id] = tuple(sorted((row.result for row in results.rows), key=lambda result: result.period))
     return dict(sorted(found.items()))
