@@ -365,3 +365,11 @@ def test_a_future_date_is_refused_without_today_too(tmp_path: Path, monkeypatch:
     with pytest.raises(ContentError) as caught:
         load(root)
     assert [p.code for p in caught.value.problems] == ["future-date"]
+
+
+def test_a_file_wrong_on_every_row_is_told_in_a_screenful(tmp_path: Path) -> None:
+    root = content_with(
+        tmp_path, {"results/win-rate.csv": "period,value\n" + "".join(f"{2000 + n}-Q1,1.5%\n" for n in range(200))}
+    )
+    found = located(root)
+    assert len(found) == 51 and found[-1] == ("results/win-rate.csv", 52, 1, "results-row")

@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # as for YAML files
 MAX_NOTE = 500  # characters in a note
+MAX_PROBLEMS = 50  # per file: an export that went wrong on every row is told in a screenful
 COLUMNS = ("period", "value", "note")
 REQUIRED_COLUMNS = ("period", "value")
 
@@ -39,8 +40,13 @@ REQUIRED_COLUMNS = ("period", "value")
 
 PERIOD_KINDS = ("year", "quarter", "month", "week", "day")
 PERIOD_EXAMPLES = {"year": "2026", "quarter": "2026-Q3", "month": "2026-07", "week": "2026-W47", "day": "2026-11-23"}
-PERIOD_NAMES = {"year": ("year", "years"), "quarter": ("quarter", "quarters"), "month": ("month", "months")}
-PERIOD_NAMES |= {"week": ("week", "weeks"), "day": ("day", "days")}
+PERIOD_NAMES = {
+    "year": ("year", "years"),
+    "quarter": ("quarter", "quarters"),
+    "month": ("month", "months"),
+    "week": ("week", "weeks"),
+    "day": ("day", "days"),
+}
 # A KPI's `cadence` (how often it is reviewed) and `target.period` as period kinds.
 CADENCE_KINDS = {"weekly": "week", "monthly": "month", "quarterly": "quarter", "yearly": "year"}
 
@@ -224,8 +230,16 @@ _CURRENCY_RE = re.compile(r"(?i)^[+-]?(?:[$€£¥]|[a-z]{3}\s?)\s*[\d.,]+$|^[+-
 _WITH_UNIT_RE = re.compile(r"(?i)^[+-]?[\d.,]+\s*(h|hrs?|hours?|d|days?|x|pts?|points?|k|m|bn)$")
 
 
+class NumberError(ValueError):
+    """A value that is not a plain number; `hint` says what to write instead."""
+
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
 def parse_number(text: str) -> float:
-    """A cell as a number; raises PeriodError-like ValueError subclasses with a hint for a person."""
+    """A cell as a number; raises NumberError, with a hint for a person, for anything else."""
     value = text.strip()
     if not value:
         raise NumberError("the value is empty", "write the result as a number, e.g. 18.5; to leave a period out, delete its row")
@@ -262,12 +276,6 @@ def parse_number(text: str) -> float:
     if value.lower() in ("n/a", "na", "-", "--", "tbd", "null", "none", "nan", "?", "unknown"):
         raise NumberError(f"`{value}` is not a number", "a row needs a value: to leave a period out, delete its row")
     raise NumberError(f"`{value}` is not a number", "write a plain number with a point as decimal separator, e.g. 18.5 or 42000")
-
-
-class NumberError(ValueError):
-    def __init__(self, message: str, hint: str):
-        super().__init__(message)
-        self.message, self.hint = message, hint
 
 
 # What a value in each unit can be: (lowest, highest, what to say). A percent of 1,850 is a typing error.
@@ -484,7 +492,20 @@ def _read_rows(found: ResultsFile, text: str, problems: list[Problem]) -> None:
         if columns is None:
             return
         seen: dict[str, int] = {}
+        before = len(problems)
         for line, cells, starts in records:
+            if len(problems) - before >= MAX_PROBLEMS:
+                problems.append(
+                    Problem(
+                        display,
+                        line,
+                        1,
+                        "results-row",
+                        f"more problems from this line on are not listed: the first {MAX_PROBLEMS} are",
+                        "fix those first (often one cause, such as the export's number format, makes them all)",
+                    )
+                )
+                return
             row = _row(line, cells, starts, columns, display, problems)
             if row is None:
                 continue
