@@ -243,3 +243,19 @@ def test_a_release_leaves_out_a_draft_kpis_results(tmp_path: Path) -> None:
     released = without_drafts(playbook)
     assert playbook.results and released.results == {} and ("results", "win-rate") not in released.sources
     assert released.activity == playbook.activity and ("activity", "") in released.sources
+
+
+def test_a_pull_request_that_adds_a_quarter_reports_it_from_git(tmp_path: Path) -> None:
+    from conftest import init_repo
+
+    repo = tmp_path / "repo"
+    write_content(repo / "content", base=OLD)
+    init_repo(repo)
+    (repo / "content" / "results" / "win-rate.csv").write_text(OLD["results/win-rate.csv"] + "2026-Q3,24\n", encoding="utf-8")
+    result = run_cli("diff", "HEAD", "--format", "text", cwd=repo)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(
+        "Playbook changes from HEAD to the working tree\nNo definitions changed; 1 new result.\n\n"
+        "New results:\n  * Win rate, 2026-Q3: 24% against a target of 27% (off target by 3 percentage points)\n"
+    )
+    assert "content/results/win-rate.csv" in result.stdout

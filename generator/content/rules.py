@@ -3,7 +3,8 @@
 Every reference resolves to an entity of the named kind; `reports_to` has no
 cycles; lead `order`s and abbreviations are unique; the alignment bands cover
 every possible total; nothing that is in force refers to a retired entity;
-entity links inside text resolve. Stale `review_by` dates are warnings.
+entity links inside text resolve; activity.yml names known checklist steps, on days that have come.
+Stale `review_by` dates are warnings, and so are the numbers' (`health.numbers_warnings`).
 """
 
 from __future__ import annotations

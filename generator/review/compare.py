@@ -14,6 +14,7 @@ from the schema's `Meta` declarations; the report formats live in `reports` and 
     changes.by_kind()                                 # [(kind, heading, [EntityChange, ...]), ...]
     changes.definition_changes, changes.minor_changes # the two impact groups
     changes.approval_groups()                         # [(handles, is_default, [EntityChange, ...]), ...]
+    changes.numbers                                   # tuple[NumbersChange, ...]: results and activity (review.numbers)
 
 `EntityChange` has `kind`, `id`, `change` ("added" | "removed" | "renamed" | "changed"), `name`,
 `old_name`, `impact` ("definition" | "minor"), `file` (content-relative), `fields`
