@@ -15,7 +15,8 @@ from conftest import DEFAULT_CONTENT, MINIMAL, run_cli, write_content
 from generator.content import load
 from generator.content.exports import export_files, playbook_from_dict, playbook_to_dict, results_csv
 from generator.content.release import without_drafts
-from generator.publishing.changes import PreviousVersion, changes_page
+from generator.publishing.changes import PreviousVersion, release_of
+from generator.site.project import Options, build_project
 from generator.review import compare, format_markdown, format_reader_markdown, format_text, to_json
 
 TODAY = date(2026, 11, 23)
@@ -221,14 +222,19 @@ def test_the_readers_page_lists_the_results_added_since_the_previous_version(tmp
         "### Practices recorded\n\n"
         "- **[Joint meetings](../steps/#joint-meetings)**, 2026-11-10: Q4 review.\n"
     )
-    page = changes_page(
+    release = release_of(
         new,
         version="2.0",
         title="2.0",
         day=TODAY,
         previous=PreviousVersion("1.0", "1.0", json.loads(export_files(old)["playbook.json"])),
     )
-    assert "### New results\n\n- **[Win rate](" in page and "2026-Q3: 24% against a target of 27%" in page
+    html = build_project(new, Options(release=release)).pages["changes.md"].html
+    assert '<h2 id="new-results">New results' in html
+    assert '<li><strong><a href="../kpis/#win-rate">Win rate</a></strong>, 2026-Q3: 24% against a target of 27%' in html
+    assert "2026-Q2: 25.5% (was 25%) against a target of 27%" in html
+    assert '<a href="../checklist/#joint-meetings">Joint meetings</a></strong>, 2026-11-10: Q4 review.</li>' in html
+    assert "Nothing a reader sees changed" not in html
 
 
 def test_a_release_leaves_out_a_draft_kpis_results(tmp_path: Path) -> None:

@@ -41,6 +41,17 @@ class ReaderChange:
 
 
 @dataclass(frozen=True)
+class ReaderNumber:
+    """One result or practice in a version's "What changed": "Win rate, 2026-Q3: 24% against a target of 27%"."""
+
+    kind: str  # "kpi" (a result) or "step" (a practice recorded)
+    id: str
+    title: str
+    when: str  # the period or the date
+    what: str
+
+
+@dataclass(frozen=True)
 class Release:
     """A version being published, as the site build needs it: the version, and its "What changed"
     page against the previous version (`compared`: "first", "compared", "no-export" or "unreadable").
@@ -55,6 +66,7 @@ class Release:
     previous_title: str = ""
     compared: str = "first"
     changes: tuple[ReaderChange, ...] = ()
+    numbers: tuple[tuple[str, tuple[ReaderNumber, ...]], ...] = ()  # (section title, its lines)
 
 
 # --- what ships --------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..content.kinds import PLAYBOOK
-from ..content.release import ReaderChange
+from ..content.release import ReaderChange, ReaderNumber
 from ..text import escape_plain
 from .compare import ChangeSet
 from .numbers import ActivityChange, ResultChange
@@ -69,21 +69,33 @@ _READER_SECTIONS = (
 )
 
 
-def _numbers_lines(changes: ChangeSet, level: int, link: Callable[[str, str], str | None] | None) -> list[str]:
-    out: list[str] = []
+def reader_numbers(changes: ChangeSet) -> tuple[tuple[str, tuple[ReaderNumber, ...]], ...]:
+    """The results and practices a reader learns of, by section ("New results", ...); empty sections left out."""
+    out: list[tuple[str, tuple[ReaderNumber, ...]]] = []
     for title, kind, change in _READER_SECTIONS:
-        items: list[str] = []
+        items: list[ReaderNumber] = []
         for group in changes.numbers:
             if group.kind != kind:
                 continue
-            url = link("kpi" if kind == "results" else "step", group.id) if link is not None else None
-            name = f"**[{escape_plain(group.title)}]({url})**" if url else f"**{escape_plain(group.title)}**"
             entries: list[ResultChange | ActivityChange] = [*group.results, *group.activity]
             for item in entries:
                 if item.change == change:
                     when = item.period if isinstance(item, ResultChange) else item.date
-                    text = escape_plain(f"{when}: {item.what}")
-                    items.append(f"- {name}, {text}" + ("" if text.endswith((".", "!", "?")) else "."))
+                    items.append(
+                        ReaderNumber("kpi" if kind == "results" else "step", group.id, group.title, str(when), item.what)
+                    )
         if items:
-            out += ["", f"{'#' * level} {title}", "", *items]
+            out.append((title, tuple(items)))
+    return tuple(out)
+
+
+def _numbers_lines(changes: ChangeSet, level: int, link: Callable[[str, str], str | None] | None) -> list[str]:
+    out: list[str] = []
+    for title, items in reader_numbers(changes):
+        out += ["", f"{'#' * level} {title}", ""]
+        for item in items:
+            url = link(item.kind, item.id) if link is not None else None
+            name = f"**[{escape_plain(item.title)}]({url})**" if url else f"**{escape_plain(item.title)}**"
+            text = escape_plain(f"{item.when}: {item.what}")
+            out.append(f"- {name}, {text}" + ("" if text.endswith((".", "!", "?")) else "."))
     return out

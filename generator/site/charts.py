@@ -22,11 +22,11 @@ from datetime import date
 from html import escape
 
 from ..content.health import Health, difference_text, meets_target, trend_text, value_verdict, verdict
+from ..content.markup import plain_text
 from ..content.results import Result, period_form_name
 from ..content.schema import DIRECTION_LABELS, Kpi
 from ..content.units import amount, target_amount
 from ..text import format_number
-from .views import plain_text
 
 WIDTH, HEIGHT = 420, 230
 LEFT, RIGHT, TOP, BOTTOM = 52, 14, 26, 58  # the plot's margins: value labels, target label, unit, periods, legend
