@@ -16,8 +16,8 @@ from generator.content import load
 from generator.content.exports import export_files, playbook_from_dict, playbook_to_dict, results_csv
 from generator.content.release import without_drafts
 from generator.publishing.changes import PreviousVersion, release_of
-from generator.site.project import Options, build_project
 from generator.review import compare, format_markdown, format_reader_markdown, format_text, to_json
+from generator.site.project import Options, build_project
 
 TODAY = date(2026, 11, 23)
 
