@@ -186,11 +186,15 @@ def zensical_build(project_dir: Path, *, strict: bool = True) -> Path:
     return site
 
 
-def add_policies(site: Path) -> int:
-    """The Content-Security-Policy on every HTML page of a built site (what the MkDocs plugin does per page)."""
+def add_policies(site: Path, *, strict: bool = True) -> int:
+    """The Content-Security-Policy on every HTML page of a built site (what the MkDocs plugin does per
+    page). An inline script that is not the theme's is blocked by the policy; `strict` refuses the build."""
     count = 0
     for page in site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
+        unknown = csp.unknown_scripts(html)
+        if unknown and strict:
+            raise BuildError(csp.unknown_message(page.relative_to(site).as_posix(), unknown))
         with_policy = csp.add_policy(html)
         if with_policy != html:
             page.write_text(with_policy, encoding="utf-8")
@@ -218,7 +222,7 @@ def build_with_zensical(
     project_dir = work_dir or settings.root / WORK_DIR / "zensical"
     sync(project_dir, files)
     built = zensical_build(project_dir, strict=strict)
-    add_policies(built)
+    add_policies(built, strict=strict)
     target = Path(site_dir).resolve() if site_dir else settings.root / str(base.get("site_dir", "site"))
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))

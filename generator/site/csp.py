@@ -4,6 +4,12 @@ connections, and the theme's inline scripts by their hash.
 The policy is a `<meta http-equiv>` as the first thing after the page's charset, so it covers every
 script and style that follows. It is computed from the finished page (the engine's output), because
 the theme's inline scripts differ from page to page (the path to the site's root is in them).
+
+Only the inline scripts the theme writes get a hash: each page's inline script is compared, with the
+path to the site's root set aside, with the known scripts of the pinned Material and Zensical
+(`THEME_SCRIPTS`). Any other inline script, whatever put it there, is left without a hash, so the
+browser refuses to run it, and the build is told (`unknown_scripts`). Hashing every inline script
+of the finished page would whitelist a script that content had smuggled in.
 """
 
 from __future__ import annotations
@@ -21,6 +27,56 @@ _CHARSET = re.compile(r"<meta\s+charset=[^>]*>", re.I)
 RUNTIME_STYLES = ("'sha256-NwSx/R2V/U4jnW0Tq5pQ53Y/rzPVJ4dqE7D6UTA/J1k='",)
 
 
+# The only part of the theme's inline scripts that differs from page to page: the path to the root.
+_ROOT_LITERAL = re.compile(r'"(?:\.\./)*\.\.?/?"|"/"')
+
+# The shape (sha256 of the script with its root paths set aside) of every inline script the theme
+# writes: Material for MkDocs 9.7 (scope and storage, palette, tabbed anchors), Zensical 0.0.73
+# (its scope and storage), and the outdated-version banner of overrides/partials. A theme upgrade
+# that changes them shows up as `unknown_scripts` in the build and in tests/test_csp.py.
+THEME_SCRIPTS = frozenset(
+    {
+        "722b2a1164fc48fd0c8f598380e5f4cbbef992e7ebc96b388bef0818b80e359e",  # Material: __md_scope, __md_get
+        "9e3a6dcdc810b3832dbf0632895e2c03b2c45e682fc60426bca452539f780388",  # Zensical: __md_scope, __md_get
+        "0eb10c249dbdb0beef225a10ce5cbe55418cc4a7014cc208f8e7d6ed8f00906e",  # both: the saved colour palette
+        "ffcc0f7735fdab434d257c80e65cec2e88d716991e69757185b7e450e41a5b2f",  # both: a tab opened by the address
+        "acc91638f35c10fb948076c538cd92ec305da9ee9104e365c8cff95de44bde05",  # overrides: the outdated-version banner
+    }
+)
+
+
+def shape(script: str) -> str:
+    """A script's text with the paths to the site's root set aside, hashed."""
+    return hashlib.sha256(_ROOT_LITERAL.sub('"ROOT"', script).encode("utf-8")).hexdigest()
+
+
+def _inline_scripts(html: str) -> list[str]:
+    """The bodies of the page's inline scripts that a browser would run (not data such as __config)."""
+    found = []
+    for tag, attributes, body in _INLINE.findall(html):
+        attributes = attributes or ""
+        if tag.lower() != "script" or re.search(r"\ssrc\s*=", attributes, re.I):
+            continue
+        kind = _TYPE.search(attributes)
+        if (kind.group(1).lower() if kind else "") in _JS_TYPES:
+            found.append(body)
+    return found
+
+
+def unknown_scripts(html: str) -> list[str]:
+    """Inline scripts on the page that are not the theme's: refused by the policy (never hashed)."""
+    return [body for body in _inline_scripts(html) if shape(body) not in THEME_SCRIPTS]
+
+
+def unknown_message(page: str, unknown: list[str]) -> str:
+    first = " ".join(unknown[0].split())[:80]
+    return (
+        f"{page}: {len(unknown)} inline script(s) that are not the theme's would be blocked by the page's"
+        f" Content-Security-Policy (the first begins `{first}`); a script of your own belongs in a file"
+        " under docs/, listed in extra_javascript"
+    )
+
+
 def _hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
@@ -29,21 +85,11 @@ def policy(html: str, *, frames: bool = False) -> str:
     """The policy for a page: its inline scripts and styles by hash, everything else from the site only
     (`frames`: the site's own frames, which search from disk needs)."""
     scripts: list[str] = []
-    styles: list[str] = list(RUNTIME_STYLES)
-    for tag, attributes, body in _INLINE.findall(html):
-        attributes = attributes or ""
-        if tag.lower() == "script":
-            if re.search(r"\ssrc\s*=", attributes, re.I):
-                continue
-            kind = _TYPE.search(attributes)
-            if (kind.group(1).lower() if kind else "") not in _JS_TYPES:
-                continue  # data, such as Material's __config JSON: never run
-            found = scripts
-        else:
-            found = styles
+    for body in _inline_scripts(html):
         digest = _hash(body)
-        if digest not in found:
-            found.append(digest)
+        if shape(body) in THEME_SCRIPTS and digest not in scripts:
+            scripts.append(digest)
+    styles: list[str] = list(RUNTIME_STYLES)  # no inline <style> on a page is allowed: the theme writes none
     return "; ".join(
         [
             "default-src 'none'",

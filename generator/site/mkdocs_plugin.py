@@ -204,6 +204,9 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
         return html
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
+        unknown = csp.unknown_scripts(output)
+        if unknown:  # a warning: `--strict` stops the build
+            log.warning(csp.unknown_message(page.file.src_uri, unknown))
         return csp.add_policy(output, frames=self.offline)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

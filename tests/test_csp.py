@@ -1,0 +1,111 @@
+"""The Content-Security-Policy of every page (generator/site/csp.py), in real builds by both engines.
+
+The policy lets run only the site's own script files and the theme's inline scripts, by hash; an
+inline script that is not the theme's (however it got into the page) gets no hash, and the build
+says so (a strict build stops). The browser side, that search, the self-assessment, the onboarding
+ticks and the version selector work under it, is in tests/browser.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import DEFAULT_CONTENT, make_site_project
+
+from generator.site import csp
+
+META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">')
+
+
+def build(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    command = Path(sys.executable).with_name("playbook")
+    return subprocess.run([str(command), "build", *args], cwd=project, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module", params=["mkdocs", "zensical"])
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = make_site_project(tmp_path_factory.mktemp(f"csp-{request.param}") / "repo", DEFAULT_CONTENT)
+    result = build(project, "--engine", request.param)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project / "site"
+
+
+def pages(site: Path) -> list[Path]:
+    found = [page for page in site.rglob("*.html") if "assets" not in page.parts]
+    assert len(found) >= 15
+    return found
+
+
+def test_every_page_has_the_policy_before_any_script_or_style(built: Path) -> None:
+    for page in pages(built):
+        html = page.read_text(encoding="utf-8")
+        match = META.search(html)
+        assert match, page
+        first_script = min((i for i in (html.find("<script"), html.find("<style"), html.find("<link")) if i >= 0), default=len(html))
+        assert match.start() < first_script, page
+        policy = dict(part.strip().split(" ", 1) for part in match.group(1).split(";"))
+        assert policy["default-src"] == "'none'"
+        assert policy["connect-src"] == "'self'" and policy["img-src"] == "'self' data:"
+        assert "'unsafe-inline'" not in match.group(1) and "'unsafe-eval'" not in match.group(1)
+        assert policy["object-src"] == "'none'" and policy["base-uri"] == "'self'"
+        assert not re.search(r"https?:", match.group(1)), "no other host is allowed anything"
+
+
+def test_every_inline_script_the_theme_writes_is_known_and_hashed(built: Path) -> None:
+    """Fails after a theme upgrade that changes its inline scripts: update THEME_SCRIPTS then."""
+    hashed = 0
+    for page in pages(built):
+        html = page.read_text(encoding="utf-8")
+        assert csp.unknown_scripts(html) == [], page
+        policy = META.search(html)
+        assert policy is not None
+        for body in csp._inline_scripts(html):
+            assert csp._hash(body) in policy.group(1), page
+            hashed += 1
+    assert hashed >= 2 * len(pages(built))
+
+
+def test_a_script_that_is_not_the_themes_gets_no_hash() -> None:
+    """Hashing every inline script of the finished page would let a smuggled script run."""
+    theme = '__md_scope=new URL("..",location),__md_hash=e=>[...e].reduce(((e,_)=>(e<<5)-e+_.charCodeAt(0)),0)'
+    page = (
+        '<html><head><meta charset="utf-8"><script>var target=document.getElementById(location.hash.slice(1));'
+        'target&&target.name&&(target.checked=target.name.startsWith("__tabbed_"))</script></head>'
+        f"<body><h1>Role</h1><script>alert(1)</script><script>{theme}</script></body></html>"
+    )
+    policy = csp.policy(page)
+    assert csp._hash("alert(1)") not in policy
+    assert csp.unknown_scripts(page) == ["alert(1)", theme]  # this shape of the scope script is not Material's own
+    known = csp._inline_scripts(page)[0]
+    assert csp._hash(known) in policy
+
+
+def test_the_themes_script_for_another_depth_is_still_known() -> None:
+    """The path to the root differs from page to page; nothing else may."""
+    body = 'var el=document.querySelector("[data-md-component=outdated]"),base=new URL("{}",location),outdated=__md_get("__outdated",sessionStorage,base);!0===outdated&&el&&(el.hidden=!1)'
+    for root in (".", "..", "../..", "../../.."):
+        assert csp.shape(body.format(root)) in csp.THEME_SCRIPTS, root
+    assert csp.shape(body.format("https://evil.example/")) not in csp.THEME_SCRIPTS
+
+
+def test_an_inline_script_in_a_hand_written_page_stops_a_strict_build(tmp_path: Path) -> None:
+    project = make_site_project(tmp_path / "repo", DEFAULT_CONTENT)
+    (project / "docs" / "welcome.md").write_text("# Welcome\n\n<script>document.title = 'x'</script>\n", encoding="utf-8")
+    result = build(project)
+    assert result.returncode != 0
+    assert "welcome.md: 1 inline script(s) that are not the theme's" in result.stderr + result.stdout
+    assert "extra_javascript" in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_an_inline_script_in_a_hand_written_page_stops_a_zensical_build(tmp_path: Path) -> None:
+    project = make_site_project(tmp_path / "repo", DEFAULT_CONTENT)
+    (project / "docs" / "welcome.md").write_text("# Welcome\n\n<script>document.title = 'x'</script>\n", encoding="utf-8")
+    result = build(project, "--engine", "zensical")
+    assert result.returncode != 0
+    assert "welcome/index.html: 1 inline script(s) that are not the theme's" in result.stderr + result.stdout
+    assert not (project / "site").exists()
