@@ -6,14 +6,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import write_content
+from conftest import FOREIGN_CONTENT, golden_file, remove_golden, write_content
 
 from generator.content import load
 from generator.site.inline import inline_markdown
 from generator.site.render import render
 from generator.text import escape_plain
 
-GOLDEN = Path(__file__).resolve().parent / "golden" / "minimal"
+GOLDEN = Path(__file__).resolve().parent / "golden"
 TODAY = date(2026, 11, 23)
 
 
@@ -21,6 +21,12 @@ TODAY = date(2026, 11, 23)
 def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     root = write_content(tmp_path_factory.mktemp("render") / "content")
     return render(load(root), today=TODAY)
+
+
+@pytest.fixture(scope="module")
+def foreign_pages() -> dict[str, str]:
+    """The second playbook: .yaml files, ids and text in German, French and Danish, its own functions."""
+    return render(load(FOREIGN_CONTENT), today=TODAY)
 
 
 def test_every_page_kind_is_rendered(pages: dict[str, str]) -> None:
@@ -36,20 +42,16 @@ def test_every_page_kind_is_rendered(pages: dict[str, str]) -> None:
     } <= set(pages)
 
 
-def test_pages_match_golden_files(pages: dict[str, str], request: pytest.FixtureRequest) -> None:
-    update = request.config.getoption("--update-golden")
-    expected_files = {p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*.md")} if GOLDEN.exists() else set()
-    if update:
-        for path, markdown in pages.items():
-            target = GOLDEN / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(markdown, encoding="utf-8")
-        for stale in expected_files - set(pages):
-            (GOLDEN / stale).unlink()
-        return
-    assert expected_files == set(pages), "pages added or removed: run `make golden` and review the diff"
-    for path, markdown in pages.items():
-        assert markdown == (GOLDEN / path).read_text(encoding="utf-8"), f"{path} differs: run `make golden` and review"
+@pytest.mark.parametrize(("playbook", "fixture"), [("minimal", "pages"), ("foreign", "foreign_pages")])
+def test_pages_match_golden_files(playbook: str, fixture: str, request: pytest.FixtureRequest) -> None:
+    """tests/golden/<playbook>/ holds every page; `make golden` rewrites them and prints what changed."""
+    rendered: dict[str, str] = request.getfixturevalue(fixture)
+    folder = GOLDEN / playbook
+    for path, markdown in sorted(rendered.items()):
+        golden_file(request.config, folder / path, markdown)
+    written = {p.relative_to(folder).as_posix() for p in folder.rglob("*.md")} if folder.exists() else set()
+    for stale in sorted(written - set(rendered)):
+        remove_golden(request.config, folder / stale)
 
 
 def test_rendering_is_deterministic(tmp_path: Path) -> None:
