@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-import ast
 import json
-import re
+import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import REPO, make_site_project, run_cli, write_content
+from conftest import REPO, make_site_project, record_codes, run_cli, write_content
+
+from generator.codes import CODES
+from generator.content import load_all
+from generator.content.release import release_problems, source_locate
+from generator.content.schema import Role
+from generator.content.translate import validate_source
+from generator.content.yaml_reader import Reader
+from generator.errors import Problem
 
 ROLE = "name: Sales Manager\nfunction: sales\nsummary: Leads the team.\nresponsibilities:\n  - Coaches.\n"
 KPI = "name: Win rate\ndefinition: d\nformula: f\nunit: percent\ndirection: higher\nowner: sales-manager\n"
@@ -28,9 +38,31 @@ def bands(*pairs: tuple[int, int]) -> str:
     return "stages:\n" + stages + ALIGNMENT_2Q
 
 
+@dataclass(frozen=True)
+class Raw:
+    """A file written as these bytes (not UTF-8 text)."""
+
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Folder:
+    """A folder where a file is expected."""
+
+
+@dataclass(frozen=True)
+class Link:
+    """A symbolic link to `target` (relative to the link's folder), with `text` written there."""
+
+    target: str
+    text: str
+
+
 # (case id, files to write over the minimal playbook, (file, line, column, code, message contains, hint contains))
 # A column of None means "any column" (file-level problems); a hint of "" means "any non-empty hint".
-Case = tuple[str, dict[str, str | None], tuple[str, int, int | None, str, str, str]]
+# A file of None is removed ("." the content directory itself); a path may lead out of the content directory
+# ("../.github/CODEOWNERS"), "" is the content directory.
+Case = tuple[str, dict[str, str | Raw | Folder | Link | None], tuple[str, int, int | None, str, str, str]]
 CASES: list[Case] = [
     # YAML syntax
     (
@@ -704,37 +736,292 @@ CASES: list[Case] = [
         {"kpis/win-rate.yml": KPI + "approvers: [sales team]\n"},
         ("kpis/win-rate.yml", 7, 13, "bad-approver", "`sales team` is not a valid approver", "`@org/team` or `@user`"),
     ),
+    # warnings (an error with --strict)
+    (
+        "review-date-passed",
+        {"kpis/win-rate.yml": KPI + "review_by: 2026-01-31\n"},
+        (
+            "kpis/win-rate.yml",
+            7,
+            12,
+            "stale",
+            "KPI `win-rate` (Win rate) was due for review on 2026-01-31",
+            "move `review_by` forward",
+        ),
+    ),
+    (
+        "comment-swallows-text",
+        {"roles/sales-manager.yml": ROLE.replace("Leads the team.", "Leads the team #1 priority")},
+        (
+            "roles/sales-manager.yml",
+            3,
+            25,
+            "trailing-comment",
+            "is a comment and is not part of `summary`",
+            "put the whole value in quotes",
+        ),
+    ),
+    (
+        "file-not-in-the-format",
+        {"kpi.yml": KPI},
+        (
+            "kpi.yml",
+            0,
+            None,
+            "unknown-file",
+            "this file is not part of the content format and is ignored",
+            "did you mean `kpis`?",
+        ),
+    ),
+    (
+        "codeowners-out-of-date",
+        {"../.github/CODEOWNERS": "* @acme/everyone\n"},
+        (
+            "../.github/CODEOWNERS",
+            1,
+            1,
+            "codeowners-outdated",
+            "CODEOWNERS does not match the `approvers`",
+            "run `playbook codeowners`",
+        ),
+    ),
+    # what the reader refuses before YAML
+    (
+        "latin-1-file",
+        {"roles/sales-manager.yml": Raw(ROLE.replace("Leads", "L\xe9ads").encode("latin-1"))},
+        (
+            "roles/sales-manager.yml",
+            3,
+            11,
+            "not-utf8",
+            "the file is not UTF-8 (byte 0xe9 cannot be decoded)",
+            "save the file as UTF-8",
+        ),
+    ),
+    (
+        "file-over-2-mib",
+        {"glossary.yml": "terms:\n" + "  # padding\n" * 200_000},
+        ("glossary.yml", 1, 1, "file-too-large", "the file is 2,400,007 bytes; the limit is 2,097,152", "split the content"),
+    ),
+    (
+        "alias-bomb",
+        {
+            "roles/sales-manager.yml": ROLE
+            + 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+            + "".join(f"{level}: &{level} [" + ",".join([f"*{chr(ord(level) - 1)}"] * 9) + "]\n" for level in "bcdef")
+        },
+        ("roles/sales-manager.yml", 1, 1, "alias-limit", "expands to more than 100,000 values", "write the values out"),
+    ),
+    (
+        "runaway-brackets",
+        {"roles/sales-manager.yml": ROLE + "owns: " + "[" * 100 + "]" * 100 + "\n"},
+        ("roles/sales-manager.yml", 6, 71, "too-deep", "nested more than 64 levels deep", "check for runaway brackets"),
+    ),
+    # the folder
+    (
+        "no-content-directory",
+        {".": None},
+        ("", 0, None, "no-content", "the content directory does not exist", "pass --content DIR"),
+    ),
+    (
+        "file-where-a-folder-belongs",
+        {"kpis/win-rate.yml": None, "kpis": KPI},
+        ("kpis", 0, None, "not-a-folder", "`kpis` must be a folder inside the content directory", ""),
+    ),
+    (
+        "link-out-of-the-content",
+        {"roles/sales-manager.yml": Link("../../secret.yml", ROLE)},
+        (
+            "roles/sales-manager.yml",
+            0,
+            None,
+            "symlink-outside",
+            "symbolic link to a place outside the content directory",
+            "replace the link",
+        ),
+    ),
+    (
+        "folder-named-like-a-file",
+        {"roles/folder.yml": Folder()},
+        ("roles/folder.yml", 0, None, "unreadable", "cannot read the file: Is a directory", "make it a regular file"),
+    ),
 ]
 
 
-def test_corpus_is_large_enough_and_covers_every_category() -> None:
+def release_check(root: Path) -> list[Problem]:
+    """What `playbook publish` refuses: the content is valid, its drafts are not all left out cleanly."""
+    loaded = load_all(root)
+    return release_problems(loaded.playbook, source_locate(loaded.playbook, loaded.sources, lambda rel: f"{root}/{rel}"))
+
+
+class _WithFlag(Role):
+    urgent: bool = False  # true/false: a kind of field the content format does not have
+
+
+def safety_net(root: Path) -> list[Problem]:
+    """How the loader words a refusal it has no words of its own for (`invalid`): validated against a role with
+    a true/false field, since no field of the content format can be refused that way (the fuzz tests check)."""
+    problems: list[Problem] = []
+    source = Reader(problems).read(root / "roles" / "sales-manager.yml", f"{root}/roles/sales-manager.yml")
+    assert source is not None
+    validate_source(source, _WithFlag, problems, {"id": "sales-manager"})
+    return problems
+
+
+# Codes `playbook validate` does not report, each reached by the function that reports it: the release checks
+# of `playbook publish` (on content that is valid), and the safety net for refusals without words of their own.
+BEYOND_VALIDATE: list[
+    tuple[str, dict[str, str | None], Callable[[Path], list[Problem]], tuple[str, int, int | None, str, str, str]]
+] = [
+    (
+        "published-role-reports-to-a-draft",
+        {"roles/sales-manager.yml": ROLE + "status: draft\n"},
+        release_check,
+        (
+            "roles/account-executive.yml",
+            7,
+            13,
+            "draft-reference",
+            "agreed role `account-executive` (Account Executive) refers to draft role `sales-manager` (Sales Manager) in `reports_to`",
+            "agree the role first (`status: proposed` or `agreed`",
+        ),
+    ),
+    (
+        "draft-playbook",
+        {"playbook.yml": META + "status: draft\n"},
+        release_check,
+        ("playbook.yml", 4, 9, "draft-playbook", "the playbook itself is a draft", "set `status: proposed` or `agreed`"),
+    ),
+    (
+        "draft-statement-breaks-the-bands",
+        {
+            "alignment.yml": bands((2, 6), (7, 10)).replace(
+                "  - id: b\n    text: t\n", "  - id: b\n    text: t\n    status: draft\n"
+            ),
+            "playbook.yml": META,
+        },
+        release_check,
+        (
+            "alignment.yml",
+            15,
+            13,
+            "draft-diagnostic",
+            "without its drafts (diagnostic statement `b`) the published self-assessment's score bands would not cover every total from 1 to 5",
+            "agree the draft stages and statements",
+        ),
+    ),
+    (
+        "refusal-without-words-of-its-own",
+        {"roles/sales-manager.yml": ROLE + "urgent: maybe\n"},
+        safety_net,
+        (
+            "roles/sales-manager.yml",
+            6,
+            9,
+            "invalid",
+            "`urgent`: Input should be a valid boolean",
+            "see `urgent` in the format reference",
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "files", "how", "expected"), BEYOND_VALIDATE, ids=[c[0] for c in BEYOND_VALIDATE])
+def test_what_validate_does_not_report_is_reported_where_it_is_checked(
+    tmp_path: Path,
+    case: str,
+    files: dict[str, str | None],
+    how: Callable[[Path], list[Problem]],
+    expected: tuple[str, int, int | None, str, str, str],
+) -> None:
+    root = write_content(tmp_path / "content", files)
+    problems = how(root)
+    record_codes("corpus", {p.code for p in problems})
+    found = [(p.path, p.line, p.column, p.code, p.message, p.hint) for p in problems]
+    matches = matching(found, root, expected)
+    assert matches, f"expected {expected} among:\n" + "\n".join(map(str, found))
+    assert expected[5] and expected[5] in matches[0][5], f"{case}: hint {matches[0][5]!r}"
+    assert run_cli("validate", "--content", str(root)).exit_code == 0 or how is safety_net  # valid content
+
+
+def test_the_corpus_covers_every_problem_code() -> None:
+    """Every code in generator/codes.py has a case: in CASES when `playbook validate` reports it, else in BEYOND_VALIDATE."""
     assert len(CASES) >= 40
-    assert len({c[0] for c in CASES}) == len(CASES)
+    assert len({c[0] for c in CASES + BEYOND_VALIDATE}) == len(CASES) + len(BEYOND_VALIDATE)
+    validated = {case[2][3] for case in CASES}
+    beyond = {case[3][3] for case in BEYOND_VALIDATE}
+    assert not set(CODES) - validated - beyond, (
+        f"add a case to tests/test_errors.py for: {sorted(set(CODES) - validated - beyond)}"
+    )
+    assert validated | beyond <= set(CODES)
+    publishing = {code for code, check in CODES.items() if check.kind == "publishing"}
+    assert beyond == publishing | {"invalid"}, "only what `playbook validate` cannot report is left to BEYOND_VALIDATE"
+
+
+def write_case(root: Path, files: dict[str, str | Raw | Folder | Link | None]) -> Path:
+    """The minimal playbook with a case's files: text, bytes, folders, links; "." None: no content directory."""
+    write_content(root, {rel: value if isinstance(value, str) else None for rel, value in files.items()})
+    for rel, value in files.items():
+        target = root / rel
+        if isinstance(value, (Raw, Folder, Link)):
+            target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(value, Raw):
+            target.write_bytes(value.data)
+        elif isinstance(value, Folder):
+            target.mkdir()
+        elif isinstance(value, Link):
+            (target.parent / value.target).write_text(value.text, encoding="utf-8")
+            target.symlink_to(value.target)
+    if files.get(".", "") is None:
+        shutil.rmtree(root)
+    return root
+
+
+def matching(
+    found: list[tuple[str, int, int, str, str, str]], root: Path, expected: tuple[str, int, int | None, str, str, str]
+) -> list[tuple[str, int, int, str, str, str]]:
+    path, line, column, code, message, _hint = expected
+    where = os.path.realpath(root / path)  # CODEOWNERS is shown relative to the working directory
+    return [
+        f
+        for f in found
+        if os.path.realpath(f[0]) == where
+        and f[1] == line
+        and (column is None or f[2] == column)
+        and f[3] == code
+        and message in f[4]
+    ]
+
+
+# The loader gives these problems no hint (yet): a folder that is a file or a link out of the content directory.
+WITHOUT_HINT = {"not-a-folder"}
 
 
 @pytest.mark.parametrize(("case", "files", "expected"), CASES, ids=[c[0] for c in CASES])
 def test_bad_input_is_reported(
-    tmp_path: Path, case: str, files: dict[str, str | None], expected: tuple[str, int, int | None, str, str, str]
+    tmp_path: Path,
+    case: str,
+    files: dict[str, str | Raw | Folder | Link | None],
+    expected: tuple[str, int, int | None, str, str, str],
 ) -> None:
-    root = write_content(tmp_path / "content", files)
-    result = run_cli("validate", "--content", str(root), "--format", "json")
+    root = write_case(tmp_path / "content", files)
+    path, line, column, code, message, hint = expected
+    strict = ["--strict"] if CODES[code].kind == "warning" else []  # a warning fails the check with --strict
+    result = run_cli("validate", "--content", str(root), "--format", "json", *strict)
     assert result.exit_code == 1, result.output
     report = json.loads(result.stdout)
     assert report["ok"] is False and report["errors"] >= 1
-    path, line, column, code, message, hint = expected
+    record_codes("corpus", {p["code"] for p in report["problems"]})
     found = [(p["path"], p["line"], p["column"], p["code"], p["message"], p["hint"]) for p in report["problems"]]
-    matches = [
-        f
-        for f in found
-        if f[0] == f"{root}/{path}" and f[1] == line and (column is None or f[2] == column) and f[3] == code and message in f[4]
-    ]
+    matches = matching(found, root, expected)
     assert matches, f"expected {expected} among:\n" + "\n".join(map(str, found))
-    assert matches[0][5], f"{case}: every problem says how to fix it"
+    assert matches[0][5] or code in WITHOUT_HINT, f"{case}: every problem says how to fix it"
     assert hint in matches[0][5], f"{case}: hint {matches[0][5]!r}"
     assert len(found) == len(set(found)), "no problem is reported twice"
-    text = run_cli("validate", "--content", str(root))
+    text = run_cli("validate", "--content", str(root), *strict)
     assert text.exit_code == 1 and "Traceback" not in text.output
-    assert f"{root}/{path}:{line}:" in text.stderr if line else f"{root}/{path}: error:" in text.stderr
+    shown = matches[0][0]
+    assert f"{shown}:{line}:" in text.stderr if line else f"{shown}: error:" in text.stderr
 
 
 def test_python_tag_runs_nothing(tmp_path: Path) -> None:
@@ -911,36 +1198,9 @@ def test_bad_content_never_shows_a_traceback_unless_debug(tmp_path: Path, comman
 
 # --- the README documents every check ------------------------------------------------------
 
-CODE_RE = re.compile(r"^[a-z]+[a-z0-9]*(-[a-z0-9]+)*$")
-
-
-def problem_codes_in_source() -> set[str]:
-    """Every problem code the loader and the checks can emit, read from their source."""
-    found: set[str] = set()
-    for module in sorted((REPO / "generator" / "content").glob("*.py")):
-        tree = ast.parse(module.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call):
-                name = getattr(node.func, "id", getattr(node.func, "attr", ""))
-                strings = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-                if name == "report" and len(node.args) > 3 and isinstance(node.args[3], ast.Constant):
-                    found.add(node.args[3].value)
-                elif name in ("Problem", "problem") and strings:
-                    found.add(next(s for s in strings if CODE_RE.match(s)))
-            elif isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple) and len(node.value.elts) == 4:
-                first = node.value.elts[0]
-                if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                    found.add(first.value)
-    # codes made from pydantic error kinds in `_translate`: kind.replace("_", "-")
-    found.update({"raw-html", "unsafe-url", "bad-link", "band-order"})
-    return found
-
 
 def test_every_check_is_documented_in_the_readme() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     table = readme.split("### Every check", 1)[1].split("\n### ", 1)[0]
-    codes = problem_codes_in_source()
-    assert {"yaml-syntax", "duplicate-key", "stale", "control-character", "alias-loop"} <= codes  # the scan works
-    assert {c[2][3] for c in CASES} <= codes
-    missing = sorted(code for code in codes if f"`{code}`" not in table)
+    missing = [code for code in CODES if f"`{code}`" not in table]
     assert not missing, f"document these checks in the README's 'Every check' table: {missing}"
