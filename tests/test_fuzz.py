@@ -108,6 +108,13 @@ def problems_of(root: Path) -> list[Problem]:
     )
 
 
+def position_known_to_be_off(problem: Problem) -> bool:
+    """The reader counts only \\n as a line break for the position of a byte that is not UTF-8, so after a \\r
+    (old Mac line ends, a stray one) the line and column are off: the strict xfail
+    test_the_position_of_a_byte_that_is_not_utf8_after_carriage_returns tracks it; then remove this."""
+    return problem.code == "not-utf8" and b"\r" in Path(problem.path).read_bytes()
+
+
 def assert_well_formed(root: Path, problems: list[Problem]) -> None:
     for problem in problems:
         assert problem.code in CODES, problem
@@ -122,6 +129,8 @@ def assert_well_formed(root: Path, problems: list[Problem]) -> None:
             assert problem.path.startswith(f"{root}/"), problem
         if problem.line == 0:
             assert problem.column == 0, problem
+            continue
+        if position_known_to_be_off(problem):
             continue
         lines = source_lines(Path(problem.path))
         assert 1 <= problem.line <= len(lines), (problem, len(lines))
@@ -340,6 +349,16 @@ def test_core_tags_with_unreadable_values_are_reported(value: str) -> None:
     files["roles/sales-manager.yml"] = b"name: " + value.encode() + b"\nfunction: sales\nsummary: S\nresponsibilities: [x]\n"
     with written(Doc(files, {}, [])) as root, pytest.raises(ContentError):
         load_all(root)
+
+
+@pytest.mark.xfail(strict=True, reason="yaml_reader counts only \\n line breaks for the position of a byte that is not UTF-8")
+def test_the_position_of_a_byte_that_is_not_utf8_after_carriage_returns() -> None:
+    """Found by the fuzz tests: a file with \\r line ends and a Latin-1 byte on line 3 was reported at 1:47."""
+    files: dict[str, object] = {rel: textwrap.dedent(text).lstrip("\n").encode("utf-8") for rel, text in MINIMAL.items()}
+    files["roles/sales-manager.yml"] = b"name: Sales Manager\rfunction: sales\rsummary: L\xe9ads\rresponsibilities:\r  - x\r"
+    with written(Doc(files, {}, [])) as root, pytest.raises(ContentError) as caught:
+        load_all(root)
+    assert [(p.code, p.line, p.column) for p in caught.value.problems] == [("not-utf8", 3, 11)]
 
 
 # --- whatever text passes validation renders to harmless HTML -----------------------------------
