@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import difflib
+import json
 import os
 import shutil
 import subprocess
 import textwrap
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, settings
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CONTENT = REPO / "content"
@@ -34,31 +40,25 @@ class CliResult:
         return self.stdout + self.stderr
 
 
+# Hypothesis: the same examples on every run (CI is stable, a failure is reproduced by running again) and no
+# example database. `HYPOTHESIS_PROFILE=explore` draws new examples each run, and keeps the failing ones in
+# .hypothesis/; PLAYBOOK_FUZZ_SCALE multiplies the number of examples of tests/test_fuzz.py.
+settings.register_profile(
+    "ci", derandomize=True, database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+settings.register_profile("explore", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-golden", action="store_true", help="rewrite the golden files from the current output")
-
-
-def update_golden(folder: Path, files: dict[str, str], *, suffix: str) -> None:
-    """Rewrite golden files (`make golden`), printing what changed: a unified diff a file."""
-    import difflib
-
-    before = (
-        {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in folder.rglob(f"*{suffix}")}
-        if folder.exists()
-        else {}
+    parser.addoption(
+        "--update-golden", action="store_true", help="rewrite the golden files from the current output, showing each diff"
     )
-    for name, text in sorted(files.items()):
-        old = before.get(name)
-        if old == text:
-            continue
-        target = folder / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        diff = difflib.unified_diff((old or "").splitlines(True), text.splitlines(True), f"a/{name}", f"b/{name}")
-        print(f"\ngolden {'changed' if old is not None else 'added'}: {folder.name}/{name}\n" + "".join(diff))
-    for stale in sorted(set(before) - set(files)):
-        (folder / stale).unlink()
-        print(f"\ngolden removed: {folder.name}/{stale}")
+    parser.addoption(
+        "--code-counts",
+        action="store_true",
+        help=f"print how many fuzz examples and corpus cases reported each problem code (also written to {CODE_COUNTS_FILE.name})",
+    )
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> CliResult:
@@ -242,3 +242,146 @@ def init_repo(repo: Path, message: str = "The playbook", *, user: str = "Playboo
     git("add", "-A")
     git("commit", "-q", "-m", message)
     return git("rev-parse", "HEAD").strip()
+
+
+# --- which problem codes a run reached ----------------------------------------------------------
+# The fuzz tests and the corpus record the codes each example (each case) reported; `--code-counts`
+# prints them per code at the end of the run and writes them to tests/.code-counts.json (git-ignored).
+
+CODE_COUNTS_FILE = Path(__file__).resolve().parent / ".code-counts.json"
+_CODE_COUNTS: dict[str, Counter[str]] = {}
+
+
+def record_codes(group: str, codes: Iterable[str]) -> None:
+    """Count one example of `group` ("fuzz", "corpus") for each distinct code it reported."""
+    _CODE_COUNTS.setdefault(group, Counter()).update(set(codes))
+
+
+def _merge_counts(counts: dict[str, dict[str, int]]) -> None:
+    for group, counter in counts.items():
+        _CODE_COUNTS.setdefault(group, Counter()).update(counter)
+
+
+def _code_count_lines() -> list[str]:
+    from generator.codes import CODES
+
+    groups = sorted(_CODE_COUNTS)
+    total: Counter[str] = Counter()
+    for counter in _CODE_COUNTS.values():
+        total.update(counter)
+    width = max(len(code) for code in CODES)
+    lines = [f"{'code':<{width}}  " + "  ".join(f"{g:>7}" for g in groups) + "    total"]
+    for code in sorted(CODES, key=lambda c: (-total[c], c)):
+        lines.append(f"{code:<{width}}  " + "  ".join(f"{_CODE_COUNTS[g][code]:>7}" for g in groups) + f"  {total[code]:>7}")
+    for group in groups:
+        missed = [code for code in CODES if not _CODE_COUNTS[group][code]]
+        lines.append(
+            f"{group}: {len(CODES) - len(missed)} of {len(CODES)} codes reached; not reached: {', '.join(missed) or 'none'}"
+        )
+    return lines
+
+
+# --- golden files ----------------------------------------------------------------------------------
+# With --update-golden a test rewrites its golden file and the run ends with a unified diff of every
+# file that changed (or "unchanged"), so the update is reviewed where it is made.
+
+
+@dataclass
+class _GoldenLog:
+    entries: list[tuple[str, str, str]] = field(default_factory=list)  # (path, status, diff)
+
+
+_GOLDEN = _GoldenLog()
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(REPO).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def golden_diff(before: str, after: str, path: Path) -> str:
+    name = _shown(path)
+    return "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True), after.splitlines(keepends=True), f"{name} (golden)", f"{name} (now)"
+        )
+    )
+
+
+def golden_file(config: pytest.Config, path: Path, actual: str, *, how: str = "run `make golden` and review the diff") -> None:
+    """`actual` must equal the golden file `path`; with --update-golden the file is rewritten and the change logged."""
+    before = path.read_text(encoding="utf-8") if path.is_file() else None
+    if config.getoption("--update-golden"):
+        if before == actual:
+            _GOLDEN.entries.append((_shown(path), "unchanged", ""))
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8", newline="\n")
+        if before is None:
+            _GOLDEN.entries.append((_shown(path), f"new, {len(actual.splitlines())} lines", ""))
+        else:
+            _GOLDEN.entries.append((_shown(path), "changed", golden_diff(before, actual, path)))
+        return
+    assert before is not None, f"{_shown(path)} is missing: {how}"
+    if before != actual:
+        diff = golden_diff(before, actual, path)
+        shown = diff if len(diff) < 6000 else diff[:6000] + "\n... (diff cut)"
+        raise AssertionError(f"{_shown(path)} differs from the output: {how}\n{shown}")
+
+
+def remove_golden(config: pytest.Config, path: Path) -> None:
+    """A golden file the output no longer has: removed with --update-golden, a failure otherwise."""
+    if config.getoption("--update-golden"):
+        _GOLDEN.entries.append((_shown(path), "removed", golden_diff(path.read_text(encoding="utf-8"), "", path)))
+        path.unlink()
+        return
+    raise AssertionError(f"{_shown(path)} is no longer produced: run `make golden` and review the diff")
+
+
+# --- collecting both from xdist workers and printing them at the end --------------------------------
+
+
+class _FromWorkers:
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        output = getattr(node, "workeroutput", {})
+        _merge_counts(json.loads(output.get("code_counts", "{}")))
+        _GOLDEN.entries.extend(tuple(e) for e in json.loads(output.get("golden", "[]")))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workeroutput"):
+        config.pluginmanager.register(_FromWorkers(), "playbook-from-workers")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:  # an xdist worker: hand the records to the controller
+        output["code_counts"] = json.dumps({group: dict(counter) for group, counter in _CODE_COUNTS.items()})
+        output["golden"] = json.dumps(_GOLDEN.entries)
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    if config.getoption("--update-golden"):
+        entries = sorted(set(_GOLDEN.entries))
+        terminalreporter.section("golden files (--update-golden)")
+        changed = [e for e in entries if e[1] != "unchanged"]
+        for path, status, diff in changed:
+            terminalreporter.write_line(f"{status}: {path}")
+            if diff:
+                terminalreporter.write(diff if diff.endswith("\n") else diff + "\n")
+        for path, _status, _diff in entries:
+            if _status == "unchanged":
+                terminalreporter.write_line(f"unchanged: {path}")
+        terminalreporter.write_line(f"{len(changed)} golden file(s) written, {len(entries) - len(changed)} unchanged")
+    if config.getoption("--code-counts"):
+        terminalreporter.section("problem codes reached (examples or cases that reported each code)")
+        for line in _code_count_lines():
+            terminalreporter.write_line(line)
+        CODE_COUNTS_FILE.write_text(
+            json.dumps({group: dict(sorted(counter.items())) for group, counter in sorted(_CODE_COUNTS.items())}, indent=2)
+            + "\n",
+            encoding="utf-8",
+        )

@@ -3,7 +3,7 @@
 Every proposal is a commit in a repository built in a temporary directory; the reports (markdown,
 text, json and the readers' "What changed") are compared with golden files in tests/golden/diff/.
 After an intended change to a report run `pytest tests/test_diff.py --update-golden` (or
-`make golden`) and review the diff of tests/golden/diff/.
+`make golden`): the run ends with the diff of every file it rewrote.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import DEFAULT_CONTENT, MINIMAL, REPO, run_cli, write_content
+from conftest import DEFAULT_CONTENT, MINIMAL, REPO, golden_file, run_cli, write_content
 
 from generator.content import load
 from generator.review import compare, format_markdown, format_reader_markdown, format_text, to_json
@@ -170,15 +170,7 @@ def proposals_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def check_golden(request: pytest.FixtureRequest, name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if request.config.getoption("--update-golden"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8", newline="\n")
-        return
-    assert path.is_file(), f"{path} is missing: run `pytest tests/test_diff.py --update-golden`"
-    assert actual == path.read_text(encoding="utf-8"), (
-        f"{name} changed: review it, then run `pytest tests/test_diff.py --update-golden`"
-    )
+    golden_file(request.config, GOLDEN / name, actual, how="review it, then run `make golden`")
 
 
 FORMATS = {"markdown": "md", "text": "txt", "json": "json"}
@@ -431,7 +423,7 @@ def test_readme_example_is_a_real_report(tmp_path: Path, request: pytest.Fixture
     if request.config.getoption("--update-golden"):
         before, rest = readme.split(start)
         readme = before + start + result.stdout + end + rest.split(end, 1)[1]
-        readme_path.write_text(readme, encoding="utf-8", newline="\n")
+        golden_file(request.config, readme_path, readme)  # rewritten like a golden file, its diff shown
     assert start + result.stdout + end in readme, "README.md's example report is out of date: run `make golden`"
     # The numbers the issue asks a reviewer to see, in plain words.
     assert "hand-off SLA drops from 8 to 4 hours" in result.stdout

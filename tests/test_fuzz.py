@@ -1,102 +1,366 @@
-"""Property tests: whatever YAML is thrown at the loader, it returns a playbook or reports problems."""
+"""Property tests: whatever is written into the content, the loader returns a playbook or reports problems.
+
+The strategies (tests/playbook_strategies.py) build well-shaped playbooks from the schema and damage them
+one way at a time, so that each check is reached instead of the first one on the way (a repeated key, a
+file that is not UTF-8). For every example, whatever it holds:
+
+- the loader raises nothing but ContentError;
+- every problem has a registered code with its severity, a path inside the content directory, a line and
+  column inside that file (0 and 0 for a problem with the whole file) and a message;
+- the text, GitHub and JSON reports handle every problem (one annotation each, no control character);
+- no problem falls through to the safety net `invalid`: every refusal of the models is worded.
+
+The examples are the same on every run (the `ci` profile in conftest.py); HYPOTHESIS_PROFILE=explore draws new
+ones, PLAYBOOK_FUZZ_SCALE=10 ten times as many; `pytest --code-counts` prints how many examples reported each code.
+"""
 
 from __future__ import annotations
 
-import random
+import json
+import os
 import re
 import shutil
 import tempfile
+import textwrap
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 
-import yaml
-from conftest import DEFAULT_CONTENT
-from hypothesis import HealthCheck, given, settings
+import pytest
+from conftest import MINIMAL, record_codes
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from playbook_strategies import (
+    CRASHING_TAGS,
+    FAULTS,
+    TODAY,
+    Doc,
+    chaos,
+    damaged,
+    every_file,
+    file_bytes,
+    mutate,
+    mutation,
+    playbooks,
+    write,
+)
 from pydantic_core import PydanticCustomError
 
-from generator.cli import format_github, format_text
-from generator.content import load
+from generator.cli.output import format_github, format_text, problem_dict
+from generator.codes import CODES
+from generator.content import load_all
 from generator.content.markup import check_text
-from generator.content.schema import Playbook
-from generator.errors import ContentError
+from generator.content.release import release_problems, source_locate
+from generator.content.yaml_reader import MAX_DEPTH, MAX_FILE_BYTES
+from generator.errors import ContentError, Problem
+from generator.review.codeowners import outdated_problem
 from generator.site.abbreviations import Abbreviation, Finder
 from generator.site.html import Writer
+from generator.site.render import render
 
-FILES = sorted(p.relative_to(DEFAULT_CONTENT).as_posix() for p in DEFAULT_CONTENT.rglob("*.yml"))
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SCALE = float(os.environ.get("PLAYBOOK_FUZZ_SCALE", "1"))
 
 
-def loads_or_reports(root: Path) -> None:
+def examples(count: int) -> settings:
+    return settings(max_examples=max(1, round(count * SCALE)))
+
+
+# --- what every example is checked for ------------------------------------------------------------
+
+# What no report may print as it is: control characters (a tab is harmless), line and paragraph separators,
+# bidirectional overrides.
+UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+@contextmanager
+def written(doc: Doc) -> Iterator[Path]:
+    base = Path(tempfile.mkdtemp(prefix="fuzz-"))
     try:
-        result = load(root)
+        root = base / "content"
+        write(doc, root)
+        yield root
+    finally:
+        shutil.rmtree(base)
+
+
+def source_lines(path: Path) -> list[str]:
+    """The lines of a file as the reader numbers them (a byte-order mark and \\r\\n endings do not count)."""
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def problems_of(root: Path) -> list[Problem]:
+    """Everything `playbook validate` reports on `root`, and what `playbook publish` would refuse."""
+    try:
+        loaded = load_all(root, today=TODAY)
     except ContentError as error:
         assert error.problems, "a failure always carries at least one problem"
-        for problem in error.problems:
-            assert problem.path.startswith(str(root)) and problem.message
-    else:
-        assert isinstance(result, Playbook)
+        return list(error.problems)
+    problems = list(loaded.warnings)
+    outdated = outdated_problem(loaded.playbook, root)
+    if outdated is not None:
+        problems.append(outdated)
+    return problems + release_problems(
+        loaded.playbook, source_locate(loaded.playbook, loaded.sources, lambda rel: f"{root}/{rel}")
+    )
 
 
-def with_file(rel: str, data: bytes) -> Path:
-    root = Path(tempfile.mkdtemp(prefix="fuzz-")) / "content"
-    shutil.copytree(DEFAULT_CONTENT, root)
-    (root / rel).write_bytes(data)
-    return root
+def position_known_to_be_off(problem: Problem) -> bool:
+    """The reader counts only \\n as a line break for the position of a byte that is not UTF-8, so after a \\r
+    (old Mac line ends, a stray one) the line and column are off: the strict xfail
+    test_the_position_of_a_byte_that_is_not_utf8_after_carriage_returns tracks it; then remove this."""
+    return problem.code == "not-utf8" and b"\r" in Path(problem.path).read_bytes()
 
 
-yaml_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=30) | st.dates(),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
-    max_leaves=20,
-)
-
-
-@FUZZ
-@given(rel=st.sampled_from(FILES), value=yaml_values)
-def test_random_yaml_values_in_any_file(rel: str, value: object) -> None:
-    root = with_file(rel, yaml.safe_dump(value, allow_unicode=True).encode("utf-8"))
-    try:
-        loads_or_reports(root)
-    finally:
-        shutil.rmtree(root.parent)
-
-
-@FUZZ
-@given(rel=st.sampled_from(FILES), data=st.binary(max_size=300))
-def test_random_bytes_in_any_file(rel: str, data: bytes) -> None:
-    root = with_file(rel, data)
-    try:
-        loads_or_reports(root)
-    finally:
-        shutil.rmtree(root.parent)
-
-
-@FUZZ
-@given(rel=st.sampled_from(FILES), seed=st.integers(0, 2**32 - 1), edits=st.integers(1, 6))
-def test_random_mutations_of_the_default_content(rel: str, seed: int, edits: int) -> None:
-    rng = random.Random(seed)
-    text = list((DEFAULT_CONTENT / rel).read_text(encoding="utf-8"))
-    alphabet = list(":-[]{}#&*!|>'\"%@`\t\n ,?<é") + ["\x00", "\u2028", "{{", "<script>"]
-    for _ in range(edits):
-        position = rng.randrange(len(text) + 1)
-        action = rng.choice(("insert", "delete", "replace", "duplicate-line"))
-        if action == "insert":
-            text.insert(position, rng.choice(alphabet))
-        elif action == "delete" and text:
-            del text[min(position, len(text) - 1)]
-        elif action == "replace" and text:
-            text[min(position, len(text) - 1)] = rng.choice(alphabet)
+def assert_well_formed(root: Path, problems: list[Problem]) -> None:
+    for problem in problems:
+        assert problem.code in CODES, problem
+        assert problem.code != "invalid", f"the models refused a value in words of their own; translate it: {problem}"
+        assert problem.severity == ("warning" if CODES[problem.code].kind == "warning" else "error"), problem
+        assert problem.message.strip(), problem
+        if problem.code == "codeowners-outdated":
+            assert Path(problem.path) == root.resolve().parent / ".github" / "CODEOWNERS", problem
+        elif problem.code == "no-content":
+            assert problem.path == str(root), problem
         else:
-            lines = "".join(text).split("\n")
-            index = rng.randrange(len(lines))
-            lines.insert(index, lines[index])
-            text = list("\n".join(lines))
-    root = with_file(rel, "".join(text).encode("utf-8", errors="surrogatepass"))
-    try:
-        loads_or_reports(root)
-    finally:
-        shutil.rmtree(root.parent)
+            assert problem.path.startswith(f"{root}/"), problem
+        if problem.line == 0:
+            assert problem.column == 0, problem
+            continue
+        if position_known_to_be_off(problem):
+            continue
+        lines = source_lines(Path(problem.path))
+        assert 1 <= problem.line <= len(lines), (problem, len(lines))
+        assert 1 <= problem.column <= len(lines[problem.line - 1]) + 1, (problem, lines[problem.line - 1])
+
+
+def assert_every_format_handles(problems: list[Problem]) -> None:
+    text, github = format_text(problems), format_github(problems)
+    as_json = json.dumps([problem_dict(p) for p in problems])
+    assert json.loads(as_json) == [problem_dict(p) for p in problems]
+    for output in (text, github):
+        output.encode("utf-8")  # printable on any terminal and in any log
+        assert not UNPRINTABLE.search(output), repr(UNPRINTABLE.search(output))
+    annotations = github.splitlines()
+    assert len(annotations) == len(problems)
+    for problem, annotation in zip(problems, annotations, strict=True):
+        assert annotation.startswith(f"::{problem.severity} file=") and f",title={problem.code}::" in annotation
+        assert f"[{problem.code}]" in text
+        assert str(problem)
+
+
+def check(doc: Doc) -> set[str]:
+    """Write `doc`, load it, check every problem; the codes reported."""
+    with written(doc) as root:
+        problems = problems_of(root)
+        assert_well_formed(root, problems)
+        assert_every_format_handles(problems)
+    codes = {p.code for p in problems}
+    record_codes("fuzz", codes)
+    for code in sorted(codes):
+        event(code)  # `pytest --hypothesis-show-statistics` shows how often each was reached
+    return codes
+
+
+# --- valid playbooks are valid --------------------------------------------------------------------
+
+
+@examples(60)
+@given(doc=playbooks())
+def test_a_playbook_drawn_from_the_schema_loads_and_renders(doc: Doc) -> None:
+    """The strategies draw valid playbooks: no problem but the release checks' on drafts, and every page renders."""
+    codes = check(doc)
+    assert codes <= {code for code, c in CODES.items() if c.kind == "publishing"}, codes
+    with written(doc) as root:
+        pages = render(load_all(root, today=TODAY).playbook, today=TODAY)
+    assert {"index.md", "roles/index.md"} <= set(pages)
+
+
+# --- one fault aimed at each check ----------------------------------------------------------------
+
+AIMED = sorted(set(CODES) - {"invalid"})  # `invalid` is the safety net: nothing may reach it
+
+
+def test_a_fault_is_aimed_at_every_code_but_the_safety_net() -> None:
+    aimed = set().union(*(f.codes for f in FAULTS.values()))
+    assert aimed == set(AIMED), f"aim a fault in tests/playbook_strategies.py at: {sorted(set(AIMED) - aimed)}"
+
+
+@pytest.mark.parametrize("code", AIMED)
+@examples(8)
+@given(data=st.data())
+def test_a_fault_aimed_at_a_check_is_reported_with_its_code(code: str, data: st.DataObject) -> None:
+    doc, fault, expected = data.draw(damaged(code), label="playbook, fault, code")
+    assert expected == code
+    codes = check(doc)
+    assert code in codes, f"{fault}: expected {code}, got {sorted(codes)}"
+
+
+@examples(150)
+@given(doc=chaos())
+def test_several_faults_at_once_are_each_well_reported(doc: Doc) -> None:
+    check(doc)
+
+
+# --- random damage to the bytes of one valid file ---------------------------------------------------
+
+
+def test_random_damage_to_a_valid_file_reaches_many_checks() -> None:
+    """Lines deleted, repeated or re-indented, tabs, control characters, quotes and colons taken away or added,
+    bytes that are not UTF-8: each example well reported, and the reports spread over the checks."""
+    seen: Counter[str] = Counter()
+    runs = [0]
+    publishing = {code for code, c in CODES.items() if c.kind == "publishing"}  # drafts in the playbook drawn
+
+    @examples(150)
+    @given(doc=playbooks(), which=st.integers(0, 50), edits=st.lists(mutation(), min_size=1, max_size=4))
+    def damage(doc: Doc, which: int, edits: list[tuple[str, int, int, str]]) -> None:
+        files = list(every_file(doc))
+        rel = files[which % len(files)]
+        doc.files[rel] = mutate(file_bytes(doc, rel), edits)
+        codes = check(doc) - publishing
+        seen.update(codes or {"(valid)"})
+        runs[0] += 1
+
+    damage()
+    top, count = seen.most_common(1)[0]
+    assert len(seen) >= 8, seen
+    assert count <= 0.5 * runs[0], f"{top} in {count} of {runs[0]} examples: the damage stops at one check ({seen})"
+
+
+# --- odd scalars, deep nesting, tags the reader lets through ------------------------------------------
+
+# (YAML value, code for `order` (a whole number), for `name` (text), for `target` (a mapping)); None: valid
+SCALARS = [
+    ("99999", None, "wrong-type", "wrong-type"),
+    ("9" * 4001, "bad-value", "bad-value", "bad-value"),  # Python refuses to convert more than 4300 digits
+    (".nan", "wrong-type", "wrong-type", "wrong-type"),
+    (".inf", "wrong-type", "wrong-type", "wrong-type"),
+    ("-.inf", "wrong-type", "wrong-type", "wrong-type"),
+    ("0x1F", None, "wrong-type", "wrong-type"),
+    ("0o17", "wrong-type", None, "wrong-type"),  # not a number in YAML 1.1
+    ("1_000", None, "wrong-type", "wrong-type"),
+    ("1e999", "wrong-type", None, "wrong-type"),  # YAML 1.1 floats need a dot
+    ("2027-02-30", "wrong-type", None, "wrong-type"),
+    ("2027-13-01", "wrong-type", None, "wrong-type"),
+    ("yes", "wrong-type", "wrong-type", "wrong-type"),
+    ("~", "wrong-type", "wrong-type", None),
+    ("''", "wrong-type", "empty-value", "wrong-type"),
+    ("0", "bad-value", "wrong-type", "wrong-type"),
+    ("-1", "bad-value", "wrong-type", "wrong-type"),
+    ("!!binary aGk=", "unsafe-tag", "unsafe-tag", "unsafe-tag"),
+    ("!!python/name:os.system", "unsafe-tag", "unsafe-tag", "unsafe-tag"),
+    ("!!set {a}", "unsafe-tag", "unsafe-tag", "unsafe-tag"),
+    ("&a [*a]", "alias-loop", "alias-loop", "alias-loop"),
+    ("*undefined", "yaml-syntax", "yaml-syntax", "yaml-syntax"),
+    ("@handle", "yaml-syntax", "yaml-syntax", "yaml-syntax"),
+    ("!!int x", "wrong-type", None, "wrong-type"),  # a core tag on a value it cannot read: the text
+    ("!!float x", "wrong-type", None, "wrong-type"),
+    ("!!timestamp 2026-99-99", "wrong-type", None, "wrong-type"),
+    ("!!str 5", "wrong-type", None, "wrong-type"),
+    ("!!null x", "wrong-type", "wrong-type", None),
+    ("!!map {}", "wrong-type", "wrong-type", "missing-field"),
+    ("call back #today", "trailing-comment", "trailing-comment", "trailing-comment"),
+    ('"\\e[2J"', "control-character", "control-character", "control-character"),
+    ("[" * 70 + "]" * 70, "too-deep", "too-deep", "too-deep"),
+]
+FIELDS = {"order": "leads/sales-qualified-lead.yml", "name": "roles/sales-manager.yml", "target": "kpis/win-rate.yml"}
+TEXT_CODES = {"control-character", "empty-value", "raw-html", "unsafe-url", "bad-link", "dangling-link"}
+
+
+def with_value(field: str, value: str) -> Doc:
+    """The minimal playbook (tests/conftest.py) with `field: value` in place of the field's own line(s)."""
+    files: dict[str, object] = {rel: textwrap.dedent(text).lstrip("\n").encode("utf-8") for rel, text in MINIMAL.items()}
+    rel = FIELDS[field]
+    text = textwrap.dedent(MINIMAL[rel]).lstrip("\n")
+    pattern = rf"^{field}:.*\n(?:  .*\n)*"
+    text = re.sub(pattern, lambda _m: f"{field}: {value}\n", text, flags=re.M) if re.search(pattern, text, re.M) else text
+    files[rel] = text.encode("utf-8", errors="surrogatepass")
+    return Doc(files, {}, [])
+
+
+def test_with_value_replaces_the_field() -> None:
+    for field, rel in FIELDS.items():
+        text = with_value(field, "REPLACED").files[rel]
+        assert isinstance(text, bytes) and text.count(f"{field}:".encode()) == 1 and f"{field}: REPLACED\n".encode() in text
+
+
+@examples(90)
+@given(field=st.sampled_from(sorted(FIELDS)), scalar=st.sampled_from(SCALARS))
+def test_odd_scalars_in_a_field(field: str, scalar: tuple[str, str | None, str | None, str | None]) -> None:
+    """Each odd value, written in place of the field (not as a second one), is reported with its own code."""
+    value, *expected = scalar
+    code = expected[["order", "name", "target"].index(field)]
+    codes = check(with_value(field, value))
+    if code is None:
+        assert not codes, codes
+    else:
+        assert code in codes, (value, codes)
+
+
+@examples(40)
+@given(field=st.sampled_from(sorted(FIELDS)), text=st.text(max_size=30))
+def test_any_quoted_text_in_a_field(field: str, text: str) -> None:
+    """Any text at all, as a double-quoted value: text where text is expected, refused otherwise."""
+    from generator.content.slips import mojibake
+
+    codes = check(with_value(field, json.dumps(text, ensure_ascii=False)))
+    # Text that reads as UTF-8 decoded as Windows-1252 ("Â\xa0" for a no-break space) is reported as garbled.
+    allowed = TEXT_CODES | ({"wrong-type"} if field != "name" else set()) | ({"not-utf8"} if mojibake(text) else set())
+    assert codes <= allowed, (text, codes)
+    if field != "name":
+        assert codes & {"wrong-type", "control-character"}, (text, codes)
+
+
+@examples(40)
+@given(depth=st.integers(1, 5000), opener=st.sampled_from(["[", "{a: ", "- "]))
+def test_nesting_of_any_depth(depth: int, opener: str) -> None:
+    """Nested lists or mappings under `onboarding` (a list of text): too deep past the limit, the wrong shape
+    below it, too large when the indentation alone passes 2 MiB."""
+    closer = {"[": "]", "{a: ": "}", "- ": ""}[opener]
+    nested = opener * depth + "x" + closer * depth if opener != "- " else "".join("  " * i + "- " for i in range(depth)) + "x"
+    role = textwrap.dedent(MINIMAL["roles/sales-manager.yml"]).lstrip("\n")
+    assert "onboarding" not in role
+    data = (role + "onboarding:\n  " + nested + "\n").encode("utf-8")
+    files: dict[str, object] = {rel: textwrap.dedent(text).lstrip("\n").encode("utf-8") for rel, text in MINIMAL.items()}
+    files["roles/sales-manager.yml"] = data
+    codes = check(Doc(files, {}, []))
+    if len(data) > MAX_FILE_BYTES:
+        expected = {"file-too-large"}
+    elif depth >= MAX_DEPTH:  # `onboarding` is one level, the file's mapping another
+        expected = {"too-deep"}
+    elif depth == 1 and opener != "{a: ":
+        expected = set()  # a list of one text: valid
+    else:
+        expected = {"wrong-type"}
+    assert codes == expected, (depth, opener, codes)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=(AttributeError, KeyError, IndexError),
+    reason="yaml_reader lets the exception of a core tag's constructor through (it catches only ValueError)",
+)
+@pytest.mark.parametrize("value", CRASHING_TAGS)
+def test_core_tags_with_unreadable_values_are_reported(value: str) -> None:
+    """`name: !!timestamp x`, `!!bool x`, `!!int` (empty): a traceback instead of a problem. When this passes,
+    remove the mark and move CRASHING_TAGS into RAW_VALUES in tests/playbook_strategies.py."""
+    files: dict[str, object] = {rel: textwrap.dedent(text).lstrip("\n").encode("utf-8") for rel, text in MINIMAL.items()}
+    files["roles/sales-manager.yml"] = b"name: " + value.encode() + b"\nfunction: sales\nsummary: S\nresponsibilities: [x]\n"
+    with written(Doc(files, {}, [])) as root, pytest.raises(ContentError):
+        load_all(root)
+
+
+@pytest.mark.xfail(strict=True, reason="yaml_reader counts only \\n line breaks for the position of a byte that is not UTF-8")
+def test_the_position_of_a_byte_that_is_not_utf8_after_carriage_returns() -> None:
+    """Found by the fuzz tests: a file with \\r line ends and a Latin-1 byte on line 3 was reported at 1:47."""
+    files: dict[str, object] = {rel: textwrap.dedent(text).lstrip("\n").encode("utf-8") for rel, text in MINIMAL.items()}
+    files["roles/sales-manager.yml"] = b"name: Sales Manager\rfunction: sales\rsummary: L\xe9ads\rresponsibilities:\r  - x\r"
+    with written(Doc(files, {}, [])) as root, pytest.raises(ContentError) as caught:
+        load_all(root)
+    assert [(p.code, p.line, p.column) for p in caught.value.problems] == [("not-utf8", 3, 11)]
 
 
 # --- whatever text passes validation renders to harmless HTML -----------------------------------
@@ -115,9 +379,6 @@ PIECES = (
         "&#60;b&#62;",
     ]
 )
-_MKDOCS = yaml.safe_load((Path(__file__).resolve().parents[1] / "mkdocs.yml").read_text(encoding="utf-8"))
-EXTENSIONS = [e if isinstance(e, str) else next(iter(e)) for e in _MKDOCS["markdown_extensions"]]
-EXTENSION_CONFIGS = {next(iter(e)): next(iter(e.values())) for e in _MKDOCS["markdown_extensions"] if isinstance(e, dict)}
 ALLOWED = {"a": {"href", "class"}, "abbr": {"title"}, "strong": set(), "em": set(), "code": set()}
 
 
@@ -189,61 +450,3 @@ def test_the_property_catches_html_passed_through() -> None:
     assert "element <img>" in harmful(hostile, naive) and "attribute onerror on <img>" in harmful(hostile, naive)
     assert harmful("&lt;b&gt;", "&lt;b&gt;") == ["markup in the text (a script that reads it as HTML would run it)"]
     assert harmful("&lt;b&gt;", WRITER.inline("&lt;b&gt;", "index.md")) == []
-
-
-@FUZZ
-@given(rel=st.sampled_from(FILES), data=st.binary(max_size=200))
-def test_every_report_format_handles_whatever_the_loader_reports(rel: str, data: bytes) -> None:
-    root = with_file(rel, (DEFAULT_CONTENT / rel).read_bytes()[:300] + data)
-    try:
-        try:
-            load(root)
-            return
-        except ContentError as error:
-            problems = error.problems
-        text = format_text(problems)
-        github = format_github(problems)
-        assert "\x1b" not in text + github
-        assert all(line.startswith("::") for line in github.splitlines())
-        assert len(github.splitlines()) == len(problems)
-        assert all(str(problem) for problem in problems)
-    finally:
-        shutil.rmtree(root.parent)
-
-
-SCALARS = st.one_of(
-    st.integers(1, 6000).map(lambda n: "9" * n),  # Python refuses to convert more than 4300 digits
-    st.sampled_from([".nan", ".inf", "-.inf", "0x1F", "0o17", "1_000", "1e999", "2027-02-30", "2027-13-01", "yes", "~", "''"]),
-    st.sampled_from(["!!binary aGk=", "!!python/name:os.system", "&a [*a]", "*undefined", "!!timestamp x", "!!int x"]),
-    st.text(max_size=20).map(lambda t: yaml.safe_dump(t, allow_unicode=True).removesuffix("\n...\n").strip()),
-)
-
-
-@FUZZ
-@given(
-    target=st.sampled_from(
-        [("leads/customer.yml", "order"), ("roles/sales-manager.yml", "name"), ("kpis/win-rate.yml", "target")]
-    ),
-    scalar=SCALARS,
-)
-def test_odd_scalars_in_a_field(target: tuple[str, str], scalar: str) -> None:
-    rel, field = target
-    text = (DEFAULT_CONTENT / rel).read_text(encoding="utf-8") + f"\n{field}: {scalar}\n"
-    root = with_file(rel, text.encode("utf-8", errors="surrogatepass"))
-    try:
-        loads_or_reports(root)
-    finally:
-        shutil.rmtree(root.parent)
-
-
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(depth=st.integers(1, 5000), opener=st.sampled_from(["[", "{a: ", "- "]))
-def test_nesting_of_any_depth(depth: int, opener: str) -> None:
-    closer = {"[": "]", "{a: ": "}", "- ": ""}[opener]
-    nested = opener * depth + "x" + closer * depth if opener != "- " else "".join("  " * i + "- " for i in range(depth)) + "x"
-    text = (DEFAULT_CONTENT / "roles/sales-manager.yml").read_text(encoding="utf-8") + "\nonboarding:\n  " + nested + "\n"
-    root = with_file("roles/sales-manager.yml", text.encode("utf-8"))
-    try:
-        loads_or_reports(root)
-    finally:
-        shutil.rmtree(root.parent)

@@ -307,11 +307,31 @@ def tree_digest(root: Path) -> str:
     return digest.hexdigest()
 
 
+# (file, text appended to it, the code and message it must be refused with); {marker} must never be created.
+# Each appended field is one the file does not have yet: a repeated key would be refused first, before the tag.
 BREAKAGES = {
-    "python-tag": ("roles/account-executive.yml", "owns: !!python/object/apply:os.system ['echo owned']\n"),
-    "syntax-error": ("kpis/win-rate.yml", "name: [unclosed\n"),
-    "script-tag": ("glossary.yml", "  - id: x\n    term: <script>alert(1)</script>\n    definition: d\n"),
+    "python-tag": (
+        "roles/account-executive.yml",
+        "notes: !!python/object/apply:os.system ['touch {marker}']\n",
+        "unsafe-tag",
+        "the YAML tag `tag:yaml.org,2002:python/object/apply:os.system` is not allowed (nothing was run)",
+    ),
+    "syntax-error": ("kpis/win-rate.yml", "name: [unclosed\n", "yaml-syntax", "YAML syntax error"),
+    "script-tag": (
+        "glossary.yml",
+        "  - id: x\n    term: <script>alert(1)</script>\n    definition: d\n",
+        "raw-html",
+        "raw HTML is not allowed in text (found `<script>`)",
+    ),
 }
+
+
+def test_each_breakage_adds_a_field_the_file_does_not_have() -> None:
+    """(A syntax error is found before keys are compared, so it may repeat one.)"""
+    for rel, text, code, _message in BREAKAGES.values():
+        field = text.split(":")[0]
+        existing = "\n" + (DEFAULT_CONTENT / rel).read_text(encoding="utf-8")
+        assert code == "yaml-syntax" or field.startswith(" ") or f"\n{field}:" not in existing, rel
 
 
 @pytest.mark.parametrize("command", ["playbook build", "mkdocs build"])
@@ -322,17 +342,21 @@ def test_a_failed_build_leaves_the_previous_site_byte_for_byte(
     project = tmp_path / "repo"
     shutil.copytree(hostile_site.parents[2], project, symlinks=True)
     before = tree_digest(project / "site")
-    rel, text = BREAKAGES[breakage]
+    rel, text, code, message = BREAKAGES[breakage]
+    marker = tmp_path / "pwned"
     with (project / "content" / rel).open("a", encoding="utf-8") as file:
-        file.write(text)
+        file.write(text.replace("{marker}", str(marker)))
     if command == "playbook build":
         result = run_cli("build", cwd=project)
         assert result.exit_code == 1 and "nothing was written" in result.stderr and "Traceback" not in result.output
+        assert message in result.stderr and f"[{code}]" in result.stderr, result.stderr
     else:
         done = subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, capture_output=True, text=True, timeout=300
         )
         assert done.returncode == 1 and "nothing was built and the site directory was left as it was" in done.stderr
         assert "Traceback" not in done.stderr
+        assert message in done.stderr, done.stderr
+    assert not marker.exists(), "the YAML tag ran a command"
     assert tree_digest(project / "site") == before
     assert sorted(p.name for p in project.iterdir()) == ["content", "docs", "mkdocs.yml", "site"]  # no stray temporary directory

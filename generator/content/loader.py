@@ -198,7 +198,14 @@ class _Walk:
             return found
         if not directory.is_dir() or not self._inside(directory):
             self.problems.append(
-                Problem(self.display(folder), 0, 0, "not-a-folder", f"`{folder}` must be a folder inside the content directory")
+                Problem(
+                    self.display(folder),
+                    0,
+                    0,
+                    "not-a-folder",
+                    f"`{folder}` must be a folder inside the content directory",
+                    f"make `{folder}` a real folder holding the .yml files (not a file, nor a link to a folder elsewhere)",
+                )
             )
             return found
         files: dict[str, str] = {}  # id -> the file that defined it
@@ -353,7 +360,14 @@ class _Walk:
             return []
         if not directory.is_dir() or not self._inside(directory):
             self.problems.append(
-                Problem(self.display("results"), 0, 0, "not-a-folder", "`results` must be a folder inside the content directory")
+                Problem(
+                    self.display("results"),
+                    0,
+                    0,
+                    "not-a-folder",
+                    "`results` must be a folder inside the content directory",
+                    "make `results` a real folder holding one <kpi-id>.csv per KPI (not a file, nor a link elsewhere)",
+                )
             )
             return []
         found: list[ResultsFile] = []

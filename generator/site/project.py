@@ -140,6 +140,10 @@ def build_project(playbook: Playbook, options: Options = Options()) -> Project:
     return project
 
 
+_TEMPLATE_HINT = (
+    "a template links to a page or section the site does not have: fix the template (a templates/ folder beside"
+    " mkdocs.yml overrides the bundled one), or report it as a bug in the tool"
+)
 _HREF = re.compile(r'<a\s[^>]*?href="([^"]*)"')
 
 
@@ -165,9 +169,18 @@ def broken_links(project: Project, directory_urls: bool) -> list[Problem]:
                 resolved += "/"
             page_found = by_url.get(resolved)
             if page_found is None and resolved not in published:
-                problems.append(Problem(f"site/{path}", 0, 0, "broken-link", f"the link `{href}` on {path} leads to no page"))
+                problems.append(
+                    Problem(f"site/{path}", 0, 0, "broken-link", f"the link `{href}` on {path} leads to no page", _TEMPLATE_HINT)
+                )
             elif page_found is not None and anchor and anchor not in page_found.anchors:
                 problems.append(
-                    Problem(f"site/{path}", 0, 0, "broken-link", f"the link `{href}` on {path} leads to no section `{anchor}`")
+                    Problem(
+                        f"site/{path}",
+                        0,
+                        0,
+                        "broken-link",
+                        f"the link `{href}` on {path} leads to no section `{anchor}`",
+                        _TEMPLATE_HINT,
+                    )
                 )
     return problems

@@ -59,13 +59,19 @@ SCAN = """
     + " form.md-search__form, .md-search__form input,"
     + " .pb-assessment input, .pb-assessment fieldset input, form.pb-assessment, .pb-onboarding input";
   const origin = location.origin;
+  const where = (el) => {  // the element's place: its ancestors' tags and classes, for the report
+    const path = [];
+    for (let node = el.parentElement || (el.getRootNode() && el.getRootNode().host); node && path.length < 4; node = node.parentElement)
+      path.push(node.tagName.toLowerCase() + (node.className && typeof node.className === "string" ? "." + node.className.split(" ")[0] : ""));
+    return " in " + path.join(" < ");
+  };
   const own = (url) => { try { return new URL(url, location.href).origin === origin; } catch { return false; } };
   const visit = (root) => {
     for (const el of root.querySelectorAll("*")) {
       const tag = el.tagName.toLowerCase();
       for (const attr of el.getAttributeNames()) {
         const value = el.getAttribute(attr) || "";
-        if (attr.startsWith("on")) found.push(`${tag}[${attr}=${value}]`);
+        if (attr.startsWith("on")) found.push(`${tag}[${attr}=${value}]` + where(el));
         if (attr === "srcdoc" || attr === "formaction") found.push(`${tag}[${attr}]`);
         if (["href", "src", "action", "xlink:href", "data"].includes(attr) && /^\\s*(javascript|vbscript|data):/i.test(value))
           found.push(`${tag}[${attr}=${value}]`);
