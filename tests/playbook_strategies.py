@@ -562,7 +562,7 @@ HOSTILE_PIECES = [
     ("see data:text/html,x", "unsafe-url"),
     ("[x](VBScript:msgbox)", "unsafe-url"),
     ("[x](../secret.md)", "bad-link"),
-    ("[x](https://a.example/`b)", "bad-link"),
+    ("[x](www.example.com/pricing)", "bad-link"),
     ("[x](ftp://a.example/f)", "bad-link"),
     (f"[x](role:{MISSING})", "dangling-link"),
     (f"[x](term:{MISSING})", "dangling-link"),
@@ -606,7 +606,9 @@ def hostile_options(shape: Shape, name: str) -> list[Option]:
         words = st.sampled_from(["Leads the team", "MQL", "営業"])
         for piece, code in HOSTILE_PIECES:
             options.append((words.map(lambda w, piece=piece: f"{w} {piece}"), code))
-        plain += [("", "empty-value"), ("   ", "empty-value"), *WRONG_FOR_TEXT]
+        if shape.min_length:  # `Text`; the playbook's editor `notes` may be empty
+            plain += [("", "empty-value"), ("   ", "empty-value")]
+        plain += WRONG_FOR_TEXT
     elif kind == "str":
         plain += [(5, "wrong-type"), (["x"], "wrong-type"), ({"a": 1}, "wrong-type"), (False, "wrong-type")]
         plain += [("a\x1b[31m", "control-character"), ("\u202egnp.exe", "control-character")]
