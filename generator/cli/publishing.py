@@ -13,6 +13,14 @@ from ..clock import today
 from .base import branch_option, cli, config_option, handle_errors, push_option, pushed_note, remote_option, setup_mkdocs_logging
 
 
+def version_name(version: str, title: str) -> str:
+    """ "version 1.1 (Winter)"; a title that starts with the version is the name as it is:
+    "version 1.1 (February)", never "version 1.1 (1.1 (February))"."""
+    if not title or title == version:
+        return f"version {version}"
+    return f"version {title}" if title.startswith(version + " ") else f"version {version} ({title})"
+
+
 @cli.command(name="publish")
 @click.argument("version")
 @click.option("--title", help="The name readers see in the version selector (default: VERSION).")
@@ -86,7 +94,7 @@ def publish_command(
     verb = "Replaced" if result.replaced else "Published"
     aliases_text = f", aliases {', '.join(result.aliases)}" if result.aliases else ""
     click.echo(
-        f"{verb} version {result.version}{f' ({result.title})' if result.title != result.version else ''} from commit {result.commit[:12]} on {result.branch}"
+        f"{verb} {version_name(result.version, result.title)} from commit {result.commit[:12]} on {result.branch}"
         f"{aliases_text} in {time.perf_counter() - started:.1f} s."
     )
     click.echo(f"Readers start at: {result.default}." if result.default else "No default version is set.")
