@@ -19,7 +19,7 @@ from generator.publishing.engines import settings_of
 from generator.site.render import default_templates_dir, render, repository_templates, template_dirs
 
 TODAY = date(2026, 11, 23)
-MARK = "<p class=\"custom-role\">Northwind's own role page</p>\n"
+MARK = '<p class="custom-role">Northwind\'s own role page</p>\n'
 
 
 def own_role_template(folder: Path) -> Path:

@@ -25,7 +25,13 @@ from generator.site.render import render
 
 
 def text_of(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.replace("&para;", ""))).replace(" .", ".").replace(" :", ":").replace(" ,", ",").strip()
+    return (
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.replace("&para;", "")))
+        .replace(" .", ".")
+        .replace(" :", ":")
+        .replace(" ,", ",")
+        .strip()
+    )
 
 
 def test_the_home_page_counts_the_statements_in_words() -> None:
