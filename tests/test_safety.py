@@ -262,7 +262,9 @@ def text_fields() -> list[tuple[str, str]]:
         "checklist": "checklist.yml",
         "alignment": "alignment.yml",
         "glossary": "glossary.yml",
+        "activity": "activity.yml",
     }
+    base["activity.yml"] = {"entries": [{"step": "joint-meetings", "date": "2026-01-05"}]}
     variants: list[tuple[str, str]] = []
 
     def walk(model: type[BaseModel], rel: str, path: tuple[Any, ...]) -> None:

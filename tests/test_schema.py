@@ -19,7 +19,7 @@ SCHEMA_DIR = REPO / "schema"
 def test_committed_schemas_are_up_to_date(tmp_path: Path) -> None:
     result = run_cli("schema", "--out", str(tmp_path))
     assert result.exit_code == 0
-    assert result.stdout.startswith(f"Wrote 7 JSON Schemas to {tmp_path}")
+    assert result.stdout.startswith(f"Wrote 8 JSON Schemas to {tmp_path}")
     for name, text in schema_files().items():
         assert (tmp_path / name).read_text(encoding="utf-8") == text
         assert (SCHEMA_DIR / name).read_text(encoding="utf-8") == text, f"schema/{name} is stale: run `playbook schema`"

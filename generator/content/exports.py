@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .health import meets_target
 from .refs import value_at
-from .schema import Alignment, Checklist, Glossary, Kpi, LeadStage, Playbook, PlaybookMeta, Role
+from .results import Result, parse_period
+from .schema import ActivityEntry, Alignment, Checklist, Glossary, Kpi, LeadStage, Playbook, PlaybookMeta, Role
 
 EXPORT_FORMAT = 1
 # `notes` at every level where an entity can carry it: the entity itself and the items of lists.
@@ -42,6 +44,8 @@ def playbook_to_dict(playbook: Playbook, *, include_notes: bool = True) -> dict[
         "checklist": dump(playbook.checklist),
         "alignment": dump(playbook.alignment),
         "glossary": dump(playbook.glossary),
+        "results": {kpi_id: [_result_dict(result) for result in results] for kpi_id, results in playbook.results.items()},
+        "activity": [entry.model_dump(mode="json") for entry in playbook.activity],
         "sources": [
             {"kind": kind, "id": entity_id, "path": path} for (kind, entity_id), path in sorted(playbook.sources.items())
         ],
@@ -64,7 +68,21 @@ def playbook_from_dict(data: dict[str, Any]) -> Playbook:
         alignment=Alignment.model_validate(data["alignment"]),
         glossary=Glossary.model_validate(data["glossary"]),
         sources={(item["kind"], item["id"]): item["path"] for item in data.get("sources", [])},
+        # An export written before results and activity existed has neither.
+        results={
+            kpi_id: tuple(Result(parse_period(row["period"]), float(row["value"]), row.get("note")) for row in rows)
+            for kpi_id, rows in data.get("results", {}).items()
+        },
+        activity=tuple(ActivityEntry.model_validate(item) for item in data.get("activity", [])),
     )
+
+
+def _number(value: float) -> int | float:
+    return int(value) if value.is_integer() else value
+
+
+def _result_dict(result: Result) -> dict[str, Any]:
+    return {"period": result.period.text, "value": _number(result.value), "note": result.note}
 
 
 # --- CSV for a CRM or BI tool ------------------------------------------------------------------
@@ -130,6 +148,70 @@ def leads_csv(playbook: Playbook) -> str:
     return _csv(_columns(LeadStage) + [f"crm_{system}" for system in systems], rows)
 
 
+RESULTS_COLUMNS = (
+    "kpi",
+    "kpi_name",
+    "period",
+    "period_kind",
+    "period_start",
+    "period_end",
+    "value",
+    "unit",
+    "currency",
+    "direction",
+    "target",
+    "target_period",
+    "health",
+    "difference",
+    "note",
+)
+
+
+def results_csv(playbook: Playbook) -> str:
+    """One row per KPI per period: the value, its unit, the target and how the value stands against it
+    (`health`: on target | off target, blank without a target; `difference`: value minus target)."""
+    rows = []
+    for kpi_id, results in playbook.results.items():
+        kpi = playbook.kpis[kpi_id]
+        target = kpi.target.value if kpi.target is not None else None
+        for result in results:
+            health, difference = "", None
+            if target is not None:
+                good = meets_target(kpi, result.value)
+                health, difference = ("on target" if good else "off target"), round(result.value - target, 6)
+            period = result.period
+            rows.append(
+                [
+                    kpi.id,
+                    kpi.name,
+                    period.text,
+                    period.kind,
+                    period.start.isoformat(),
+                    period.end.isoformat(),
+                    result.value,
+                    kpi.unit,
+                    kpi.currency,
+                    kpi.direction,
+                    target,
+                    kpi.target.period if kpi.target is not None else None,
+                    health,
+                    difference,
+                    result.note,
+                ]
+            )
+    return _csv(list(RESULTS_COLUMNS), rows)
+
+
+def activity_csv(playbook: Playbook) -> str:
+    """One row per activity entry, by date: the checklist step, its title, the date, the note and the link."""
+    steps = playbook.steps
+    rows = [
+        [entry.step, steps[entry.step].title if entry.step in steps else None, entry.date.isoformat(), entry.note, entry.link]
+        for entry in playbook.activity
+    ]
+    return _csv(["step", "step_title", "date", "note", "link"], rows)
+
+
 def export_files(playbook: Playbook) -> dict[str, str]:
     """Every export as {site-relative path: text}: what the site publishes and `playbook export` writes."""
     import json
@@ -141,5 +223,10 @@ def export_files(playbook: Playbook) -> dict[str, str]:
         "exports/kpis.csv": kpis_csv(playbook),
         "exports/leads.csv": leads_csv(playbook),
     }
+    # The numbers' files only when the playbook has numbers: a playbook without them exports as before.
+    if playbook.results:
+        files["exports/results.csv"] = results_csv(playbook)
+    if playbook.activity:
+        files["exports/activity.csv"] = activity_csv(playbook)
     files.update({f"schema/{name}": text for name, text in schema_files(playbook).items()})
     return files

@@ -12,12 +12,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
+from ..clock import today as clock_today
 from ..errors import ContentError, Problem, did_you_mean
 from .kinds import ENTITY_FOLDERS, KIND_LABELS, KINDS, LIST_FILES
+from .results import ResultsFile, check_results, read_results_file
 from .rules import Where, check_playbook
-from .schema import FILE_MODELS, Alignment, Checklist, Glossary, Playbook, PlaybookMeta
+from .schema import FILE_MODELS, ActivityEntry, ActivityLog, Alignment, Checklist, Glossary, Playbook, PlaybookMeta
 from .translate import ID_RE, id_hint, validate_source
 from .yaml_reader import Reader, Source
 
@@ -42,6 +44,8 @@ def load_all(content_dir: Path | str, *, today: date | None = None) -> Loaded:
     meta = walk.read_playbook()
     entities = {kind: walk.read_folder(folder, kind) for folder, kind in ENTITY_FOLDERS.items()}
     lists = {name: walk.read_list_file(name) for name in LIST_FILES}
+    activity = walk.read_activity()
+    results_files = walk.read_results()
     walk.report_unknown_files()
     if meta is None:
         raise ContentError(walk.problems + walk.warnings)
@@ -54,7 +58,19 @@ def load_all(content_dir: Path | str, *, today: date | None = None) -> Loaded:
         alignment=lists["alignment"],
         glossary=lists["glossary"],
         sources=walk.entity_files(),
+        activity=tuple(sorted(activity.entries, key=lambda entry: entry.date)),
     )
+    # A period that has not begun is an error on any day, so it is checked against the clock without `today`.
+    playbook.results = check_results(
+        results_files,
+        playbook.kpis,
+        walk.problems,
+        today=today or clock_today(),
+        invalid=lambda kpi_id: walk.where.is_invalid("kpi", kpi_id),
+    )
+    playbook.sources.update({("results", kpi_id): walk.where.results[kpi_id].rel for kpi_id in playbook.results})
+    if walk.where.activity is not None:
+        playbook.sources[("activity", "")] = walk.where.activity[0].path.removeprefix(walk.shown_root + "/")
     check_playbook(playbook, walk.where, walk.problems, walk.warnings, today=today)
     if walk.problems:
         raise ContentError(walk.problems + walk.warnings)
@@ -309,8 +325,76 @@ class _Walk:
                 seen[item_id] = source.at((key, index, "id"))[0]
                 self.where.owners[(kind, item_id)] = (source, (key, index))
 
+    # --- activity.yml and results/: the record and the numbers (both optional) --------------------
+
+    def read_activity(self) -> ActivityLog:
+        activity_file = self._one_file("activity")
+        if activity_file is None or not self._readable(activity_file, activity_file.name):
+            return ActivityLog()
+        source = self._read(activity_file, activity_file.name)
+        if source is None:
+            return ActivityLog()
+        log: ActivityLog | None = validate_source(source, ActivityLog, self.problems)
+        if log is not None:
+            entries = dict(enumerate(log.entries))
+        else:  # the entries that are fine on their own are still checked against the checklist
+            items = source.data.get("entries")
+            entries = {
+                index: entry
+                for index, item in enumerate(items if isinstance(items, list) else [])
+                if (entry := _valid_entry(item)) is not None
+            }
+        self.where.activity = (source, entries)
+        return ActivityLog.model_construct(entries=list(entries.values()))
+
+    def read_results(self) -> list[ResultsFile]:
+        directory = self.root / "results"
+        if not directory.exists():
+            return []
+        if not directory.is_dir() or not self._inside(directory):
+            self.problems.append(
+                Problem(self.display("results"), 0, 0, "not-a-folder", "`results` must be a folder inside the content directory")
+            )
+            return []
+        found: list[ResultsFile] = []
+        for file in sorted(directory.iterdir()):
+            rel = f"results/{file.name}"
+            if file.suffix != ".csv":
+                if not file.name.startswith("."):
+                    self.warnings.append(
+                        Problem(
+                            self.display(rel),
+                            0,
+                            0,
+                            "unknown-file",
+                            "this file is ignored: only .csv files are read in results/",
+                            "name a KPI's results file after the KPI: results/<kpi-id>.csv",
+                            severity="warning",
+                        )
+                    )
+                continue
+            if not ID_RE.match(file.stem):
+                self.problems.append(
+                    Problem(
+                        self.display(rel),
+                        1,
+                        1,
+                        "bad-id",
+                        f"the file name `{file.name}` is not a valid id (a results file is named after its KPI's id)",
+                        "rename the file: " + id_hint(file.stem),
+                    )
+                )
+                continue
+            if not self._readable(file, rel):
+                continue
+            results = read_results_file(file, self.display(rel), rel, self.problems)
+            if results is not None:
+                found.append(results)
+                self.where.results[results.kpi_id] = results
+        return found
+
     def report_unknown_files(self) -> None:
-        known = ("playbook", *LIST_FILES)
+        known = ("playbook", *LIST_FILES, "activity")
         for name in sorted(p.name for p in self.root.iterdir() if p.is_file() and p.suffix in (".yml", ".yaml")):
             stem = Path(name).stem
             if stem not in known:
@@ -325,6 +409,13 @@ class _Walk:
                         severity="warning",
                     )
                 )
+
+
+def _valid_entry(item: Any) -> ActivityEntry | None:
+    try:
+        return ActivityEntry.model_validate(item)
+    except ValidationError:
+        return None
 
 
 __all__ = ["Loaded", "Source", "load", "load_all"]

@@ -41,6 +41,17 @@ class ReaderChange:
 
 
 @dataclass(frozen=True)
+class ReaderNumber:
+    """One result or practice in a version's "What changed": "Win rate, 2026-Q3: 24% against a target of 27%"."""
+
+    kind: str  # "kpi" (a result) or "step" (a practice recorded)
+    id: str
+    title: str
+    when: str  # the period or the date
+    what: str
+
+
+@dataclass(frozen=True)
 class Release:
     """A version being published, as the site build needs it: the version, and its "What changed"
     page against the previous version (`compared`: "first", "compared", "no-export" or "unreadable").
@@ -55,6 +66,7 @@ class Release:
     previous_title: str = ""
     compared: str = "first"
     changes: tuple[ReaderChange, ...] = ()
+    numbers: tuple[tuple[str, tuple[ReaderNumber, ...]], ...] = ()  # (section title, its lines)
 
 
 # --- what ships --------------------------------------------------------------------------------
@@ -78,8 +90,14 @@ def without_drafts(playbook: Playbook) -> Playbook:
         alignment=Alignment.model_construct(stages=kept(playbook.alignment.stages), questions=kept(playbook.alignment.questions)),
         glossary=Glossary.model_construct(terms=kept(playbook.glossary.terms)),
     )
+    # The numbers of what ships: a draft KPI's results and a draft step's record stay out with them.
+    released.results = {kpi_id: results for kpi_id, results in playbook.results.items() if kpi_id in released.kpis}
+    released.activity = tuple(entry for entry in playbook.activity if entry.step in released.steps)
+    kept_files = {("results", kpi_id) for kpi_id in released.results} | ({("activity", "")} if released.activity else set())
     released.sources = {
-        (kind, entity_id): path for (kind, entity_id), path in playbook.sources.items() if entity_id in released.collection(kind)
+        (kind, entity_id): path
+        for (kind, entity_id), path in playbook.sources.items()
+        if (kind, entity_id) in kept_files or (kind not in ("results", "activity") and entity_id in released.collection(kind))
     }
     return released
 

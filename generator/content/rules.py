@@ -3,7 +3,8 @@
 Every reference resolves to an entity of the named kind; `reports_to` has no
 cycles; lead `order`s and abbreviations are unique; the alignment bands cover
 every possible total; nothing that is in force refers to a retired entity;
-entity links inside text resolve. Stale `review_by` dates are warnings.
+entity links inside text resolve; activity.yml names known checklist steps, on days that have come.
+Stale `review_by` dates are warnings, and so are the numbers' (`health.numbers_warnings`).
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from ..clock import today as clock_today
 from ..errors import Problem, did_you_mean
+from .health import numbers_warnings
 from .kinds import ABBREVIATED, KIND_LABELS, KIND_NAMES
 from .refs import Reference, entity_links, field_references, iter_strings
-from .schema import Playbook, display_name
+from .results import ResultsFile
+from .schema import ActivityEntry, Playbook, display_name
 from .units import CURRENCIES
 from .yaml_reader import Loc, Source
 
@@ -30,6 +34,8 @@ class Where:
     # Entities that exist but failed validation ((kind, "*"): a whole file of them): references to
     # them are not reported again as dangling.
     invalid: set[tuple[str, str]] = field(default_factory=set)
+    activity: tuple[Source, dict[int, ActivityEntry]] | None = None  # activity.yml: its valid entries by position
+    results: dict[str, ResultsFile] = field(default_factory=dict)  # every results file read, by the KPI it names
 
     def is_invalid(self, kind: str, entity_id: str) -> bool:
         return (kind, entity_id) in self.invalid or (kind, "*") in self.invalid
@@ -62,8 +68,10 @@ def check_playbook(
     _check_abbreviations(playbook, report)
     _check_bands(playbook, where, problems)
     _check_text_links(playbook, where, problems)
+    _check_activity(playbook, where, problems, today or clock_today())
     if today is not None:
         _check_review_dates(playbook, today, report)
+        warnings += numbers_warnings(playbook, where, today)
 
 
 def _check_reference(playbook: Playbook, where: Where, ref: Reference, report: Report) -> None:
@@ -363,6 +371,36 @@ def _check_text_links(playbook: Playbook, where: Where, problems: list[Problem])
                         did_you_mean(ref, targets) or f"known: {', '.join(sorted(targets)[:12])}",
                     )
                 )
+
+
+def _check_activity(playbook: Playbook, where: Where, problems: list[Problem], today: date) -> None:
+    """activity.yml: each entry names a checklist step and happened by today (its link is checked by the model)."""
+    if where.activity is None:
+        return
+    source, entries = where.activity
+    steps = playbook.collection("step")
+    for index, entry in entries.items():
+        if entry.step not in steps and not where.is_invalid("step", entry.step):
+            problems.append(
+                Problem(
+                    source.path,
+                    *source.at(("entries", index, "step")),
+                    "dangling-reference",
+                    f"`{entry.step}` is not a known checklist step",
+                    did_you_mean(entry.step, steps)
+                    or ("known steps: " + ", ".join(list(steps)[:12]) if steps else "checklist.yml has no steps yet"),
+                )
+            )
+        if entry.date > today:
+            problems.append(
+                Problem(
+                    source.path,
+                    *source.at(("entries", index, "date")),
+                    "future-date",
+                    f"{entry.date.isoformat()} is in the future (today is {today.isoformat()})",
+                    "record a practice once it has happened; check the year and the month",
+                )
+            )
 
 
 def _check_review_dates(playbook: Playbook, today: date, report: Report) -> None:

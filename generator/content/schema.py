@@ -9,16 +9,20 @@ checks all read these declarations. No I/O here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated, Any, ClassVar, Literal, overload
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, overload
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
 from .kinds import KIND_NAMES, KINDS
 from .markup import ENTITY_LINK_RE, check_text
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .results import Result
 
 ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 
@@ -63,8 +67,12 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), Af
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Handle = Annotated[
     str,
-    StringConstraints(pattern=r"^(@[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?|[^@\s]+@[^@\s]+\.[^@\s]+)$"),
+    StringConstraints(
+        pattern=r"^(@[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)$"
+    ),
 ]
+# A label shown as it is (a version, a CRM system's name): no Markdown, and no HTML either.
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(check_text)]
 Status = Literal["draft", "proposed", "agreed", "retired"]
 Unit = Literal["percent", "count", "currency", "hours", "days", "ratio", "score"]
 Direction = Literal["higher", "lower"]
@@ -72,6 +80,7 @@ Period = Literal["week", "month", "quarter", "year"]
 Cadence = Literal["weekly", "monthly", "quarterly", "yearly"]
 StepCadence = Literal["weekly", "monthly", "quarterly", "yearly", "ongoing"]
 PositiveNumber = Annotated[float, Field(gt=0)]
+Day = date  # a field named `date` needs the type under another name
 
 # The functions a playbook has when playbook.yml names none, with the colours the funnel uses for them.
 BUILTIN_FUNCTIONS = {
@@ -99,8 +108,8 @@ class Governance(Model):
     review_by: Annotated[date | None, Meta("review date", "date", MINOR, reader=False)] = Field(
         None, description="date (YYYY-MM-DD) after which the definition is stale"
     )
-    notes: Annotated[str | None, Meta("editor notes", "text", MINOR, reader=False)] = Field(
-        None, description="free text for editors; never shown to readers"
+    notes: Annotated[Annotated[str, AfterValidator(check_text)] | None, Meta("editor notes", "text", MINOR, reader=False)] = (
+        Field(None, description="free text for editors; never shown to readers")
     )
 
 
@@ -142,9 +151,9 @@ class PlaybookMeta(Governance):
         description="what the playbook is for, shown on the home page"
     )
     alignment: AlignmentPosition = Field(default_factory=AlignmentPosition)
-    version: Annotated[
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] | None, Meta("version", "short", MINOR)
-    ] = Field(None, description="optional: the version label shown on the site and in exports (e.g. 2026-Q4)")
+    version: Annotated[Label | None, Meta("version", "short", MINOR)] = Field(
+        None, description="optional: the version label shown on the site and in exports (e.g. 2026-Q4)"
+    )
     approvers: Annotated[
         list[Handle],
         Meta("default approvers", "handles", reader=False, noun=("default approver", "default approvers")),
@@ -233,7 +242,7 @@ class LeadStage(Governance):
     reason_codes: Annotated[list[Text], _texts("reason codes", "reason code", "reason codes")] = Field(
         default_factory=list, description="allowed reasons to reject or recycle"
     )
-    crm: Annotated[dict[Annotated[str, StringConstraints(min_length=1)], Text], Meta("CRM value", "mapping")] = Field(
+    crm: Annotated[dict[Label, Text], Meta("CRM value", "mapping")] = Field(
         default_factory=dict, description="CRM field values, e.g. salesforce: MQL"
     )
 
@@ -419,6 +428,43 @@ class Glossary(Model):
     terms: list[GlossaryTerm] = Field(default_factory=list)
 
 
+# --- activity.yml ----------------------------------------------------------------
+
+_HTTPS_RE = re.compile(r"^https://[A-Za-z0-9.-]+(?::[0-9]+)?(?:[/?#][^\s<>\"'`{}|\\^\[\]\x00-\x1f\x7f]*)?$")
+
+
+def check_https(value: str) -> str:
+    """An activity's `link`: an https:// address (the record others can open), nothing else."""
+    if not _HTTPS_RE.match(value):
+        hint = "write the full address starting with https://, e.g. https://wiki.example.com/joint-meeting-2026-11"
+        if value.lower().startswith("http://"):
+            hint = "use the https:// address of the page (an http:// link can be read and changed on the way)"
+        elif value.lower().startswith("https://"):
+            hint = "percent-encode spaces, quotes, angle brackets, braces, pipes and backslashes (a space as %20)"
+        raise PydanticCustomError("bad_link", "`{target}` is not an https:// link", {"target": value, "hint": hint})
+    return value
+
+
+HttpsUrl = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(check_https)]
+
+
+class ActivityEntry(Model):
+    """One time a checklist practice happened: a joint meeting, a planning session."""
+
+    step: Annotated[Id, Meta("checklist step", "ref", ref="step")] = Field(description="the checklist step id that happened")
+    date: Annotated[Day, Meta("date", "date")] = Field(description="when it happened (YYYY-MM-DD)")
+    note: Annotated[Text | None, Meta("note", "text")] = Field(None, description="what happened, in a sentence")
+    link: Annotated[HttpsUrl | None, Meta("link")] = Field(
+        None, description="an https:// address of the record (minutes, slides)", json_schema_extra={"pattern": "^https://"}
+    )
+
+
+class ActivityLog(Model):
+    """activity.yml: when the checklist's practices happened."""
+
+    entries: list[ActivityEntry] = Field(default_factory=list)
+
+
 # --- the whole playbook ----------------------------------------------------------
 
 Entity = Role | LeadStage | Kpi | ChecklistStep | AlignmentStage | Question | GlossaryTerm
@@ -441,6 +487,7 @@ FILE_MODELS: dict[str, type[BaseModel]] = {
     "checklist": Checklist,
     "alignment": Alignment,
     "glossary": Glossary,
+    "activity": ActivityLog,
 }
 
 
@@ -456,8 +503,12 @@ class Playbook:
     checklist: Checklist = field(default_factory=Checklist)
     alignment: Alignment = field(default_factory=Alignment)
     glossary: Glossary = field(default_factory=Glossary)
-    # (kind, id) -> content-relative file path, for reports and CODEOWNERS
+    # (kind, id) -> content-relative file path, for reports and CODEOWNERS; ("results", KPI id) for a
+    # results file, ("activity", "") for activity.yml
     sources: dict[tuple[str, str], str] = field(default_factory=dict)
+    # KPI id -> its results, sorted by period (results/<kpi-id>.csv); the record of the checklist, by date
+    results: dict[str, tuple[Result, ...]] = field(default_factory=dict)
+    activity: tuple[ActivityEntry, ...] = ()
 
     # The list kinds indexed by id, built once: a lookup per reference must not scan the list.
     _indexes: dict[str, tuple[list[Any], int, dict[str, Any]]] = field(

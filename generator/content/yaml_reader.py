@@ -37,7 +37,12 @@ _NOT_YAML_RE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U
 # What no value may carry, even written as an escape ("\e", "\x07", "\u202e"): terminal control
 # characters, and the bidirectional overrides of "Trojan Source" that make text read differently from
 # what it is. Tabs and line breaks are fine.
-_HIDDEN_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Invisible characters that make text differ from what it looks like, refused too: the zero-width
+# space, left-to-right and right-to-left marks, the word joiner and invisible operators, a byte-order
+# mark inside text, and Unicode tag characters (a hidden message no one sees).
+_HIDDEN_RE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b\u200e\u200f\u2060-\u2064\u180e\ufeff\U000e0000-\U000e007f]"
+)
 _MAX_DIGITS = 4000  # Python refuses to convert longer integers; nothing in a playbook comes close
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from ..content import Playbook
 from ..content.exports import playbook_from_dict
 from ..content.release import Release
-from ..review import compare, reader_changes
+from ..review import compare, reader_changes, reader_numbers
 
 
 @dataclass(frozen=True)
@@ -42,4 +42,5 @@ def release_of(
     # The version label is not a change to the definitions.
     old = replace(old, meta=old.meta.model_copy(update={"version": None}))
     new = replace(playbook, meta=playbook.meta.model_copy(update={"version": None}))
-    return replace(release, compared="compared", changes=reader_changes(compare(old, new)))
+    changes = compare(old, new)
+    return replace(release, compared="compared", changes=reader_changes(changes), numbers=reader_numbers(changes))

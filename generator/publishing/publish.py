@@ -235,8 +235,8 @@ def publish(
     progress: Callable[[str], None] = lambda step: None,
 ) -> PublishResult:
     """Build the committed playbook at `revision` and publish it as `version` on `branch`."""
+    _check_names(version, aliases)  # a mistake in the names needs no repository to be found
     root = toplevel(repo)
-    _check_names(version, aliases)
     check_not_checked_out(branch, root)
     config_rel = _repo_relative(repo / config_file, root)
     commit = resolve_commit(revision, cwd=root)

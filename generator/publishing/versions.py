@@ -34,6 +34,9 @@ VERSIONS_FILE = "versions.json"
 # CNAME holds a GitHub Pages custom domain.
 ROOT_NAMES = frozenset({VERSIONS_FILE, "index.html", "404.html", ".nojekyll", "assets", "search", "CNAME"})
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")
+# A name that reads as a file at the root of the site (robots.txt, sitemap.xml): a host or a crawler
+# would take the version's folder for that file.
+FILE_LIKE_RE = re.compile(r"(?i)\.(txt|xml|html?|json|js|css|ico|png|jpe?g|gif|svg|webp|gz|webmanifest|pdf|csv)$")
 
 
 @dataclass(frozen=True)
@@ -157,11 +160,12 @@ def _a(noun: str) -> str:
 
 
 def check_name(name: str, what: str) -> None:
-    if not NAME_RE.match(name) or name in ROOT_NAMES or name in (".", ".."):
+    if not NAME_RE.match(name) or FILE_LIKE_RE.search(name) or name in ROOT_NAMES or name in (".", ".."):
         raise PublishError(
             f"`{name}` cannot be {_a(what)} name",
             "use letters, digits, `.`, `-`, `_` or `+`, starting with a letter or digit, at most 64 characters"
-            f" (e.g. 2026-Q4, 1.2); {', '.join(sorted(ROOT_NAMES))} are taken by the site itself",
+            f" (e.g. 2026-Q4, 1.2), not ending like a file name (.txt, .xml, .html); {', '.join(sorted(ROOT_NAMES))}"
+            " are taken by the site itself",
         )
 
 

@@ -4,7 +4,7 @@ from generator.review import compare, format_markdown, format_text, to_json, for
 """
 
 from .compare import ChangeSet, EntityChange, FieldChange, UsedBy, compare, used_by
-from .reader import format_reader_markdown, reader_changes
+from .reader import format_reader_markdown, reader_changes, reader_numbers
 from .reports import format_markdown, format_text, to_json, word_diff
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "compare",
     "format_markdown",
     "format_reader_markdown",
+    "reader_numbers",
     "reader_changes",
     "format_text",
     "to_json",

@@ -14,6 +14,7 @@ from the schema's `Meta` declarations; the report formats live in `reports` and 
     changes.by_kind()                                 # [(kind, heading, [EntityChange, ...]), ...]
     changes.definition_changes, changes.minor_changes # the two impact groups
     changes.approval_groups()                         # [(handles, is_default, [EntityChange, ...]), ...]
+    changes.numbers                                   # tuple[NumbersChange, ...]: results and activity (review.numbers)
 
 `EntityChange` has `kind`, `id`, `change` ("added" | "removed" | "renamed" | "changed"), `name`,
 `old_name`, `impact` ("definition" | "minor"), `file` (content-relative), `fields`
@@ -57,6 +58,7 @@ from ..content.schema import (
 from ..content.units import amount
 from ..text import collapse, format_number
 from .codeowners import entity_approvers
+from .numbers import NumbersChange, compare_numbers
 
 KIND_ORDER = tuple(REPORT_KINDS)  # playbook.yml first, then the kinds in the order of the site
 KIND_HEADINGS = {name: kind.heading for name, kind in REPORT_KINDS.items()}
@@ -178,10 +180,11 @@ class EntityChange:
 @dataclass(frozen=True)
 class ChangeSet:
     entities: tuple[EntityChange, ...] = ()
+    numbers: tuple[NumbersChange, ...] = ()  # results and activity, apart from the definitions
 
     @property
     def is_empty(self) -> bool:
-        return not self.entities
+        return not self.entities and not self.numbers
 
     @property
     def definition_changes(self) -> tuple[EntityChange, ...]:
@@ -197,10 +200,10 @@ class ChangeSet:
             groups.setdefault(entity.kind, []).append(entity)
         return [(kind, KIND_HEADINGS[kind], groups[kind]) for kind in KIND_ORDER if kind in groups]
 
-    def approval_groups(self) -> list[tuple[tuple[str, ...], bool, list[EntityChange]]]:
-        """Changed entities grouped by who may approve them (one approval from each group)."""
-        groups: dict[tuple[tuple[str, ...], bool], list[EntityChange]] = {}
-        for entity in self.definition_changes + self.minor_changes:
+    def approval_groups(self) -> list[tuple[tuple[str, ...], bool, list[EntityChange | NumbersChange]]]:
+        """Changed entities (and numbers) grouped by who may approve them (one approval from each group)."""
+        groups: dict[tuple[tuple[str, ...], bool], list[EntityChange | NumbersChange]] = {}
+        for entity in self.definition_changes + self.minor_changes + self.numbers:
             groups.setdefault((entity.approvers, entity.default_approvers), []).append(entity)
         # Named approvers first, then the defaults, then changes nobody is named for.
         ordered = sorted(groups.items(), key=lambda item: (not item[0][0], item[0][1]))
@@ -601,4 +604,7 @@ def _kind_changes(kind: str, old: Playbook, new: Playbook, moved: set[str]) -> l
 def compare(old: Playbook, new: Playbook) -> ChangeSet:
     """Every semantic change from `old` to `new`, grouped by kind, in the order a reviewer reads them."""
     moved = _moved_steps(old, new)
-    return ChangeSet(tuple(change for kind in KIND_ORDER for change in _kind_changes(kind, old, new, moved)))
+    return ChangeSet(
+        tuple(change for kind in KIND_ORDER for change in _kind_changes(kind, old, new, moved)),
+        compare_numbers(old, new, _approvers),
+    )

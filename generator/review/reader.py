@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..content.kinds import PLAYBOOK
-from ..content.release import ReaderChange
+from ..content.release import ReaderChange, ReaderNumber
 from ..text import escape_plain
 from .compare import ChangeSet
+from .numbers import ActivityChange, ResultChange
 
 
 def reader_changes(changes: ChangeSet) -> tuple[ReaderChange, ...]:
@@ -51,6 +52,50 @@ def format_reader_markdown(
         kind_note = "" if item.kind == PLAYBOOK else f" ({item.kind_label})"
         text = "; ".join(escape_plain(sentence) for sentence in item.sentences)
         lines.append(f"- {name}{kind_note}: {text}" + ("" if text.endswith((".", ".”", "!", "?")) else "."))
-    if not lines:
+    numbers = _numbers_lines(changes, level + 1, link)
+    if not lines and not numbers:
         return ""
-    return "\n".join([f"{'#' * level} {escape_plain(heading)}", "", *lines]) + "\n"
+    if numbers and not lines:
+        numbers = numbers[1:]  # no blank line twice under the heading
+    return "\n".join([f"{'#' * level} {escape_plain(heading)}", "", *lines, *numbers]) + "\n"
+
+
+# What readers learn of the numbers: the results added since the previous version, the ones corrected,
+# and the practices recorded (a removed result or entry is an editor's correction, not news).
+_READER_SECTIONS = (
+    ("New results", "results", "added"),
+    ("Corrected results", "results", "changed"),
+    ("Practices recorded", "activity", "added"),
+)
+
+
+def reader_numbers(changes: ChangeSet) -> tuple[tuple[str, tuple[ReaderNumber, ...]], ...]:
+    """The results and practices a reader learns of, by section ("New results", ...); empty sections left out."""
+    out: list[tuple[str, tuple[ReaderNumber, ...]]] = []
+    for title, kind, change in _READER_SECTIONS:
+        items: list[ReaderNumber] = []
+        for group in changes.numbers:
+            if group.kind != kind:
+                continue
+            entries: list[ResultChange | ActivityChange] = [*group.results, *group.activity]
+            for item in entries:
+                if item.change == change:
+                    when = item.period if isinstance(item, ResultChange) else item.date
+                    items.append(
+                        ReaderNumber("kpi" if kind == "results" else "step", group.id, group.title, str(when), item.what)
+                    )
+        if items:
+            out.append((title, tuple(items)))
+    return tuple(out)
+
+
+def _numbers_lines(changes: ChangeSet, level: int, link: Callable[[str, str], str | None] | None) -> list[str]:
+    out: list[str] = []
+    for title, items in reader_numbers(changes):
+        out += ["", f"{'#' * level} {title}", ""]
+        for item in items:
+            url = link(item.kind, item.id) if link is not None else None
+            name = f"**[{escape_plain(item.title)}]({url})**" if url else f"**{escape_plain(item.title)}**"
+            text = escape_plain(f"{item.when}: {item.what}")
+            out.append(f"- {name}, {text}" + ("" if text.endswith((".", "!", "?")) else "."))
+    return out

@@ -13,7 +13,11 @@ JSON (`to_json`, schema 1): {"schema": 1, "base", "head", "content", "summary": 
 "default", "entities"}], "changes": [{"kind", "kind_label", "id", "name", "old_name", "change",
 "impact", "file", "summary", "approvers", "default_approvers", "used_by": [{"relation", "kind",
 "id", "name"}], "fields": [{"field", "label", "impact", "reader_visible", "old", "new", "before",
-"after", "added", "removed", "summary"}]}]}
+"after", "added", "removed", "summary"}]}]}; when the change touches the numbers, also "numbers":
+{"results", "activity"} (counts), "results": [{"kpi", "name", "period", "change", "old", "new",
+"old_note", "new_note", "sentence", "file", "impact", "approvers", "default_approvers"}] and
+"activity": [{"step", "name", "date", "change", "note", "link", "sentence", "file", "impact",
+"approvers", "default_approvers"}], and approvals name them `results:<kpi-id>`, `activity:<step-id>`.
 """
 
 from __future__ import annotations
@@ -23,15 +27,24 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from ..content.schema import DEFINITION
 from ..text import collapse, plural
 from .compare import ChangeSet, EntityChange, FieldChange, UsedBy
+from .numbers import NumbersChange, numbers_headline, sections
 
 # --- shared pieces -----------------------------------------------------------------------------
 
 
 def headline(changes: ChangeSet) -> str:
+    numbers = numbers_headline(changes.numbers)
+    if not changes.entities:
+        return "No definitions changed; " + numbers
+    return _entities_headline(changes) + (" " + numbers[:1].upper() + numbers[1:] if numbers else "")
+
+
+def _entities_headline(changes: ChangeSet) -> str:
     definition, minor = len(changes.definition_changes), len(changes.minor_changes)
     parts = []
     if definition:
@@ -99,8 +112,8 @@ def _what(entity: EntityChange) -> str:
     )
 
 
-def _entity_label(entity: EntityChange) -> str:
-    return "KPI" if entity.kind == "kpi" else entity.kind_label.capitalize()
+def _entity_label(entity: EntityChange | NumbersChange) -> str:
+    return "KPI" if entity.kind == "kpi" else entity.kind_label[:1].upper() + entity.kind_label[1:]
 
 
 @dataclass(frozen=True)
@@ -156,7 +169,7 @@ def _code(text: str) -> str:
     return f"`{text}`" if "`" not in text else _gfm(text)
 
 
-def _md_entity(entity: EntityChange) -> str:
+def _md_entity(entity: EntityChange | NumbersChange) -> str:
     return f"{_entity_label(entity)} {_gfm(entity.title)}"
 
 
@@ -202,6 +215,9 @@ def format_markdown(
         if group:
             out += ["", f"### {heading}", ""]
             out += [f"- **{_md_entity(e)}**: {_gfm(e.summary)}" for e in group]
+    for heading, items in sections(changes.numbers):
+        out += ["", f"### {heading}", ""]
+        out += [f"- {_gfm(item.sentence)}" for item in items]
     out += [
         "",
         "### Who must approve",
@@ -209,8 +225,8 @@ def format_markdown(
         "One approval from each line (from the `approvers` fields, as in `.github/CODEOWNERS`):",
         "",
     ]
-    for handles, default, entities in changes.approval_groups():
-        out.append(f"- {_approval_line(handles, default, _code)}: {', '.join(_md_entity(e) for e in entities)}")
+    for handles, default, members in changes.approval_groups():
+        out.append(f"- {_approval_line(handles, default, _code)}: {', '.join(_md_entity(e) for e in members)}")
     out += ["", "<details>", "<summary>Details: every field that changed, and what refers to it</summary>", ""]
     for _kind, heading, entities in changes.by_kind():
         out += [f"### {heading}", ""]
@@ -231,14 +247,57 @@ def format_markdown(
             if entity.used_by:
                 prefix = "Was used by" if entity.change == "removed" else "Used by"
                 out += [f"{prefix}: " + "; ".join(_group_refs(entity.used_by, _gfm)) + ".", ""]
+    out += _md_numbers(changes.numbers, content_dir)
     out += ["</details>"]
     return "\n".join(out) + "\n"
+
+
+def _numbers_rows(group: NumbersChange) -> list[tuple[str, str, str]]:
+    """(period or date, before, after) of each change in a group, for the details."""
+    if group.kind == "results":
+        return [(item.period, item.before, item.after) for item in group.results]
+    return [
+        (item.date, item.what if item.change == "removed" else "", item.what if item.change == "added" else "")
+        for item in group.activity
+    ]
+
+
+def _md_numbers(numbers: tuple[NumbersChange, ...], content_dir: str) -> list[str]:
+    if not numbers:
+        return []
+    out = ["### Results and activity", ""]
+    for group in numbers:
+        what = "results" if group.kind == "results" else "activity"
+        out += [f"#### {_gfm(group.title)} ({what})", ""]
+        out += [
+            f"`{content_dir}/{group.file}` · id `{group.id}` · approval: "
+            + _approval_line(group.approvers, group.default_approvers, _code),
+            "",
+        ]
+        out += ["| period | before | after |" if group.kind == "results" else "| date | before | after |", "| --- | --- | --- |"]
+        out += [f"| {when} | {_gfm(before) or '–'} | {_gfm(after) or '–'} |" for when, before, after in _numbers_rows(group)]
+        out.append("")
+    return out
+
+
+def _text_numbers(numbers: tuple[NumbersChange, ...], content_dir: str) -> list[str]:
+    if not numbers:
+        return []
+    out = ["", "Results and activity"]
+    for group in numbers:
+        what = "results" if group.kind == "results" else "activity"
+        out.append(f"  ~ {collapse(group.title)} [{group.id}] ({what})  {content_dir}/{group.file}")
+        out += [
+            f"      {when}: {collapse(before) or '(none)'} -> {collapse(after) or '(none)'}"
+            for when, before, after in _numbers_rows(group)
+        ]
+    return out
 
 
 # --- plain text for terminals ------------------------------------------------------------------
 
 
-def _text_entity(entity: EntityChange) -> str:
+def _text_entity(entity: EntityChange | NumbersChange) -> str:
     return f"{_entity_label(entity)} {collapse(entity.title)}"
 
 
@@ -284,9 +343,12 @@ def format_text(changes: ChangeSet, *, base: str | None = None, head: str | None
         if group:
             out += ["", heading + ":"]
             out += [f"  * {_text_entity(e)}: {collapse(e.summary)}" for e in group]
+    for heading, items in sections(changes.numbers):
+        out += ["", heading + ":"]
+        out += [f"  * {collapse(item.sentence)}" for item in items]
     out += ["", "Who must approve (one approval from each line):"]
-    for handles, default, entities in changes.approval_groups():
-        out.append(f"  {_approval_line(handles, default, str)}: " + ", ".join(_text_entity(e) for e in entities))
+    for handles, default, members in changes.approval_groups():
+        out.append(f"  {_approval_line(handles, default, str)}: " + ", ".join(_text_entity(e) for e in members))
     for _kind, heading, entities in changes.by_kind():
         out += ["", heading]
         for entity in entities:
@@ -297,6 +359,7 @@ def format_text(changes: ChangeSet, *, base: str | None = None, head: str | None
             if entity.used_by:
                 prefix = "was used by" if entity.change == "removed" else "used by"
                 out.append(f"      {prefix}: " + "; ".join(_group_refs(entity.used_by, collapse)))
+    out += _text_numbers(changes.numbers, content_dir)
     return "\n".join(out) + "\n"
 
 
@@ -305,7 +368,7 @@ def format_text(changes: ChangeSet, *, base: str | None = None, head: str | None
 
 def to_json(changes: ChangeSet, *, base: str | None = None, head: str | None = None, content_dir: str = "content") -> str:
     count = {kind: sum(e.change == kind for e in changes.entities) for kind in ("added", "removed", "renamed", "changed")}
-    data = {
+    data: dict[str, Any] = {
         "schema": 1,
         "base": base,
         "head": head,
@@ -354,4 +417,46 @@ def to_json(changes: ChangeSet, *, base: str | None = None, head: str | None = N
             for e in changes.entities
         ],
     }
+    if changes.numbers:  # only then: a report without them is what it always was
+        data.update(_numbers_json(changes))
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _numbers_json(changes: ChangeSet) -> dict[str, Any]:
+    results = [
+        {
+            "kpi": group.id,
+            "name": item.name,
+            "period": item.period,
+            "change": item.change,
+            "old": item.old,
+            "new": item.new,
+            "old_note": item.old_note,
+            "new_note": item.new_note,
+            "sentence": item.sentence,
+            "file": group.file,
+            "impact": group.impact,
+            "approvers": list(group.approvers),
+            "default_approvers": group.default_approvers,
+        }
+        for group in changes.numbers
+        for item in group.results
+    ]
+    activity = [
+        {
+            "step": group.id,
+            "name": item.name,
+            "date": item.date,
+            "change": item.change,
+            "note": item.note,
+            "link": item.link,
+            "sentence": item.sentence,
+            "file": group.file,
+            "impact": group.impact,
+            "approvers": list(group.approvers),
+            "default_approvers": group.default_approvers,
+        }
+        for group in changes.numbers
+        for item in group.activity
+    ]
+    return {"numbers": {"results": len(results), "activity": len(activity)}, "results": results, "activity": activity}

@@ -139,7 +139,7 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
         self.broken = []
         for problem in loaded.warnings:
             # A passed review date must not break tomorrow's strict build: it is shown, not counted.
-            (log.info if problem.code == "stale" else log.warning)(str(problem))
+            (log.info if problem.code in ("stale", "stale-results", "no-results", "overdue-step") else log.warning)(str(problem))
         return loaded
 
     def _release(self, loaded: Loaded, config: MkDocsConfig) -> Release | None:

@@ -121,7 +121,9 @@ def test_self_assessment_result_reset_and_enter(page: object, default_site: Site
     page.wait_for_timeout(300)
     assert page.evaluate("window.__pbStillHere === true") and result.get_attribute("data-stage") == stage.id
     page.get_by_role("button", name="Clear my answers").click()
-    page.wait_for_function("() => document.querySelector('#pb_assessment_result').textContent.includes('Answer all')")  # a function, not a string to eval: the page's CSP allows no eval
+    page.wait_for_function(
+        "() => document.querySelector('#pb_assessment_result').textContent.includes('Answer all')"
+    )  # a function, not a string to eval: the page's CSP allows no eval
     assert result.get_attribute("data-stage") is None and page.locator("#pb_self_assessment input:checked").count() == 0
 
 

@@ -1,0 +1,805 @@
+"""A KPI's results: `results/<kpi-id>.csv`, read with the line and column of every cell.
+
+A file holds a header `period,value` (and optionally `note`) and one row per period. A period is
+written `YYYY`, `YYYY-Qn`, `YYYY-MM`, `YYYY-Www` (ISO week) or `YYYY-MM-DD` and read into a typed
+`Period`; a value is a plain number in the KPI's unit (a percent as `18.5`). Reading a file
+(`read_results_file`) checks what needs no KPI: the bytes, the header, each row's shape, period and
+number, a period written twice. `check_results` then holds each file against its KPI: the file is
+named after a KPI, its periods have the form its target counts over (or one form throughout), the
+values are plausible for the unit and no period lies in the future. Every problem is collected with
+its file, line and column; nothing here raises for bad input.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic_core import PydanticCustomError
+
+from ..errors import Problem, did_you_mean
+from .markup import check_text
+from .units import amount
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .schema import Kpi
+
+MAX_FILE_BYTES = 2 * 1024 * 1024  # as for YAML files
+MAX_NOTE = 500  # characters in a note
+MAX_PROBLEMS = 50  # per file: an export that went wrong on every row is told in a screenful
+COLUMNS = ("period", "value", "note")
+REQUIRED_COLUMNS = ("period", "value")
+
+# --- periods -----------------------------------------------------------------------------------
+
+PERIOD_KINDS = ("year", "quarter", "month", "week", "day")
+PERIOD_EXAMPLES = {"year": "2026", "quarter": "2026-Q3", "month": "2026-07", "week": "2026-W47", "day": "2026-11-23"}
+PERIOD_NAMES = {
+    "year": ("year", "years"),
+    "quarter": ("quarter", "quarters"),
+    "month": ("month", "months"),
+    "week": ("week", "weeks"),
+    "day": ("day", "days"),
+}
+# A KPI's `cadence` (how often it is reviewed) and `target.period` as period kinds.
+CADENCE_KINDS = {"weekly": "week", "monthly": "month", "quarterly": "quarter", "yearly": "year"}
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A period a result covers: from `start` to `end`, both included. Periods sort by start."""
+
+    start: date
+    end: date
+    kind: str  # year | quarter | month | week | day
+    text: str = field(compare=False)  # as written in the file, which is the one way to write it: 2026-Q3
+
+    def __str__(self) -> str:
+        return self.text
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class Result:
+    """One row of a results file: the KPI's value for one period, in its unit."""
+
+    period: Period
+    value: float
+    note: str | None = None
+
+
+class PeriodError(ValueError):
+    """A period that is not written in one of the forms; `hint` says how to write it."""
+
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+def _month_end(year: int, month: int) -> date:
+    return (date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)) - timedelta(days=1)
+
+
+def period_of(kind: str, day: date) -> Period:
+    """The period of `kind` that holds `day`."""
+    if kind == "year":
+        return Period(date(day.year, 1, 1), date(day.year, 12, 31), kind, f"{day.year:04d}")
+    if kind == "quarter":
+        quarter = (day.month - 1) // 3 + 1
+        first = 3 * quarter - 2
+        return Period(date(day.year, first, 1), _month_end(day.year, first + 2), kind, f"{day.year:04d}-Q{quarter}")
+    if kind == "month":
+        return Period(date(day.year, day.month, 1), _month_end(day.year, day.month), kind, f"{day.year:04d}-{day.month:02d}")
+    if kind == "week":
+        year, week, weekday = day.isocalendar()
+        monday = day - timedelta(days=weekday - 1)
+        return Period(monday, monday + timedelta(days=6), kind, f"{year:04d}-W{week:02d}")
+    if kind == "day":
+        return Period(day, day, kind, day.isoformat())
+    raise ValueError(f"unknown period kind {kind!r}")
+
+
+def previous_period(period: Period) -> Period:
+    return period_of(period.kind, period.start - timedelta(days=1))
+
+
+def next_period(period: Period) -> Period:
+    return period_of(period.kind, period.end + timedelta(days=1))
+
+
+def last_full_period(kind: str, today: date) -> Period:
+    """The latest period of `kind` that is over by `today` (the one before the period holding it)."""
+    return previous_period(period_of(kind, today))
+
+
+_FORMS = (
+    ("year", re.compile(r"(\d{4})")),
+    ("quarter", re.compile(r"(\d{4})-Q(\d)")),
+    ("month", re.compile(r"(\d{4})-(\d{2})")),
+    ("week", re.compile(r"(\d{4})-W(\d{2})")),
+    ("day", re.compile(r"(\d{4})-(\d{2})-(\d{2})")),
+)
+_FORMS_HINT = "write the period as YYYY, YYYY-Qn, YYYY-MM, YYYY-Www (ISO week) or YYYY-MM-DD, e.g. 2026, 2026-Q3, 2026-07, 2026-W47 or 2026-11-23"
+_MONTH_NAMES = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+
+
+def parse_period(text: str) -> Period:
+    """A period written in one of the five forms; raises PeriodError (with a hint) for anything else."""
+    for kind, pattern in _FORMS:
+        match = pattern.fullmatch(text)
+        if match:
+            return _period(kind, text, [int(part) for part in match.groups()])
+    raise PeriodError(f"`{text}` is not a period", _suggest_period(text) or _FORMS_HINT)
+
+
+def _period(kind: str, text: str, parts: list[int]) -> Period:
+    year = parts[0]
+    if not 1900 <= year <= 2999:
+        raise PeriodError(f"`{text}` is not a period: the year {year} is out of range", "check the year (four digits, e.g. 2026)")
+    if kind == "year":
+        return period_of("year", date(year, 1, 1))
+    if kind == "quarter":
+        if not 1 <= parts[1] <= 4:
+            raise PeriodError(
+                f"`{text}` is not a quarter: a year has quarters Q1 to Q4", f"write {year}-Q1, {year}-Q2, {year}-Q3 or {year}-Q4"
+            )
+        return period_of("quarter", date(year, 3 * parts[1] - 2, 1))
+    if kind == "month":
+        if not 1 <= parts[1] <= 12:
+            raise PeriodError(
+                f"`{text}` is not a month: months run from 01 to 12", f"write the month with two digits, e.g. {year}-07"
+            )
+        return period_of("month", date(year, parts[1], 1))
+    if kind == "week":
+        weeks = date(year, 12, 28).isocalendar()[1]  # 28 December is always in the year's last ISO week
+        if not 1 <= parts[1] <= weeks:
+            raise PeriodError(
+                f"`{text}` is not an ISO week: {year} has weeks W01 to W{weeks}",
+                f"write the ISO week number with two digits, e.g. {year}-W07; the first week of a year is the one with its first Thursday",
+            )
+        return period_of("week", date.fromisocalendar(year, parts[1], 1))
+    try:
+        return period_of("day", date(year, parts[1], parts[2]))
+    except ValueError:
+        raise PeriodError(f"`{text}` is not a real date", "write a date that exists as YYYY-MM-DD, e.g. 2026-02-28") from None
+
+
+def _suggest_period(text: str) -> str:
+    """How to write a period that was written in a common other way (Q3 2026, 2026/07, July 2026, ...)."""
+    squeezed = text.strip()
+    quarter = re.fullmatch(r"(?i)(?:q(\d)[\s/-]*(\d{4})|(\d{4})[\s/-]*q0?(\d))", squeezed)
+    if quarter:
+        number, year = (quarter.group(1), quarter.group(2)) if quarter.group(1) else (quarter.group(4), quarter.group(3))
+        return f"write quarters as YYYY-Qn: `{year}-Q{number}`"
+    week = re.fullmatch(r"(?i)(?:w(?:eek)?\s*(\d{1,2})[\s/-]*(\d{4})|(\d{4})[\s/-]*w(?:eek)?\s*(\d{1,2}))", squeezed)
+    if week:
+        number, year = (week.group(1), week.group(2)) if week.group(1) else (week.group(4), week.group(3))
+        return f"write ISO weeks as YYYY-Www, with two digits: `{year}-W{int(number):02d}`"
+    month = re.fullmatch(r"(\d{4})[/.-](\d{1,2})|(\d{1,2})[/.-](\d{4})", squeezed)
+    if month:
+        year, number = (month.group(1), month.group(2)) if month.group(1) else (month.group(4), month.group(3))
+        return f"write months as YYYY-MM, with two digits: `{year}-{int(number):02d}`"
+    named = re.fullmatch(r"(?i)([a-z]+)\.?[\s/-]*(\d{4}|\d{2})", squeezed)
+    if named and named.group(1).lower() in _MONTH_NAMES:
+        year = named.group(2) if len(named.group(2)) == 4 else f"20{named.group(2)}"
+        return f"write months as YYYY-MM: `{year}-{_MONTH_NAMES[named.group(1).lower()]:02d}`"
+    if re.fullmatch(r"\d{1,4}[/.]\d{1,2}[/.]\d{1,4}|\d{4}-\d{1,2}-\d{1,2}|\d{4}-\d{2}-\d{2}[T ].*", squeezed):
+        return "write days as YYYY-MM-DD (year, month, day, with two-digit month and day), e.g. 2026-11-23"
+    return ""
+
+
+def period_form_name(kind: str, count: int = 1) -> str:
+    singular, plural_form = PERIOD_NAMES[kind]
+    return singular if count == 1 else plural_form
+
+
+# --- numbers -----------------------------------------------------------------------------------
+
+_NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_THOUSANDS_RE = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_DECIMAL_COMMA_RE = re.compile(r"[+-]?\d+,\d+")
+_CURRENCY_RE = re.compile(r"(?i)^[+-]?(?:[$€£¥]|[a-z]{3}\s?)\s*[\d.,]+$|^[+-]?[\d.,]+\s*(?:[$€£¥]|[a-z]{3})$")
+_WITH_UNIT_RE = re.compile(r"(?i)^[+-]?[\d.,]+\s*(h|hrs?|hours?|d|days?|x|pts?|points?|k|m|bn)$")
+
+
+class NumberError(ValueError):
+    """A value that is not a plain number; `hint` says what to write instead."""
+
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+def parse_number(text: str) -> float:
+    """A cell as a number; raises NumberError, with a hint for a person, for anything else."""
+    value = text.strip()
+    if not value:
+        raise NumberError("the value is empty", "write the result as a number, e.g. 18.5; to leave a period out, delete its row")
+    if _NUMBER_RE.fullmatch(value):
+        number = float(value)
+        if number != number or number in (float("inf"), float("-inf")):
+            raise NumberError(f"`{value}` is too large to be a number", "write an ordinary number")
+        return number
+    if value.endswith("%") and _NUMBER_RE.fullmatch(value[:-1].strip()):
+        raise NumberError(
+            f"`{value}` is not a number: the % sign is not part of it",
+            f"write the percent without the sign: {value[:-1].strip()}",
+        )
+    if _THOUSANDS_RE.fullmatch(value):
+        plain = value.replace(",", "")
+        return_hint = f"write {plain} without thousands separators (or, if the comma is a decimal comma, {value.replace(',', '.', 1)} with a point)"
+        if value.count(",") > 1 or "." in value:
+            return_hint = f"write {plain} without thousands separators"
+        raise NumberError(f"`{value}` is not a number: numbers are written without thousands separators", return_hint)
+    if _DECIMAL_COMMA_RE.fullmatch(value):
+        raise NumberError(f"`{value}` is not a number: the decimal separator is a point", f"write {value.replace(',', '.')}")
+    if _CURRENCY_RE.match(value):
+        digits = re.sub(r"[^\d.,+-]", "", value)
+        raise NumberError(
+            f"`{value}` is not a number: write the amount without the currency",
+            f"write the number only, e.g. {digits}; the currency comes from the KPI's `currency`",
+        )
+    if _WITH_UNIT_RE.match(value):
+        digits = re.sub(r"[^\d.,+-]", "", value)
+        raise NumberError(
+            f"`{value}` is not a number: write it without the unit",
+            f"write the number only, e.g. {digits}, in the KPI's unit (2.5 million as 2500000)",
+        )
+    if value.lower() in ("n/a", "na", "-", "--", "tbd", "null", "none", "nan", "?", "unknown"):
+        raise NumberError(f"`{value}` is not a number", "a row needs a value: to leave a period out, delete its row")
+    raise NumberError(f"`{value}` is not a number", "write a plain number with a point as decimal separator, e.g. 18.5 or 42000")
+
+
+# What a value in each unit can be: (lowest, highest, what to say). A percent of 1,850 is a typing error.
+_PLAUSIBLE: dict[str, tuple[float, float, str]] = {
+    "percent": (-100, 1000, "a percent is written as 18.5 for 18.5%, between -100 and 1,000"),
+    "count": (0, 1e12, "a count is zero or more"),
+    "currency": (-1e15, 1e15, "an amount is written in the KPI's currency, as a plain number"),
+    "hours": (0, 24 * 366 * 10, "a time in hours is zero or more (ten years at most)"),
+    "days": (0, 366 * 10, "a time in days is zero or more (ten years at most)"),
+    "ratio": (0, 1e6, "a ratio is zero or more, written as 3 for 3x"),
+    "score": (-1e6, 1e6, "a score is a plain number"),
+}
+
+
+def implausible(value: float, unit: str) -> str:
+    """Why a value cannot be meant in `unit`, or "" when it can."""
+    low, high, about = _PLAUSIBLE.get(unit, (-1e15, 1e15, "a plain number"))
+    return "" if low <= value <= high else about
+
+
+# --- reading a file ----------------------------------------------------------------------------
+
+# Control characters (tab and line breaks aside) and bidirectional overrides: refused anywhere in the file.
+_HIDDEN_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a results file, read: its result and where each of its cells is written."""
+
+    result: Result
+    line: int
+    period_at: tuple[int, int]
+    value_at: tuple[int, int]
+
+
+@dataclass
+class ResultsFile:
+    """A results file as read: the KPI it is named after and its rows in file order."""
+
+    path: str  # as shown in problems (content/results/win-rate.csv)
+    rel: str  # content-relative (results/win-rate.csv)
+    kpi_id: str
+    rows: list[Row] = field(default_factory=list)
+    failed: bool = False  # a problem was found in it: its rows are not all there
+
+    def line_of(self, period: Period) -> int:
+        return next((row.line for row in self.rows if row.result.period == period), 1)
+
+
+def _char_name(char: str) -> str:
+    import unicodedata
+
+    name = unicodedata.name(char, "") or {"\x00": "NULL", "\x07": "BELL", "\x1b": "ESCAPE"}.get(char, "a control character")
+    return f"U+{ord(char):04X} ({name})"
+
+
+def _cell_starts(lines: list[str], first: int) -> list[tuple[int, int]]:
+    """(line, column) where each cell of the record starting on line `first` begins (the csv module's
+    default dialect: commas, double quotes doubled inside quoted cells, line breaks inside quotes)."""
+    starts: list[tuple[int, int]] = []
+    number, text, i = first, lines[first - 1], 0
+    while True:
+        starts.append((number, i + 1))
+        if i < len(text) and text[i] == '"':
+            i += 1
+            while True:
+                if i >= len(text):
+                    if number >= len(lines):
+                        return starts
+                    number, text, i = number + 1, lines[number], 0
+                    continue
+                if text[i] == '"':
+                    if i + 1 < len(text) and text[i + 1] == '"':
+                        i += 2
+                        continue
+                    i += 1
+                    break
+                i += 1
+        comma = text.find(",", i)
+        if comma < 0:
+            return starts
+        i = comma + 1
+
+
+class CsvSyntaxError(ValueError):
+    def __init__(self, reason: str, line: int, column: int):
+        super().__init__(reason)
+        self.reason, self.line, self.column = reason, line, column
+
+
+def _records(text: str) -> Iterator[tuple[int, list[str], list[tuple[int, int]]]]:
+    """(first line, cells, where each cell starts) of every record; raises csv.Error on broken quoting."""
+    lines = text.split("\n")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    done = 0  # physical lines read so far
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            # Where the record starts its last cell: the quote that is never closed, the cell that is too long.
+            line, column = _cell_starts(lines, min(done + 1, len(lines)))[-1]
+            raise CsvSyntaxError(str(exc), line, column) from None
+        first = done + 1
+        done = reader.line_num
+        if not cells:
+            continue  # a blank line
+        starts = _cell_starts(lines, first)
+        if len(starts) != len(cells):  # cannot happen for what the csv module accepts; never fail on it
+            starts = [(first, 1)] * len(cells)
+        yield first, cells, starts
+
+
+def decode_csv(raw: bytes, display: str, problems: list[Problem]) -> str | None:
+    """The file's text (BOM dropped, line ends as \\n), or None after reporting why it cannot be read."""
+    if len(raw) > MAX_FILE_BYTES:
+        problems.append(
+            Problem(
+                display,
+                0,
+                0,
+                "file-too-large",
+                f"the file is {len(raw):,} bytes; results files are limited to {MAX_FILE_BYTES:,} bytes",
+                "keep one row per period; split years into an archive outside the content directory",
+            )
+        )
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
+        problems.append(
+            Problem(
+                display,
+                line,
+                column,
+                "not-utf8",
+                f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x} cannot be decoded)",
+                "save the file as UTF-8 (in Excel: Save As > CSV UTF-8 (comma delimited))",
+            )
+        )
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    hidden = _HIDDEN_RE.search(text)
+    if hidden:
+        preceding = text[: hidden.start()]
+        problems.append(
+            Problem(
+                display,
+                preceding.count("\n") + 1,
+                hidden.start() - (preceding.rfind("\n") + 1) + 1,
+                "control-character",
+                f"the file contains the invisible control character {_char_name(hidden.group())}",
+                "delete it (it often comes with text pasted from another program)",
+            )
+        )
+        return None
+    return text
+
+
+def read_results_file(file: Path, display: str, rel: str, problems: list[Problem]) -> ResultsFile | None:
+    """Read `file` (a `results/<kpi-id>.csv`); problems are appended, None when it cannot be read at all."""
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        problems.append(
+            Problem(
+                display,
+                0,
+                0,
+                "unreadable",
+                f"cannot read the file: {exc.strerror or exc}",
+                "make it a regular file, or remove it",
+            )
+        )
+        return None
+    text = decode_csv(raw, display, problems)
+    if text is None:
+        return None
+    return parse_results(text, display, rel, Path(rel).stem, problems)
+
+
+def parse_results(text: str, display: str, rel: str, kpi_id: str, problems: list[Problem]) -> ResultsFile:
+    """The rows of a results file's text; every problem in it is appended to `problems`."""
+    found = ResultsFile(display, rel, kpi_id)
+    before = len(problems)
+    _read_rows(found, text, problems)
+    found.failed = len(problems) > before
+    return found
+
+
+def _read_rows(found: ResultsFile, text: str, problems: list[Problem]) -> None:
+    display = found.path
+    records = _records(text)
+    try:
+        header = next(records, None)
+        if header is None:
+            problems.append(
+                Problem(
+                    display,
+                    1,
+                    1,
+                    "empty-file",
+                    "the file is empty",
+                    "start it with the header line `period,value` and add a row per period, or delete the file",
+                )
+            )
+            return
+        columns = _header(header, display, problems)
+        if columns is None:
+            return
+        seen: dict[str, int] = {}
+        before = len(problems)
+        for line, cells, starts in records:
+            if len(problems) - before >= MAX_PROBLEMS:
+                problems.append(
+                    Problem(
+                        display,
+                        line,
+                        1,
+                        "results-row",
+                        f"more problems from this line on are not listed: the first {MAX_PROBLEMS} are",
+                        "fix those first (often one cause, such as the export's number format, makes them all)",
+                    )
+                )
+                return
+            row = _row(line, cells, starts, columns, display, problems)
+            if row is None:
+                continue
+            period = row.result.period
+            if period.text in seen:
+                problems.append(
+                    Problem(
+                        display,
+                        *row.period_at,
+                        "duplicate-period",
+                        f"period {period.text} is written twice (first on line {seen[period.text]})",
+                        "keep one row per period: delete one of them, or correct its period",
+                    )
+                )
+                continue
+            seen[period.text] = line
+            found.rows.append(row)
+    except CsvSyntaxError as exc:
+        hint = 'put a cell that holds a comma or a quote in double quotes, and write a quote inside it twice ("")'
+        if "field larger" in exc.reason:
+            hint = "a cell is far too long (more than 128 KiB): is a closing quote missing?"
+        elif "end of data" in exc.reason:
+            hint = "a double quote opens a cell and is never closed: add the closing quote"
+        problems.append(Problem(display, exc.line, exc.column, "csv-syntax", f"CSV syntax error: {exc.reason}", hint))
+
+
+def _header(record: tuple[int, list[str], list[tuple[int, int]]], display: str, problems: list[Problem]) -> dict[str, int] | None:
+    """{column name: index} of a good header; None after reporting a bad one."""
+    line, cells, starts = record
+    names = [cell.strip() for cell in cells]
+    if len(names) == 1 and any(sep in names[0] for sep in (";", "\t")):
+        separator = "`;`" if ";" in names[0] else "a tab"
+        problems.append(
+            Problem(
+                display,
+                line,
+                1,
+                "results-header",
+                f"the header `{names[0]}` is one cell: the file separates cells with {separator}, not a comma",
+                "use commas between cells (in Excel: Save As > CSV UTF-8 (comma delimited)); the header is `period,value`",
+            )
+        )
+        return None
+    columns: dict[str, int] = {}
+    ok = True
+    for index, name in enumerate(names):
+        if name in columns:
+            problems.append(
+                Problem(
+                    display,
+                    *starts[index],
+                    "results-header",
+                    f"the column `{name}` is written twice",
+                    "keep one column of each name",
+                )
+            )
+            ok = False
+        elif name not in COLUMNS:
+            close = did_you_mean(name, COLUMNS) or (f"did you mean `{name.lower()}`?" if name.lower() in COLUMNS else "")
+            problems.append(
+                Problem(
+                    display,
+                    *starts[index],
+                    "results-header",
+                    f"unknown column `{name}`" if name else "a column of the header has no name",
+                    (close + " " if close else "") + "the header is `period,value`, or `period,value,note` with a note column",
+                )
+            )
+            ok = False
+        else:
+            columns[name] = index
+    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+    if ok and missing:
+        problems.append(
+            Problem(
+                display,
+                line,
+                1,
+                "results-header",
+                f"the header has no `{missing[0]}` column" + ("" if len(missing) == 1 else f" and no `{missing[1]}` column"),
+                "the first line of a results file is the header `period,value` (optionally `,note`)",
+            )
+        )
+        ok = False
+    return columns if ok else None
+
+
+def _row(
+    line: int, cells: list[str], starts: list[tuple[int, int]], columns: dict[str, int], display: str, problems: list[Problem]
+) -> Row | None:
+    width = len(columns)
+    if len(cells) == width - 1 and columns.get("note") == width - 1:
+        cells, starts = [*cells, ""], [*starts, starts[-1]]  # a row without a note may leave the cell out
+    if len(cells) != width:
+        at = starts[width] if len(cells) > width else starts[-1]
+        hint = f"a row has {width} cells, like the header ({','.join(sorted(columns, key=columns.__getitem__))})"
+        value_index = columns["value"]
+        if len(cells) > width and value_index + 1 < len(cells) and _looks_split(cells[value_index], cells[value_index + 1]):
+            joined = f"{cells[value_index].strip()},{cells[value_index + 1].strip()}"
+            hint = f"`{joined}` is read as two cells: write {parse_hint(joined)}, or put the cell in double quotes"
+            at = starts[value_index]
+        elif len(cells) > width and "note" in columns:
+            hint += '; a note that holds a comma goes in double quotes: "new pricing, from May"'
+        problems.append(
+            Problem(
+                display,
+                *at,
+                "results-row",
+                f"this row has {len(cells)} cell{'s' if len(cells) != 1 else ''} but the header has {width}",
+                hint,
+            )
+        )
+        return None
+    period_at, value_at = starts[columns["period"]], starts[columns["value"]]
+    note_index = columns.get("note")
+    ok = True
+    try:
+        period = parse_period(cells[columns["period"]].strip())
+    except PeriodError as exc:
+        problems.append(Problem(display, *period_at, "bad-period", exc.message, exc.hint))
+        ok = False
+    try:
+        value = parse_number(cells[columns["value"]])
+    except NumberError as exc:
+        problems.append(Problem(display, *value_at, "bad-number", exc.message, exc.hint))
+        ok = False
+    note = cells[note_index].strip() if note_index is not None else ""
+    if note_index is not None and note:
+        if len(note) > MAX_NOTE:
+            problems.append(
+                Problem(
+                    display,
+                    *starts[note_index],
+                    "results-row",
+                    f"the note is {len(note):,} characters long; a note holds at most {MAX_NOTE}",
+                    "keep the note short; link to the longer story instead",
+                )
+            )
+            ok = False
+        else:
+            try:
+                check_text(note)
+            except PydanticCustomError as exc:
+                context = exc.context or {}
+                problems.append(
+                    Problem(display, *starts[note_index], exc.type.replace("_", "-"), exc.message(), str(context.get("hint", "")))
+                )
+                ok = False
+    if (
+        ok
+        and note_index is not None
+        and re.fullmatch(r"\d{1,3}", note)
+        and re.fullmatch(r"[+-]?\d+", cells[columns["value"]].strip())
+        and note_index == columns["value"] + 1
+    ):
+        joined = f"{cells[columns['value']].strip()},{note}"
+        problems.append(
+            Problem(
+                display,
+                *value_at,
+                "results-row",
+                f"this row reads as the value {cells[columns['value']].strip()} with the note `{note}`: was `{joined}` meant as one number?",
+                f"write {parse_hint(joined)}; if `{note}` is the note, write it in words",
+            )
+        )
+        ok = False
+    if not ok:
+        return None
+    return Row(Result(period, value, note or None), line, period_at, value_at)
+
+
+def _looks_split(left: str, right: str) -> bool:
+    """`18,5` or `1,850` written without quotes: two cells of digits."""
+    return bool(re.fullmatch(r"[+-]?\d+", left.strip()) and re.fullmatch(r"\d+(\.\d+)?", right.strip()))
+
+
+def parse_hint(joined: str) -> str:
+    """What to write for a number written with a comma: 18,5 -> 18.5; 1,850 -> 1850 (or 1.85)."""
+    if _THOUSANDS_RE.fullmatch(joined):
+        return (
+            f"{joined.replace(',', '')} (no thousands separator) or {joined.replace(',', '.', 1)} (a point as decimal separator)"
+        )
+    return joined.replace(",", ".", 1)
+
+
+# --- the files against their KPIs ----------------------------------------------------------------
+
+
+def check_results(
+    files: list[ResultsFile],
+    kpis: Mapping[str, Kpi],
+    problems: list[Problem],
+    *,
+    today: date,
+    invalid: Callable[[str], bool] = lambda kpi_id: False,
+) -> dict[str, tuple[Result, ...]]:
+    """Each file held against its KPI; {KPI id: results sorted by period} of every file with rows and
+    without problems.
+
+    `invalid(kpi_id)` is true for a KPI whose own file failed: its results are not reported again.
+    """
+    found: dict[str, tuple[Result, ...]] = {}
+    for results in files:
+        kpi = kpis.get(results.kpi_id)
+        if kpi is None:
+            if not invalid(results.kpi_id):
+                close = did_you_mean(results.kpi_id, kpis)
+                known = ", ".join(sorted(kpis)[:12])
+                problems.append(
+                    Problem(
+                        results.path,
+                        1,
+                        1,
+                        "unknown-kpi",
+                        f"there is no KPI `{results.kpi_id}`: a results file is named after the KPI it holds results for",
+                        (close + " " if close else "")
+                        + (f"rename the file to <kpi-id>.csv; known KPIs: {known}" if kpis else "there are no KPIs yet"),
+                    )
+                )
+            continue
+        before = len(problems)
+        _check_forms(results, kpi, problems)
+        for row in results.rows:
+            why = implausible(row.result.value, kpi.unit)
+            if why:
+                shown = amount(row.result.value, kpi.unit, kpi.currency)
+                problems.append(
+                    Problem(
+                        results.path,
+                        *row.value_at,
+                        "implausible-value",
+                        f"{shown} is not a plausible value for {kpi.name} ({row.result.period.text}), which is in {kpi.unit}",
+                        why + ("; is a decimal point missing?" if kpi.unit == "percent" else ""),
+                    )
+                )
+            if row.result.period.start > today:
+                problems.append(
+                    Problem(
+                        results.path,
+                        *row.period_at,
+                        "future-period",
+                        f"period {row.result.period.text} has not begun yet (today is {today.isoformat()})",
+                        "a result is for a period that has begun: check the year and the number",
+                    )
+                )
+        results.failed = results.failed or len(problems) > before
+        if not results.failed and results.rows:
+            found[results.kpi_id] = tuple(sorted((row.result for row in results.rows), key=lambda result: result.period))
+    return dict(sorted(found.items()))
+
+
+def expected_form(kpi: Kpi) -> str | None:
+    """The period form a KPI's results must have: the period its target counts over, if it has one."""
+    return kpi.target.period if kpi.target is not None and kpi.target.period else None
+
+
+def _check_forms(results: ResultsFile, kpi: Kpi, problems: list[Problem]) -> None:
+    form = expected_form(kpi)
+    first_line = 0
+    if form is None and results.rows:
+        form, first_line = results.rows[0].result.period.kind, results.rows[0].line
+    for row in results.rows:
+        period = row.result.period
+        if period.kind == form:
+            continue
+        written = f"`{period.text}` is a {period_form_name(period.kind)}"
+        assert form is not None
+        if first_line:
+            message = f"{written}, but the rows above are {period_form_name(form, 2)} (from line {first_line}): a file uses one period form"
+            hint = f"write every period of this file as a {period_form_name(form)}, e.g. {PERIOD_EXAMPLES[form]}"
+        else:
+            message = f"{written}, but the target of {kpi.name} counts per {form} (`target.period: {form}`)"
+            hint = (
+                f"write {period_form_name(form, 2)} such as {PERIOD_EXAMPLES[form]}: a result per {period.kind} cannot be held against"
+                f" a target per {form}; or change `target.period` in kpis/{kpi.id}.yml"
+            )
+        problems.append(Problem(results.path, *row.period_at, "period-form", message, hint))
+
+
+__all__ = [
+    "CADENCE_KINDS",
+    "PERIOD_KINDS",
+    "Period",
+    "PeriodError",
+    "Result",
+    "ResultsFile",
+    "Row",
+    "check_results",
+    "expected_form",
+    "last_full_period",
+    "next_period",
+    "parse_number",
+    "parse_period",
+    "period_of",
+    "previous_period",
+    "read_results_file",
+]

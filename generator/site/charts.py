@@ -1,0 +1,328 @@
+"""A KPI's results as a small server-side SVG line chart, and the same numbers as table rows. Pure.
+
+The chart draws every result in period order, the target as a dashed line with its value written
+at its end, the value axis with round ticks and the periods under it. It works without a script and
+refers to nothing outside itself; it is drawn in `currentColor` (black in print, light in the dark
+scheme) with CSS classes (`pb-chart__*`) for a stylesheet to colour, and meaning never rests on
+colour: the target is dashed, a result on target is a filled dot and one off target a hollow one,
+and a legend says so. `<title>` and `<desc>` give the text alternative: every value, the target and
+the verdict. A `viewBox` with `width="100%"` scales it to a phone's width; the text is sized for that.
+Every piece of content is XML-escaped.
+
+    results_chart_svg(kpi, results, health) -> str       # "" without results
+    results_table(kpi, results, health) -> list[ResultRow]
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+
+from ..content.health import Health, difference_text, meets_target, trend_text, value_verdict, verdict
+from ..content.markup import plain_text
+from ..content.results import Result, period_form_name
+from ..content.schema import DIRECTION_LABELS, Kpi
+from ..content.units import amount, target_amount
+from ..text import format_number
+
+WIDTH, HEIGHT = 420, 230
+LEFT, RIGHT, TOP, BOTTOM = 52, 14, 26, 58  # the plot's margins: value labels, target label, unit, periods, legend
+TICK_SIZE, LABEL_SIZE = 11, 11
+FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
+UNIT_CAPTIONS = {"percent": "%", "hours": "hours", "days": "days", "ratio": "ratio (x)", "score": "points", "count": "count"}
+
+
+def _x(value: object) -> str:
+    """Text or attribute value, escaped for XML."""
+    return escape(str(value), quote=True)
+
+
+def _n(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+# --- the value axis ------------------------------------------------------------------------------
+
+
+def _nice_step(span: float, count: int = 4) -> float:
+    """A round step (1, 2, 2.5 or 5 times a power of ten) that cuts `span` into about `count` parts."""
+    raw = span / count if span > 0 else 1.0
+    power = 10 ** math.floor(math.log10(raw))
+    return next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= raw)
+
+
+def value_axis(values: Sequence[float]) -> tuple[float, float, list[float]]:
+    """(low, high, ticks) of an axis that holds every value: round ticks, zero included when every
+    value is at least zero and the lowest is near it."""
+    low, high = min(values), max(values)
+    if low >= 0 and low <= (high - low) * 1.5:
+        low = 0.0
+    if high == low:
+        pad = abs(high) * 0.1 or 1.0
+        low, high = (low - pad if low != 0 else 0.0), high + pad
+    step = _nice_step(high - low)
+    first = math.floor(low / step + 1e-9) * step
+    last = math.ceil(high / step - 1e-9) * step
+    ticks = [round(first + index * step, 10) for index in range(int(round((last - first) / step)) + 1)]
+    return first, last, ticks
+
+
+def _compact(value: float, unit: str) -> str:
+    """A tick label that fits beside the axis: 6M, 42k, 18.5%, 3x."""
+    size = abs(value)
+    if size >= 1e9:
+        number = f"{format_number(round(value / 1e9, 2))}bn"
+    elif size >= 1e6:
+        number = f"{format_number(round(value / 1e6, 2))}M"
+    elif size >= 1e4:
+        number = f"{format_number(round(value / 1e3, 1))}k"
+    else:
+        number = format_number(round(value, 2))
+    return number + {"percent": "%", "ratio": "x"}.get(unit, "")
+
+
+# --- the chart ---------------------------------------------------------------------------------
+
+
+def _text_width(text: str, size: float) -> float:
+    return len(text) * size * 0.62  # generous for digits and capitals in a sans-serif font
+
+
+def _labelled(count: int, spacing: float, widest: float) -> list[int]:
+    """Which of `count` periods, `spacing` apart, get a label under the axis: evenly spaced, counted
+    back from the last, which always has one."""
+    every = max(1, math.ceil((widest + 8) / spacing)) if spacing > 0 else 1
+    return list(range(count - 1, -1, -every))[::-1]
+
+
+def _target_label_at(
+    width: float, line_y: float, points: list[tuple[float, float]], left: float, right: float, top: float
+) -> tuple[float, float, str]:
+    """(x, y, anchor) of the target's label: at an end of its line, above or below it, where no dot is."""
+    candidates = [
+        (right, line_y - 5, "end"),
+        (right, line_y + TICK_SIZE + 3, "end"),
+        (left + 4, line_y - 5, "start"),
+        (left + 4, line_y + TICK_SIZE + 3, "start"),
+    ]
+
+    def crowding(candidate: tuple[float, float, str]) -> int:
+        x, y, anchor = candidate
+        low, high = (x - width, x) if anchor == "end" else (x, x + width)
+        if y - TICK_SIZE < top - 14:
+            return 1000  # would leave the drawing at the top
+        return sum(low - 6 <= px <= high + 6 and y - TICK_SIZE - 6 <= py <= y + 6 for px, py in points)
+
+    return min(candidates, key=crowding)
+
+
+def chart_ids(kpi: Kpi) -> tuple[str, str]:
+    """The ids of the chart's `<title>` and `<desc>` (unique on a page: one chart a KPI)."""
+    return f"pb-chart-{kpi.id}-title", f"pb-chart-{kpi.id}-desc"
+
+
+def describe(kpi: Kpi, results: Sequence[Result], health: Health | None) -> tuple[str, str]:
+    """The chart's title and its description: every value, the target, its direction and the verdict."""
+    name = plain_text(kpi.name)
+    kinds = {result.period.kind for result in results}
+    by = period_form_name(next(iter(kinds))) if len(kinds) == 1 else "period"
+    title = f"{name}: results by {by}"
+    if kpi.target is not None:
+        title += f" against a target of {target_amount(kpi)}"
+    values = "; ".join(f"{result.period.text}: {amount(result.value, kpi.unit, kpi.currency)}" for result in results)
+    parts = [f"{values}."]
+    if kpi.target is not None:
+        parts.append(f"Target: {target_amount(kpi)}, {DIRECTION_LABELS[kpi.direction]}.")
+    else:
+        parts.append(f"No target; {DIRECTION_LABELS[kpi.direction]}.")
+    if health is not None and health.latest is not None:
+        latest = f"Latest, {health.latest.period.text}: {amount(health.latest.value, kpi.unit, kpi.currency)}"
+        if health.on_target is not None:
+            latest += f", {verdict(kpi, health)}"
+        parts.append(latest + ".")
+        if health.trend is not None:
+            parts.append(trend_text(kpi, health.trend)[:1].upper() + trend_text(kpi, health.trend)[1:] + ".")
+        if health.stale and health.due is not None:
+            parts.append(f"No result yet for {health.due.text}.")
+    return title, " ".join(parts)
+
+
+def results_chart_svg(kpi: Kpi, results: Iterable[Result], health: Health | None = None) -> str:
+    """The results of `kpi` as one inline `<svg>` on a single line; "" when there are none."""
+    ordered = sorted(results, key=lambda result: result.period)
+    if not ordered:
+        return ""
+    values = [result.value for result in ordered]
+    target = kpi.target.value if kpi.target is not None else None
+    low, high, ticks = value_axis(values + ([target] if target is not None else []))
+    plot_left, plot_right, plot_top, plot_bottom = LEFT, WIDTH - RIGHT, TOP, HEIGHT - BOTTOM
+
+    def y_of(value: float) -> float:
+        return plot_bottom - (value - low) / (high - low) * (plot_bottom - plot_top)
+
+    count = len(ordered)
+    labels = [result.period.text for result in ordered]
+    widest = max(_text_width(label, LABEL_SIZE) for label in labels)
+    # The first and the last dot sit far enough in for their period's label to stay inside the drawing.
+    first_x, last_x = max(plot_left + 8, widest / 2 + 2), min(plot_right - 8, WIDTH - 2 - widest / 2)
+    step = (last_x - first_x) / max(count - 1, 1)
+    xs = [first_x + index * step for index in range(count)] if count > 1 else [(plot_left + plot_right) / 2]
+    parts: list[str] = []
+
+    # Grid and the value axis, with the unit above it.
+    for tick in ticks:
+        y = y_of(tick)
+        parts.append(
+            f'<line class="pb-chart__grid" x1="{plot_left}" y1="{_n(y)}" x2="{plot_right}" y2="{_n(y)}" '
+            'stroke="currentColor" stroke-opacity="0.18" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text class="pb-chart__tick" x="{plot_left - 6}" y="{_n(y + TICK_SIZE / 3)}" font-size="{TICK_SIZE}" '
+            f'text-anchor="end">{_x(_compact(tick, kpi.unit))}</text>'
+        )
+    caption = kpi.currency if kpi.unit == "currency" and kpi.currency else UNIT_CAPTIONS.get(kpi.unit, kpi.unit)
+    parts.append(
+        f'<text class="pb-chart__unit" x="{plot_left - 6}" y="{TOP - 12}" font-size="{TICK_SIZE}" text-anchor="end">{_x(caption)}</text>'
+    )
+    parts.append(
+        f'<line class="pb-chart__axis" x1="{plot_left}" y1="{plot_bottom}" x2="{plot_right}" y2="{plot_bottom}" '
+        'stroke="currentColor" stroke-width="1"/>'
+    )
+
+    # The periods under the axis.
+    for index in _labelled(count, step if count > 1 else 0, widest):
+        parts.append(
+            f'<text class="pb-chart__period" x="{_n(xs[index])}" y="{plot_bottom + 16}" font-size="{LABEL_SIZE}" '
+            f'text-anchor="middle">{_x(labels[index])}</text>'
+        )
+
+    # The target: a dashed line across the plot, its value at the right end above it.
+    if target is not None:
+        y = y_of(target)
+        parts.append(
+            f'<line class="pb-chart__target" x1="{plot_left}" y1="{_n(y)}" x2="{plot_right}" y2="{_n(y)}" '
+            'stroke="currentColor" stroke-width="1.5" stroke-dasharray="6 4" data-value="' + _x(format_number(target)) + '"/>'
+        )
+        text = "target " + amount(target, kpi.unit, kpi.currency)
+        dots = [(x, y_of(value)) for x, value in zip(xs, values, strict=True)]
+        label_x, label_y, anchor = _target_label_at(_text_width(text, TICK_SIZE), y, dots, plot_left, plot_right, plot_top)
+        parts.append(
+            f'<text class="pb-chart__target-label" x="{_n(label_x)}" y="{_n(label_y)}" font-size="{TICK_SIZE}" '
+            f'text-anchor="{anchor}">{_x(text)}</text>'
+        )
+
+    # The results: a line through them, a dot each (filled on target, hollow off it), each with its words.
+    if count > 1:
+        points = " ".join(f"{_n(x)},{_n(y_of(value))}" for x, value in zip(xs, values, strict=True))
+        parts.append(f'<polyline class="pb-chart__line" points="{points}" fill="none" stroke="currentColor" stroke-width="2"/>')
+    radius = 3.5 if count <= 24 else 2.5
+    for x, result in zip(xs, ordered, strict=True):
+        good = meets_target(kpi, result.value)
+        state = "" if good is None else (" pb-chart__point--on" if good else " pb-chart__point--off")
+        fill = "none" if good is False else "currentColor"
+        said = f"{result.period.text}: {amount(result.value, kpi.unit, kpi.currency)}"
+        if good is not None:
+            said += f" ({value_verdict(kpi, result.value)})"
+        if result.note:
+            said += f"; {plain_text(result.note)}"
+        parts.append(
+            f'<circle class="pb-chart__point{state}" cx="{_n(x)}" cy="{_n(y_of(result.value))}" r="{radius}" '
+            f'fill="{fill}" stroke="currentColor" stroke-width="1.5" data-period="{_x(result.period.text)}" '
+            f'data-value="{_x(format_number(result.value))}"><title>{_x(said)}</title></circle>'
+        )
+
+    parts.append(_legend(target is not None))
+    title, description = describe(kpi, ordered, health)
+    title_id, desc_id = chart_ids(kpi)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
+        f'aria-labelledby="{title_id} {desc_id}" font-family="{FONT}" fill="currentColor" class="pb-chart__svg" '
+        f'data-kpi="{_x(kpi.id)}">'
+        f'<title id="{title_id}">{_x(title)}</title><desc id="{desc_id}">{_x(description)}</desc>' + "".join(parts) + "</svg>"
+    )
+
+
+def _legend(with_target: bool) -> str:
+    """What the line, the dashes and the two dots mean, in one row under the periods."""
+    y = HEIGHT - 14
+    items = [
+        ('<line x1="{x}" y1="{y}" x2="{x2}" y2="{y}" stroke="currentColor" stroke-width="2"/>', "result", 18),
+    ]
+    if with_target:
+        items.append(
+            (
+                '<line x1="{x}" y1="{y}" x2="{x2}" y2="{y}" stroke="currentColor" stroke-width="1.5" stroke-dasharray="6 4"/>',
+                "target",
+                18,
+            )
+        )
+        items.append(
+            ('<circle cx="{cx}" cy="{y}" r="3.5" fill="currentColor" stroke="currentColor" stroke-width="1.5"/>', "on target", 8)
+        )
+        items.append(
+            ('<circle cx="{cx}" cy="{y}" r="3.5" fill="none" stroke="currentColor" stroke-width="1.5"/>', "off target", 8)
+        )
+    out, x = [], float(LEFT)
+    for swatch, text, width in items:
+        out.append(swatch.format(x=_n(x), x2=_n(x + width), cx=_n(x + 4), y=_n(y)))
+        out.append(f'<text x="{_n(x + width + 5)}" y="{_n(y + 4)}" font-size="{TICK_SIZE}">{_x(text)}</text>')
+        x += width + 5 + _text_width(text, TICK_SIZE) + 12
+    return f'<g class="pb-chart__legend">{"".join(out)}</g>'
+
+
+# --- the table ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One row of a results table, in the words of the site."""
+
+    period: str  # 2026-Q3
+    start: date
+    end: date
+    value: float
+    shown: str  # 24%
+    target: str  # 27% per quarter; "" without a target
+    verdict: str  # on target | off target by 3 percentage points | ""
+    on_target: bool | None
+    difference: str  # "-3 percentage points", "+USD 200,000"; "" without a target
+    note: str  # as written (inline Markdown: render it through the inline filter)
+    latest: bool
+
+
+RESULTS_TABLE_HEADER = ("Period", "Result", "Target", "Against the target", "Note")
+
+
+def results_table(kpi: Kpi, results: Iterable[Result], health: Health | None = None) -> list[ResultRow]:
+    """The rows of a results table, oldest first (as the chart reads): the numbers of the chart."""
+    ordered = sorted(results, key=lambda result: result.period)
+    target = target_amount(kpi)
+    rows = []
+    for index, result in enumerate(ordered):
+        good = meets_target(kpi, result.value)
+        difference = ""
+        if kpi.target is not None:
+            gap = result.value - kpi.target.value
+            difference = ("+" if gap > 0 else "-" if gap < 0 else "±") + difference_text(kpi, gap)
+        rows.append(
+            ResultRow(
+                result.period.text,
+                result.period.start,
+                result.period.end,
+                result.value,
+                amount(result.value, kpi.unit, kpi.currency),
+                target,
+                value_verdict(kpi, result.value),
+                good,
+                difference,
+                result.note or "",
+                index == len(ordered) - 1,
+            )
+        )
+    return rows
+
+
+__all__ = ["RESULTS_TABLE_HEADER", "ResultRow", "chart_ids", "describe", "results_chart_svg", "results_table", "value_axis"]
