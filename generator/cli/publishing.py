@@ -209,3 +209,44 @@ def alias_command(version: str, names: tuple[str, ...], push: bool, remote: str,
     result = set_aliases(version, list(names), repo=Path("."), config_file=config_file, push=push, remote=remote, branch=branch)
     click.echo(f"{', '.join(names)} now lead{'s' if len(names) == 1 else ''} to version {version} on {result.branch}.")
     click.echo(pushed_note(result.pushed, remote, result.branch))
+
+
+@cli.command(name="preview")
+@branch_option
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="IP address and port to serve on.")
+@remote_option
+@handle_errors
+def preview_command(branch: str, dev_addr: str, remote: str) -> None:
+    """Serve the published versions locally, as readers will see them.
+
+    Serves the gh-pages branch as GitHub Pages does (the version selector, the
+    redirects of the site's address and of `latest`, the page for a missing
+    address), straight from git: nothing is checked out, and a version published
+    meanwhile shows at the next page load. Reads the local branch, or origin's
+    as last fetched. Stop it with Ctrl+C.
+
+    \b
+    Examples:
+      playbook preview                     # http://127.0.0.1:8000/
+      git fetch origin gh-pages:gh-pages && playbook preview -a 127.0.0.1:8001
+    """
+    from ..publishing.preview import PublishedBranch, is_loopback, make_server, parse_address
+
+    published = PublishedBranch(Path("."), branch=branch, remote=remote)
+    site = published.site()
+    server = make_server(published, dev_addr)
+    if not is_loopback(parse_address(dev_addr)[0]):
+        click.echo(f"Note: {dev_addr} can be reached from other machines, not only this one.", err=True)
+    if site.versions:
+        count = len(site.versions)
+        start = f"; readers start at {site.default}" if site.default else ""
+        click.echo(f"{site.branch}: {count} published version{'s' if count != 1 else ''}{start}")
+    else:
+        click.echo(f"{site.branch} holds no published version yet (no versions.json).")
+    click.echo(f"Serving the published versions at {server.url} (press Ctrl+C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+    finally:
+        server.server_close()

@@ -82,7 +82,15 @@ class TreeEntry:
 
 def list_tree(commit: str, path: str, *, cwd: Path) -> list[TreeEntry]:
     """Every file under `path` at `commit` (`git ls-tree -r -z --full-tree COMMIT -- PATH`)."""
-    out = run(["ls-tree", "-r", "-z", "--full-tree", commit, "--", path], cwd=cwd)
+    return _tree_entries(run(["ls-tree", "-r", "-z", "--full-tree", commit, "--", path], cwd=cwd))
+
+
+def tree_files(commit: str, *, cwd: Path) -> list[TreeEntry]:
+    """Every entry of a commit's whole tree, folders walked (`git ls-tree -r -z --full-tree COMMIT`)."""
+    return _tree_entries(run(["ls-tree", "-r", "-z", "--full-tree", commit], cwd=cwd))
+
+
+def _tree_entries(out: bytes) -> list[TreeEntry]:
     entries = []
     for record in out.decode("utf-8", errors="surrogateescape").split("\0"):
         if not record:
