@@ -16,8 +16,8 @@ from typing import Any
 
 import click
 
-from .. import __version__
 from ..errors import ContentError, PlaybookError, UsageError
+from ..version import __version__
 from .output import format_text, summary
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
