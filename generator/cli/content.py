@@ -93,15 +93,15 @@ def validate(content_dir: Path, output_format: str, strict: bool, release: bool)
             click.echo("", err=True)
         if playbook is not None and errors == 0:
             counts = ", ".join(
-                f"{len(playbook.collection(k))} {label}"
-                for k, label in (
-                    ("role", "roles"),
-                    ("lead", "lead stages"),
-                    ("kpi", "KPIs"),
-                    ("step", "checklist steps"),
-                    ("stage", "alignment stages"),
-                    ("question", "diagnostic statements"),
-                    ("term", "glossary terms"),
+                f"{len(playbook.collection(k))} {one if len(playbook.collection(k)) == 1 else many}"
+                for k, one, many in (
+                    ("role", "role", "roles"),
+                    ("lead", "lead stage", "lead stages"),
+                    ("kpi", "KPI", "KPIs"),
+                    ("step", "checklist step", "checklist steps"),
+                    ("stage", "alignment stage", "alignment stages"),
+                    ("question", "diagnostic statement", "diagnostic statements"),
+                    ("term", "glossary term", "glossary terms"),
                 )
             )
             ready = " and ready to publish" if release else ""
