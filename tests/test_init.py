@@ -291,7 +291,7 @@ def trusted_review_for_a_content_repository(text: str) -> str:
             "      - name: Install the trusted tool (the pinned release from the package index)\n"
             '        run: python -m pip install --quiet --no-cache-dir "playbook-site==${PLAYBOOK_VERSION}"\n',
         ),
-        ("playbook validate --content", "playbook validate --release --content"),
+        ("playbook validate --content", "playbook validate --release --content"),  # until this repository's has it too
         (
             "(mkdocs.yml, docs/) with the pull request's content/.",
             "(mkdocs.yml, docs/, templates/) with the pull request's content/.",
@@ -303,6 +303,8 @@ def trusted_review_for_a_content_repository(text: str) -> str:
         ("(built by the default branch's tool)", "(built by playbook-site ${process.env.PLAYBOOK_VERSION})"),
     ]
     for old, new in changes:
+        if old.startswith("playbook validate") and new in body:
+            continue  # this repository's review runs `validate --release` already
         assert body.count(old) == 1, f"this repository's workflow changed where the starter's differs: {old!r}"
         body = body.replace(old, new)
     return body
