@@ -98,6 +98,9 @@ def serve(config_file: Path, dev_addr: str, engine: str | None) -> None:
     from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import MkDocsException
 
+    from ..publishing.live_reload import allow_live_reload
+
+    allow_live_reload()  # the pages' Content-Security-Policy lets the server's reload script run
     setup_mkdocs_logging(False)
     try:
         mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)

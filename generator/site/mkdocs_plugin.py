@@ -33,6 +33,7 @@ from .errors_page import error_pages
 from .pages import Page
 from .portable import to_markdown
 from .project import ASSETS, FEATURES, OVERRIDES_DIR, PALETTE, SEARCH_SEPARATOR, Options, Project, build_project
+from .render import repository_templates
 from .serve_cache import PageCache
 
 log = logging.getLogger("mkdocs.plugins.playbook")
@@ -78,7 +79,7 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base_dir = Path(config.config_file_path or ".").resolve().parent
         self.content_dir = base_dir / self.config.content
-        self.templates_dir = (base_dir / self.config.templates) if self.config.templates else None
+        self.templates_dir = repository_templates(base_dir, self.config.templates)  # overrides beside mkdocs.yml
         self.offline = self.offline or self.config.offline
         if self.offline:
             config.use_directory_urls = False  # file:// serves no folder's index.html

@@ -5,6 +5,11 @@ that is text is written by `html.Writer` (escaped, abbreviations marked), and te
 through the `inline` filter (inline Markdown by one parser, then an allowlist sanitizer). A page is
 HTML plus what the theme needs around it: its title, its table of contents and its anchors. No
 engine parses a generated page again.
+
+A playbook repository may override templates file by file: a `templates/` folder beside mkdocs.yml
+(or the folder the plugin's `templates:` option names) is searched first, then the bundled templates
+(`default_templates_dir`), so `templates/role.html.j2` there replaces the role page and nothing else;
+the partials (`_assessment.html.j2`, `_onboarding.html.j2`) are found the same way.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, pass_context
 from markdown.extensions.toc import slugify
 from markupsafe import Markup, escape
 
@@ -78,9 +83,36 @@ def _finalize(context: Any, value: Any) -> Any:
     return Markup(context["writer"].plain(str(value), context["page"].path))
 
 
+REPOSITORY_TEMPLATES = "templates"  # the folder beside mkdocs.yml whose templates win over the bundled ones
+
+
+def repository_templates(config_dir: Path, option: str | None = None) -> Path | None:
+    """The playbook repository's own templates folder: the plugin's `templates:` option (relative to
+    mkdocs.yml) when set, else `templates/` beside mkdocs.yml when there is one, else None."""
+    if option:
+        return config_dir / option
+    folder = config_dir / REPOSITORY_TEMPLATES
+    return folder if folder.is_dir() else None
+
+
+def template_dirs(templates_dir: Path | None = None) -> tuple[Path, ...]:
+    """Where templates are looked up, the first folder that has a file winning: the repository's own
+    folder (when given and it is not the bundled one), then the bundled templates."""
+    bundled = default_templates_dir().resolve()
+    own = templates_dir.resolve() if templates_dir is not None else None
+    return (own, bundled) if own is not None and own != bundled else (bundled,)
+
+
 def make_environment(templates_dir: Path | None = None) -> Environment:
+    """The Jinja environment: `templates_dir` (a playbook repository's overrides) first, then the
+    bundled templates."""
+    return _make_environment(template_dirs(templates_dir))
+
+
+def _make_environment(dirs: tuple[Path, ...]) -> Environment:
+    loaders: list[BaseLoader] = [FileSystemLoader(str(folder)) for folder in dirs]
     env = Environment(
-        loader=FileSystemLoader(str(templates_dir or default_templates_dir())),
+        loader=loaders[0] if len(loaders) == 1 else ChoiceLoader(loaders),
         undefined=StrictUndefined,
         autoescape=True,
         finalize=_finalize,
@@ -192,15 +224,33 @@ def target_text(kpi: Any) -> str:
 
 
 @functools.lru_cache(maxsize=8)
-def _environment(templates_dir: Path) -> Environment:
-    """Templates compiled once per process (and per templates folder); `serve` edits are seen because
-    Jinja checks each template's modification time (`auto_reload` is off: see `clear_templates`)."""
-    return make_environment(templates_dir)
+def _cached_environment(dirs: tuple[Path, ...], stamp: tuple[tuple[str, int, int], ...]) -> Environment:
+    return _make_environment(dirs)
+
+
+def _environment(templates_dir: Path | None) -> Environment:
+    """Templates compiled once per process and per set of folders (`auto_reload` is off). A
+    repository's own folder is also keyed by its files' names, sizes and modification times, read
+    once per render: a template saved there under `serve` is compiled again at the next rebuild,
+    with no check per page. The bundled templates change only with the tool (see `clear_templates`)."""
+    dirs = template_dirs(templates_dir)
+    return _cached_environment(dirs, _stamp(dirs[0]) if templates_dir is not None else ())
+
+
+def _stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    found = []
+    try:
+        for path in sorted(folder.rglob("*")):
+            info = path.stat()
+            found.append((path.relative_to(folder).as_posix(), info.st_mtime_ns, info.st_size))
+    except OSError:  # a folder being saved into, or gone: compiled again next time
+        return (("", -1, -1),)
+    return tuple(found)
 
 
 def clear_templates() -> None:
     """Forget the compiled templates (after a template was edited under `serve`)."""
-    _environment.cache_clear()
+    _cached_environment.cache_clear()
 
 
 def writer_for(playbook: Playbook, *, directory_urls: bool = True, tooltips: bool = True) -> Writer:
@@ -219,7 +269,7 @@ def render_specs(
 ) -> tuple[list[PageSpec], dict[str, Page]]:
     """Every page as (its declaration, in the navigation's order; {docs-relative path: Page}).
     Deterministic for the same input."""
-    env = _environment((templates_dir or default_templates_dir()).resolve())
+    env = _environment(templates_dir)
     writer = writer_for(playbook, directory_urls=directory_urls, tooltips=tooltips)
     relations = Relations(playbook)
     wanted = set(only) if only is not None else None
@@ -258,4 +308,16 @@ def render(
     return render_specs(playbook, templates_dir, today=today, only=only, directory_urls=directory_urls, tooltips=tooltips)[1]
 
 
-__all__ = ["PAGES", "Page", "default_templates_dir", "make_environment", "render", "render_specs", "target_text", "writer_for"]
+__all__ = [
+    "PAGES",
+    "REPOSITORY_TEMPLATES",
+    "Page",
+    "default_templates_dir",
+    "make_environment",
+    "render",
+    "render_specs",
+    "repository_templates",
+    "target_text",
+    "template_dirs",
+    "writer_for",
+]
