@@ -10,6 +10,7 @@ A playbook without results has no Scorecard and pages exactly as before."""
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
 import subprocess
@@ -509,6 +510,18 @@ def test_activity_without_results_changes_only_the_checklist_and_the_home_pages_
     assert changed == {"checklist.md", "index.md"}
     assert "Last happened: 2 November 2026" in text_of(pages["checklist.md"].html)
     assert "scorecard" not in pages["index.md"].html and 'href="exports/activity.csv"' in pages["index.md"].html
+
+
+def test_search_finds_the_definitions_not_every_number(numbers_site: Path) -> None:
+    """The charts and the KPI page's results change every period: they stay out of the search index
+    (Material's `data-search-exclude`), so that a search for a KPI finds its definition first."""
+    index = json.loads((numbers_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    text = " ".join(doc["title"] + " " + doc["text"] for doc in index["docs"])
+    assert "Share of deals won." in text and "MQL volume, as agreed." in text  # the definitions
+    assert "results by quarter" not in text and "2026-Q1: 23.5%" not in text  # a chart's title and description
+    assert "off target by 3.5 percentage points" not in text  # the KPI page's results table
+    scorecard = [doc for doc in index["docs"] if doc["location"].startswith("scorecard/")]
+    assert scorecard and "off target by 3 percentage points" in " ".join(doc["text"] for doc in scorecard)
 
 
 def test_the_built_site_links_the_scorecard_in_its_navigation_after_kpis(numbers_site: Path) -> None:
