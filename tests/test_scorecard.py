@@ -492,6 +492,19 @@ def test_hostile_notes_are_text_or_allowed_markup_only(numbers_pages: dict[str, 
             assert "<script>alert" not in page and "**x**" not in page
 
 
+def test_an_activity_link_that_is_not_https_stays_text(numbers_content: Path) -> None:
+    """The loader refuses such a link; were one to get through, the page would still not link it."""
+    from dataclasses import replace
+
+    from generator.content.schema import ActivityEntry
+
+    playbook = load(numbers_content, today=TODAY)
+    sneaked = ActivityEntry.model_construct(step="joint-planning", date=date(2026, 10, 1), note=None, link="javascript:alert(1)")
+    page = render(replace(playbook, activity=(*playbook.activity, sneaked)), today=TODAY)["checklist.md"].html
+    assert "javascript:" not in page
+    assert "Last happened: 1 October 2026 (recorded 2 times; the record)" in text_of(section(page, "joint-planning"))
+
+
 def test_a_playbook_without_results_has_no_scorecard_and_unchanged_pages(tmp_path: Path) -> None:
     playbook = load(write_content(tmp_path / "content"), today=TODAY)
     pages = render(playbook, today=TODAY)

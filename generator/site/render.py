@@ -216,10 +216,13 @@ def _overdue_badge() -> Markup:
 
 @pass_context
 def _external_link(context: Any, href: str, label: Any) -> Markup:
-    """A link to another site (an activity's https:// record): the address escaped for its attribute,
-    the label written as plain text."""
+    """A link to another site (an activity's https:// record, checked when it was loaded): the address
+    escaped for its attribute, the label written as plain text; anything but https:// stays text."""
     writer: Writer = context["writer"]
-    return Markup('<a href="{0}">{1}</a>').format(href, Markup(writer.plain(str(label), context["page"].path, False)))
+    shown = Markup(writer.plain(str(label), context["page"].path, False))
+    if not str(href).startswith("https://"):
+        return shown
+    return Markup('<a href="{0}">{1}</a>').format(href, shown)
 
 
 @pass_context
