@@ -248,22 +248,40 @@ def results_chart_svg(kpi: Kpi, results: Iterable[Result], health: Health | None
 def _legend(with_target: bool) -> str:
     """What the line, the dashes and the two dots mean, in one row under the periods."""
     y = HEIGHT - 14
+    # Each swatch has the class of what it stands for (`pb-chart__key--target` for the target line),
+    # so that a stylesheet colouring the marks colours their keys alike.
     items = [
-        ('<line x1="{x}" y1="{y}" x2="{x2}" y2="{y}" stroke="currentColor" stroke-width="2"/>', "result", 18),
+        (
+            '<line class="pb-chart__key pb-chart__key--result" x1="{x}" y1="{y}" x2="{x2}" y2="{y}" stroke="currentColor" '
+            'stroke-width="2"/>',
+            "result",
+            18,
+        ),
     ]
     if with_target:
         items.append(
             (
-                '<line x1="{x}" y1="{y}" x2="{x2}" y2="{y}" stroke="currentColor" stroke-width="1.5" stroke-dasharray="6 4"/>',
+                '<line class="pb-chart__key pb-chart__key--target" x1="{x}" y1="{y}" x2="{x2}" y2="{y}" stroke="currentColor" '
+                'stroke-width="1.5" stroke-dasharray="6 4"/>',
                 "target",
                 18,
             )
         )
         items.append(
-            ('<circle cx="{cx}" cy="{y}" r="3.5" fill="currentColor" stroke="currentColor" stroke-width="1.5"/>', "on target", 8)
+            (
+                '<circle class="pb-chart__key pb-chart__key--on" cx="{cx}" cy="{y}" r="3.5" fill="currentColor" '
+                'stroke="currentColor" stroke-width="1.5"/>',
+                "on target",
+                8,
+            )
         )
         items.append(
-            ('<circle cx="{cx}" cy="{y}" r="3.5" fill="none" stroke="currentColor" stroke-width="1.5"/>', "off target", 8)
+            (
+                '<circle class="pb-chart__key pb-chart__key--off" cx="{cx}" cy="{y}" r="3.5" fill="none" stroke="currentColor" '
+                'stroke-width="1.5"/>',
+                "off target",
+                8,
+            )
         )
     out, x = [], float(LEFT)
     for swatch, text, width in items:

@@ -15,9 +15,11 @@ Every piece of content is XML-escaped; the SVG refers to nothing outside itself.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
 
+from ..content.health import HandoffCompliance
 from ..content.markup import plain_text
 from ..content.schema import LeadStage, Playbook
 from ..text import format_number
@@ -215,8 +217,30 @@ def _handoff_lines(playbook: Playbook, lead: LeadStage) -> list[str]:
     return [*lines, f"within {format_number(lead.handoff.sla_hours)} h"]
 
 
-def funnel_svg(playbook: Playbook) -> str:
-    """The funnel as one inline `<svg>` element on a single line (a Markdown HTML block)."""
+def _compliance_lines(measures: Sequence[HandoffCompliance], playbook: Playbook) -> list[str]:
+    """Under a hand-off's time limit, how the latest result keeps it, one KPI after the other, each
+    on two lines: "Lead response time, 2026-W47:" then "3.6 h, within the SLA" (or "30 h, 6 h over
+    the SLA"; for a share, "92% within the SLA (target 95%)")."""
+    lines: list[str] = []
+    for measure in measures:
+        kpi = playbook.kpis[measure.kpi_id]
+        name = plain_text(kpi.abbreviation or kpi.name)
+        value = format_number(measure.latest.value)
+        if measure.measure == "hours":
+            over = format_number(measure.latest.value - measure.sla_hours)
+            said = f"{value} h, within the SLA" if measure.within else f"{value} h, {over} h over the SLA"
+        else:
+            target = f" (target {format_number(measure.health.target)}%)" if measure.health.target is not None else ""
+            said = f"{value}% within the SLA{target}"
+        lines += wrap(f"{name}, {measure.latest.period.text}:", CENTRE - LEFT - 14, NOTE_SIZE)
+        lines += wrap(said, CENTRE - LEFT - 14, NOTE_SIZE)
+    return lines
+
+
+def funnel_svg(playbook: Playbook, compliance: Mapping[str, Sequence[HandoffCompliance]] | None = None) -> str:
+    """The funnel as one inline `<svg>` element on a single line (a Markdown HTML block). With
+    `compliance` ({lead stage id: how its hand-off keeps its SLA}, from `content.health`), each
+    hand-off's label says how the latest results keep its time limit."""
     stages = list(playbook.leads.values())
     if not stages:
         return ""
@@ -262,6 +286,14 @@ def funnel_svg(playbook: Playbook) -> str:
     # Vertical layout: each box tall enough for its text and its recycle attachments; each gap tall
     # enough for its hand-off label.
     handoffs = {box.index: _handoff_lines(playbook, box.lead) for box in boxes if box.lead.handoff}
+    measured = {
+        box.index: _compliance_lines(compliance[box.lead.id], playbook)
+        for box in boxes
+        if box.lead.handoff and compliance and compliance.get(box.lead.id)
+    }
+    sentences = {
+        box.index: [m.sentence for m in compliance[box.lead.id]] for box in boxes if box.index in measured and compliance
+    }
     y = 10.0
     for box in boxes:
         text_height = 12 + len(box.title_lines) * TITLE_LINE + len(box.owner_lines) * OWNER_LINE + 4
@@ -274,7 +306,8 @@ def funnel_svg(playbook: Playbook) -> str:
             cursor += spare + need
             box.attach_y[item] = cursor - (0 if item[0] == "out" else need / 2)
         handoff_label = handoffs.get(box.index)
-        gap = max(MIN_GAP, len(handoff_label) * NOTE_LINE + 14) if handoff_label else MIN_GAP
+        label_lines = len(handoff_label) + len(measured.get(box.index, [])) if handoff_label else 0
+        gap = max(MIN_GAP, label_lines * NOTE_LINE + 14) if handoff_label else MIN_GAP
         y = box.top + box.height + (gap if box.index + 1 < count or handoff_label else 0)
 
     label_right = max(
@@ -291,6 +324,7 @@ def funnel_svg(playbook: Playbook) -> str:
         summary = f"{box.title_lines and ' '.join(box.title_lines)}: owned by {box.owner_name} ({function_names[box.function]})"
         if lead.handoff:
             summary += "; " + " ".join(handoffs[box.index])
+            summary += "".join(f"; {sentence}" for sentence in sentences.get(box.index, []))
         parts.append(
             f'<g class="pb-funnel__stage" data-stage="{_x(lead.id)}"><title>{_x(summary)}</title>'
             f'<rect x="{_n(box.left)}" y="{_n(box.top)}" width="{_n(box.width)}" height="{_n(box.height)}" rx="8" '
@@ -335,7 +369,8 @@ def funnel_svg(playbook: Playbook) -> str:
             )
         if handoff_label:
             middle = (bottom + (boxes[box.index + 1].top if box.index + 1 < count else bottom + MIN_GAP)) / 2
-            first = middle - (len(handoff_label) - 1) * NOTE_LINE / 2 + NOTE_SIZE / 3
+            kept = measured.get(box.index, [])
+            first = middle - (len(handoff_label) + len(kept) - 1) * NOTE_LINE / 2 + NOTE_SIZE / 3
             handoff = _text_lines(
                 handoff_label[:-1],
                 CENTRE - 10,
@@ -358,6 +393,20 @@ def funnel_svg(playbook: Playbook) -> str:
                 class_="pb-funnel__sla",
             )
             parts.append(handoff + sla)
+            if kept:
+                parts.append(
+                    _text_lines(
+                        kept,
+                        CENTRE - 10,
+                        first + len(handoff_label) * NOTE_LINE,
+                        NOTE_SIZE,
+                        NOTE_LINE,
+                        CENTRE - LEFT - 14,
+                        text_anchor="end",
+                        font_style="italic",
+                        class_="pb-funnel__compliance",
+                    )
+                )
 
     for number, edge in enumerate(recycles):
         source, target = boxes[edge.source], boxes[edge.target]
@@ -434,6 +483,7 @@ def funnel_svg(playbook: Playbook) -> str:
     description = "; ".join(
         f"{' '.join(box.title_lines)}, owned by {box.owner_name} ({function_names[box.function]})"
         + (f", {' '.join(handoffs[box.index])}" if box.index in handoffs else "")
+        + "".join(f" ({sentence})" for sentence in sentences.get(box.index, []))
         + (f", recycled to {plain_text(stages[position[box.lead.recycle_to]].name)}" if box.lead.recycle_to in position else "")
         for box in boxes
     )

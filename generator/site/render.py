@@ -25,6 +25,7 @@ from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, Stri
 from markdown.extensions.toc import slugify
 from markupsafe import Markup, escape
 
+from ..clock import today as clock_today
 from ..content.kinds import KIND_LABELS
 from ..content.release import Release
 from ..content.schema import DIRECTION_LABELS, FILE_MODELS, Playbook, display_name
@@ -32,10 +33,12 @@ from ..content.units import amount, target_amount
 from ..text import format_number
 from . import assessment, funnel, matrix, onboarding
 from .abbreviations import Finder, abbreviations
+from .charts import RESULTS_TABLE_HEADER
 from .html import Writer
 from .pages import PAGES, Heading, Page, PageSpec, pages_for
 from .paths import anchor_of, relative_url, url_of
 from .relations import Relations
+from .scorecard import Numbers
 
 
 def default_templates_dir() -> Path:
@@ -131,8 +134,16 @@ def _make_environment(dirs: tuple[Path, ...]) -> Environment:
         badge_line=_badge_line,
         amount=amount,
         target_text=target_text,
-        funnel_svg=lambda playbook: Markup(funnel.funnel_svg(playbook)),
+        funnel_svg=lambda playbook, compliance=None: Markup(funnel.funnel_svg(playbook, compliance)),
+        chart_svg=_chart_svg,
+        health_badge=_health_badge,
+        health=_health,
+        sla_badge=_sla_badge,
+        overdue_badge=_overdue_badge,
+        external_link=_external_link,
+        results_header=RESULTS_TABLE_HEADER,
         page_url=_page_url,
+        page_link=_page_link,
         cell=matrix.cell,
         columns=matrix.COLUMNS,
         scale=assessment.SCALE,
@@ -178,11 +189,72 @@ def _link(context: Any, kind: str, entity_id: str, label: Any = None) -> Markup:
 
 
 @pass_context
-def _page_url(context: Any, path: str) -> str:
-    """A page (docs-relative .md path) or a published file (playbook.json) as seen from this page."""
+def _page_url(context: Any, path: str, anchor: str | None = None) -> str:
+    """A page (docs-relative .md path) or a published file (playbook.json) as seen from this page,
+    at `anchor` when given."""
     writer: Writer = context["writer"]
     target = url_of(path, writer.directory_urls) if path.endswith(".md") else path
-    return relative_url(target, url_of(context["page"].path, writer.directory_urls))
+    return relative_url(target + (f"#{anchor}" if anchor else ""), url_of(context["page"].path, writer.directory_urls))
+
+
+@pass_context
+def _page_link(context: Any, path: str, anchor: str | None, label: Any) -> Markup:
+    """A link to a page of the site (at `anchor`), its label plain text whose abbreviations get a
+    tooltip but no link of their own (no link inside a link)."""
+    writer: Writer = context["writer"]
+    href = _page_url(context, path, anchor)
+    return Markup('<a href="{0}">{1}</a>').format(href, Markup(writer.plain(str(label), context["page"].path, False)))
+
+
+def _chart_svg(numbers: Any) -> Markup:
+    """A KPI's results chart: SVG built by `site.charts` from the numbers, every text in it escaped."""
+    return Markup(numbers.chart)
+
+
+def _health_badge(numbers: Any) -> Markup:
+    """The health of a KPI as a badge: on target, off target, no target, no results."""
+    return Markup('<span class="pb-badge pb-health pb-health--{0}">{1}</span>').format(numbers.state, numbers.label)
+
+
+def _health(numbers: Any) -> Markup:
+    """A KPI's health in a few words: its badge, how far off target, and "stale" with the period a
+    result is due for ("off target by 3 percentage points, stale: no result yet for 2025")."""
+    shown = _health_badge(numbers)
+    if numbers.by:
+        shown += Markup(" by {0}").format(numbers.by)
+    if numbers.due:
+        shown += Markup(', <span class="pb-badge pb-health pb-health--stale">stale</span>: no result yet for {0}').format(
+            numbers.due
+        )
+    return shown
+
+
+def _sla_badge(measure: Any) -> Markup:
+    """Whether a hand-off keeps its SLA by one KPI: "kept" or "missed" for a time in hours against
+    the limit; for a share within the limit, the KPI's own health against its target."""
+    if measure.measure == "hours":
+        kept = bool(measure.within)
+    elif measure.health.on_target is not None:
+        kept = bool(measure.health.on_target)
+    else:
+        return Markup("")
+    state = "on-target" if kept else "off-target"
+    return Markup('<span class="pb-badge pb-health pb-health--{0}">{1}</span>').format(state, "kept" if kept else "missed")
+
+
+def _overdue_badge() -> Markup:
+    return Markup('<span class="pb-badge pb-badge--overdue">overdue</span>')
+
+
+@pass_context
+def _external_link(context: Any, href: str, label: Any) -> Markup:
+    """A link to another site (an activity's https:// record, checked when it was loaded): the address
+    escaped for its attribute, the label written as plain text; anything but https:// stays text."""
+    writer: Writer = context["writer"]
+    shown = Markup(writer.plain(str(label), context["page"].path, False))
+    if not str(href).startswith("https://"):
+        return shown
+    return Markup('<a href="{0}">{1}</a>').format(href, shown)
 
 
 @pass_context
@@ -272,6 +344,7 @@ def render_specs(
     env = _environment(templates_dir)
     writer = writer_for(playbook, directory_urls=directory_urls, tooltips=tooltips)
     relations = Relations(playbook)
+    numbers = Numbers(playbook, today or clock_today())
     wanted = set(only) if only is not None else None
     specs: list[PageSpec] = []
     out: dict[str, Page] = {}
@@ -283,6 +356,7 @@ def render_specs(
         context = {
             "playbook": playbook,
             "relations": relations,
+            "numbers": numbers,
             "page": state,
             "writer": writer,
             "today": today,
