@@ -27,7 +27,7 @@ _PARSER = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographe
     ["image", "html_inline", "autolink", "entity"]
 )
 
-_HTML_RE = re.compile(r"<(?:/?[A-Za-z]|[!?])")  # what a browser would read as markup; `< 5` is text
+HTML_RE = _HTML_RE = re.compile(r"<(?:[/!?A-Za-z])")  # what a browser reads as a tag, an end tag or a comment; `< 5` is text
 _DANGEROUS_SCHEME_RE = re.compile(r"(?i)\b(?:javascript|vbscript)\s*:|\bdata:\S")
 ENTITY_LINK_RE = re.compile(r"^(" + "|".join(KIND_NAMES) + r"):([^\s#/?]+)$")
 _ALLOWED_URL_RE = re.compile(r"(?i)^(?:https?://[^\s/?#]+[^\s]*|mailto:[^\s]+)$")
