@@ -42,7 +42,11 @@ def update_golden(folder: Path, files: dict[str, str], *, suffix: str) -> None:
     """Rewrite golden files (`make golden`), printing what changed: a unified diff a file."""
     import difflib
 
-    before = {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in folder.rglob(f"*{suffix}")} if folder.exists() else {}
+    before = (
+        {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in folder.rglob(f"*{suffix}")}
+        if folder.exists()
+        else {}
+    )
     for name, text in sorted(files.items()):
         old = before.get(name)
         if old == text:

@@ -63,7 +63,9 @@ def test_rendering_is_deterministic(tmp_path: Path) -> None:
 def test_role_page_derives_views_from_other_files(pages: dict[str, Page]) -> None:
     page = pages["roles/account-executive.md"]
     assert page.title == "Account Executive (AE)"
-    assert page.html.startswith('<h1 id="account-executive-ae">Account Executive (<abbr title="Account Executive: Closes deals.">AE</abbr>)')
+    assert page.html.startswith(
+        '<h1 id="account-executive-ae">Account Executive (<abbr title="Account Executive: Closes deals.">AE</abbr>)'
+    )
     assert '<a href="../sales-manager/">Sales Manager</a>' in page.html  # reports to
     assert '<a href="../../kpis/#win-rate">Win rate</a>' in page.html  # measured on
     # receives the MQL hand-off with its SLA

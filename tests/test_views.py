@@ -298,7 +298,9 @@ def test_role_page_is_an_onboarding_path(foreign: object, site: Path) -> None:
 
 def test_role_kpis_say_measured_on_owns_or_shares(variant_pages: dict[str, str]) -> None:
     def row(page: str) -> list[str]:
-        found = re.search(r'<tr>\n<td><a href="../../kpis/#pipeline-velocity">Pipeline velocity</a> </td>\n(.*?)</tr>', page, re.S)
+        found = re.search(
+            r'<tr>\n<td><a href="../../kpis/#pipeline-velocity">Pipeline velocity</a> </td>\n(.*?)</tr>', page, re.S
+        )
         assert found, page
         return re.findall(r"<td>(.*?)</td>", found.group(1))
 
@@ -307,10 +309,14 @@ def test_role_kpis_say_measured_on_owns_or_shares(variant_pages: dict[str, str])
     assert row(variant_pages["roles/partner-engineer.md"].html)[0] == "shares"
     hor = variant_pages["roles/head-of-revenue.md"].html
     assert row(hor)[0] == "owns"
-    assert "<strong>Makes</strong>" not in hor and (
-        '<a href="../../leads/#churn-risk">Churn risk</a> leads from <a href="../renewals-specialist/">Renewals Specialist</a>:'
-        " act within <strong>96 hours</strong>"
-    ) in hor
+    assert (
+        "<strong>Makes</strong>" not in hor
+        and (
+            '<a href="../../leads/#churn-risk">Churn risk</a> leads from <a href="../renewals-specialist/">Renewals Specialist</a>:'
+            " act within <strong>96 hours</strong>"
+        )
+        in hor
+    )
     assert (
         '<a href="../../leads/#product-qualified-lead">Product Qualified Lead</a> leads to'
         ' <a href="../renewals-specialist/">Renewals Specialist</a>, who acts within <strong>0.5 hours</strong>'
@@ -533,7 +539,9 @@ def test_tooltip_text_is_escaped_for_its_attribute(variant_site: Path) -> None:
     glossary = read(variant_site, "glossary/index.html")
     titles = dict(abbrs(glossary))  # as the reader sees it: the browser decodes the attribute, Material's tooltip its HTML
     assert titles["R&D"] == 'Research and development: Where "labs" & prototypes live; teams < 5 people.'
-    assert 'title="Research and development: Where &quot;labs&quot; &amp;amp; prototypes live; teams &amp;lt; 5 people."' in glossary
+    assert (
+        'title="Research and development: Where &quot;labs&quot; &amp;amp; prototypes live; teams &amp;lt; 5 people."' in glossary
+    )
 
 
 def test_abbreviations_markdown_cannot_see_are_marked_in_the_html(variant_site: Path) -> None:
@@ -546,7 +554,9 @@ def test_abbreviations_markdown_cannot_see_are_marked_in_the_html(variant_site: 
 
 def test_mark_abbreviations_only_in_running_text() -> None:
     rd = Abbreviation("R&D", "term", "rd", 'R and D: "x" & y')
-    finder = Finder({"R&D": rd, "R&Ds": Abbreviation("R&Ds", "term", "rd", rd.tooltip), "PQL": Abbreviation("PQL", "lead", "pql", "z")})
+    finder = Finder(
+        {"R&D": rd, "R&Ds": Abbreviation("R&Ds", "term", "rd", rd.tooltip), "PQL": Abbreviation("PQL", "lead", "pql", "z")}
+    )
     hrefs = {"R&D": "../glossary/#rd", "R&Ds": "../glossary/#rd", "PQL": "#pql"}
     source = (
         "<p>Our R&amp;D and R&amp;Ds, not AR&amp;D or R&amp;DX; PQL</p>"
@@ -607,7 +617,9 @@ def test_self_assessment_form_and_data(foreign: object, site: Path) -> None:
         ("integriert", 40, 50),
     ]
     assert data["current"] == {"id": "abgestimmt", "name": "Abgestimmt"} and data["target"]["id"] == "integriert"
-    assert re.search(r'<div id="pb_assessment_result" class="pb-assessment__result" aria-live="polite"><p>Answer all 10 statements', page)
+    assert re.search(
+        r'<div id="pb_assessment_result" class="pb-assessment__result" aria-live="polite"><p>Answer all 10 statements', page
+    )
     assert 'id="pb_self_assessment"' in page and "assets/playbook/playbook.js" in page
 
 
