@@ -210,6 +210,10 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
             log.warning(csp.unknown_message(page.file.src_uri, unknown))
         return csp.add_policy(output, frames=self.offline)
 
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        """The theme's pages that are no page of the site (404.html) get the policy too."""
+        return csp.add_policy(output_content, frames=self.offline) if template_name.endswith(".html") else output_content
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.offline:
             _inline_search_index(Path(config.site_dir))
