@@ -45,7 +45,12 @@ ORDINARY = "Runs the weekly pipeline review with Marketing and records every dec
 
 def role_with(text: str) -> str:
     items = [text[i : i + ITEM] for i in range(0, len(text), ITEM)]
-    lines = ["name: Pathological Role", "function: sales", "summary: A role whose duties are one long shape.", "responsibilities:"]
+    lines = [
+        "name: Pathological Role",
+        "function: sales",
+        "summary: A role whose duties are one long shape.",
+        "responsibilities:",
+    ]
     lines += [f"  - {json.dumps(item)}" for item in items]
     return "\n".join(lines) + "\n"
 
@@ -86,7 +91,9 @@ def test_a_costly_shape_validates_and_builds_in_linear_time(tmp_path: Path, shap
     built = cpu_seconds(playbook("build"), project)
     page = (project / "site" / "roles" / "pathological-role" / "index.html").read_text(encoding="utf-8")
     assert page.count("<li>") >= SIZE // ITEM  # every item was rendered, not dropped
-    print(f"{shape}: validate {validated:.2f} s (ordinary {ordinary[0]:.2f} s), build {built:.2f} s (ordinary {ordinary[1]:.2f} s)")
+    print(
+        f"{shape}: validate {validated:.2f} s (ordinary {ordinary[0]:.2f} s), build {built:.2f} s (ordinary {ordinary[1]:.2f} s)"
+    )
     assert validated <= BOUND * ordinary[0], f"validate took {validated:.2f} s against {ordinary[0]:.2f} s for ordinary text"
     assert built <= BOUND * ordinary[1], f"build took {built:.2f} s against {ordinary[1]:.2f} s for ordinary text"
     shutil.rmtree(project / "site")

@@ -131,7 +131,9 @@ def _check_title(title: str | None) -> None:
 
     found = HTML_RE.search(title)
     if found or not title.strip() or any(ord(char) < 32 or 0x7F <= ord(char) < 0xA0 for char in title):
-        what = f"holds markup (`{title[found.start() : found.start() + 8]}`)" if found else "is empty or holds a control character"
+        what = (
+            f"holds markup (`{title[found.start() : found.start() + 8]}`)" if found else "is empty or holds a control character"
+        )
         raise PublishError(
             f"the title {title!r} {what}: the version selector would show it as HTML",
             "write the title as plain text (`Q4 2026 (agreed 20 Nov)`); a `<` followed by a space is fine",
