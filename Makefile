@@ -41,6 +41,7 @@ lint: $(STAMP)
 test: $(STAMP)
 	bash scripts/ensure-chromium
 	bash scripts/ensure-node-tools
+	bash scripts/ensure-libreoffice
 	$(BIN)/ruff check $(wildcard generator tests bench)
 	$(BIN)/mypy generator
 	$(BIN)/pytest -n 2 --dist loadfile
