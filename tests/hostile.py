@@ -221,8 +221,9 @@ class _Cycle:
         return [self() for _ in range(n)]
 
 
-def hostile_playbook(root: Path, corpus: list[str] | None = None, *, rounds: int = 1) -> Path:
-    """A content folder with `corpus` (ACCEPTED by default) in every kind of field, `rounds` times over."""
+def hostile_playbook(root: Path, corpus: list[str] | None = None, *, rounds: int = 1, numbers: bool = True) -> Path:
+    """A content folder with `corpus` (ACCEPTED by default) in every kind of field, `rounds` times over
+    (`numbers`: with results files and an activity record)."""
     items = list(corpus if corpus is not None else ACCEPTED)
     take = _Cycle(items)
     files: dict[str, str] = {}
@@ -374,6 +375,8 @@ def hostile_playbook(root: Path, corpus: list[str] | None = None, *, rounds: int
         files[f"roles/extra-{take.at}.yml"] = (
             f"name: {_q(take() + f' X{take.at}')}\nfunction: sales\nsummary: {_q(take())}\nresponsibilities:\n  - {_q(take())}\n"
         )
+    if not numbers:
+        files = {rel: text for rel, text in files.items() if not rel.startswith("results/") and rel != "activity.yml"}
     root.mkdir(parents=True, exist_ok=True)
     for rel, text in files.items():
         path = root / rel

@@ -12,7 +12,7 @@ from conftest import DEFAULT_CONTENT
 
 from generator.content import load
 from generator.content.health import kpi_health
-from generator.content.results import Result, parse_period
+from generator.content.periods import Result, parse_period
 from generator.content.schema import Kpi
 from generator.site.charts import RESULTS_TABLE_HEADER, results_chart_svg, results_table, value_axis
 

@@ -11,8 +11,8 @@ import re
 from typing import Any
 
 from .health import meets_target
+from .periods import Result, parse_period
 from .refs import value_at
-from .results import Result, parse_period
 from .schema import ActivityEntry, Alignment, Checklist, Glossary, Kpi, LeadStage, Playbook, PlaybookMeta, Role
 
 EXPORT_FORMAT = 1

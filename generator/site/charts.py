@@ -23,7 +23,7 @@ from html import escape
 
 from ..content.health import Health, difference_text, meets_target, trend_text, value_verdict, verdict
 from ..content.markup import plain_text
-from ..content.results import Result, period_form_name
+from ..content.periods import Result, period_form_name
 from ..content.schema import DIRECTION_LABELS, Kpi
 from ..content.units import amount, target_amount
 from ..text import format_number

@@ -36,7 +36,7 @@ from ..content.health import (
     step_activity,
     trend_text,
 )
-from ..content.results import Result
+from ..content.periods import Result
 from ..content.schema import FunctionDef, Kpi, Playbook
 from ..content.units import amount
 from .charts import ResultRow, results_chart_svg, results_table
