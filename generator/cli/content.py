@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -260,7 +261,7 @@ def schema(out_dir: Path, content_dir: Path) -> None:
 def export(output_format: str, out_dir: Path, content_dir: Path) -> None:
     """Write the machine-readable exports the site publishes (JSON, CSV, JSON Schemas)."""
     files = export_files(load(content_dir))
-    wanted = {
+    wanted: Callable[[str], bool] = {
         "json": lambda path: path.endswith(".json"),
         "csv": lambda path: path.endswith(".csv"),
         "all": lambda path: True,

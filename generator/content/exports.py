@@ -32,7 +32,8 @@ def playbook_to_dict(playbook: Playbook, *, include_notes: bool = True) -> dict[
     exclude = None if include_notes else _NOTES
 
     def dump(model: Any) -> dict[str, Any]:
-        return model.model_dump(mode="json", exclude=exclude)
+        dumped: dict[str, Any] = model.model_dump(mode="json", exclude=exclude)
+        return dumped
 
     return {
         "format": EXPORT_FORMAT,

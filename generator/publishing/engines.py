@@ -165,7 +165,7 @@ def standalone(
 def zensical_command() -> list[str]:
     """How to run Zensical: the `zensical` module of this Python (the optional extra `zensical`)."""
     try:
-        import zensical  # type: ignore[import-not-found]  # noqa: F401
+        import zensical  # noqa: F401
     except ImportError:
         raise UsageError(
             "the Zensical engine is not installed: `pip install 'playbook-site[zensical]'` (it needs Python 3.11"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from collections.abc import Callable
 from typing import Any
 
 _SCRIPT_SRC = re.compile(rb'<meta http-equiv="Content-Security-Policy" content="[^"]*?script-src [^;"]*')
@@ -37,7 +38,7 @@ def allow_live_reload() -> None:
     """Wrap MkDocs' `LiveReloadServer._inject_js_into_html` (mkdocs 1.6) once per process."""
     from mkdocs.livereload import LiveReloadServer
 
-    original = LiveReloadServer._inject_js_into_html
+    original: Callable[[Any, bytes, int], bytes] = LiveReloadServer._inject_js_into_html
     if getattr(original, "_playbook", False):
         return
 

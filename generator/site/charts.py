@@ -51,7 +51,7 @@ def _nice_step(span: float, count: int = 4) -> float:
     """A round step (1, 2, 2.5 or 5 times a power of ten) that cuts `span` into about `count` parts."""
     raw = span / count if span > 0 else 1.0
     power = 10 ** math.floor(math.log10(raw))
-    return next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= raw)
+    return float(next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= raw))
 
 
 def value_axis(values: Sequence[float]) -> tuple[float, float, list[float]]:

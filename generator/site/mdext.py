@@ -126,7 +126,7 @@ class _Abbreviations(Postprocessor):
 def _zensical_page(md: Markdown) -> Any:
     """The page Zensical is converting (its `url` and `path`), None under any other engine."""
     try:
-        from zensical.extensions.context import ContextPreprocessor  # type: ignore[import-not-found]
+        from zensical.extensions.context import ContextPreprocessor
     except ImportError:
         return None
     context = ContextPreprocessor.from_markdown(md)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urljoin
 
 from markupsafe import Markup
@@ -41,7 +41,7 @@ log = logging.getLogger("mkdocs.plugins.playbook")
 ENGINES = ("mkdocs", "zensical")
 
 
-class PlaybookPluginConfig(base.Config):
+class PlaybookPluginConfig(base.Config):  # type: ignore[no-untyped-call]  # MkDocs types its configs loosely
     content = c.Type(str, default="content")
     templates = c.Optional(c.Type(str))
     nav = c.Type(bool, default=True)
@@ -50,7 +50,7 @@ class PlaybookPluginConfig(base.Config):
     offline = c.Type(bool, default=False)  # a site read from disk (file://): `playbook build --offline`
 
 
-class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
+class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyped-call]
     supports_multiple_instances = False
 
     def __init__(self) -> None:
@@ -324,7 +324,9 @@ def _markdown_settings(config: MkDocsConfig, project: Project) -> None:
     config.mdx_configs.setdefault("toc", {}).setdefault("permalink", True)
     known = {short: found for short, found in project.abbreviations.items()}
     config.markdown_extensions = [e for e in config.markdown_extensions if not isinstance(e, mdext.PlaybookExtension)]
-    config.markdown_extensions.append(mdext.PlaybookExtension(known=known, directory_urls=bool(config.use_directory_urls)))
+    cast(list[Any], config.markdown_extensions).append(
+        mdext.PlaybookExtension(known=known, directory_urls=bool(config.use_directory_urls))
+    )
 
 
 def _add_search(config: MkDocsConfig) -> None:
