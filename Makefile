@@ -1,6 +1,7 @@
 # Two commands do all the set-up on a fresh machine:
 #   make site   build the site from the bundled playbook into site/
 #   make test   run every check: lint, types, unit, build, git and browser tests
+#   make check  the fast loop: lint, types, import contracts and the tests without a browser
 # Each creates the virtual environment (.venv) it needs: `site` and `serve` install only what
 # building needs (the package), `test`, `lint`, `golden` and `bench` also the test tools.
 #   make dist   build the wheel and the sdist into dist/ (what is uploaded to the package index)
@@ -14,7 +15,7 @@ BIN    := $(VENV)/bin
 SITE_STAMP := $(VENV)/.site-stamp
 STAMP      := $(VENV)/.installed-stamp
 
-.PHONY: site test serve bench lint golden codes dist clean
+.PHONY: site test check serve bench lint golden codes dist clean
 
 $(SITE_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,16 +35,22 @@ site: $(SITE_STAMP)
 serve: $(SITE_STAMP)
 	$(BIN)/playbook serve
 
+# What every change must pass: lint, format, types (mypy --strict) and the import contracts.
 lint: $(STAMP)
 	$(BIN)/ruff check $(wildcard generator tests bench)
+	$(BIN)/ruff format --check $(wildcard generator tests bench)
 	$(BIN)/mypy generator
+	$(BIN)/lint-imports --no-logo
+
+# The fast loop while working: lint, then every test but the browser's and the slow ones.
+check: lint
+	$(BIN)/pytest -q -n 2 --dist loadfile --ignore=tests/browser -m "not slow"
 
 test: $(STAMP)
 	bash scripts/ensure-chromium
 	bash scripts/ensure-node-tools
 	bash scripts/ensure-libreoffice
-	$(BIN)/ruff check $(wildcard generator tests bench)
-	$(BIN)/mypy generator
+	$(MAKE) lint
 	$(BIN)/pytest -n 2 --dist loadfile
 
 golden: $(STAMP)
