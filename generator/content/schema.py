@@ -204,6 +204,9 @@ class Role(Governance):
     onboarding: Annotated[list[Text], _texts("onboarding steps", "onboarding step", "onboarding steps", MINOR)] = Field(
         default_factory=list, description="first steps for a new hire"
     )
+    channel: Annotated[Text | None, Meta("where to ask", "short", MINOR)] = Field(
+        None, description="where a new colleague asks this role's questions, e.g. #sales-emea in Slack"
+    )
 
 
 # --- leads/<id>.yml ------------------------------------------------------------
