@@ -1,4 +1,4 @@
-"""The MkDocs adapter: the only module that imports MkDocs.
+"""The MkDocs adapter: with `serve_cache`, the only code of the site that imports MkDocs.
 
 It hands MkDocs the site project (`site.project`) in memory: the pages as generated files whose
 HTML is taken as it is (MkDocs' Markdown never parses them), the navigation, the assets and
