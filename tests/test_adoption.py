@@ -585,7 +585,7 @@ def test_the_trusted_review_of_a_pull_request(tool: Tool, company: Company, orig
     assert "target rises from 30% to 35% per quarter" in report
     assert "hand-off SLA" not in report  # main's own later change is not shown as reverted
     assert steps.outputs["build"] == {"built": "true"}
-    kpis = (origin["root"] / "runner-temp" / "site" / "kpis" / "index.html").read_text(encoding="utf-8")
+    kpis = (origin["root"] / "runner-temp" / "site" / "kpis.html").read_text(encoding="utf-8")
     assert "35%" in kpis
     assert git("status", "--porcelain", cwd=origin["workspace"]) == ""
 
@@ -624,7 +624,8 @@ def test_the_trusted_review_of_a_pull_request(tool: Tool, company: Company, orig
     body = calls[3]["params"]["body"]
     assert "target rises from 30% to 35% per quarter" in body
     assert (
-        f"Site preview (built by playbook-site {__version__}): [playbook-site-pr-1](https://example.invalid/artifact/1)" in body
+        f"Site preview (built by playbook-site {__version__}): [playbook-site-pr-1](https://example.invalid/artifact/1); download it, unzip it and open index.html: it works from disk, search included."
+        in body
     )
 
 
@@ -638,7 +639,7 @@ def test_the_pull_request_built_as_it_is(tool: Tool, origin: dict[str, Any]) -> 
     installs_nothing_new(steps, "Install the released tool")
     steps.ok("Check CODEOWNERS is generated from the approvers fields")
     steps.ok("Build the site (strict, with the pull request's mkdocs.yml, docs/ and templates/)")
-    assert "35%" in (checkout / "site" / "kpis" / "index.html").read_text(encoding="utf-8")
+    assert "35%" in (checkout / "site" / "kpis.html").read_text(encoding="utf-8")
 
 
 def test_a_release_tag_is_published_by_the_workflow(tool: Tool, company: Company) -> None:

@@ -20,7 +20,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
 
@@ -214,6 +214,7 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
         """The theme's pages that are no page of the site (404.html) get the policy too."""
         return csp.add_policy(output_content, frames=self.offline) if template_name.endswith(".html") else output_content
 
+    @event_priority(-100)  # after the search plugin has written its index (it may come after this plugin)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.offline:
             _inline_search_index(Path(config.site_dir))
@@ -290,10 +291,21 @@ def _theme_settings(config: MkDocsConfig) -> None:
         dirs.insert(material, str(OVERRIDES_DIR))
 
 
+def _user_theme(config: MkDocsConfig) -> dict[str, Any]:
+    """The `theme:` mapping as mkdocs.yml writes it (not merged with the theme's defaults): {} for
+    `theme: material` or no theme at all."""
+    written: dict[str, Any] = {}
+    for user in getattr(config, "user_configs", []) or []:
+        theme = user.get("theme") if isinstance(user, dict) else None
+        if isinstance(theme, dict):
+            written.update(theme)
+    return written
+
+
 def _refuse_other_hosts(config: MkDocsConfig) -> None:
     """Settings that would make every reader's browser call another host are refused, with the fix."""
     found: list[str] = []
-    if config.theme.get("font"):
+    if _user_theme(config).get("font"):  # Material's own default (Roboto from Google) is turned off below
         found.append(
             "`theme.font` loads the fonts from Google's servers: remove it (or set `font: false`); to use a"
             " font of your own, serve its files from docs/ and name them in extra_css"
