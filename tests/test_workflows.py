@@ -1,6 +1,6 @@
 """The GitHub Actions workflows and the pull-request template a playbook repository ships.
 
-Trust model (README, "Threat model"): a pull request is untrusted input, its code included. The
+Trust model (reference/threat-model.md): a pull request is untrusted input, its code included. The
 report, the annotations and the preview reviewers read come from `playbook-pull-request.yml`
 (pull_request_target: always the default branch's copy of the file), whose `review` job installs the
 default branch's tool with a read-only token and reads the pull request as git objects, and whose
