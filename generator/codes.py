@@ -82,7 +82,7 @@ CHECKS: tuple[Check, ...] = (
         ("bad-approver",),
         "error",
         "an approver that is neither a `@org/team` / `@user` handle nor an email",
-        "",
+        "write a GitHub handle (`@org/team` or `@user`) or a plain email address",
     ),
     Check(
         ("bad-date",),
@@ -112,7 +112,7 @@ CHECKS: tuple[Check, ...] = (
         ("dangling-link",),
         "error",
         "a link in text, `[x](role:id)`, to no such entity",
-        "",
+        "the hint suggests the closest id; write `kind:id` with an id that exists",
     ),
     Check(
         ("reports-to-cycle",),
@@ -124,13 +124,13 @@ CHECKS: tuple[Check, ...] = (
         ("duplicate-order",),
         "error",
         "two lead stages with the same `order`",
-        "",
+        "give each stage its own position in the funnel (1, 2, 3, ...)",
     ),
     Check(
         ("duplicate-abbreviation",),
         "error",
         "the same abbreviation twice across roles, stages, KPIs and terms, ignoring case",
-        "",
+        "keep it on one entity; change or remove the other",
     ),
     Check(
         ("score-bands", "band-order"),
@@ -154,7 +154,7 @@ CHECKS: tuple[Check, ...] = (
         ("unsafe-url", "bad-link"),
         "error",
         "a `javascript:`, `vbscript:` or `data:` URL; a link to anything but `https://`, `http://`, `mailto:` or an entity",
-        "",
+        "link to https://..., mailto:... or an entity (`[text](role:id)`)",
     ),
     Check(
         ("unsafe-tag", "merge-key"),
@@ -178,7 +178,7 @@ CHECKS: tuple[Check, ...] = (
         ("empty-file", "not-a-mapping"),
         "error",
         "a file with no fields; a file whose top level is a list or a single value",
-        "",
+        "write the file's fields as `name: value` lines (see the format reference)",
     ),
     Check(
         ("not-utf8",),
@@ -207,14 +207,14 @@ CHECKS: tuple[Check, ...] = (
     Check(
         ("symlink-outside", "not-a-folder"),
         "error",
-        "a symbolic link (file or folder) that leads outside the content directory",
-        "",
+        "a symbolic link (file or folder) that leads outside the content directory; a `roles`, `leads`, `kpis` or `results` that is not a folder",
+        "put the real files inside the content directory; make the folder a real folder",
     ),
     Check(
         ("unknown-file",),
         "warning",
         "a file that is not part of the format (`kpi.yml`, `roles/notes.txt`) and is ignored",
-        "",
+        "move it to where the format expects it (the hint names the place), or delete it",
     ),
     Check(
         ("trailing-comment",),

@@ -56,6 +56,7 @@ ACCEPTED: list[str] = [
     '[click](https://good.example/" onclick="alert(1))',
     "[x](https://good.example/%3Cscript%3Ealert(1)%3C/script%3E)",
     "![pixel](https://evil.example/pixel.png)",
+    "[x](javascript&#58;alert(1)) and [y](file:///etc/passwd)",  # no link at all: shown as text
     "[x][ref] and [ref]: https://evil.example/ref",
     "[a]( https://good.example/ 'q' ) [b]( https://good.example/x )",
     "[nested [link](https://evil.example)](https://good.example)",
@@ -108,13 +109,58 @@ ACCEPTED: list[str] = [
 # The pieces random hostile text is made of (the property test joins a few of them at random).
 FRAGMENTS = [
     *"<>&\"'`*_[]()!{}:#|\\-= /;@+\t",
-    "lt;", "gt;", "#60;", "#x3c;", "amp;", "quot;", "#34;", "#39;", "colon;", "NewLine;",
-    "img", "svg", "script", "iframe", "style", "title", "abbr", "a ", "/", "x",
-    " src=x", " onerror=alert(1)", " onload=alert(1)", " onmouseover=alert(1)", " autofocus onfocus=alert(1)",
-    "javascript", "javascript&#58;", "alert(1)", "window.__pwned=1", "//evil.example/p.png", "https://evil.example",
-    "https://good.example/a_(b)", "](", "[x](https://good.example/", "![i](https://evil.example/i.png)",
-    "{{ 7*7 }}", "{% raw %}", "${x}", "*[HX]: ", "{: onclick=alert(1) }", "---", "```", "$$",
-    "\u003c", "%3C", "＜", "﹤", "‹", "\u200d", "é", "💥", "مرحبا",
+    "lt;",
+    "gt;",
+    "#60;",
+    "#x3c;",
+    "amp;",
+    "quot;",
+    "#34;",
+    "#39;",
+    "colon;",
+    "NewLine;",
+    "img",
+    "svg",
+    "script",
+    "iframe",
+    "style",
+    "title",
+    "abbr",
+    "a ",
+    "/",
+    "x",
+    " src=x",
+    " onerror=alert(1)",
+    " onload=alert(1)",
+    " onmouseover=alert(1)",
+    " autofocus onfocus=alert(1)",
+    "javascript",
+    "javascript&#58;",
+    "alert(1)",
+    "window.__pwned=1",
+    "//evil.example/p.png",
+    "https://evil.example",
+    "https://good.example/a_(b)",
+    "](",
+    "[x](https://good.example/",
+    "![i](https://evil.example/i.png)",
+    "{{ 7*7 }}",
+    "{% raw %}",
+    "${x}",
+    "*[HX]: ",
+    "{: onclick=alert(1) }",
+    "---",
+    "```",
+    "$$",
+    "\u003c",
+    "%3C",
+    "＜",
+    "﹤",
+    "‹",
+    "\u200d",
+    "é",
+    "💥",
+    "مرحبا",
 ]
 
 # What validation stops, with the code it reports (the same text, one layer less escaped).
@@ -134,8 +180,6 @@ REFUSED: list[tuple[str, str]] = [
     ("[x](vbscript:msgbox(1))", "unsafe-url"),
     ("[x](ftp://files.example/list)", "bad-link"),
     ("[x](//evil.example/x)", "bad-link"),
-    ("[x](javascript&#58;alert(1))", "bad-link"),
-    ("[x](file:///etc/passwd)", "bad-link"),
     ("[b](<https://evil.example/x> )", "raw-html"),
 ]
 
@@ -177,8 +221,9 @@ class _Cycle:
         return [self() for _ in range(n)]
 
 
-def hostile_playbook(root: Path, corpus: list[str] | None = None, *, rounds: int = 1) -> Path:
-    """A content folder with `corpus` (ACCEPTED by default) in every kind of field, `rounds` times over."""
+def hostile_playbook(root: Path, corpus: list[str] | None = None, *, rounds: int = 1, numbers: bool = True) -> Path:
+    """A content folder with `corpus` (ACCEPTED by default) in every kind of field, `rounds` times over
+    (`numbers`: with results files and an activity record)."""
     items = list(corpus if corpus is not None else ACCEPTED)
     take = _Cycle(items)
     files: dict[str, str] = {}
@@ -194,23 +239,26 @@ def hostile_playbook(root: Path, corpus: list[str] | None = None, *, rounds: int
     for k, role_id in enumerate(role_ids):
         abbr = short(k)
         abbreviations.append(abbr)
-        files[f"roles/{role_id}.yml"] = "\n".join(
-            [
-                f"name: {_q(take() + f' R{k}')}",
-                f"abbreviation: {_q(abbr)}",
-                f"function: {'sales' if k % 2 else 'marketing'}",
-                f"summary: {_q(take())}",
-                f"owns: {_q(take())}",
-                "responsibilities:",
-                *(f"  - {_q(text)}" for text in [*take.many(2), f"Works with {abbreviations[k - 1]} every week."]),
-                "not_responsible_for:",
-                f"  - {_q(take())}",
-                *([f"reports_to: {role_ids[0]}"] if k else []),
-                "onboarding:",
-                *(f"  - {_q(text)}" for text in take.many(2)),
-                f"notes: {_q(take())}",
-            ]
-        ) + "\n"
+        files[f"roles/{role_id}.yml"] = (
+            "\n".join(
+                [
+                    f"name: {_q(take() + f' R{k}')}",
+                    f"abbreviation: {_q(abbr)}",
+                    f"function: {'sales' if k % 2 else 'marketing'}",
+                    f"summary: {_q(take())}",
+                    f"owns: {_q(take())}",
+                    "responsibilities:",
+                    *(f"  - {_q(text)}" for text in [*take.many(2), f"Works with {abbreviations[k - 1]} every week."]),
+                    "not_responsible_for:",
+                    f"  - {_q(take())}",
+                    *([f"reports_to: {role_ids[0]}"] if k else []),
+                    "onboarding:",
+                    *(f"  - {_q(text)}" for text in take.many(2)),
+                    f"notes: {_q(take())}",
+                ]
+            )
+            + "\n"
+        )
     leads = 6
     lead_ids = [f"stage-{k}" for k in range(leads)]
     for k, lead_id in enumerate(lead_ids):
@@ -238,24 +286,27 @@ def hostile_playbook(root: Path, corpus: list[str] | None = None, *, rounds: int
     for k, kpi_id in enumerate(kpi_ids):
         abbr = short(200 + k)
         abbreviations.append(abbr)
-        files[f"kpis/{kpi_id}.yml"] = "\n".join(
-            [
-                f"name: {_q(take() + f' K{k}')}",
-                f"abbreviation: {_q(abbr)}",
-                f"definition: {_q(take())}",
-                f"formula: {_q(take())}",
-                "unit: percent",
-                f"direction: {'higher' if k % 2 else 'lower'}",
-                f"owner: {role_ids[k % roles]}",
-                f"shared_with: [{role_ids[(k + 1) % roles]}]",
-                "target:",
-                f"  value: {20 + k}",
-                "  period: quarter",
-                "cadence: quarterly",
-                f"stages: [{lead_ids[k % leads]}]",
-                f"source: {_q(take())}",
-            ]
-        ) + "\n"
+        files[f"kpis/{kpi_id}.yml"] = (
+            "\n".join(
+                [
+                    f"name: {_q(take() + f' K{k}')}",
+                    f"abbreviation: {_q(abbr)}",
+                    f"definition: {_q(take())}",
+                    f"formula: {_q(take())}",
+                    "unit: percent",
+                    f"direction: {'higher' if k % 2 else 'lower'}",
+                    f"owner: {role_ids[k % roles]}",
+                    f"shared_with: [{role_ids[(k + 1) % roles]}]",
+                    "target:",
+                    f"  value: {20 + k}",
+                    "  period: quarter",
+                    "cadence: quarterly",
+                    f"stages: [{lead_ids[k % leads]}]",
+                    f"source: {_q(take())}",
+                ]
+            )
+            + "\n"
+        )
         notes = take.many(3)
         files[f"results/{kpi_id}.csv"] = "period,value,note\n" + "".join(
             f'2026-Q{q + 1},{18 + k + q},"{note.replace(chr(34), chr(34) * 2)}"\n' for q, note in enumerate(notes)
@@ -305,23 +356,27 @@ def hostile_playbook(root: Path, corpus: list[str] | None = None, *, rounds: int
         f"    definition: {_q(take() + ' See ' + abbreviations[k % len(abbreviations)] + '.')}\n"
         for k in range(terms)
     )
-    files["playbook.yml"] = "\n".join(
-        [
-            f"title: {_q(take() + ' Playbook')}",
-            f"organization: {_q(take())}",
-            f"summary: {_q(take())}",
-            f"version: {_q('1.0 ' + take())}",
-            "alignment:",
-            f"  current: {stage_ids[1]}",
-            f"  target: {stage_ids[2]}",
-            f"notes: {_q(take())}",
-        ]
-    ) + "\n"
+    files["playbook.yml"] = (
+        "\n".join(
+            [
+                f"title: {_q(take() + ' Playbook')}",
+                f"organization: {_q(take())}",
+                f"summary: {_q(take())}",
+                f"version: {_q('1.0 ' + take())}",
+                "alignment:",
+                f"  current: {stage_ids[1]}",
+                f"  target: {stage_ids[2]}",
+                f"notes: {_q(take())}",
+            ]
+        )
+        + "\n"
+    )
     while take.at < len(items) * rounds:  # every input placed at least `rounds` times
         files[f"roles/extra-{take.at}.yml"] = (
-            f"name: {_q(take() + f' X{take.at}')}\nfunction: sales\nsummary: {_q(take())}\n"
-            f"responsibilities:\n  - {_q(take())}\n"
+            f"name: {_q(take() + f' X{take.at}')}\nfunction: sales\nsummary: {_q(take())}\nresponsibilities:\n  - {_q(take())}\n"
         )
+    if not numbers:
+        files = {rel: text for rel, text in files.items() if not rel.startswith("results/") and rel != "activity.yml"}
     root.mkdir(parents=True, exist_ok=True)
     for rel, text in files.items():
         path = root / rel

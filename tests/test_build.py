@@ -117,6 +117,7 @@ def test_navigation_groups_roles_by_function(default_site: Path) -> None:
         "Roles",
         "Lead definitions",
         "KPIs",
+        "Scorecard",  # the bundled playbook has results
         "Alignment checklist",
         "Alignment model",
         "Glossary",

@@ -12,7 +12,7 @@ from conftest import DEFAULT_CONTENT
 
 from generator.content import load
 from generator.content.health import kpi_health
-from generator.content.results import Result, parse_period
+from generator.content.periods import Result, parse_period
 from generator.content.schema import Kpi
 from generator.site.charts import RESULTS_TABLE_HEADER, results_chart_svg, results_table, value_axis
 
@@ -126,6 +126,10 @@ def test_print_dark_scheme_and_phone() -> None:
     # Colour is never the only cue: the target is dashed, the legend names every mark.
     legend = root.find(f"{SVG}g[@class='pb-chart__legend']")
     assert legend is not None and [t.text for t in legend.iter(f"{SVG}text")] == ["result", "target", "on target", "off target"]
+    # Each swatch has the class of its mark's key, so a stylesheet that colours the target or the dots
+    # colours their keys alike (assets/playbook.css).
+    swatches = [element.get("class") for element in legend if element.tag != f"{SVG}text"]
+    assert swatches == [f"pb-chart__key pb-chart__key--{mark}" for mark in ("result", "target", "on", "off")]
 
 
 def test_many_weekly_results_are_labelled_without_overlap_and_one_result_draws_one_dot() -> None:

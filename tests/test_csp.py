@@ -45,7 +45,9 @@ def test_every_page_has_the_policy_before_any_script_or_style(built: Path) -> No
         html = page.read_text(encoding="utf-8")
         match = META.search(html)
         assert match, page
-        first_script = min((i for i in (html.find("<script"), html.find("<style"), html.find("<link")) if i >= 0), default=len(html))
+        first_script = min(
+            (i for i in (html.find("<script"), html.find("<style"), html.find("<link")) if i >= 0), default=len(html)
+        )
         assert match.start() < first_script, page
         policy = dict(part.strip().split(" ", 1) for part in match.group(1).split(";"))
         assert policy["default-src"] == "'none'"

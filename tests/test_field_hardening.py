@@ -181,3 +181,32 @@ def test_publish_refuses_a_file_like_version_before_touching_git(tmp_path: Path)
     result = run_cli("publish", "robots.txt", cwd=tmp_path)
     assert result.exit_code != 0
     assert "robots.txt" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("see <*img* src=x onerror=alert(1)>", "<img src=x onerror=alert(1)>"),
+        ("<`svg` onload=alert(1)>", "<svg onload=alert(1)>"),
+        ("x <[a](https://good.example) onclick=alert(1)>", "<a onclick=alert(1)>"),
+        ("<\\!-- hides the rest", "<!-- hides the rest"),
+        ("<\\/b>", "</b>"),
+    ],
+    ids=["emphasis", "code-span", "link", "escaped-bang", "escaped-slash"],
+)
+def test_text_that_becomes_markup_once_its_formatting_is_gone_is_refused(tmp_path: Path, text: str, shown: str) -> None:
+    """Material's tooltips read an element's words back as HTML: `<*img*` shows as `<img`."""
+    role = f"name: Sales Manager\nfunction: sales\nsummary: {json.dumps(text)}\nresponsibilities:\n  - Coaches.\n"
+    root = write_content(tmp_path / "c", {"roles/sales-manager.yml": role})
+    try:
+        load(root)
+    except ContentError as exc:
+        found = [p for p in exc.problems if p.code == "raw-html"]
+        assert found and found[0].line == 3 and shown.split()[0] in found[0].message, exc.problems
+    else:
+        pytest.fail(f"{text!r} was accepted")
+
+
+def test_a_less_than_sign_beside_formatting_is_still_fine(tmp_path: Path) -> None:
+    role = "name: Sales Manager\nfunction: sales\nsummary: Replies in < **4 hours** to 90% of `SQL`s.\nresponsibilities:\n  - Coaches.\n"
+    assert problems(write_content(tmp_path / "c", {"roles/sales-manager.yml": role})) == []

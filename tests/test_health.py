@@ -21,7 +21,7 @@ from generator.content.health import (
     trend_text,
     verdict,
 )
-from generator.content.results import Result, parse_period
+from generator.content.periods import Result, parse_period
 from generator.content.schema import ActivityEntry, ChecklistStep, Kpi
 
 TODAY = date(2026, 11, 23)  # a Monday: ISO week 2026-W48 starts today

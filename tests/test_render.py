@@ -76,7 +76,7 @@ def test_role_page_derives_views_from_other_files(pages: dict[str, Page]) -> Non
     assert '<a href="../../kpis/#win-rate">Win rate</a>' in page.html  # measured on
     # receives the MQL hand-off with its SLA
     assert (
-        '<a href="../../leads/#marketing-qualified-lead">Marketing Qualified Lead</a> leads from'
+        '<a href="../../leads/#marketing-qualified-lead">Marketing Qualified Lead</a> from'
         ' <a href="../marketing-manager/">Marketing Manager</a>: act within <strong>24 hours</strong>'
     ) in page.html
     assert '<a href="../../leads/#sales-qualified-lead">Sales Qualified Lead</a>' in page.html  # owns the SQL stage

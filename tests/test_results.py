@@ -10,7 +10,7 @@ import pytest
 from conftest import MINIMAL, run_cli, write_content
 
 from generator.content import load, load_all
-from generator.content.results import parse_period
+from generator.content.periods import parse_period
 from generator.errors import ContentError
 
 TODAY = date(2026, 11, 23)

@@ -278,7 +278,7 @@ def test_role_page_is_an_onboarding_path(foreign: object, site: Path) -> None:
     ) in page
     assert '<li><a href="../../leads/#auftrag">Auftrag</a>: A signed order.</li>' in page  # the stage it owns
     assert (
-        '<li><a href="../../leads/#qualifizierter-kontakt">Qualifizierter Kontakt</a> leads from'
+        '<li><a href="../../leads/#qualifizierter-kontakt">Qualifizierter Kontakt</a> from'
         ' <a href="../inside-sales-rep/">Inside Sales Representative</a>: act within <strong>24 hours</strong></li>'
     ) in page
     boss = render(foreign)["roles/vertriebsleiterin.md"].html
@@ -312,13 +312,13 @@ def test_role_kpis_say_measured_on_owns_or_shares(variant_pages: dict[str, str])
     assert (
         "<strong>Makes</strong>" not in hor
         and (
-            '<a href="../../leads/#churn-risk">Churn risk</a> leads from <a href="../renewals-specialist/">Renewals Specialist</a>:'
+            '<a href="../../leads/#churn-risk">Churn risk</a> from <a href="../renewals-specialist/">Renewals Specialist</a>:'
             " act within <strong>96 hours</strong>"
         )
         in hor
     )
     assert (
-        '<a href="../../leads/#product-qualified-lead">Product Qualified Lead</a> leads to'
+        '<a href="../../leads/#product-qualified-lead">Product Qualified Lead</a> to'
         ' <a href="../renewals-specialist/">Renewals Specialist</a>, who acts within <strong>0.5 hours</strong>'
     ) in variant_pages["roles/partner-engineer.md"].html
 

@@ -1,6 +1,6 @@
 """The GitHub Actions workflows and the pull-request template a playbook repository ships.
 
-Trust model (README, "Threat model"): a pull request is untrusted input, its code included. The
+Trust model (reference/threat-model.md): a pull request is untrusted input, its code included. The
 report, the annotations and the preview reviewers read come from `playbook-pull-request.yml`
 (pull_request_target: always the default branch's copy of the file), whose `review` job installs the
 default branch's tool with a read-only token and reads the pull request as git objects, and whose
@@ -459,7 +459,7 @@ def test_a_hostile_pull_request_gets_the_true_report(tmp_path: Path, markers: Pa
     assert git(runner.workspace, "rev-parse", "HEAD").strip() == remote.base
     # The preview: the default branch's site with the pull request's content.
     assert runner.outputs["build"] == {"built": "true"}
-    leads = (runner.temp / "site" / "leads" / "index.html").read_text(encoding="utf-8")
+    leads = (runner.temp / "site" / "leads.html").read_text(encoding="utf-8")  # built to open from disk (--offline)
     assert "who acts within <strong>8 hours" in leads and "who acts within <strong>24 hours" not in leads
     # (the markers fixture checks that none of the pull request's Python files ran)
 
@@ -639,7 +639,7 @@ def test_later_pushes_update_the_bot_comment_found_by_its_marker(node_tools: Pat
     assert update["comment_id"] == 3
     assert update["body"] == (
         f"{MARKER}\n## Playbook change report\n\nnew\n\n\n"
-        "Site preview (built by the default branch's tool): [playbook-site-pr-7](https://example.invalid/artifact/1)\n"
+        "Site preview (built by the default branch's tool): [playbook-site-pr-7](https://example.invalid/artifact/1); download it, unzip it and open index.html: it works from disk, search included.\n"
     )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from ..errors import ContentError, PlaybookError, UsageError
+from ..version import __version__
 from .output import format_text, summary
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -58,7 +59,7 @@ def color() -> bool:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(package_name="playbook-site", prog_name="playbook")
+@click.version_option(version=__version__, prog_name="playbook")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks for errors (for bug reports).")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:

@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,14 +36,23 @@ if TYPE_CHECKING:
     help="text for people; github for GitHub Actions annotations on the pull request; json for other tools.",
 )
 @click.option("--strict", is_flag=True, help="Treat warnings (such as a passed review date) as errors.")
+@click.option(
+    "--release",
+    is_flag=True,
+    help="Also report what `playbook publish` would refuse: a published definition that refers to a draft,"
+    " a draft playbook, score bands that drafts would leave with gaps.",
+)
 @handle_errors
-def validate(content_dir: Path, output_format: str, strict: bool) -> None:
+def validate(content_dir: Path, output_format: str, strict: bool, release: bool) -> None:
     """Check the content against the format and every cross-reference rule.
 
     Reports every problem at once as path:line:column with a hint, then exits 1
-    if there was an error (or a warning, with --strict). MkDocs is not involved.
+    if there was an error (or a warning, with --strict). With --release it also
+    checks the content as a published version (drafts left out), as `playbook
+    publish` does. MkDocs is not involved.
     """
     started = time.perf_counter()
+    left_out: list[tuple[str, str]] = []
     try:
         loaded = load_all(content_dir, today=today())
         problems, playbook = list(loaded.warnings), loaded.playbook
@@ -52,6 +62,14 @@ def validate(content_dir: Path, output_format: str, strict: bool) -> None:
         outdated = outdated_problem(playbook, content_dir, os.path.relpath(codeowners_file(content_dir)))
         if outdated is not None:
             problems.append(outdated)
+    if playbook is not None and release:
+        from ..content.release import drafts, release_problems, source_locate
+
+        shown_root = str(content_dir).rstrip("/\\") or "."  # as the loader shows its paths
+        problems = sorted(
+            problems + release_problems(playbook, source_locate(playbook, loaded.sources, lambda rel: f"{shown_root}/{rel}"))
+        )
+        left_out = drafts(playbook)
     if strict:
         problems = [Problem(p.path, p.line, p.column, p.code, p.message, p.hint, "error") for p in problems]
     errors = sum(p.severity == "error" for p in problems)
@@ -76,18 +94,24 @@ def validate(content_dir: Path, output_format: str, strict: bool) -> None:
             click.echo("", err=True)
         if playbook is not None and errors == 0:
             counts = ", ".join(
-                f"{len(playbook.collection(k))} {label}"
-                for k, label in (
-                    ("role", "roles"),
-                    ("lead", "lead stages"),
-                    ("kpi", "KPIs"),
-                    ("step", "checklist steps"),
-                    ("stage", "alignment stages"),
-                    ("question", "diagnostic statements"),
-                    ("term", "glossary terms"),
+                f"{len(playbook.collection(k))} {one if len(playbook.collection(k)) == 1 else many}"
+                for k, one, many in (
+                    ("role", "role", "roles"),
+                    ("lead", "lead stage", "lead stages"),
+                    ("kpi", "KPI", "KPIs"),
+                    ("step", "checklist step", "checklist steps"),
+                    ("stage", "alignment stage", "alignment stages"),
+                    ("question", "diagnostic statement", "diagnostic statements"),
+                    ("term", "glossary term", "glossary terms"),
                 )
             )
-            click.echo(f"{content_dir}: valid ({counts}); {summary(errors, warnings)} in {time.perf_counter() - started:.2f} s")
+            ready = " and ready to publish" if release else ""
+            click.echo(
+                f"{content_dir}: valid{ready} ({counts}); {summary(errors, warnings)} in {time.perf_counter() - started:.2f} s"
+            )
+            if left_out:
+                shown = ", ".join(f"{kind} `{entity_id}`" for kind, entity_id in left_out)
+                click.echo(f"A published version would leave out {len(left_out)} draft(s): {shown}.")
         else:
             click.echo(f"{content_dir}: {summary(errors, warnings)}", err=True)
         suggestion = fix_suggestion(problems, content_dir)
@@ -237,7 +261,7 @@ def schema(out_dir: Path, content_dir: Path) -> None:
 def export(output_format: str, out_dir: Path, content_dir: Path) -> None:
     """Write the machine-readable exports the site publishes (JSON, CSV, JSON Schemas)."""
     files = export_files(load(content_dir))
-    wanted = {
+    wanted: Callable[[str], bool] = {
         "json": lambda path: path.endswith(".json"),
         "csv": lambda path: path.endswith(".csv"),
         "all": lambda path: True,

@@ -13,6 +13,14 @@ from ..clock import today
 from .base import branch_option, cli, config_option, handle_errors, push_option, pushed_note, remote_option, setup_mkdocs_logging
 
 
+def version_name(version: str, title: str) -> str:
+    """ "version 1.1 (Winter)"; a title that starts with the version is the name as it is:
+    "version 1.1 (February)", never "version 1.1 (1.1 (February))"."""
+    if not title or title == version:
+        return f"version {version}"
+    return f"version {title}" if title.startswith(version + " ") else f"version {version} ({title})"
+
+
 @cli.command(name="publish")
 @click.argument("version")
 @click.option("--title", help="The name readers see in the version selector (default: VERSION).")
@@ -86,7 +94,7 @@ def publish_command(
     verb = "Replaced" if result.replaced else "Published"
     aliases_text = f", aliases {', '.join(result.aliases)}" if result.aliases else ""
     click.echo(
-        f"{verb} version {result.version}{f' ({result.title})' if result.title != result.version else ''} from commit {result.commit[:12]} on {result.branch}"
+        f"{verb} {version_name(result.version, result.title)} from commit {result.commit[:12]} on {result.branch}"
         f"{aliases_text} in {time.perf_counter() - started:.1f} s."
     )
     click.echo(f"Readers start at: {result.default}." if result.default else "No default version is set.")
@@ -201,3 +209,44 @@ def alias_command(version: str, names: tuple[str, ...], push: bool, remote: str,
     result = set_aliases(version, list(names), repo=Path("."), config_file=config_file, push=push, remote=remote, branch=branch)
     click.echo(f"{', '.join(names)} now lead{'s' if len(names) == 1 else ''} to version {version} on {result.branch}.")
     click.echo(pushed_note(result.pushed, remote, result.branch))
+
+
+@cli.command(name="preview")
+@branch_option
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="IP address and port to serve on.")
+@remote_option
+@handle_errors
+def preview_command(branch: str, dev_addr: str, remote: str) -> None:
+    """Serve the published versions locally, as readers will see them.
+
+    Serves the gh-pages branch as GitHub Pages does (the version selector, the
+    redirects of the site's address and of `latest`, the page for a missing
+    address), straight from git: nothing is checked out, and a version published
+    meanwhile shows at the next page load. Reads the local branch, or origin's
+    as last fetched. Stop it with Ctrl+C.
+
+    \b
+    Examples:
+      playbook preview                     # http://127.0.0.1:8000/
+      git fetch origin gh-pages:gh-pages && playbook preview -a 127.0.0.1:8001
+    """
+    from ..publishing.preview import PublishedBranch, is_loopback, make_server, parse_address
+
+    published = PublishedBranch(Path("."), branch=branch, remote=remote)
+    site = published.site()
+    server = make_server(published, dev_addr)
+    if not is_loopback(parse_address(dev_addr)[0]):
+        click.echo(f"Note: {dev_addr} can be reached from other machines, not only this one.", err=True)
+    if site.versions:
+        count = len(site.versions)
+        start = f"; readers start at {site.default}" if site.default else ""
+        click.echo(f"{site.branch}: {count} published version{'s' if count != 1 else ''}{start}")
+    else:
+        click.echo(f"{site.branch} holds no published version yet (no versions.json).")
+    click.echo(f"Serving the published versions at {server.url} (press Ctrl+C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+    finally:
+        server.server_close()

@@ -11,7 +11,7 @@ import click
 
 from ..clock import today
 from ..content import load_all
-from ..errors import BuildError, UsageError
+from ..errors import UsageError
 from ..publishing.engines import ENGINES, raw_config, settings_of, standalone, sync
 from ..publishing.engines import build as build_site
 from .base import cli, config_option, handle_errors, setup_mkdocs_logging
@@ -95,14 +95,10 @@ def serve(config_file: Path, dev_addr: str, engine: str | None) -> None:
 
         server = ZensicalServer(config_file, dev_addr=dev_addr, today=today, report=lambda line: click.echo(line, err=True))
         raise SystemExit(server.run())
-    from mkdocs.commands.serve import serve as mkdocs_serve
-    from mkdocs.exceptions import MkDocsException
+    from ..publishing.serving import serve_with_mkdocs
 
     setup_mkdocs_logging(False)
-    try:
-        mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
-    except MkDocsException as error:
-        raise BuildError(str(error)) from None
+    serve_with_mkdocs(config_file, dev_addr=dev_addr)
 
 
 @cli.command()

@@ -11,8 +11,8 @@ import re
 from typing import Any
 
 from .health import meets_target
+from .periods import Result, parse_period
 from .refs import value_at
-from .results import Result, parse_period
 from .schema import ActivityEntry, Alignment, Checklist, Glossary, Kpi, LeadStage, Playbook, PlaybookMeta, Role
 
 EXPORT_FORMAT = 1
@@ -32,7 +32,8 @@ def playbook_to_dict(playbook: Playbook, *, include_notes: bool = True) -> dict[
     exclude = None if include_notes else _NOTES
 
     def dump(model: Any) -> dict[str, Any]:
-        return model.model_dump(mode="json", exclude=exclude)
+        dumped: dict[str, Any] = model.model_dump(mode="json", exclude=exclude)
+        return dumped
 
     return {
         "format": EXPORT_FORMAT,

@@ -22,16 +22,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from ..errors import Problem
 from ..text import format_number
-from .results import CADENCE_KINDS, Period, Result, expected_form, last_full_period, period_form_name, period_of, previous_period
+from .periods import CADENCE_KINDS, Period, Result, last_full_period, period_form_name, period_of, previous_period
+from .results import expected_form
 from .schema import ActivityEntry, ChecklistStep, Kpi, Playbook, display_name
+from .sources import Where
 from .units import amount
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .rules import Where
 
 TREND_PERIODS = 3  # the trend compares the latest result with the one this many periods back, counting both
 FLAT_SHARE = 0.01  # a change of at most 1% of the earlier value is flat

@@ -18,8 +18,9 @@ from ..clock import today as clock_today
 from ..errors import ContentError, Problem, did_you_mean
 from .kinds import ENTITY_FOLDERS, KIND_LABELS, KINDS, LIST_FILES
 from .results import ResultsFile, check_results, read_results_file
-from .rules import Where, check_playbook
+from .rules import check_playbook
 from .schema import FILE_MODELS, ActivityEntry, ActivityLog, Alignment, Checklist, Glossary, Playbook, PlaybookMeta
+from .sources import Where
 from .translate import ID_RE, id_hint, validate_source
 from .yaml_reader import Reader, Source
 

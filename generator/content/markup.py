@@ -27,7 +27,7 @@ _PARSER = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographe
     ["image", "html_inline", "autolink", "entity"]
 )
 
-_HTML_RE = re.compile(r"<(?:/?[A-Za-z]|[!?])")  # what a browser would read as markup; `< 5` is text
+HTML_RE = _HTML_RE = re.compile(r"<(?:[/!?A-Za-z])")  # what a browser reads as a tag, an end tag or a comment; `< 5` is text
 _DANGEROUS_SCHEME_RE = re.compile(r"(?i)\b(?:javascript|vbscript)\s*:|\bdata:\S")
 ENTITY_LINK_RE = re.compile(r"^(" + "|".join(KIND_NAMES) + r"):([^\s#/?]+)$")
 _ALLOWED_URL_RE = re.compile(r"(?i)^(?:https?://[^\s/?#]+[^\s]*|mailto:[^\s]+)$")
@@ -105,6 +105,20 @@ def check_text(value: str) -> str:
                 " to show a less-than sign put a space after it (`< 5 days`)",
             },
         )
+    if "<" in value and _MARKUP_CHARS.search(value):
+        # The words a reader sees (formatting and escapes gone) are what Material's tooltips and other
+        # scripts read back as HTML: `<*img* ...>` or `<\!--` must not become a tag there either.
+        shown = plain_text(value)
+        hidden = _HTML_RE.search(shown)
+        if hidden:
+            raise PydanticCustomError(
+                "raw_html",
+                "text that reads as HTML once its formatting is removed is not allowed (it shows `{found}`)",
+                {
+                    "found": _excerpt(shown, hidden.start()),
+                    "hint": "put a space after the `<` (`< 5 days`), or leave out the formatting right after it",
+                },
+            )
     scheme = _DANGEROUS_SCHEME_RE.search(value)
     if scheme:
         raise PydanticCustomError(

@@ -10,7 +10,6 @@ Stale `review_by` dates are warnings, and so are the numbers' (`health.numbers_w
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 
 from ..clock import today as clock_today
@@ -18,28 +17,10 @@ from ..errors import Problem, did_you_mean
 from .health import numbers_warnings
 from .kinds import ABBREVIATED, KIND_LABELS, KIND_NAMES
 from .refs import Reference, entity_links, field_references, iter_strings
-from .results import ResultsFile
-from .schema import ActivityEntry, Playbook, display_name
+from .schema import Playbook, display_name
+from .sources import Where
 from .units import CURRENCIES
-from .yaml_reader import Loc, Source
-
-
-@dataclass
-class Where:
-    """Where the content is written, for problems with a line and column."""
-
-    sources: dict[str, Source] = field(default_factory=dict)  # content-relative path -> file as read
-    owners: dict[tuple[str, str], tuple[Source, Loc]] = field(default_factory=dict)  # (kind, id) -> file, prefix
-    meta: Source | None = None  # playbook.yml
-    # Entities that exist but failed validation ((kind, "*"): a whole file of them): references to
-    # them are not reported again as dangling.
-    invalid: set[tuple[str, str]] = field(default_factory=set)
-    activity: tuple[Source, dict[int, ActivityEntry]] | None = None  # activity.yml: its valid entries by position
-    results: dict[str, ResultsFile] = field(default_factory=dict)  # every results file read, by the KPI it names
-
-    def is_invalid(self, kind: str, entity_id: str) -> bool:
-        return (kind, entity_id) in self.invalid or (kind, "*") in self.invalid
-
+from .yaml_reader import Loc
 
 Report = Callable[..., None]
 

@@ -13,16 +13,14 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, overload
+from typing import Annotated, Any, ClassVar, Literal, overload
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
 from .kinds import KIND_NAMES, KINDS
 from .markup import ENTITY_LINK_RE, check_text
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .results import Result
+from .periods import Result
 
 ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 
@@ -135,7 +133,7 @@ class AlignmentPosition(Model):
 class FunctionDef(Model):
     """One of the organization's functions (teams): roles are grouped and coloured by it."""
 
-    id: Id
+    id: Id = Field(description="the function's id, used in a role's `function`")
     name: Text = Field(description="e.g. Partnerships")
     colour: Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")] | None = Field(
         None, description="a colour as #rrggbb, for the funnel (a readable one is chosen when left out)"
@@ -206,6 +204,9 @@ class Role(Governance):
     onboarding: Annotated[list[Text], _texts("onboarding steps", "onboarding step", "onboarding steps", MINOR)] = Field(
         default_factory=list, description="first steps for a new hire"
     )
+    channel: Annotated[Text | None, Meta("where to ask", "short", MINOR)] = Field(
+        None, description="where a new colleague asks this role's questions, e.g. #sales-emea in Slack"
+    )
 
 
 # --- leads/<id>.yml ------------------------------------------------------------
@@ -229,12 +230,16 @@ class LeadStage(Governance):
     order: Annotated[int, Field(ge=1, strict=True), Meta("funnel position", "number")] = Field(
         description="position in the funnel; unique"
     )
-    definition: Annotated[Text, Meta("definition", "text", MINOR)]
+    definition: Annotated[Text, Meta("definition", "text", MINOR)] = Field(description="what a lead at this stage is")
     owner: Annotated[Id, Meta("owner", "ref", ref="role", used_by="lead stages it owns")] = Field(
         description="role id that works leads at this stage"
     )
-    entry_criteria: Annotated[list[Text], _texts("entry criteria", "entry criterion", "entry criteria")] = Field(min_length=1)
-    exit_criteria: Annotated[list[Text], _texts("exit criteria", "exit criterion", "exit criteria")] = Field(default_factory=list)
+    entry_criteria: Annotated[list[Text], _texts("entry criteria", "entry criterion", "entry criteria")] = Field(
+        min_length=1, description="what must be true for a lead to enter this stage"
+    )
+    exit_criteria: Annotated[list[Text], _texts("exit criteria", "exit criterion", "exit criteria")] = Field(
+        default_factory=list, description="what must be true for it to leave"
+    )
     handoff: Handoff | None = None
     recycle_to: Annotated[Id | None, Meta("recycled to", "ref", ref="lead", used_by="lead stages recycled to it")] = Field(
         None, description="lead stage id rejected leads go back to"
@@ -277,11 +282,13 @@ class Kpi(Governance):
     """kpis/<id>.yml: one shared, unambiguous metric."""
 
     id: Id
-    name: Annotated[Text, Meta("name", "name", MINOR)]
-    abbreviation: Annotated[Text | None, Meta("abbreviation")] = None
+    name: Annotated[Text, Meta("name", "name", MINOR)] = Field(description="e.g. Win rate")
+    abbreviation: Annotated[Text | None, Meta("abbreviation")] = Field(
+        None, description="e.g. CAC (unique across all abbreviations)"
+    )
     definition: Annotated[Text, Meta("definition", "text", MINOR)] = Field(description="what it measures, in words")
     formula: Annotated[Text, Meta("formula", "text")] = Field(description="how it is computed")
-    unit: Annotated[Unit, Meta("unit", "enum")]
+    unit: Annotated[Unit, Meta("unit", "enum")] = Field(description="what the number counts; a percent is written 18.5")
     currency: Annotated[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] | None, Meta("currency")] = Field(
         None, description="with `unit: currency`: the ISO 4217 code shown with the value (EUR, USD)"
     )
@@ -341,41 +348,51 @@ class Kpi(Governance):
 
 
 class ChecklistStep(Governance):
-    id: Id
-    title: Annotated[Text, Meta("title", "name", MINOR)]
-    description: Annotated[Text, Meta("description", "text", MINOR)]
-    owner: Annotated[Id, Meta("owner", "ref", ref="role", used_by="checklist steps it owns")]
+    id: Id = Field(description="the step's id (kebab case, unique in the checklist)")
+    title: Annotated[Text, Meta("title", "name", MINOR)] = Field(description="e.g. Joint meetings")
+    description: Annotated[Text, Meta("description", "text", MINOR)] = Field(description="what the practice is")
+    owner: Annotated[Id, Meta("owner", "ref", ref="role", used_by="checklist steps it owns")] = Field(
+        description="role id accountable for the practice"
+    )
     participants: Annotated[
         list[Id],
         Meta(
             "participants", "refs", ref="role", noun=("participant", "participants"), used_by="checklist steps it takes part in"
         ),
-    ] = Field(default_factory=list)
-    cadence: Annotated[StepCadence | None, Meta("cadence", "enum", values=CADENCE_LABELS)] = None
-    evidence: Annotated[Text | None, Meta("evidence", "text")] = None
+    ] = Field(default_factory=list, description="role ids that take part")
+    cadence: Annotated[StepCadence | None, Meta("cadence", "enum", values=CADENCE_LABELS)] = Field(
+        None, description="how often it happens; a step with a cadence is overdue when activity.yml has no entry in time"
+    )
+    evidence: Annotated[Text | None, Meta("evidence", "text")] = Field(None, description="how anyone can see that it happened")
     kpis: Annotated[list[Id], Meta("KPIs", "refs", ref="kpi", noun=("KPI", "KPIs"), used_by="checklist steps it appears in")] = (
-        Field(default_factory=list)
+        Field(default_factory=list, description="KPI ids the practice serves")
     )
 
 
 class Checklist(Model):
     """checklist.yml: the alignment checklist."""
 
-    steps: list[ChecklistStep] = Field(default_factory=list)
+    steps: list[ChecklistStep] = Field(default_factory=list, description="the practices, in the order they are shown")
 
 
 # --- alignment.yml -------------------------------------------------------------
 
 
 class AlignmentStage(Governance):
-    id: Id
-    name: Annotated[Text, Meta("name", "name", MINOR)]
+    id: Id = Field(description="the stage's id, used in playbook.yml's `alignment`")
+    name: Annotated[Text, Meta("name", "name", MINOR)] = Field(description="e.g. Aligned")
     score: Annotated[list[Annotated[int, Field(strict=True)]], Field(min_length=2, max_length=2), Meta("score band", "band")] = (
         Field(description="inclusive total-score band [low, high]")
     )
-    description: Annotated[Text, Meta("description", "text", MINOR)]
-    signals: Annotated[list[Text], _texts("signals", "signal", "signals")] = Field(default_factory=list)
-    next_steps: Annotated[list[Text], _texts("next steps", "next step", "next steps", MINOR)] = Field(default_factory=list)
+    description: Annotated[Text, Meta("description", "text", MINOR)] = Field(
+        description="what the relationship is like at this stage"
+    )
+    signals: Annotated[list[Text], _texts("signals", "signal", "signals")] = Field(
+        default_factory=list, description="how teams recognise they are at this stage"
+    )
+    next_steps: Annotated[list[Text], _texts("next steps", "next step", "next steps", MINOR)] = Field(
+        default_factory=list, description="what moves them to the next stage"
+    )
 
     @model_validator(mode="after")
     def _band_in_order(self) -> AlignmentStage:
@@ -389,26 +406,30 @@ class AlignmentStage(Governance):
 
 
 class Question(Governance):
-    id: Id
-    text: Annotated[Text, Meta("statement", "text", MINOR)]
-    theme: Annotated[Text | None, Meta("theme", "short", MINOR)] = None
+    id: Id = Field(description="the statement's id")
+    text: Annotated[Text, Meta("statement", "text", MINOR)] = Field(
+        description="a statement answered from 1 (strongly disagree) to 5 (strongly agree) in the self-assessment"
+    )
+    theme: Annotated[Text | None, Meta("theme", "short", MINOR)] = Field(None, description="what the statement is about")
 
 
 class Alignment(Model):
     """alignment.yml: the four relationship stages and the diagnostic."""
 
     stages: list[AlignmentStage] = Field(default_factory=list, description="lowest to highest")
-    questions: list[Question] = Field(default_factory=list)
+    questions: list[Question] = Field(default_factory=list, description="the diagnostic's statements")
 
 
 # --- glossary.yml --------------------------------------------------------------
 
 
 class GlossaryTerm(Governance):
-    id: Id
-    term: Annotated[Text, Meta("term", "name", MINOR)]
-    abbreviation: Annotated[Text | None, Meta("abbreviation")] = None
-    definition: Annotated[Text, Meta("definition", "text", MINOR)]
+    id: Id = Field(description="the term's id")
+    term: Annotated[Text, Meta("term", "name", MINOR)] = Field(description="e.g. Ideal customer profile")
+    abbreviation: Annotated[Text | None, Meta("abbreviation")] = Field(
+        None, description="e.g. ICP (unique across all abbreviations)"
+    )
+    definition: Annotated[Text, Meta("definition", "text", MINOR)] = Field(description="what the term means here")
     see_also: Annotated[
         list[Annotated[str, StringConstraints(min_length=1)]],
         Meta(
@@ -425,7 +446,7 @@ class GlossaryTerm(Governance):
 class Glossary(Model):
     """glossary.yml: terms that are not roles, stages or KPIs."""
 
-    terms: list[GlossaryTerm] = Field(default_factory=list)
+    terms: list[GlossaryTerm] = Field(default_factory=list, description="the terms, in any order (the site sorts them)")
 
 
 # --- activity.yml ----------------------------------------------------------------

@@ -65,7 +65,7 @@ def playbook_plugin(config: Any, config_file: Path) -> Any:
 def content_dir_of(config_file: Path, config: Any = None) -> Path:
     """The content directory the `playbook` plugin of this mkdocs.yml reads."""
     plugin = playbook_plugin(config if config is not None else load_config(config_file), config_file)
-    return Path(config_file).resolve().parent / plugin.config.content
+    return Path(config_file).resolve().parent / str(plugin.config.content)
 
 
 def build_site(

@@ -26,6 +26,7 @@ from ..content.release import Release
 from ..errors import BuildError, UsageError
 from ..site import csp
 from ..site.project import Options, Project, build_project
+from ..site.render import repository_templates
 from ..site.standalone import MANIFEST_FILE, hand_written_pages, project_files
 from .build import build_site, swap
 
@@ -84,7 +85,7 @@ def settings_of(config_file: Path, data: dict[str, Any] | None = None) -> Settin
     return Settings(
         root=root,
         content=root / str(options.get("content", "content")),
-        templates=root / str(options["templates"]) if options.get("templates") else None,
+        templates=repository_templates(root, str(options["templates"]) if options.get("templates") else None),
         engine=engine,
         docs_dir=root / str(data.get("docs_dir", "docs")),
         directory_urls=bool(data.get("use_directory_urls", True)),
@@ -164,7 +165,7 @@ def standalone(
 def zensical_command() -> list[str]:
     """How to run Zensical: the `zensical` module of this Python (the optional extra `zensical`)."""
     try:
-        import zensical  # type: ignore[import-not-found]  # noqa: F401
+        import zensical  # noqa: F401
     except ImportError:
         raise UsageError(
             "the Zensical engine is not installed: `pip install 'playbook-site[zensical]'` (it needs Python 3.11"

@@ -82,7 +82,15 @@ class TreeEntry:
 
 def list_tree(commit: str, path: str, *, cwd: Path) -> list[TreeEntry]:
     """Every file under `path` at `commit` (`git ls-tree -r -z --full-tree COMMIT -- PATH`)."""
-    out = run(["ls-tree", "-r", "-z", "--full-tree", commit, "--", path], cwd=cwd)
+    return _tree_entries(run(["ls-tree", "-r", "-z", "--full-tree", commit, "--", path], cwd=cwd))
+
+
+def tree_files(commit: str, *, cwd: Path) -> list[TreeEntry]:
+    """Every entry of a commit's whole tree, folders walked (`git ls-tree -r -z --full-tree COMMIT`)."""
+    return _tree_entries(run(["ls-tree", "-r", "-z", "--full-tree", commit], cwd=cwd))
+
+
+def _tree_entries(out: bytes) -> list[TreeEntry]:
     entries = []
     for record in out.decode("utf-8", errors="surrogateescape").split("\0"):
         if not record:
@@ -237,3 +245,25 @@ def root_entries(tip: str, root: Path) -> tuple[str, ...]:
     """The names at the root of a commit's tree (`git ls-tree --name-only`); a commit never changes."""
     out = run(["ls-tree", "--name-only", "-z", tip], cwd=root).decode("utf-8", "replace")
     return tuple(name for name in out.split("\0") if name)
+
+
+def repository_root(cwd: Path) -> Path | None:
+    """The root of the work tree that holds `cwd`, None when `cwd` is in no git repository
+    (GitError only when git itself is missing)."""
+    try:
+        return toplevel(cwd)
+    except GitError as error:
+        if error.stderr == "git is not installed":
+            raise
+        return None
+
+
+def init_repository(path: Path, branch: str = "main") -> None:
+    """`git init` with `branch` as the first branch (`-b`, or `symbolic-ref` for a git older than 2.28)."""
+    try:
+        run(["init", "--quiet", "-b", branch], cwd=path)
+    except GitError as error:
+        if error.stderr == "git is not installed" or "-b" not in error.stderr and "unknown switch" not in error.stderr:
+            raise
+        run(["init", "--quiet"], cwd=path)
+        run(["symbolic-ref", "HEAD", f"refs/heads/{branch}"], cwd=path)

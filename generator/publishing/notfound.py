@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from ..site import csp
 from .versions import Site, published_export
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -32,7 +33,7 @@ def root_404_html(site: Site, *, title: str, base_path: str = "/") -> bytes:
         base_path=base_path,
         names_json=json.dumps(names),
     )
-    return page.encode("utf-8")
+    return csp.add_policy(page).encode("utf-8")  # its style and script by their hashes, like every page
 
 
 def base_path(site_url: str | None) -> str:

@@ -123,6 +123,23 @@ def _plan(version: str, aliases: Sequence[str] | None, site: Site, root: Path, *
     return _Plan(version, names, existing, previous_version(site, version), default)
 
 
+def _check_title(title: str | None) -> None:
+    """The title readers see in the version selector: Material writes it into the page as HTML."""
+    if title is None:
+        return
+    from ..content.markup import HTML_RE
+
+    found = HTML_RE.search(title)
+    if found or not title.strip() or any(ord(char) < 32 or 0x7F <= ord(char) < 0xA0 for char in title):
+        what = (
+            f"holds markup (`{title[found.start() : found.start() + 8]}`)" if found else "is empty or holds a control character"
+        )
+        raise PublishError(
+            f"the title {title!r} {what}: the version selector would show it as HTML",
+            "write the title as plain text (`Q4 2026 (agreed 20 Nov)`); a `<` followed by a space is fine",
+        )
+
+
 def _check_names(version: str, aliases: Sequence[str] | None) -> None:
     check_name(version, "version")
     for alias in aliases or ():
@@ -236,6 +253,7 @@ def publish(
 ) -> PublishResult:
     """Build the committed playbook at `revision` and publish it as `version` on `branch`."""
     _check_names(version, aliases)  # a mistake in the names needs no repository to be found
+    _check_title(title)
     root = toplevel(repo)
     check_not_checked_out(branch, root)
     config_rel = _repo_relative(repo / config_file, root)

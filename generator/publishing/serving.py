@@ -1,5 +1,5 @@
-"""`playbook serve` with Zensical: the standalone project kept in sync with the content while
-`zensical serve` serves it.
+"""`playbook serve`: MkDocs' own server (`serve_with_mkdocs`), or, with Zensical, the standalone
+project kept in sync with the content while `zensical serve` serves it.
 
 Every save in content/, the templates or docs/ reloads the content; the project is synced (only
 the files whose bytes changed are written, each atomically, so Zensical rebuilds just those pages).
@@ -23,6 +23,21 @@ from ..site.project import Project
 from ..site.render import clear_templates, default_templates_dir
 from ..site.standalone import hand_written_pages, project_files
 from .engines import WORK_DIR, Synced, raw_config, settings_of, standalone, sync, zensical_command
+
+
+def serve_with_mkdocs(config_file: Path, *, dev_addr: str) -> None:
+    """MkDocs' server with live reload; the plugin rebuilds the pages (and shows problems) on each save."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+    from mkdocs.exceptions import MkDocsException
+
+    from ..errors import BuildError
+    from .live_reload import allow_live_reload
+
+    allow_live_reload()  # the pages' Content-Security-Policy lets the server's reload script run
+    try:
+        mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
+    except MkDocsException as error:
+        raise BuildError(str(error)) from None
 
 
 class ZensicalServer:

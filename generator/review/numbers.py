@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..content.health import result_sentence, value_verdict
-from ..content.results import Result
+from ..content.periods import Result
 from ..content.schema import ActivityEntry, Kpi, Playbook, display_name
 from ..content.units import amount
 from ..text import plural

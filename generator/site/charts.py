@@ -23,7 +23,7 @@ from html import escape
 
 from ..content.health import Health, difference_text, meets_target, trend_text, value_verdict, verdict
 from ..content.markup import plain_text
-from ..content.results import Result, period_form_name
+from ..content.periods import Result, period_form_name
 from ..content.schema import DIRECTION_LABELS, Kpi
 from ..content.units import amount, target_amount
 from ..text import format_number
@@ -51,7 +51,7 @@ def _nice_step(span: float, count: int = 4) -> float:
     """A round step (1, 2, 2.5 or 5 times a power of ten) that cuts `span` into about `count` parts."""
     raw = span / count if span > 0 else 1.0
     power = 10 ** math.floor(math.log10(raw))
-    return next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= raw)
+    return float(next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= raw))
 
 
 def value_axis(values: Sequence[float]) -> tuple[float, float, list[float]]:
@@ -248,22 +248,40 @@ def results_chart_svg(kpi: Kpi, results: Iterable[Result], health: Health | None
 def _legend(with_target: bool) -> str:
     """What the line, the dashes and the two dots mean, in one row under the periods."""
     y = HEIGHT - 14
+    # Each swatch has the class of what it stands for (`pb-chart__key--target` for the target line),
+    # so that a stylesheet colouring the marks colours their keys alike.
     items = [
-        ('<line x1="{x}" y1="{y}" x2="{x2}" y2="{y}" stroke="currentColor" stroke-width="2"/>', "result", 18),
+        (
+            '<line class="pb-chart__key pb-chart__key--result" x1="{x}" y1="{y}" x2="{x2}" y2="{y}" stroke="currentColor" '
+            'stroke-width="2"/>',
+            "result",
+            18,
+        ),
     ]
     if with_target:
         items.append(
             (
-                '<line x1="{x}" y1="{y}" x2="{x2}" y2="{y}" stroke="currentColor" stroke-width="1.5" stroke-dasharray="6 4"/>',
+                '<line class="pb-chart__key pb-chart__key--target" x1="{x}" y1="{y}" x2="{x2}" y2="{y}" stroke="currentColor" '
+                'stroke-width="1.5" stroke-dasharray="6 4"/>',
                 "target",
                 18,
             )
         )
         items.append(
-            ('<circle cx="{cx}" cy="{y}" r="3.5" fill="currentColor" stroke="currentColor" stroke-width="1.5"/>', "on target", 8)
+            (
+                '<circle class="pb-chart__key pb-chart__key--on" cx="{cx}" cy="{y}" r="3.5" fill="currentColor" '
+                'stroke="currentColor" stroke-width="1.5"/>',
+                "on target",
+                8,
+            )
         )
         items.append(
-            ('<circle cx="{cx}" cy="{y}" r="3.5" fill="none" stroke="currentColor" stroke-width="1.5"/>', "off target", 8)
+            (
+                '<circle class="pb-chart__key pb-chart__key--off" cx="{cx}" cy="{y}" r="3.5" fill="none" stroke="currentColor" '
+                'stroke-width="1.5"/>',
+                "off target",
+                8,
+            )
         )
     out, x = [], float(LEFT)
     for swatch, text, width in items:

@@ -15,8 +15,10 @@ of the finished page would whitelist a script that content had smuggled in.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
+from pathlib import Path
 
 _INLINE = re.compile(r"<(script|style)(\s[^>]*)?>(.*?)</\1\s*>", re.S | re.I)
 _JS_TYPES = {"", "text/javascript", "application/javascript", "module"}
@@ -81,6 +83,23 @@ def _hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
+_SHIM = Path(__file__).resolve().parent / "assets" / "iframe-worker.js"
+
+
+@functools.lru_cache(maxsize=1)
+def frame_script() -> str:
+    """The inline script the search-from-disk shim (assets/iframe-worker.js) writes into its frame: the
+    same on every page, built from the shim's own two functions as the browser prints them."""
+    shim = _SHIM.read_text(encoding="utf-8")
+    post = re.search(r'function c\(s,n\)\{parent\.postMessage\(s,n\|\|"\*"\)\}', shim)
+    imports = re.search(r"function d\(\.\.\.s\)\{.*?Promise\.resolve\(\)\)\}", shim)
+    assert post and imports, "assets/iframe-worker.js changed: update csp.frame_script"
+    return (
+        f"postMessage={post.group()};importScripts={imports.group()};"
+        'addEventListener("error",({error})=>{parent.dispatchEvent(new ErrorEvent("error",{filename:document.body.dataset.url,error}))})'
+    )
+
+
 def policy(html: str, *, frames: bool = False) -> str:
     """The policy for a page: its inline scripts and styles by hash, everything else from the site only
     (`frames`: the site's own frames, which search from disk needs)."""
@@ -89,6 +108,8 @@ def policy(html: str, *, frames: bool = False) -> str:
         digest = _hash(body)
         if shape(body) in THEME_SCRIPTS and digest not in scripts:
             scripts.append(digest)
+    if frames:
+        scripts.append(_hash(frame_script()))  # search from disk: the shim's frame, which inherits this policy
     styles: list[str] = list(RUNTIME_STYLES)  # no inline <style> on a page is allowed: the theme writes none
     return "; ".join(
         [

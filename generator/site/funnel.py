@@ -15,9 +15,11 @@ Every piece of content is XML-escaped; the SVG refers to nothing outside itself.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
 
+from ..content.health import HandoffCompliance
 from ..content.markup import plain_text
 from ..content.schema import LeadStage, Playbook
 from ..text import format_number
@@ -215,17 +217,51 @@ def _handoff_lines(playbook: Playbook, lead: LeadStage) -> list[str]:
     return [*lines, f"within {format_number(lead.handoff.sla_hours)} h"]
 
 
-def funnel_svg(playbook: Playbook) -> str:
-    """The funnel as one inline `<svg>` element on a single line (a Markdown HTML block)."""
-    stages = list(playbook.leads.values())
-    if not stages:
-        return ""
-    count = len(stages)
-    step = (MAX_BOX - MIN_BOX) / max(count - 1, 1)
-    position = {lead.id: index for index, lead in enumerate(stages)}
-    palette = colours(playbook)
-    function_names = {function.id: plain_text(function.name) for function in playbook.functions().values()}
+def _compliance_lines(measures: Sequence[HandoffCompliance], playbook: Playbook) -> list[str]:
+    """Under a hand-off's time limit, how the latest result keeps it, one KPI after the other, each
+    on two lines: "Lead response time, 2026-W47:" then "3.6 h, within the SLA" (or "30 h, 6 h over
+    the SLA"; for a share, "92% within the SLA (target 95%)")."""
+    lines: list[str] = []
+    for measure in measures:
+        kpi = playbook.kpis[measure.kpi_id]
+        name = plain_text(kpi.abbreviation or kpi.name)
+        value = format_number(measure.latest.value)
+        if measure.measure == "hours":
+            over = format_number(measure.latest.value - measure.sla_hours)
+            said = f"{value} h, within the SLA" if measure.within else f"{value} h, {over} h over the SLA"
+        else:
+            target = f" (target {format_number(measure.health.target)}%)" if measure.health.target is not None else ""
+            said = f"{value}% within the SLA{target}"
+        lines += wrap(f"{name}, {measure.latest.period.text}:", CENTRE - LEFT - 14, NOTE_SIZE)
+        lines += wrap(said, CENTRE - LEFT - 14, NOTE_SIZE)
+    return lines
 
+
+@dataclass
+class _Layout:
+    """Where everything of the funnel goes: the boxes top to bottom, the recycle paths in their lanes,
+    each hand-off's label (and how it keeps its SLA), and the drawing's width."""
+
+    playbook: Playbook
+    stages: list[LeadStage]
+    palette: dict[str, tuple[str, str]]
+    function_names: dict[str, str]
+    boxes: list[_Box]
+    recycles: list[_Recycle]
+    handoffs: dict[int, list[str]]  # box index -> "hand-off to X" lines, then "within N h"
+    measured: dict[int, list[str]]  # box index -> the SLA compliance lines under the time limit
+    sentences: dict[int, list[str]]  # box index -> the compliance in words, for the title and description
+    width: float = 0.0
+    lanes_start: float = 0.0
+
+    @property
+    def position(self) -> dict[str, int]:
+        return {lead.id: index for index, lead in enumerate(self.stages)}
+
+
+def _boxes(playbook: Playbook, stages: list[LeadStage], palette: dict[str, tuple[str, str]], names: dict[str, str]) -> list[_Box]:
+    """One box a stage, each narrower than the one above, its title and owner wrapped to fit."""
+    step = (MAX_BOX - MIN_BOX) / max(len(stages) - 1, 1)
     boxes: list[_Box] = []
     for index, lead in enumerate(stages):
         owner = playbook.roles.get(lead.owner)
@@ -242,10 +278,15 @@ def funnel_svg(playbook: Playbook) -> str:
                 function=function,
                 owner_name=owner_name,
                 title_lines=wrap(title, inner, TITLE_SIZE, bold=True),
-                owner_lines=_owner_lines(owner_name, function_names[function], inner),
+                owner_lines=_owner_lines(owner_name, names[function], inner),
             )
         )
+    return boxes
 
+
+def _recycles(stages: list[LeadStage], boxes: list[_Box]) -> list[_Recycle]:
+    """The recycle paths, each in a lane of its own, attached to their boxes top to bottom."""
+    position = {lead.id: index for index, lead in enumerate(stages)}
     recycles: list[_Recycle] = []
     for index, lead in enumerate(stages):
         if lead.recycle_to and lead.recycle_to in position:
@@ -258,14 +299,17 @@ def funnel_svg(playbook: Playbook) -> str:
         boxes[edge.target].attach.append(("in", number))
     for box in boxes:
         box.attach.sort(key=lambda item: _attach_order(box.index, item, recycles))
+    return recycles
 
-    # Vertical layout: each box tall enough for its text and its recycle attachments; each gap tall
-    # enough for its hand-off label.
-    handoffs = {box.index: _handoff_lines(playbook, box.lead) for box in boxes if box.lead.handoff}
+
+def _place_vertically(layout: _Layout) -> None:
+    """Each box tall enough for its text and its recycle attachments; each gap tall enough for its
+    hand-off label. Then the width: the boxes, the recycle labels and the lanes."""
     y = 10.0
-    for box in boxes:
+    count = len(layout.boxes)
+    for box in layout.boxes:
         text_height = 12 + len(box.title_lines) * TITLE_LINE + len(box.owner_lines) * OWNER_LINE + 4
-        needs = [(len(recycles[n].label_lines) * RECYCLE_LINE + 6) if kind == "out" else 12 for kind, n in box.attach]
+        needs = [(len(layout.recycles[n].label_lines) * RECYCLE_LINE + 6) if kind == "out" else 12 for kind, n in box.attach]
         box.top = y
         box.height = max(56.0, text_height, sum(needs) + 12)
         spare = (box.height - sum(needs)) / (len(needs) + 1) if needs else 0
@@ -273,95 +317,124 @@ def funnel_svg(playbook: Playbook) -> str:
         for item, need in zip(box.attach, needs, strict=True):
             cursor += spare + need
             box.attach_y[item] = cursor - (0 if item[0] == "out" else need / 2)
-        handoff_label = handoffs.get(box.index)
-        gap = max(MIN_GAP, len(handoff_label) * NOTE_LINE + 14) if handoff_label else MIN_GAP
+        handoff_label = layout.handoffs.get(box.index)
+        label_lines = len(handoff_label) + len(layout.measured.get(box.index, [])) if handoff_label else 0
+        gap = max(MIN_GAP, label_lines * NOTE_LINE + 14) if handoff_label else MIN_GAP
         y = box.top + box.height + (gap if box.index + 1 < count or handoff_label else 0)
-
     label_right = max(
-        (boxes[e.source].right + 6 + max(text_width(t, RECYCLE_SIZE) for t in e.label_lines) for e in recycles), default=0
+        (layout.boxes[e.source].right + 6 + max(text_width(t, RECYCLE_SIZE) for t in e.label_lines) for e in layout.recycles),
+        default=0,
     )
-    lanes_start = max(CENTRE + MAX_BOX / 2 + 16, label_right + 12)
-    lanes = max((e.lane for e in recycles), default=-1) + 1
-    width = max(CENTRE + MAX_BOX / 2 + LEFT, lanes_start + lanes * LANE_STEP + LEFT) if recycles else CENTRE + MAX_BOX / 2 + LEFT
+    layout.lanes_start = max(CENTRE + MAX_BOX / 2 + 16, label_right + 12)
+    lanes = max((e.lane for e in layout.recycles), default=-1) + 1
+    layout.width = (
+        max(CENTRE + MAX_BOX / 2 + LEFT, layout.lanes_start + lanes * LANE_STEP + LEFT)
+        if layout.recycles
+        else CENTRE + MAX_BOX / 2 + LEFT
+    )
 
+
+def _layout(playbook: Playbook, compliance: Mapping[str, Sequence[HandoffCompliance]] | None) -> _Layout:
+    stages = list(playbook.leads.values())
+    palette = colours(playbook)
+    names = {function.id: plain_text(function.name) for function in playbook.functions().values()}
+    boxes = _boxes(playbook, stages, palette, names)
+    recycles = _recycles(stages, boxes)
+    handoffs = {box.index: _handoff_lines(playbook, box.lead) for box in boxes if box.lead.handoff}
+    kept = {
+        box.index: compliance[box.lead.id] for box in boxes if box.lead.handoff and compliance and compliance.get(box.lead.id)
+    }
+    layout = _Layout(
+        playbook,
+        stages,
+        palette,
+        names,
+        boxes,
+        recycles,
+        handoffs,
+        measured={index: _compliance_lines(measures, playbook) for index, measures in kept.items()},
+        sentences={index: [m.sentence for m in measures] for index, measures in kept.items()},
+    )
+    _place_vertically(layout)
+    return layout
+
+
+def _draw_stage(layout: _Layout, box: _Box) -> list[str]:
+    """A stage's box with its title and owner, and the arrow and hand-off label below it."""
+    fill, stroke = layout.palette[box.function]
+    lead = box.lead
+    handoff_label = layout.handoffs.get(box.index)
+    summary = (
+        f"{box.title_lines and ' '.join(box.title_lines)}: owned by {box.owner_name} ({layout.function_names[box.function]})"
+    )
+    if lead.handoff and handoff_label is not None:
+        summary += "; " + " ".join(handoff_label)
+        summary += "".join(f"; {sentence}" for sentence in layout.sentences.get(box.index, []))
+    parts = [
+        f'<g class="pb-funnel__stage" data-stage="{_x(lead.id)}"><title>{_x(summary)}</title>'
+        f'<rect x="{_n(box.left)}" y="{_n(box.top)}" width="{_n(box.width)}" height="{_n(box.height)}" rx="8" '
+        f'fill="{fill}" stroke="{stroke}" stroke-width="2"/>'
+    ]
+    text_top = box.top + (box.height - (len(box.title_lines) * TITLE_LINE + len(box.owner_lines) * OWNER_LINE)) / 2
+    inner = box.width - 2 * PAD
+    parts.append(
+        _text_lines(
+            box.title_lines, CENTRE, text_top + TITLE_SIZE, TITLE_SIZE, TITLE_LINE, inner,
+            text_anchor="middle", font_weight="700", fill=TEXT,
+        )
+    )  # fmt: skip
+    parts.append(
+        _text_lines(
+            box.owner_lines, CENTRE, text_top + len(box.title_lines) * TITLE_LINE + OWNER_SIZE + 2, OWNER_SIZE, OWNER_LINE,
+            inner, text_anchor="middle", fill=TEXT, class_="pb-funnel__owner",
+        )
+    )  # fmt: skip
+    parts.append("</g>")
+    bottom = box.top + box.height
+    has_next = box.index + 1 < len(layout.boxes)
+    if has_next or handoff_label:
+        next_top = layout.boxes[box.index + 1].top if has_next else bottom + MIN_GAP
+        parts.append(
+            f'<line class="pb-funnel__arrow" x1="{CENTRE}" y1="{_n(bottom + 2)}" x2="{CENTRE}" y2="{_n(next_top - 4)}" '
+            f'stroke="{ARROW}" stroke-width="2" marker-end="url(#pb-arrow)"/>'
+        )
+    if handoff_label:
+        parts += _draw_handoff(layout, box, handoff_label)
+    return parts
+
+
+def _draw_handoff(layout: _Layout, box: _Box, label: list[str]) -> list[str]:
+    """Left of the arrow: "hand-off to X", the time limit in bold, then how the results keep it."""
+    bottom = box.top + box.height
+    has_next = box.index + 1 < len(layout.boxes)
+    middle = (bottom + (layout.boxes[box.index + 1].top if has_next else bottom + MIN_GAP)) / 2
+    kept = layout.measured.get(box.index, [])
+    first = middle - (len(label) + len(kept) - 1) * NOTE_LINE / 2 + NOTE_SIZE / 3
+    width = CENTRE - LEFT - 14
+    handoff = _text_lines(
+        label[:-1], CENTRE - 10, first, NOTE_SIZE, NOTE_LINE, width, text_anchor="end", class_="pb-funnel__handoff"
+    )
+    sla = _text_lines(
+        label[-1:], CENTRE - 10, first + (len(label) - 1) * NOTE_LINE, NOTE_SIZE, NOTE_LINE, width,
+        text_anchor="end", font_weight="700", class_="pb-funnel__sla",
+    )  # fmt: skip
+    parts = [handoff + sla]
+    if kept:
+        parts.append(
+            _text_lines(
+                kept, CENTRE - 10, first + len(label) * NOTE_LINE, NOTE_SIZE, NOTE_LINE, width,
+                text_anchor="end", font_style="italic", class_="pb-funnel__compliance",
+            )
+        )  # fmt: skip
+    return parts
+
+
+def _draw_recycles(layout: _Layout) -> list[str]:
+    """Dashed paths on the right, each in its lane, labelled where it leaves its box."""
     parts: list[str] = []
-    for box in boxes:
-        fill, stroke = palette[box.function]
-        lead = box.lead
-        summary = f"{box.title_lines and ' '.join(box.title_lines)}: owned by {box.owner_name} ({function_names[box.function]})"
-        if lead.handoff:
-            summary += "; " + " ".join(handoffs[box.index])
-        parts.append(
-            f'<g class="pb-funnel__stage" data-stage="{_x(lead.id)}"><title>{_x(summary)}</title>'
-            f'<rect x="{_n(box.left)}" y="{_n(box.top)}" width="{_n(box.width)}" height="{_n(box.height)}" rx="8" '
-            f'fill="{fill}" stroke="{stroke}" stroke-width="2"/>'
-        )
-        text_top = box.top + (box.height - (len(box.title_lines) * TITLE_LINE + len(box.owner_lines) * OWNER_LINE)) / 2
-        inner = box.width - 2 * PAD
-        parts.append(
-            _text_lines(
-                box.title_lines,
-                CENTRE,
-                text_top + TITLE_SIZE,
-                TITLE_SIZE,
-                TITLE_LINE,
-                inner,
-                text_anchor="middle",
-                font_weight="700",
-                fill=TEXT,
-            )
-        )
-        parts.append(
-            _text_lines(
-                box.owner_lines,
-                CENTRE,
-                text_top + len(box.title_lines) * TITLE_LINE + OWNER_SIZE + 2,
-                OWNER_SIZE,
-                OWNER_LINE,
-                inner,
-                text_anchor="middle",
-                fill=TEXT,
-                class_="pb-funnel__owner",
-            )
-        )
-        parts.append("</g>")
-        bottom = box.top + box.height
-        handoff_label = handoffs.get(box.index)
-        if box.index + 1 < count or handoff_label:
-            next_top = boxes[box.index + 1].top if box.index + 1 < count else bottom + MIN_GAP
-            parts.append(
-                f'<line class="pb-funnel__arrow" x1="{CENTRE}" y1="{_n(bottom + 2)}" x2="{CENTRE}" y2="{_n(next_top - 4)}" '
-                f'stroke="{ARROW}" stroke-width="2" marker-end="url(#pb-arrow)"/>'
-            )
-        if handoff_label:
-            middle = (bottom + (boxes[box.index + 1].top if box.index + 1 < count else bottom + MIN_GAP)) / 2
-            first = middle - (len(handoff_label) - 1) * NOTE_LINE / 2 + NOTE_SIZE / 3
-            handoff = _text_lines(
-                handoff_label[:-1],
-                CENTRE - 10,
-                first,
-                NOTE_SIZE,
-                NOTE_LINE,
-                CENTRE - LEFT - 14,
-                text_anchor="end",
-                class_="pb-funnel__handoff",
-            )
-            sla = _text_lines(
-                handoff_label[-1:],
-                CENTRE - 10,
-                first + (len(handoff_label) - 1) * NOTE_LINE,
-                NOTE_SIZE,
-                NOTE_LINE,
-                CENTRE - LEFT - 14,
-                text_anchor="end",
-                font_weight="700",
-                class_="pb-funnel__sla",
-            )
-            parts.append(handoff + sla)
-
-    for number, edge in enumerate(recycles):
-        source, target = boxes[edge.source], boxes[edge.target]
-        lane_x = lanes_start + edge.lane * LANE_STEP
+    for number, edge in enumerate(layout.recycles):
+        source, target = layout.boxes[edge.source], layout.boxes[edge.target]
+        lane_x = layout.lanes_start + edge.lane * LANE_STEP
         y_from = source.attach_y[("out", number)]
         y_to = target.attach_y[("in", number)]
         parts.append(
@@ -372,35 +445,29 @@ def funnel_svg(playbook: Playbook) -> str:
         lines = edge.label_lines
         parts.append(
             _text_lines(
-                lines,
-                source.right + 6,
-                y_from - 4 - (len(lines) - 1) * RECYCLE_LINE,
-                RECYCLE_SIZE,
-                RECYCLE_LINE,
-                RECYCLE_LABEL_MAX + 10,
-                fill=RECYCLE_TEXT,
-                class_="pb-funnel__recycle-label",
+                lines, source.right + 6, y_from - 4 - (len(lines) - 1) * RECYCLE_LINE, RECYCLE_SIZE, RECYCLE_LINE,
+                RECYCLE_LABEL_MAX + 10, fill=RECYCLE_TEXT, class_="pb-funnel__recycle-label",
             )
-        )
+        )  # fmt: skip
+    return parts
 
-    # The legend: every function shown, and what the two kinds of arrow mean.
+
+def _legend(layout: _Layout) -> tuple[list[str], float]:
+    """Every function shown, and what the two kinds of arrow mean; and the drawing's total height."""
+    boxes = layout.boxes
     height = max(box.top + box.height for box in boxes)
-    if stages[-1].handoff:
+    if layout.stages[-1].handoff:
         height += MIN_GAP
     height += 24
-    entries: list[tuple[str, str]] = []
     used: list[str] = []
     for box in boxes:
         if box.function not in used:
             used.append(box.function)
+    entries: list[tuple[str, str]] = []
     for used_function in used:
-        fill, stroke = palette[used_function]
-        entries.append(
-            (
-                f'<rect x="{{x}}" y="{{y}}" width="16" height="16" rx="3" fill="{fill}" stroke="{stroke}" stroke-width="2"/>',
-                function_names[used_function],
-            )
-        )
+        fill, stroke = layout.palette[used_function]
+        swatch = f'<rect x="{{x}}" y="{{y}}" width="16" height="16" rx="3" fill="{fill}" stroke="{stroke}" stroke-width="2"/>'
+        entries.append((swatch, layout.function_names[used_function]))
     entries.append(
         (
             f'<line class="pb-funnel__arrow" x1="{{x}}" y1="{{mid}}" x2="{{x2}}" y2="{{mid}}" stroke="{ARROW}" stroke-width="2" '
@@ -408,7 +475,7 @@ def funnel_svg(playbook: Playbook) -> str:
             "next stage, hand-off time limit",
         )
     )
-    if recycles:
+    if layout.recycles:
         entries.append(
             (
                 f'<line class="pb-funnel__recycle" x1="{{x}}" y1="{{mid}}" x2="{{x2}}" y2="{{mid}}" stroke="{RECYCLE}" '
@@ -421,28 +488,48 @@ def funnel_svg(playbook: Playbook) -> str:
     for swatch, text in entries:
         swatch_width = 16 if swatch.startswith("<rect") else 30
         item_width = swatch_width + 6 + text_width(text, 12) + 22
-        if x > LEFT + 2 and x + item_width > width - LEFT:
+        if x > LEFT + 2 and x + item_width > layout.width - LEFT:
             x, row = LEFT + 2, row + 24
         legend.append(swatch.format(x=_n(x), y=_n(row), mid=_n(row + 8), x2=_n(x + swatch_width - 4)))
         legend.append(
             f'<text x="{_n(x + swatch_width + 6)}" y="{_n(row + 13)}" font-size="12" class="pb-funnel__legend">{_x(text)}</text>'
         )
         x += item_width
-    total_height = row + 28
+    return legend, row + 28
 
-    names = ", then ".join(plain_text(lead.name) for lead in stages)
-    description = "; ".join(
-        f"{' '.join(box.title_lines)}, owned by {box.owner_name} ({function_names[box.function]})"
-        + (f", {' '.join(handoffs[box.index])}" if box.index in handoffs else "")
-        + (f", recycled to {plain_text(stages[position[box.lead.recycle_to]].name)}" if box.lead.recycle_to in position else "")
-        for box in boxes
+
+def _description(layout: _Layout) -> str:
+    """The whole funnel in words, for the SVG's `<desc>` (what a screen reader says)."""
+    position = layout.position
+    return "; ".join(
+        f"{' '.join(box.title_lines)}, owned by {box.owner_name} ({layout.function_names[box.function]})"
+        + (f", {' '.join(layout.handoffs[box.index])}" if box.index in layout.handoffs else "")
+        + "".join(f" ({sentence})" for sentence in layout.sentences.get(box.index, []))
+        + (
+            f", recycled to {plain_text(layout.stages[position[box.lead.recycle_to]].name)}"
+            if box.lead.recycle_to in position
+            else ""
+        )
+        for box in layout.boxes
     )
+
+
+def funnel_svg(playbook: Playbook, compliance: Mapping[str, Sequence[HandoffCompliance]] | None = None) -> str:
+    """The funnel as one inline `<svg>` element on a single line (a Markdown HTML block). With
+    `compliance` ({lead stage id: how its hand-off keeps its SLA}, from `content.health`), each
+    hand-off's label says how the latest results keep its time limit."""
+    if not playbook.leads:
+        return ""
+    layout = _layout(playbook, compliance)
+    parts = [part for box in layout.boxes for part in _draw_stage(layout, box)] + _draw_recycles(layout)
+    legend, total_height = _legend(layout)
+    names = ", then ".join(plain_text(lead.name) for lead in layout.stages)
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_n(width)} {_n(total_height)}" width="100%" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_n(layout.width)} {_n(total_height)}" width="100%" '
         f'role="img" aria-labelledby="pb-funnel-title pb-funnel-desc" font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" '
         f'fill="currentColor" class="pb-funnel__svg">'
         f'<title id="pb-funnel-title">The lead lifecycle: {_x(names)}</title>'
-        f'<desc id="pb-funnel-desc">{_x(description)}.</desc>'
+        f'<desc id="pb-funnel-desc">{_x(_description(layout))}.</desc>'
         "<defs>"
         '<marker id="pb-arrow" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
         f'<path class="pb-funnel__head" d="M0,0 L10,5 L0,10 z" fill="{ARROW}"/></marker>'

@@ -13,6 +13,8 @@ file `generate` writes (`.playbook/abbreviations.json`), and `directory_urls` (a
 from __future__ import annotations
 
 import json
+import posixpath
+import re
 from pathlib import Path
 from typing import Any
 
@@ -52,11 +54,45 @@ class _Stash(Preprocessor):
 
 
 class _Restore(Postprocessor):
-    """Last: the page is its HTML, byte for byte, whatever the other extensions did around it."""
+    """Last: the page is its HTML, byte for byte, whatever the other extensions did around it (under
+    Zensical with its links relative to the page's file: see `for_zensical`)."""
 
     def run(self, text: str) -> str:
         html = getattr(self.md, "playbook_page", None)
-        return html if html is not None else text
+        if html is None:
+            return text
+        page = _zensical_page(self.md)
+        return for_zensical(html, str(page.url), str(page.path)) if page is not None else html
+
+
+_URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+_NOT_RELATIVE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|#|$)")  # a scheme, an absolute path, an anchor, empty
+
+
+def for_zensical(html: str, page_url: str, source_path: str) -> str:
+    """A generated page's HTML for Zensical, which reads every relative link of a page (raw HTML too)
+    as relative to the page's Markdown file, as a Markdown link is, and rewrites it for the page's
+    URL: `../sales-manager/` on roles/account-executive.md (URL roles/account-executive/) would become
+    `../../sales-manager/`. The page's links are relative to its URL (they are final), so here they
+    are written relative to its file, and Zensical's rewriting gives them back as they were."""
+    url_dir = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url) + "/"
+    if url_dir == (posixpath.dirname(source_path) + "/").lstrip("/"):
+        return html  # index pages, and every page without directory URLs: nothing moves
+
+    def rebase(match: re.Match[str]) -> str:
+        url = match.group(2)
+        if _NOT_RELATIVE.match(url):
+            return match.group(0)
+        path, hash_, anchor = url.partition("#")
+        path, question, query = path.partition("?")
+        target = posixpath.normpath(posixpath.join(url_dir, path))
+        target = "" if target == "." else target + ("/" if path.endswith("/") or path in (".", "..") else "")
+        rebased = relative_url(target, source_path)
+        if question:
+            rebased += "?" + query
+        return match.group(1) + rebased + hash_ + anchor + match.group(3)
+
+    return _URL_ATTRIBUTE.sub(rebase, html)
 
 
 class _Toc(Treeprocessor):
@@ -87,17 +123,25 @@ class _Abbreviations(Postprocessor):
         return mark_html(text, self.finder, hrefs)
 
 
-def _page_url(md: Markdown) -> str | None:
-    """The URL of the page being converted, from the engine: Zensical's rendering context, or the
-    MkDocs adapter (which sets `current_page_url`). None when unknown: tooltips without links."""
-    if CURRENT_PAGE_URL[0] is not None:
-        return CURRENT_PAGE_URL[0]
+def _zensical_page(md: Markdown) -> Any:
+    """The page Zensical is converting (its `url` and `path`), None under any other engine."""
     try:
-        from zensical.extensions.context import ContextPreprocessor  # type: ignore[import-not-found]
+        from zensical.extensions.context import ContextPreprocessor
     except ImportError:
         return None
     context = ContextPreprocessor.from_markdown(md)
-    return str(context.page.url) if context is not None else None
+    return context.page if context is not None else None
+
+
+def _page_url(md: Markdown) -> str | None:
+    """What the links of the page being converted are relative to: its URL from the MkDocs adapter
+    (which sets `current_page_url`), or under Zensical its Markdown file (Zensical rebases every
+    relative link of a page from its file to its URL, see `for_zensical`). None when unknown:
+    tooltips without links."""
+    if CURRENT_PAGE_URL[0] is not None:
+        return CURRENT_PAGE_URL[0]
+    page = _zensical_page(md)
+    return str(page.path) if page is not None else None
 
 
 CURRENT_PAGE_URL: list[str | None] = [None]  # set by the MkDocs adapter around each hand-written page

@@ -1,4 +1,4 @@
-"""The MkDocs adapter: the only module that imports MkDocs.
+"""The MkDocs adapter: with `serve_cache`, the only code of the site that imports MkDocs.
 
 It hands MkDocs the site project (`site.project`) in memory: the pages as generated files whose
 HTML is taken as it is (MkDocs' Markdown never parses them), the navigation, the assets and
@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urljoin
 
 from markupsafe import Markup
@@ -20,7 +20,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
 
@@ -33,6 +33,7 @@ from .errors_page import error_pages
 from .pages import Page
 from .portable import to_markdown
 from .project import ASSETS, FEATURES, OVERRIDES_DIR, PALETTE, SEARCH_SEPARATOR, Options, Project, build_project
+from .render import repository_templates
 from .serve_cache import PageCache
 
 log = logging.getLogger("mkdocs.plugins.playbook")
@@ -40,7 +41,7 @@ log = logging.getLogger("mkdocs.plugins.playbook")
 ENGINES = ("mkdocs", "zensical")
 
 
-class PlaybookPluginConfig(base.Config):
+class PlaybookPluginConfig(base.Config):  # type: ignore[no-untyped-call]  # MkDocs types its configs loosely
     content = c.Type(str, default="content")
     templates = c.Optional(c.Type(str))
     nav = c.Type(bool, default=True)
@@ -49,7 +50,7 @@ class PlaybookPluginConfig(base.Config):
     offline = c.Type(bool, default=False)  # a site read from disk (file://): `playbook build --offline`
 
 
-class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
+class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyped-call]
     supports_multiple_instances = False
 
     def __init__(self) -> None:
@@ -78,7 +79,7 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base_dir = Path(config.config_file_path or ".").resolve().parent
         self.content_dir = base_dir / self.config.content
-        self.templates_dir = (base_dir / self.config.templates) if self.config.templates else None
+        self.templates_dir = repository_templates(base_dir, self.config.templates)  # overrides beside mkdocs.yml
         self.offline = self.offline or self.config.offline
         if self.offline:
             config.use_directory_urls = False  # file:// serves no folder's index.html
@@ -209,6 +210,11 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
             log.warning(csp.unknown_message(page.file.src_uri, unknown))
         return csp.add_policy(output, frames=self.offline)
 
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        """The theme's pages that are no page of the site (404.html) get the policy too."""
+        return csp.add_policy(output_content, frames=self.offline) if template_name.endswith(".html") else output_content
+
+    @event_priority(-100)  # after the search plugin has written its index (it may come after this plugin)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.offline:
             _inline_search_index(Path(config.site_dir))
@@ -285,10 +291,21 @@ def _theme_settings(config: MkDocsConfig) -> None:
         dirs.insert(material, str(OVERRIDES_DIR))
 
 
+def _user_theme(config: MkDocsConfig) -> dict[str, Any]:
+    """The `theme:` mapping as mkdocs.yml writes it (not merged with the theme's defaults): {} for
+    `theme: material` or no theme at all."""
+    written: dict[str, Any] = {}
+    for user in getattr(config, "user_configs", []) or []:
+        theme = user.get("theme") if isinstance(user, dict) else None
+        if isinstance(theme, dict):
+            written.update(theme)
+    return written
+
+
 def _refuse_other_hosts(config: MkDocsConfig) -> None:
     """Settings that would make every reader's browser call another host are refused, with the fix."""
     found: list[str] = []
-    if config.theme.get("font"):
+    if _user_theme(config).get("font"):  # Material's own default (Roboto from Google) is turned off below
         found.append(
             "`theme.font` loads the fonts from Google's servers: remove it (or set `font: false`); to use a"
             " font of your own, serve its files from docs/ and name them in extra_css"
@@ -319,7 +336,9 @@ def _markdown_settings(config: MkDocsConfig, project: Project) -> None:
     config.mdx_configs.setdefault("toc", {}).setdefault("permalink", True)
     known = {short: found for short, found in project.abbreviations.items()}
     config.markdown_extensions = [e for e in config.markdown_extensions if not isinstance(e, mdext.PlaybookExtension)]
-    config.markdown_extensions.append(mdext.PlaybookExtension(known=known, directory_urls=bool(config.use_directory_urls)))
+    cast(list[Any], config.markdown_extensions).append(
+        mdext.PlaybookExtension(known=known, directory_urls=bool(config.use_directory_urls))
+    )
 
 
 def _add_search(config: MkDocsConfig) -> None:

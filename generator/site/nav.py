@@ -83,7 +83,8 @@ def build_nav(playbook: Playbook, specs: list[PageSpec], *, extra: list[Any] | N
             nav.append({spec.nav_title: [spec.path, *groups]})
         else:
             nav.append({spec.nav_title: spec.path})
-    return _escaped(nav) + list(extra or [])
+    escaped: list[Any] = _escaped(nav)
+    return escaped + list(extra or [])
 
 
 def _roles_section(playbook: Playbook) -> list[Any]:

@@ -93,6 +93,11 @@ def _kinds_on(page: str) -> tuple[str, ...]:
     return tuple(kind for kind in KINDS if PAGE_FOR_KIND.get(kind) == page)
 
 
+def has_results(playbook: Playbook) -> bool:
+    """The playbook has at least one KPI result (results/<kpi-id>.csv with a row)."""
+    return any(playbook.results.values())
+
+
 def _role_title(playbook: Playbook, role: Any) -> str:
     return f"{role.name} ({role.abbreviation})" if role.abbreviation else str(role.name)
 
@@ -107,6 +112,9 @@ PAGES: dict[str, PageSpec] = {
             "leads.md", "leads.html.j2", "Lead definitions", "Lead definitions", lambda p: bool(p.leads), _kinds_on("leads.md")
         ),
         PageSpec("kpis.md", "kpis.html.j2", "KPIs", "KPIs", lambda p: bool(p.kpis), _kinds_on("kpis.md")),
+        # Only with a result to show: a playbook without results builds as it did before they existed.
+        # Each KPI's section is at its id, as on the KPI page.
+        PageSpec("scorecard.md", "scorecard.html.j2", "Scorecard", "Scorecard", has_results, ("kpi",)),
         PageSpec(
             "checklist.md",
             "checklist.html.j2",
@@ -181,4 +189,4 @@ def _matrix_pages(spec: PageSpec, playbook: Playbook, relations: Relations) -> l
     return pages
 
 
-__all__ = ["CHANGES_PAGE", "CHANGES_TITLE", "PAGES", "Heading", "Page", "PageSpec", "pages_for"]
+__all__ = ["CHANGES_PAGE", "CHANGES_TITLE", "PAGES", "Heading", "Page", "PageSpec", "has_results", "pages_for"]

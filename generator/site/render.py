@@ -5,6 +5,11 @@ that is text is written by `html.Writer` (escaped, abbreviations marked), and te
 through the `inline` filter (inline Markdown by one parser, then an allowlist sanitizer). A page is
 HTML plus what the theme needs around it: its title, its table of contents and its anchors. No
 engine parses a generated page again.
+
+A playbook repository may override templates file by file: a `templates/` folder beside mkdocs.yml
+(or the folder the plugin's `templates:` option names) is searched first, then the bundled templates
+(`default_templates_dir`), so `templates/role.html.j2` there replaces the role page and nothing else;
+the partials (`_assessment.html.j2`, `_onboarding.html.j2`) are found the same way.
 """
 
 from __future__ import annotations
@@ -16,10 +21,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, pass_context
 from markdown.extensions.toc import slugify
 from markupsafe import Markup, escape
 
+from ..clock import today as clock_today
 from ..content.kinds import KIND_LABELS
 from ..content.release import Release
 from ..content.schema import DIRECTION_LABELS, FILE_MODELS, Playbook, display_name
@@ -27,10 +33,12 @@ from ..content.units import amount, target_amount
 from ..text import format_number
 from . import assessment, funnel, matrix, onboarding
 from .abbreviations import Finder, abbreviations
+from .charts import RESULTS_TABLE_HEADER
 from .html import Writer
 from .pages import PAGES, Heading, Page, PageSpec, pages_for
 from .paths import anchor_of, relative_url, url_of
 from .relations import Relations
+from .scorecard import Numbers
 
 
 def default_templates_dir() -> Path:
@@ -78,9 +86,36 @@ def _finalize(context: Any, value: Any) -> Any:
     return Markup(context["writer"].plain(str(value), context["page"].path))
 
 
+REPOSITORY_TEMPLATES = "templates"  # the folder beside mkdocs.yml whose templates win over the bundled ones
+
+
+def repository_templates(config_dir: Path, option: str | None = None) -> Path | None:
+    """The playbook repository's own templates folder: the plugin's `templates:` option (relative to
+    mkdocs.yml) when set, else `templates/` beside mkdocs.yml when there is one, else None."""
+    if option:
+        return config_dir / option
+    folder = config_dir / REPOSITORY_TEMPLATES
+    return folder if folder.is_dir() else None
+
+
+def template_dirs(templates_dir: Path | None = None) -> tuple[Path, ...]:
+    """Where templates are looked up, the first folder that has a file winning: the repository's own
+    folder (when given and it is not the bundled one), then the bundled templates."""
+    bundled = default_templates_dir().resolve()
+    own = templates_dir.resolve() if templates_dir is not None else None
+    return (own, bundled) if own is not None and own != bundled else (bundled,)
+
+
 def make_environment(templates_dir: Path | None = None) -> Environment:
+    """The Jinja environment: `templates_dir` (a playbook repository's overrides) first, then the
+    bundled templates."""
+    return _make_environment(template_dirs(templates_dir))
+
+
+def _make_environment(dirs: tuple[Path, ...]) -> Environment:
+    loaders: list[BaseLoader] = [FileSystemLoader(str(folder)) for folder in dirs]
     env = Environment(
-        loader=FileSystemLoader(str(templates_dir or default_templates_dir())),
+        loader=loaders[0] if len(loaders) == 1 else ChoiceLoader(loaders),
         undefined=StrictUndefined,
         autoescape=True,
         finalize=_finalize,
@@ -99,8 +134,16 @@ def make_environment(templates_dir: Path | None = None) -> Environment:
         badge_line=_badge_line,
         amount=amount,
         target_text=target_text,
-        funnel_svg=lambda playbook: Markup(funnel.funnel_svg(playbook)),
+        funnel_svg=lambda playbook, compliance=None: Markup(funnel.funnel_svg(playbook, compliance)),
+        chart_svg=_chart_svg,
+        health_badge=_health_badge,
+        health=_health,
+        sla_badge=_sla_badge,
+        overdue_badge=_overdue_badge,
+        external_link=_external_link,
+        results_header=RESULTS_TABLE_HEADER,
         page_url=_page_url,
+        page_link=_page_link,
         cell=matrix.cell,
         columns=matrix.COLUMNS,
         scale=assessment.SCALE,
@@ -146,11 +189,72 @@ def _link(context: Any, kind: str, entity_id: str, label: Any = None) -> Markup:
 
 
 @pass_context
-def _page_url(context: Any, path: str) -> str:
-    """A page (docs-relative .md path) or a published file (playbook.json) as seen from this page."""
+def _page_url(context: Any, path: str, anchor: str | None = None) -> str:
+    """A page (docs-relative .md path) or a published file (playbook.json) as seen from this page,
+    at `anchor` when given."""
     writer: Writer = context["writer"]
     target = url_of(path, writer.directory_urls) if path.endswith(".md") else path
-    return relative_url(target, url_of(context["page"].path, writer.directory_urls))
+    return relative_url(target + (f"#{anchor}" if anchor else ""), url_of(context["page"].path, writer.directory_urls))
+
+
+@pass_context
+def _page_link(context: Any, path: str, anchor: str | None, label: Any) -> Markup:
+    """A link to a page of the site (at `anchor`), its label plain text whose abbreviations get a
+    tooltip but no link of their own (no link inside a link)."""
+    writer: Writer = context["writer"]
+    href = _page_url(context, path, anchor)
+    return Markup('<a href="{0}">{1}</a>').format(href, Markup(writer.plain(str(label), context["page"].path, False)))
+
+
+def _chart_svg(numbers: Any) -> Markup:
+    """A KPI's results chart: SVG built by `site.charts` from the numbers, every text in it escaped."""
+    return Markup(numbers.chart)
+
+
+def _health_badge(numbers: Any) -> Markup:
+    """The health of a KPI as a badge: on target, off target, no target, no results."""
+    return Markup('<span class="pb-badge pb-health pb-health--{0}">{1}</span>').format(numbers.state, numbers.label)
+
+
+def _health(numbers: Any) -> Markup:
+    """A KPI's health in a few words: its badge, how far off target, and "stale" with the period a
+    result is due for ("off target by 3 percentage points, stale: no result yet for 2025")."""
+    shown = _health_badge(numbers)
+    if numbers.by:
+        shown += Markup(" by {0}").format(numbers.by)
+    if numbers.due:
+        shown += Markup(', <span class="pb-badge pb-health pb-health--stale">stale</span>: no result yet for {0}').format(
+            numbers.due
+        )
+    return shown
+
+
+def _sla_badge(measure: Any) -> Markup:
+    """Whether a hand-off keeps its SLA by one KPI: "kept" or "missed" for a time in hours against
+    the limit; for a share within the limit, the KPI's own health against its target."""
+    if measure.measure == "hours":
+        kept = bool(measure.within)
+    elif measure.health.on_target is not None:
+        kept = bool(measure.health.on_target)
+    else:
+        return Markup("")
+    state = "on-target" if kept else "off-target"
+    return Markup('<span class="pb-badge pb-health pb-health--{0}">{1}</span>').format(state, "kept" if kept else "missed")
+
+
+def _overdue_badge() -> Markup:
+    return Markup('<span class="pb-badge pb-badge--overdue">overdue</span>')
+
+
+@pass_context
+def _external_link(context: Any, href: str, label: Any) -> Markup:
+    """A link to another site (an activity's https:// record, checked when it was loaded): the address
+    escaped for its attribute, the label written as plain text; anything but https:// stays text."""
+    writer: Writer = context["writer"]
+    shown = Markup(writer.plain(str(label), context["page"].path, False))
+    if not str(href).startswith("https://"):
+        return shown
+    return Markup('<a href="{0}">{1}</a>').format(href, shown)
 
 
 @pass_context
@@ -192,15 +296,33 @@ def target_text(kpi: Any) -> str:
 
 
 @functools.lru_cache(maxsize=8)
-def _environment(templates_dir: Path) -> Environment:
-    """Templates compiled once per process (and per templates folder); `serve` edits are seen because
-    Jinja checks each template's modification time (`auto_reload` is off: see `clear_templates`)."""
-    return make_environment(templates_dir)
+def _cached_environment(dirs: tuple[Path, ...], stamp: tuple[tuple[str, int, int], ...]) -> Environment:
+    return _make_environment(dirs)
+
+
+def _environment(templates_dir: Path | None) -> Environment:
+    """Templates compiled once per process and per set of folders (`auto_reload` is off). A
+    repository's own folder is also keyed by its files' names, sizes and modification times, read
+    once per render: a template saved there under `serve` is compiled again at the next rebuild,
+    with no check per page. The bundled templates change only with the tool (see `clear_templates`)."""
+    dirs = template_dirs(templates_dir)
+    return _cached_environment(dirs, _stamp(dirs[0]) if templates_dir is not None else ())
+
+
+def _stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    found = []
+    try:
+        for path in sorted(folder.rglob("*")):
+            info = path.stat()
+            found.append((path.relative_to(folder).as_posix(), info.st_mtime_ns, info.st_size))
+    except OSError:  # a folder being saved into, or gone: compiled again next time
+        return (("", -1, -1),)
+    return tuple(found)
 
 
 def clear_templates() -> None:
     """Forget the compiled templates (after a template was edited under `serve`)."""
-    _environment.cache_clear()
+    _cached_environment.cache_clear()
 
 
 def writer_for(playbook: Playbook, *, directory_urls: bool = True, tooltips: bool = True) -> Writer:
@@ -219,9 +341,10 @@ def render_specs(
 ) -> tuple[list[PageSpec], dict[str, Page]]:
     """Every page as (its declaration, in the navigation's order; {docs-relative path: Page}).
     Deterministic for the same input."""
-    env = _environment((templates_dir or default_templates_dir()).resolve())
+    env = _environment(templates_dir)
     writer = writer_for(playbook, directory_urls=directory_urls, tooltips=tooltips)
     relations = Relations(playbook)
+    numbers = Numbers(playbook, today or clock_today())
     wanted = set(only) if only is not None else None
     specs: list[PageSpec] = []
     out: dict[str, Page] = {}
@@ -233,6 +356,7 @@ def render_specs(
         context = {
             "playbook": playbook,
             "relations": relations,
+            "numbers": numbers,
             "page": state,
             "writer": writer,
             "today": today,
@@ -258,4 +382,16 @@ def render(
     return render_specs(playbook, templates_dir, today=today, only=only, directory_urls=directory_urls, tooltips=tooltips)[1]
 
 
-__all__ = ["PAGES", "Page", "default_templates_dir", "make_environment", "render", "render_specs", "target_text", "writer_for"]
+__all__ = [
+    "PAGES",
+    "REPOSITORY_TEMPLATES",
+    "Page",
+    "default_templates_dir",
+    "make_environment",
+    "render",
+    "render_specs",
+    "repository_templates",
+    "target_text",
+    "template_dirs",
+    "writer_for",
+]

@@ -4,10 +4,14 @@ Never `playwright install`: the tests use /usr/bin/chromium (`make test` runs
 `scripts/ensure-chromium`, which installs Debian's package when it is missing)
 and fail, never skip, without it.
 
-The default playbook (and the foreign one, when asked) is built once per test
-run with the real `playbook build` into a temporary directory that the
-pytest-xdist workers share; each worker serves it on its own port and stops the
-server at the end.
+Every site is built by both engines: the fixtures `default_site`, `foreign_site`
+and `markup_site` depend on `engine` (mkdocs, zensical), so a test that reads a
+site runs once per engine, its id ending in [mkdocs] or [zensical]. Each
+playbook is built once per test run and engine with the real `playbook build
+[--engine zensical]` into a temporary directory that the pytest-xdist workers
+share; each worker serves it on its own port and stops the server at the end.
+Without Zensical installed the Zensical tests fail (never skip), as they do
+without Chromium.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import DEFAULT_CONTENT, FOREIGN_CONTENT, REPO, make_site_project
+from conftest import DEFAULT_CONTENT, FOREIGN_CONTENT, MINIMAL, REPO, make_site_project, write_content
 
 CHROMIUM = Path(os.environ.get("PLAYBOOK_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -46,6 +50,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 SCREENSHOTS = REPO / "tests" / "screenshots"
+ENGINES = ("mkdocs", "zensical")
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 
@@ -80,6 +85,16 @@ class Site:
     root: Path
     url: str
     content: Path
+    engine: str = "mkdocs"
+
+    @property
+    def search_index(self) -> str:
+        """The search index's address: Material's search plugin and Zensical write it to different places."""
+        return self.url + ("search.json" if self.engine == "zensical" else "search/search_index.json")
+
+    def shot(self, name: str) -> str:
+        """A screenshot's name for this site's engine: MkDocs keeps the names it always had."""
+        return name if self.engine == "mkdocs" else f"{name}-{self.engine}"
 
 
 def serve(directory: Path, handler: type[_SiteHandler] = _SiteHandler) -> tuple[http.server.ThreadingHTTPServer, str]:
@@ -95,53 +110,111 @@ def stop(server: http.server.ThreadingHTTPServer) -> None:
     server.server_close()
 
 
-def build(project: Path) -> Path:
-    """`playbook build` in `project`, the command a user runs (strict MkDocs build, atomic swap)."""
+def playbook_command() -> list[str]:
+    """The `playbook` command of this environment, as a user runs it."""
     command = Path(sys.executable).with_name("playbook")
-    argv = [str(command), "build"] if command.exists() else [sys.executable, "-m", "generator.cli", "build"]
+    return [str(command)] if command.exists() else [sys.executable, "-m", "generator.cli"]
+
+
+def build(project: Path, engine: str = "mkdocs") -> Path:
+    """`playbook build --engine ENGINE` in `project`, the command a user runs (strict build, atomic swap)."""
+    argv = [*playbook_command(), "build", "--engine", engine]
     result = subprocess.run(argv, cwd=project, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, f"playbook build failed in {project}:\n{result.stdout}\n{result.stderr}"
+    assert result.returncode == 0, f"playbook build --engine {engine} failed in {project}:\n{result.stdout}\n{result.stderr}"
     assert (project / "site" / "index.html").is_file()
     return project / "site"
 
 
-def _shared_build(tmp_path_factory: pytest.TempPathFactory, name: str, content: Path) -> Path:
-    """Build one playbook once per test run: pytest-xdist workers share it (the first builds it
-    under a lock, the others wait and reuse it); without xdist it lives in this run's basetemp."""
+def require_engine(engine: str) -> None:
+    """Fail (never skip) when the engine is not installed: the suite proves both engines' sites."""
+    if engine != "zensical":
+        return
+    try:
+        import zensical  # type: ignore[import-not-found]  # noqa: F401
+    except ImportError as error:
+        missing: ImportError | None = error
+    else:
+        missing = None
+    if missing is not None:
+        pytest.fail(
+            f"Zensical is not installed in {sys.prefix}, so the Zensical half of the browser tests cannot run: install the"
+            " test extra (`pip install -e '.[test]'`, which `make test` does; Zensical needs Python 3.11 or newer) or"
+            f" `pip install 'playbook-site[zensical]'`. ({missing})",
+            pytrace=False,
+        )
+
+
+@pytest.fixture(scope="session", params=ENGINES, ids=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """The engine that built the site a test reads: every site test runs once per engine."""
+    require_engine(request.param)
+    return str(request.param)
+
+
+def _shared_build(tmp_path_factory: pytest.TempPathFactory, name: str, content: Path, engine: str) -> Path:
+    """Build one playbook once per test run and engine: pytest-xdist workers share it (the first
+    builds it under a lock, the others wait and reuse it); without xdist it lives in this run's basetemp."""
     base = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         base = base.parent  # this run's directory, shared by its workers (never an older run's)
-    project = base / f"shared-{name}" / "repo"
-    with open(base / f"shared-{name}.lock", "w") as lock:
+    key = f"shared-{name}-{engine}"
+    project = base / key / "repo"
+    with open(base / f"{key}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             if not (project / "site" / "index.html").is_file():
                 shutil.rmtree(project.parent, ignore_errors=True)
-                build(make_site_project(project, content))
+                build(make_site_project(project, content), engine)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
     return project
 
 
-def _served(tmp_path_factory: pytest.TempPathFactory, name: str, content: Path) -> Iterator[Site]:
-    project = _shared_build(tmp_path_factory, name, content)
+def _served(tmp_path_factory: pytest.TempPathFactory, name: str, content: Path, engine: str) -> Iterator[Site]:
+    project = _shared_build(tmp_path_factory, name, content, engine)
     server, url = serve(project / "site")
     try:
-        yield Site(project / "site", url, project / "content")
+        yield Site(project / "site", url, project / "content", engine)
     finally:
         stop(server)
 
 
 @pytest.fixture(scope="session")
-def default_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """The bundled playbook (content/), built once per worker and served on 127.0.0.1."""
-    yield from _served(tmp_path_factory, "browser-default", DEFAULT_CONTENT)
+def default_site(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Iterator[Site]:
+    """The bundled playbook (content/), built once per run and engine and served on 127.0.0.1."""
+    yield from _served(tmp_path_factory, "browser-default", DEFAULT_CONTENT, engine)
 
 
 @pytest.fixture(scope="session")
-def foreign_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+def foreign_site(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Iterator[Site]:
     """tests/fixtures/foreign: another language, other ids, ten statements, .yaml files."""
-    yield from _served(tmp_path_factory, "browser-foreign", FOREIGN_CONTENT)
+    yield from _served(tmp_path_factory, "browser-foreign", FOREIGN_CONTENT, engine)
+
+
+# A small playbook whose texts hold what HTML gives a meaning to (& < > and quotes): an abbreviation's
+# tooltip must show them as written.
+MARKUP = {
+    **MINIMAL,
+    "roles/account-executive.yml": MINIMAL["roles/account-executive.yml"].replace(
+        "- Runs discovery calls.", "- Runs discovery calls and the R&D review."
+    ),
+    "glossary.yml": """
+        terms:
+          - id: research-and-development
+            term: Research & development
+            abbreviation: R&D
+            definition: 'Where "labs" & prototypes live; teams < 5 people > 2 rooms; &amp; and &lt;b&gt; stay as typed.'
+    """,
+}
+
+
+@pytest.fixture(scope="session")
+def markup_site(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Iterator[Site]:
+    """MARKUP: abbreviation texts with & < > and quotes, built once per run and engine."""
+    content = tmp_path_factory.getbasetemp() / f"markup-content-{engine}"
+    if not content.is_dir():
+        write_content(content, base=MARKUP)
+    yield from _served(tmp_path_factory, "browser-markup", content, engine)
 
 
 @pytest.fixture(scope="session")
@@ -165,13 +238,33 @@ def browser() -> Iterator[object]:
     playwright.stop()
 
 
+# Records every Content-Security-Policy violation of every page and frame of a context, before the
+# page's own scripts run: on the window (`window.__pbCsp`, for a check in the page) and through a
+# binding to the test's Watch (which keeps them across navigations). The event is composed, so it
+# reaches the window from a shadow root too. Init scripts and bindings come in through the DevTools
+# protocol, which the policy does not govern.
+CSP_RECORDER = """
+(() => {
+  window.__pbCsp = [];
+  window.addEventListener('securitypolicyviolation', e => {
+    const text = `${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} on ${document.location.href}`
+      + ` at ${e.sourceFile || '?'}:${e.lineNumber}:${e.columnNumber}` + (e.sample ? ` sample ${JSON.stringify(e.sample)}` : '');
+    window.__pbCsp.push(text);
+    if (typeof window.__pbCspViolation === 'function') window.__pbCspViolation(text);
+  }, true);
+})();
+"""
+
+
 @dataclass
 class Watch:
-    """Every request a browser context makes (pages and their workers), failed loads and script errors."""
+    """Every request a browser context makes (pages and their workers), failed loads, script errors
+    and Content-Security-Policy violations."""
 
     requests: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    csp: list[str] = field(default_factory=list)
 
     def foreign_hosts(self, site_url: str) -> list[str]:
         """Requests to anything but the site's own origin (data: and blob: URLs stay in the browser)."""
@@ -179,6 +272,8 @@ class Watch:
         return [url for url in self.requests if urlsplit(url).scheme not in ("data", "blob") and urlsplit(url).netloc != own]
 
     def attach(self, context: object) -> None:
+        context.expose_binding("__pbCspViolation", lambda source, text: self.csp.append(str(text)))  # type: ignore[attr-defined]
+        context.add_init_script(CSP_RECORDER)  # type: ignore[attr-defined]
         context.on("request", lambda request: self.requests.append(request.url))  # type: ignore[attr-defined]
         context.on("requestfailed", lambda request: self.failures.append(f"{request.url}: {request.failure}"))  # type: ignore[attr-defined]
         context.on(  # type: ignore[attr-defined]

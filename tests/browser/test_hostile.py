@@ -14,22 +14,20 @@ writes its result. No request may leave 127.0.0.1.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import REPO
-from playwright.sync_api import Error as PlaywrightError
 from hostile import ACCEPTED, FRAGMENTS, hostile_playbook
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from playwright.sync_api import Error as PlaywrightError
 
 from generator.site.csp import THEME_SCRIPTS, shape
 
-from .conftest import DESKTOP, Site, Watch, new_page, screenshot, serve, stop
+from .conftest import DESKTOP, Site, Watch, build, new_page, screenshot, serve, stop
 
 pytestmark = pytest.mark.browser
 
@@ -104,14 +102,9 @@ def hostile_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     hostile_playbook(project / "content")
     (project / "mkdocs.yml").write_text((REPO / "mkdocs.yml").read_text(encoding="utf-8"), encoding="utf-8")
     (project / "docs").mkdir()
-    command = Path(sys.executable).with_name("playbook")
-    result = subprocess.run(
-        [str(command), "build", "--engine", engine], cwd=project, capture_output=True, text=True, timeout=900
-    )
-    assert result.returncode == 0, f"the hostile playbook did not build with {engine}:\n{result.stdout}\n{result.stderr}"
-    server, url = serve(project / "site")
+    server, url = serve(build(project, engine))
     try:
-        yield Site(project / "site", url, project / "content")
+        yield Site(project / "site", url, project / "content", engine)
     finally:
         stop(server)
 
@@ -196,17 +189,13 @@ def test_no_script_runs_and_nothing_is_requested_on_any_page(browser: object, ho
             if found:
                 problems[rel] = found
         page.goto(hostile_site.url + "roles/constructor/")  # type: ignore[attr-defined]
-        screenshot(page, f"hostile-role-{hostile_engine(hostile_site)}")
+        screenshot(page, f"hostile-role-{hostile_site.engine}")
     finally:
         page.context.close()  # type: ignore[attr-defined]
     assert problems == {}
     assert dialogs == []
     assert watch.foreign_hosts(hostile_site.url) == []
     assert [e for e in watch.errors if "404" not in e] == []
-
-
-def hostile_engine(site: Site) -> str:
-    return "zensical" if "zensical" in site.root.parent.name else "mkdocs"
 
 
 def test_searching_the_corpus_runs_nothing_and_stays_on_the_site(browser: object, hostile_site: Site) -> None:
@@ -220,7 +209,7 @@ def test_searching_the_corpus_runs_nothing_and_stays_on_the_site(browser: object
     shown = 0
     try:
         page.goto(hostile_site.url)  # type: ignore[attr-defined]
-        zensical = hostile_engine(hostile_site) == "zensical"
+        zensical = hostile_site.engine == "zensical"
         if zensical:  # Zensical's search is a dialog in a shadow root, opened from the header's button
             page.click("button.md-search__button")  # type: ignore[attr-defined]
             box = page.locator('dialog[aria-label="Search"] input[role="combobox"]')  # type: ignore[attr-defined]
@@ -237,7 +226,7 @@ def test_searching_the_corpus_runs_nothing_and_stays_on_the_site(browser: object
             found = scan(page)
             if found:
                 problems[query] = found
-        screenshot(page, f"hostile-search-{hostile_engine(hostile_site)}", full_page=False)
+        screenshot(page, f"hostile-search-{hostile_site.engine}", full_page=False)
     finally:
         page.context.close()  # type: ignore[attr-defined]
     assert shown >= len(QUERIES) // 2, "the searches showed results (the corpus's words are in the index)"
@@ -317,10 +306,7 @@ def test_random_hostile_text_through_the_whole_build_runs_nothing(browser: objec
         hostile_playbook(project / "content", corpus)
         (project / "mkdocs.yml").write_text((REPO / "mkdocs.yml").read_text(encoding="utf-8"), encoding="utf-8")
         (project / "docs").mkdir()
-        command = Path(sys.executable).with_name("playbook")
-        result = subprocess.run([str(command), "build"], cwd=project, capture_output=True, text=True, timeout=600)
-        assert result.returncode == 0, f"{corpus}\n{result.stdout}\n{result.stderr}"
-        server, url = serve(project / "site")
+        server, url = serve(build(project))
         watch = Watch()
         page = new_page(browser, watch, viewport=DESKTOP)
         page.context.add_init_script(HOOKS)  # type: ignore[attr-defined]
@@ -336,8 +322,6 @@ def test_random_hostile_text_through_the_whole_build_runs_nothing(browser: objec
         finally:
             page.context.close()  # type: ignore[attr-defined]
             stop(server)
-    if problems:
-        import json as _j, time as _t; open(f"/tmp/failing-{_t.time()}.json", "w").write(_j.dumps({"corpus": corpus, "problems": problems}))
     assert problems == {}, corpus
     assert dialogs == [], corpus
     assert watch.foreign_hosts(url) == [], corpus

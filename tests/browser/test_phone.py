@@ -1,7 +1,8 @@
-"""Phone-sized screens (375 x 812) in headless Chromium: the menu opens, pages and tables stay
-readable, and every page type, in the dark scheme, makes no request elsewhere, has no script error
-and enough contrast. Screenshots: <page type>-phone.png (the first screen), menu-phone.png,
-table-scrolled-phone.png."""
+"""Phone-sized screens (375 x 812) in headless Chromium, on each engine's site: the menu opens, pages
+and tables stay readable, and every page type, in the dark scheme, makes no request elsewhere, has
+no script error, blocks nothing under its policy and has enough contrast. Screenshots:
+<page type>-phone.png (the first screen), menu-phone.png, table-scrolled-phone.png (with
+-zensical before .png for the Zensical site)."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def test_page_type_on_a_phone_in_the_dark_scheme(browser: object, default_site: 
         width = page.evaluate("document.documentElement.scrollWidth")  # type: ignore[attr-defined]
         clipped = page.evaluate(CLIPPED, PHONE["width"])  # type: ignore[attr-defined]
         font = page.evaluate("parseFloat(getComputedStyle(document.querySelector('article.md-typeset')).fontSize)")  # type: ignore[attr-defined]
-        screenshot(page, f"{name}-phone", full_page=False)  # the first screen, as a phone shows it
+        screenshot(page, default_site.shot(f"{name}-phone"), full_page=False)  # the first screen, as a phone shows it
         # The full rule set ran on this page type on the desktop; what the dark palette and the
         # narrow layout change is contrast, so only that rule runs here (a third of the time).
         violations = (
@@ -75,7 +76,7 @@ def test_phone_menu_opens_from_the_menu_button(phone_page: tuple[Any, Watch], de
     other = load(default_site.content).roles["sales-manager"].name
     link = drawer.locator("a.md-nav__link", has_text=other).first
     link.wait_for(state="visible")
-    screenshot(phone, "menu-phone", full_page=False)
+    screenshot(phone, default_site.shot("menu-phone"), full_page=False)
     link.click()
     phone.wait_for_url("**/roles/sales-manager/")
     assert phone.locator("h1").first.inner_text().startswith(other)
@@ -96,4 +97,4 @@ def test_phone_table_scrolls_inside_its_wrapper(phone_page: tuple[Any, Watch], d
     scrolled = wrapper.evaluate("w => { w.scrollLeft = 200; return w.scrollLeft; }")
     assert scrolled > 0, "the table's wrapper scrolls sideways"
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "the page itself does not"
-    screenshot(phone, "table-scrolled-phone", full_page=False)
+    screenshot(phone, default_site.shot("table-scrolled-phone"), full_page=False)

@@ -1,9 +1,11 @@
-"""What a reader does, proven in headless Chromium against the built site on 127.0.0.1: search,
-abbreviation tooltips, the self-assessment (mouse, keyboard, after navigating) and the phone menu
-and tables. Expected results come from the content (generator.content.load), never hard-coded."""
+"""What a reader does, proven in headless Chromium against the built site on 127.0.0.1, as each
+engine builds it: search (pages.search drives either engine's), abbreviation tooltips, the
+self-assessment (mouse, keyboard, after navigating), each under the page's Content-Security-Policy.
+Expected results come from the content (generator.content.load), never hard-coded."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +14,7 @@ import pytest
 from generator.content import load
 
 from .conftest import DESKTOP, Site, Watch, new_page, screenshot
+from .pages import assert_no_violations, search, search_result
 
 pytestmark = pytest.mark.browser
 
@@ -40,33 +43,13 @@ def search_page(browser: object) -> Iterator[Any]:
         page.context.close()
 
 
-def search(page: Any, site: Site, query: str) -> list[str]:
-    """Type `query` into Material's search box; the result links a reader sees, in order, relative
-    to the site and without the `?h=` highlight parameter. Material shows one item per page: the
-    page's link, then its best sections; the other sections are folded away ("N more on this
-    page") and do not count."""
+def links_for(page: Any, site: Site, query: str) -> list[str]:
+    """The result links a reader sees for `query` (pages.search: either engine's search), relative to
+    the site. Material shows one item per page (the page's link, then its best sections, the others
+    folded away: they do not count); Zensical one result per section."""
     if not page.url.startswith(site.url):
         page.goto(site.url)
-    box = page.locator("input.md-search__input")
-    box.click()
-    box.fill("")
-    page.keyboard.type(query, delay=10)
-    page.wait_for_selector(".md-search-result__item", timeout=15_000)
-    # Results change as each key arrives: wait until two readings agree.
-    links: list[str] = []
-    for _ in range(60):
-        page.wait_for_timeout(150)
-        current = page.locator(".md-search-result__item a.md-search-result__link").evaluate_all(
-            "links => links.filter(a => a.checkVisibility()).map(a => a.href)"
-        )
-        if current and current == links:
-            break
-        links = current
-    relative = []
-    for link in links:
-        path, _, fragment = link.removeprefix(site.url).partition("#")
-        relative.append(path.split("?")[0] + ("#" + fragment if fragment else ""))
-    return relative
+    return [result.relative(site) for result in search(page, query)]
 
 
 def entity_url(kind: str, entity_id: str) -> str:
@@ -76,6 +59,16 @@ def entity_url(kind: str, entity_id: str) -> str:
         "kpi": f"kpis/#{entity_id}",
         "term": f"glossary/#{entity_id}",
     }[kind]
+
+
+def leads_to(links: list[str], kind: str, entity_id: str) -> bool:
+    """Whether one of `links` takes the reader to the entity: its section, or for a role (a page of
+    its own) the page or any section of it. Material lists the page first and its sections under it;
+    Zensical lists sections (`roles/account-executive/#responsibilities` for a phrase from one)."""
+    url = entity_url(kind, entity_id)
+    if kind == "role":
+        return any(link.partition("#")[0] == url for link in links)
+    return url in links
 
 
 def entity_text(site: Site, kind: str, entity_id: str) -> str:
@@ -103,9 +96,10 @@ DEFAULT_QUERIES = [
 def test_search_finds_the_entity(search_page: Any, default_site: Site, query: str, kind: str, entity_id: str) -> None:
     assert query.lower() in entity_text(default_site, kind, entity_id).lower(), "the query comes from the entity's content"
     page, watch = search_page(default_site)
-    links = search(page, default_site, query)
-    assert entity_url(kind, entity_id) in links[:FIRST], f"{query!r} gave {links[:FIRST]}"
+    links = links_for(page, default_site, query)
+    assert leads_to(links[:FIRST], kind, entity_id), f"{query!r} gave {links[:FIRST]}"
     assert watch.foreign_hosts(default_site.url) == [] and watch.errors == []
+    assert_no_violations(page, watch)
 
 
 @pytest.mark.parametrize(
@@ -121,34 +115,60 @@ def test_search_finds_the_entity(search_page: Any, default_site: Site, query: st
 def test_search_on_another_playbook(search_page: Any, foreign_site: Site, query: str, kind: str, entity_id: str) -> None:
     assert query.lower() in entity_text(foreign_site, kind, entity_id).lower()
     page, watch = search_page(foreign_site)
-    links = search(page, foreign_site, query)
-    assert entity_url(kind, entity_id) in links[:FIRST], f"{query!r} gave {links[:FIRST]}"
+    links = links_for(page, foreign_site, query)
+    assert leads_to(links[:FIRST], kind, entity_id), f"{query!r} gave {links[:FIRST]}"
     assert watch.foreign_hosts(foreign_site.url) == [] and watch.errors == []
+    assert_no_violations(page, watch)
+
+
+# What axe-core finds in Zensical 0.0.73's own search dialog (its shadow root's markup and stylesheet,
+# from the engine's bundle, out of reach of a site's templates and CSS), by rule: the node inside the
+# shadow root, as a pattern. WCAG AA asks for 4.5:1 of contrast; each result's path (`menu li`) is
+# 45% of the text colour (3.36:1 on white, 4.48:1 in slate) and its matched letters (`mark u`) are
+# the palette's accent (#526cfe for indigo: 4.25:1 on white, 4.22:1 in slate), which a site could
+# change only with the accent of every page. The results' box (`div.k`, tabindex -1) scrolls but
+# takes no focus from Tab (the arrow keys move through the results from the search box).
+ZENSICAL_SEARCH_DIALOG = {
+    "color-contrast": r"-results-\d+(-title|-path)? > (.+ > )?(li(:nth-child\(\d+\))?|mark(:nth-child\(\d+\))? > u)$",
+    "scrollable-region-focusable": r"^\.k$",
+}
+
+
+def in_zensical_search_dialog(rule: str, target: list[Any]) -> bool:
+    """Whether axe-core's finding is one of ZENSICAL_SEARCH_DIALOG. axe-core names a node in a shadow
+    root by a list in its target: the host, then the node inside."""
+    path = target[-1] if target and isinstance(target[-1], list) else []
+    return rule in ZENSICAL_SEARCH_DIALOG and len(path) == 2 and bool(re.search(ZENSICAL_SEARCH_DIALOG[rule], str(path[-1])))
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_search_results_are_accessible_and_open_the_entity(browser: object, default_site: Site, scheme: str) -> None:
     """With results showing, axe-core finds no serious or critical violation (in the dark scheme,
-    Material's slate palette, the contrast rule: the rest does not change with the palette);
-    choosing a result goes to the entity's section."""
+    the slate palette, the contrast rule: the rest does not change with the palette); choosing a
+    result goes to the entity's section. Zensical's results are in a shadow root, which axe-core
+    checks too: there it finds only what ZENSICAL_SEARCH_DIALOG lists, the engine's own;
+    once a Zensical release fixes it, this test says so."""
     from axe_playwright_python.sync_playwright import Axe
 
     watch = Watch()
     page: Any = new_page(browser, watch, viewport=DESKTOP, color_scheme=scheme)
     try:
-        search(page, default_site, "SAL")
+        assert "leads/#sales-accepted-lead" in links_for(page, default_site, "SAL")
         assert page.evaluate("document.body.dataset.mdColorScheme") == ("slate" if scheme == "dark" else "default")
-        screenshot(page, f"search-{scheme}-desktop", full_page=False)
+        screenshot(page, default_site.shot(f"search-{scheme}-desktop"), full_page=False)
         options = {"runOnly": ["color-contrast"]} if scheme == "dark" else {"resultTypes": ["violations"]}
         violations = Axe().run(page, options=options).response["violations"]
-        assert [
-            f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes'][:3]]}"
-            for v in violations
-            if v["impact"] in ("serious", "critical")
-        ] == []
-        page.locator(".md-search-result__link[href*='#sales-accepted-lead']").first.click()
+        nodes = [(v["id"], n["target"]) for v in violations if v["impact"] in ("serious", "critical") for n in v["nodes"]]
+        engines_own = [n for n in nodes if default_site.engine == "zensical" and in_zensical_search_dialog(*n)]
+        assert [n for n in nodes if n not in engines_own] == []
+        if default_site.engine == "zensical":  # once a Zensical release fixes its dialog, say so
+            assert {rule for rule, _ in engines_own} == set(options.get("runOnly", ZENSICAL_SEARCH_DIALOG)), (
+                f"Zensical's search dialog passes more of axe-core now: update ZENSICAL_SEARCH_DIALOG ({engines_own})"
+            )
+        search_result(page, "#sales-accepted-lead").click()
         page.wait_for_url("**/leads/**#sales-accepted-lead")
         assert page.locator("#sales-accepted-lead").is_visible()
+        assert_no_violations(page, watch)
     finally:
         page.context.close()
     assert watch.errors == [] and watch.foreign_hosts(default_site.url) == []
@@ -173,16 +193,17 @@ def expected_tooltip_start(site: Site, short: str) -> tuple[str, str]:
     ("which", "path"), [("default_site", "roles/account-executive/"), ("foreign_site", "roles/inside-sales-rep/")]
 )
 def test_abbreviation_in_running_text_shows_its_definition(
-    page: Any, which: str, path: str, request: pytest.FixtureRequest
+    page: Any, engine: str, which: str, path: str, request: pytest.FixtureRequest
 ) -> None:
-    site: Site = request.getfixturevalue(which)
+    site: Site = request.getfixturevalue(which)  # built by `engine`
     page.goto(site.url + path)
     abbreviation = page.locator("article p abbr, article li abbr").first
     short = abbreviation.inner_text()
     name, first_words = expected_tooltip_start(site, short)
     abbreviation.scroll_into_view_if_needed()
     abbreviation.hover()
-    # Material's `content.tooltips` turns the title into its own tooltip, shown on hover.
+    # `content.tooltips` turns the title into the theme's own tooltip, shown on hover (Zensical's
+    # bundle has Material's tooltip code: the same element, the same classes).
     tooltip = page.locator(".md-tooltip2--active")
     tooltip.wait_for(state="visible", timeout=5_000)
     text = " ".join(tooltip.inner_text().split())
@@ -192,11 +213,28 @@ def test_abbreviation_in_running_text_shows_its_definition(
         "the tooltip is beside, not over, the word"
     )
     if which == "default_site":
-        screenshot(page, "tooltip-desktop", full_page=False)
+        screenshot(page, site.shot("tooltip-desktop"), full_page=False)
     # The abbreviation links to its definition.
     abbreviation.click()
     page.wait_for_load_state()
     assert page.locator("h1, h2, h3").filter(has_text=name).first.is_visible()
+
+
+def test_tooltip_shows_markup_characters_as_typed(page: Any, watch: Watch, markup_site: Site) -> None:
+    """A definition holding & < > and quotes reads in its tooltip exactly as the content has it: the
+    theme's tooltip puts the title into the page as HTML, so the site escapes it twice
+    (abbreviations.title_attribute); never `&amp;`, never a bold word or a lost `<b>`."""
+    playbook = load(markup_site.content)
+    term = playbook.glossary.terms[0]
+    expected = f"{term.term}: {term.definition}"
+    assert all(typed in expected for typed in ("&amp;", "&lt;b&gt;", '"', " & ", " < ", " > ")), expected
+    page.goto(markup_site.url + "roles/account-executive/")
+    abbreviation = page.locator("article li abbr", has_text="R&D").first
+    abbreviation.hover()
+    tooltip = page.locator(".md-tooltip2--active .md-tooltip2__inner")
+    tooltip.wait_for(state="visible", timeout=5_000)
+    assert tooltip.inner_text() == expected
+    assert_no_violations(page, watch)
 
 
 # --- The self-assessment --------------------------------------------------------------------
@@ -234,9 +272,9 @@ def assert_result(page: Any, site: Site, scores: list[int]) -> str:
 
 @pytest.mark.parametrize(("which", "statements"), [("default_site", 20), ("foreign_site", 10)])
 def test_self_assessment_gives_the_stage_whose_band_holds_the_total(
-    page: Any, which: str, statements: int, request: pytest.FixtureRequest
+    page: Any, watch: Watch, engine: str, which: str, statements: int, request: pytest.FixtureRequest
 ) -> None:
-    site: Site = request.getfixturevalue(which)
+    site: Site = request.getfixturevalue(which)  # built by `engine`
     questions = questions_of(site)
     assert len(questions) == statements
     count = len(questions)
@@ -262,14 +300,15 @@ def test_self_assessment_gives_the_stage_whose_band_holds_the_total(
         assert result.locator("li").count() == 0
         answer(page, questions[-1:], scores[-1:])
         seen.append(assert_result(page, site, scores))
+        assert_no_violations(page, watch)  # the form's script runs under the page's policy
     lowest, highest, mid = seen
     assert len({lowest, highest, mid}) == 3, f"all-lowest, all-highest and the middle score fall in different stages: {seen}"
     if which == "default_site":
         page.locator("#pb_assessment_result").scroll_into_view_if_needed()
-        screenshot(page, "self-assessment-desktop", full_page=False)
+        screenshot(page, site.shot("self-assessment-desktop"), full_page=False)
 
 
-def test_self_assessment_with_the_keyboard(page: Any, default_site: Site) -> None:
+def test_self_assessment_with_the_keyboard(page: Any, watch: Watch, default_site: Site) -> None:
     """Tab into a statement, Space picks the focused answer, arrows move within it, Tab goes on."""
     questions = questions_of(default_site)
     page.goto(default_site.url + "alignment/")
@@ -298,9 +337,10 @@ def test_self_assessment_with_the_keyboard(page: Any, default_site: Site) -> Non
         page.keyboard.press("ArrowRight")
         scores.append(4)
     assert_result(page, default_site, scores)
+    assert_no_violations(page, watch)
 
 
-def test_self_assessment_after_navigating_from_the_home_page(page: Any, default_site: Site) -> None:
+def test_self_assessment_after_navigating_from_the_home_page(page: Any, watch: Watch, default_site: Site) -> None:
     """`navigation.instant` is off in mkdocs.yml, so a reader arrives by following a link."""
     questions = questions_of(default_site)
     page.goto(default_site.url)
@@ -309,3 +349,4 @@ def test_self_assessment_after_navigating_from_the_home_page(page: Any, default_
     scores = [5] * len(questions)
     answer(page, questions, scores)
     assert_result(page, default_site, scores)
+    assert_no_violations(page, watch)

@@ -1,7 +1,7 @@
-"""Published versions as a reader meets them, in headless Chromium.
+"""Published versions as a reader meets them, in headless Chromium, for each engine.
 
 A temporary git repository publishes the bundled playbook as 1.0 and a change (a faster SAL
-hand-off) as 2.0 with the real `playbook publish`. The `gh-pages` tree is exported with
+hand-off) as 2.0 with the real `playbook publish --engine ENGINE`. The `gh-pages` tree is exported with
 `git archive` and served on 127.0.0.1 the way GitHub Pages serves it: a missing address gets the
 root 404.html. A second server puts the same tree under /playbook/, as a project site.
 """
@@ -21,6 +21,7 @@ import pytest
 from conftest import DEFAULT_CONTENT, init_repo, make_site_project, run_cli
 
 from .conftest import DESKTOP, Watch, _SiteHandler, new_page, screenshot, serve, stop
+from .pages import assert_no_violations, check_policy, search, search_result
 
 pytestmark = pytest.mark.browser
 
@@ -38,6 +39,10 @@ class Published:
     root: Path  # the exported gh-pages tree
     url: str  # served at the root
     project_url: str  # the same tree under /playbook/
+    engine: str
+
+    def shot(self, name: str) -> str:
+        return name if self.engine == "mkdocs" else f"{name}-{self.engine}"
 
 
 class _ProjectSiteHandler(_SiteHandler):
@@ -57,19 +62,19 @@ def export_branch(repo: Path, branch: str, dest: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
-    base = tmp_path_factory.mktemp("versions")
+def published(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Iterator[Published]:
+    base = tmp_path_factory.mktemp(f"versions-{engine}")
     repo = make_site_project(base / "repo", DEFAULT_CONTENT)
     config = repo / "mkdocs.yml"
     config.write_text(f"site_url: {SITE_URL}\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
     (repo / "docs" / ".gitkeep").write_text("", encoding="utf-8")
     init_repo(repo, user="Browser Test")
-    result = run_cli("publish", "1.0", "--title", "Q3 2026 agreed", cwd=repo)
+    result = run_cli("publish", "1.0", "--title", "Q3 2026 agreed", "--engine", engine, cwd=repo)
     assert result.exit_code == 0, result.output
     sal = repo / "content" / "leads" / "sales-accepted-lead.yml"
     sal.write_text(sal.read_text(encoding="utf-8").replace("sla_hours: 8", "sla_hours: 4"), encoding="utf-8")
     git("commit", "-q", "-am", "Faster SAL hand-off", cwd=repo)
-    result = run_cli("publish", "2.0", "--title", "Q4 2026 agreed", cwd=repo)
+    result = run_cli("publish", "2.0", "--title", "Q4 2026 agreed", "--engine", engine, cwd=repo)
     assert result.exit_code == 0, result.output
 
     root = export_branch(repo, "gh-pages", base / "served")
@@ -77,7 +82,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
     server, url = serve(root)
     project_server, project_url = serve(project_root, _ProjectSiteHandler)
     try:
-        yield Published(root, url, project_url + "playbook/")
+        yield Published(root, url, project_url + "playbook/", engine)
     finally:
         stop(server)
         stop(project_server)
@@ -121,6 +126,7 @@ def serious_violations(page: Any) -> list[str]:
 def assert_clean(watch: Watch, url: str) -> None:
     assert watch.foreign_hosts(url) == []
     assert watch.errors == []
+    assert watch.csp == []  # the selector's fetch of versions.json and the banner's script under each page's policy
     # A redirect page (the root, latest/) or a click that leaves a page cancels what was still loading:
     # net::ERR_ABORTED, not a broken asset. Anything the server refused shows as "HTTP 4xx".
     assert [failure for failure in watch.failures if not failure.endswith("net::ERR_ABORTED")] == []
@@ -134,7 +140,9 @@ def test_the_address_leads_to_the_current_version(reader: tuple[Any, Watch], pub
     assert current == "Q4 2026 agreed"
     assert entries == [("Q4 2026 agreed", published.url + "2.0/"), ("Q3 2026 agreed", published.url + "1.0/")]
     assert page.locator('[data-md-component="outdated"]').is_hidden()
-    screenshot(page, "versions-current-desktop", full_page=False)
+    check_policy(page)
+    assert_no_violations(page, watch)
+    screenshot(page, published.shot("versions-current-desktop"), full_page=False)
     assert published.url + "versions.json" in watch.requests
     assert_clean(watch, published.url)
 
@@ -150,7 +158,8 @@ def test_the_selector_switches_versions_on_the_same_page(reader: tuple[Any, Watc
     banner = page.locator('[data-md-component="outdated"]')
     banner.wait_for(state="visible", timeout=5_000)
     assert "This is an earlier version of the playbook, kept so that anyone can read what was agreed." in banner.inner_text()
-    screenshot(page, "versions-earlier-desktop", full_page=False)
+    check_policy(page)
+    screenshot(page, published.shot("versions-earlier-desktop"), full_page=False)
 
     choose_version(page, "Q4 2026 agreed")
     page.wait_for_url(published.url + "2.0/leads/", timeout=15_000)
@@ -191,23 +200,13 @@ def test_what_changed_is_in_the_navigation_of_each_version(reader: tuple[Any, Wa
 def test_search_under_a_published_version_stays_in_that_version(reader: tuple[Any, Watch], published: Published) -> None:
     page, watch = reader
     page.goto(published.url + "1.0/")
-    box = page.locator("input.md-search__input")
-    box.click()
-    page.keyboard.type("SAL", delay=10)
-    page.wait_for_selector(".md-search-result__item", timeout=15_000)
-    links: list[str] = []
-    for _ in range(60):  # results change as each key arrives: wait until two readings agree
-        page.wait_for_timeout(150)
-        current = page.locator(".md-search-result__item a.md-search-result__link").evaluate_all(
-            "links => links.filter(a => a.checkVisibility()).map(a => a.origin + a.pathname + a.hash)"
-        )
-        if current and current == links:
-            break
-        links = current
+    links = [result.href for result in search(page, "SAL")]
     assert published.url + "1.0/leads/#sales-accepted-lead" in links[:5]
     assert all(link.startswith(published.url + "1.0/") for link in links)
-    assert published.url + "1.0/search/search_index.json" in watch.requests
-    page.locator(".md-search-result__link[href*='#sales-accepted-lead']").first.click()
+    index = "search.json" if published.engine == "zensical" else "search/search_index.json"
+    assert published.url + "1.0/" + index in watch.requests
+    assert_no_violations(page, watch)
+    search_result(page, "#sales-accepted-lead").click()
     page.wait_for_url(re.compile(re.escape(published.url + "1.0/leads/") + r".*#sales-accepted-lead$"), timeout=15_000)
     assert "within 8 hours" in sal_handoff(page)
     assert_clean(watch, published.url)
@@ -220,6 +219,7 @@ def test_a_missing_page_offers_the_current_version(reader: tuple[Any, Watch], pu
     response = page.goto(base + "1.0/roles/no-such-role/")
     assert response.status == 404
     assert page.locator("h1").inner_text() == "Page not found"
+    check_policy(page)  # the published site's own 404 page, for every version
     assert serious_violations(page) == []
     links = page.locator("a[data-name]").evaluate_all("links => links.map(a => [a.textContent.trim(), a.href])")
     assert [tuple(link) for link in links] == [
@@ -229,6 +229,7 @@ def test_a_missing_page_offers_the_current_version(reader: tuple[Any, Watch], pu
     ]
     page.get_by_role("link", name="Read the current version of the playbook").click()
     page.wait_for_url(base + "2.0/", timeout=15_000)
+    assert watch.csp == []  # its script set the links under its policy
     assert watch.foreign_hosts(base) == []
     # The browser reports the page's own status; nothing else failed (not even a favicon).
     assert [e.split(": Failed to load resource")[0] for e in watch.errors] == [f"console.error at {base}1.0/roles/no-such-role/"]

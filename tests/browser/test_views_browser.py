@@ -1,6 +1,7 @@
-"""Issue 6's views as a reader sees them in headless Chromium: the funnel's text inside its boxes, the
-onboarding ticks and their storage keys, the self-assessment's result, reset and instant navigation,
-and the print handout. Screenshots go to tests/screenshots/views-*.png."""
+"""Issue 6's views as a reader sees them in headless Chromium, on each engine's site: the funnel's
+text inside its boxes, the onboarding ticks and their storage keys, the self-assessment's result,
+reset and instant navigation (under the pages' Content-Security-Policy), and the print handout.
+Screenshots go to tests/screenshots/views-*.png (views-*-zensical.png for Zensical)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from generator.content import load
 from generator.site.onboarding import onboarding_keys
 
 from .conftest import SCREENSHOTS, Site, Watch, build, serve
+from .pages import assert_no_violations
 
 
 def shot(page: object, name: str, **options: object) -> None:
@@ -23,9 +25,9 @@ def shot(page: object, name: str, **options: object) -> None:
 
 
 @pytest.fixture(scope="module")
-def instant_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """The default playbook with Material's instant navigation on (it needs `site_url`: the server's URL)."""
-    project = make_site_project(tmp_path_factory.mktemp("browser-instant") / "repo", DEFAULT_CONTENT)
+def instant_site(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Iterator[Site]:
+    """The default playbook with the theme's instant navigation on (it needs `site_url`: the server's URL)."""
+    project = make_site_project(tmp_path_factory.mktemp(f"browser-instant-{engine}") / "repo", DEFAULT_CONTENT)
     (project / "site").mkdir()
     server, url = serve(project / "site")  # serves whatever is in site/ when a request arrives
     config = project / "mkdocs.yml"
@@ -33,8 +35,8 @@ def instant_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         "    - navigation.sections\n", "    - navigation.instant\n    - navigation.sections\n", 1
     )
     config.write_text(text + f"\nsite_url: {url}\n", encoding="utf-8")
-    build(project)
-    yield Site(project / "site", url, project / "content")
+    build(project, engine)
+    yield Site(project / "site", url, project / "content", engine)
     server.shutdown()
 
 
@@ -50,8 +52,10 @@ svg => Array.from(svg.querySelectorAll('g.pb-funnel__stage')).map(g => {
 
 
 @pytest.mark.parametrize("which", ["default_site", "foreign_site"])
-def test_funnel_text_stays_inside_its_boxes_and_the_figure(page: object, which: str, request: pytest.FixtureRequest) -> None:
-    site: Site = request.getfixturevalue(which)
+def test_funnel_text_stays_inside_its_boxes_and_the_figure(
+    page: object, engine: str, which: str, request: pytest.FixtureRequest
+) -> None:
+    site: Site = request.getfixturevalue(which)  # built by `engine`
     page.goto(site.url + "leads/")
     svg = page.locator("figure.pb-funnel svg")
     assert svg.is_visible()
@@ -67,10 +71,10 @@ def test_funnel_text_stays_inside_its_boxes_and_the_figure(page: object, which: 
         assert box["x"] >= figure["x"] - 1 and box["x"] + box["width"] <= figure["x"] + figure["width"] + 1, label.inner_text()
     if which == "default_site":
         page.locator("figure.pb-funnel").scroll_into_view_if_needed()
-        page.locator("figure.pb-funnel").screenshot(path=str(SCREENSHOTS / "views-funnel.png"))
+        page.locator("figure.pb-funnel").screenshot(path=str(SCREENSHOTS / f"{site.shot('views-funnel')}.png"))
 
 
-def test_onboarding_ticks_are_stored_per_site_role_and_step(page: object, default_site: Site) -> None:
+def test_onboarding_ticks_are_stored_per_site_role_and_step(page: object, watch: Watch, default_site: Site) -> None:
     playbook = load(default_site.content)
     page.goto(default_site.url + "roles/sales-development-rep/")
     boxes = page.locator("input[type=checkbox][data-pb-onboarding]")
@@ -81,6 +85,7 @@ def test_onboarding_ticks_are_stored_per_site_role_and_step(page: object, defaul
     boxes.nth(2).uncheck()
     stored = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('pb-onboarding:')).sort()")
     assert stored == ["pb-onboarding:" + expected[0]]
+    assert_no_violations(page, watch)  # the ticks' script runs under the page's policy
     page.reload()
     assert [boxes.nth(i).is_checked() for i in range(3)] == [True, False, False]
     # Another role's list is its own: nothing ticked there.
@@ -91,10 +96,11 @@ def test_onboarding_ticks_are_stored_per_site_role_and_step(page: object, defaul
     assert link.get_attribute("href") == "../sales-development-rep/"
     page.locator("ul.pb-onboarding label").nth(0).click(position={"x": 40, "y": 8})
     assert page.locator("input[data-pb-onboarding]").nth(0).is_checked()
-    shot(page, "role", full_page=True)
+    assert_no_violations(page, watch)
+    shot(page, default_site.shot("role"), full_page=True)
 
 
-def test_self_assessment_result_reset_and_enter(page: object, default_site: Site) -> None:
+def test_self_assessment_result_reset_and_enter(page: object, watch: Watch, default_site: Site) -> None:
     playbook = load(default_site.content)
     questions = [q.id for q in playbook.alignment.questions]
     page.goto(default_site.url + "alignment/")
@@ -112,7 +118,7 @@ def test_self_assessment_result_reset_and_enter(page: object, default_site: Site
     assert f"Your answers place you {gap} stages above that." in text
     form = page.locator("#pb_self_assessment")
     page.set_viewport_size({"width": 1280, "height": int(form.bounding_box()["height"]) + 300})  # all of it, no sticky header
-    form.screenshot(path=str(SCREENSHOTS / "views-self-assessment.png"))
+    form.screenshot(path=str(SCREENSHOTS / f"{default_site.shot('views-self-assessment')}.png"))
     page.set_viewport_size({"width": 1280, "height": 900})
     # Enter on a radio button never submits the form (which would reload the page and lose the answers).
     page.locator(f'input[name="pb-q-{questions[0]}"][value="4"]').focus()
@@ -125,6 +131,7 @@ def test_self_assessment_result_reset_and_enter(page: object, default_site: Site
         "() => document.querySelector('#pb_assessment_result').textContent.includes('Answer all')"
     )  # a function, not a string to eval: the page's CSP allows no eval
     assert result.get_attribute("data-stage") is None and page.locator("#pb_self_assessment input:checked").count() == 0
+    assert_no_violations(page, watch)
 
 
 def test_self_assessment_under_instant_navigation(page: object, watch: Watch, instant_site: Site) -> None:
@@ -142,6 +149,9 @@ def test_self_assessment_under_instant_navigation(page: object, watch: Watch, in
     # Away and back again, still without a reload: the new copy of the form works too.
     page.locator("a.md-nav__link[href$='/leads/']").first.click()
     page.wait_for_url("**/leads/")
+    # The address can change before the new page's content arrives (Zensical's instant loading does
+    # that): wait until the form has gone, else going back would find the first copy still there.
+    page.locator("#pb_self_assessment").wait_for(state="detached")
     page.go_back()
     page.wait_for_selector("#pb_self_assessment[data-pb-ready]")
     page.locator(f'input[name="pb-q-{questions[0]}"][value="5"]').check()
@@ -149,6 +159,7 @@ def test_self_assessment_under_instant_navigation(page: object, watch: Watch, in
     left = len(questions) - 1  # a fresh copy of the form: the answers before leaving are gone, the new one counts
     assert page.locator("#pb_assessment_result").inner_text().startswith(f"{left} statements left to answer.")
     assert watch.errors == []  # e.g. no JSON re-run as a script by the instant loader
+    assert_no_violations(page, watch)  # nor a page's inline script, whose hash the first page's policy lacks
 
 
 @pytest.mark.parametrize("path", ["roles/account-executive/", "checklist/"])
@@ -166,7 +177,7 @@ def test_role_page_and_checklist_print_as_a_handout(page: object, default_site: 
         boxes = page.locator("ul.pb-onboarding input")
         assert boxes.first.is_visible() and boxes.first.evaluate("b => getComputedStyle(b).borderTopStyle") == "solid"
         assert page.locator("ul.pb-onboarding").evaluate("u => getComputedStyle(u).listStyleType") == "none"
-        shot(page, "role-print", full_page=True)
+        shot(page, default_site.shot("role-print"), full_page=True)
     pdf = page.pdf(format="A4")  # Chromium's own print path runs with the print styles without an error
     assert pdf.startswith(b"%PDF")
 

@@ -1,0 +1,167 @@
+"""`playbook init`: start a new playbook repository with one command, as `mkdocs new` starts a site."""
+
+from __future__ import annotations
+
+import os
+import shlex
+from pathlib import Path
+
+import click
+
+from ..clock import today
+from ..errors import GitError, UsageError
+from ..publishing.starter import DEFAULT_STARTER, STARTERS, starter_files
+from ..version import __version__
+from .base import cli, handle_errors
+
+HELP = f"""Create a new playbook repository in DIRECTORY (default: the current folder).
+
+\b
+DIRECTORY/
+  mkdocs.yml               the site's settings: its name and the playbook plugin
+  README.md                for the playbook's editors: edit, preview, propose, publish
+  content/                 the playbook: playbook.yml, roles/, leads/, kpis/,
+                           checklist.yml, alignment.yml, glossary.yml
+  schema/                  JSON Schemas, so that editors check the YAML as you type
+  .github/workflows/       the pull-request review and publishing, which install
+                           playbook-site=={__version__} from the package index
+  .github/CODEOWNERS       who approves what, from the approvers
+  .pre-commit-config.yaml  the same checks before every commit
+  .gitignore               site/, .playbook/, .venv/
+
+The example starter is the bundled playbook of a B2B software company, made
+yours (its organization, title and approvers); the blank starter is a small
+playbook to fill in (3 roles, 2 lead stages, 1 KPI). Either validates as it is.
+Runs `git init` when DIRECTORY is not in a git repository yet. Writes nothing
+when any of these files exists already, and lists them.
+
+\b
+Examples:
+  playbook init northwind-playbook --organization "Northwind & Co"
+  playbook init --organization Contoso --starter blank --approver @contoso/revenue-leads
+"""
+
+
+@cli.command(name="init", help=HELP, short_help="Create a new playbook repository.")
+@click.argument("directory", default=".", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--organization", required=True, help='Whose playbook this is, as readers see it (e.g. "Northwind & Co").')
+@click.option("--title", help="The site's title (default: the starter's, Revenue Alignment Playbook).")
+@click.option(
+    "--starter",
+    type=click.Choice(STARTERS),
+    default=DEFAULT_STARTER,
+    show_default=True,
+    help="example: the bundled playbook to adapt; blank: a small one to fill in.",
+)
+@click.option(
+    "--approver",
+    "approvers",
+    multiple=True,
+    metavar="HANDLE",
+    help="Who approves changes: @org/team, @user or an email; repeat for several. Default: none yet.",
+)
+@handle_errors
+def init_command(directory: Path, organization: str, title: str | None, starter: str, approvers: tuple[str, ...]) -> None:
+    files = starter_files(starter, organization=organization, title=title, approvers=approvers, today=today())
+    taken = _taken(directory, files)
+    if taken:
+        listed = "\n".join(f"  {path}" for path in taken)
+        raise UsageError(
+            f"{_shown(directory)} already has {len(taken)} of the files `playbook init` writes, so it wrote nothing"
+            f" (nothing of yours is replaced):\n{listed}\nMove them away, or start the playbook in another folder."
+        )
+    click.echo(f"Creating a playbook repository in {_shown(directory)} ({starter} starter, playbook-site {__version__}):")
+    _write(directory, files)
+    for line in _tree(files):
+        click.echo(f"  {line}")
+    click.echo(_git_note(directory))
+    if not approvers:
+        click.echo(
+            "No approvers yet: name them under `approvers:` in content/playbook.yml, then run `playbook codeowners`"
+            " and commit .github/CODEOWNERS."
+        )
+    go = "" if directory.resolve() == Path.cwd().resolve() else f"cd {shlex.quote(str(directory))} && "
+    click.echo("\nNext steps:")
+    click.echo(f"  {go}playbook validate && playbook serve")
+    click.echo('  git add . && git commit -m "Start the playbook"')
+    click.echo("  README.md says how to propose a change and publish a version, and what to set up on GitHub.")
+
+
+def _shown(directory: Path) -> str:
+    return str(directory).rstrip("/") + "/" if str(directory) not in (".", "") else "the current folder"
+
+
+def _taken(directory: Path, files: dict[str, bytes]) -> list[str]:
+    """The paths `files` would write that exist already, or whose folder is a file or a link."""
+    taken: list[str] = []
+    for rel in files:
+        target = directory / rel
+        if target.exists() or target.is_symlink():
+            taken.append(rel)
+            continue
+        parent = Path(rel).parent
+        while str(parent) != ".":
+            folder = directory / parent
+            if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+                taken.append(
+                    f"{parent.as_posix()} (not a folder)" if not folder.is_symlink() else f"{parent.as_posix()} (a link)"
+                )
+                break
+            parent = parent.parent
+    return list(dict.fromkeys(taken))
+
+
+def _write(directory: Path, files: dict[str, bytes]) -> None:
+    """Each file created new (never through a link, never over a file); on a failure, the ones written go again."""
+    written: list[Path] = []
+    try:
+        for rel, data in files.items():
+            target = directory / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+            handle = os.open(target, flags, 0o644)
+            written.append(target)
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+    except OSError as error:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise UsageError(f"could not write {error.filename or directory}: {error.strerror or error}; nothing was kept") from None
+
+
+def _tree(files: dict[str, bytes]) -> list[str]:
+    """What was written, as `mkdocs new` tells it: top-level files, and each folder with its count."""
+    lines: list[str] = []
+    folders: dict[str, int] = {}
+    for rel in files:
+        top, _, rest = rel.partition("/")
+        if not rest:
+            lines.append(top)
+        elif top == ".github":
+            lines.append(rel)
+        elif top not in folders:
+            folders[top] = 1
+            lines.append(top + "/")
+        else:
+            folders[top] += 1
+    return [f"{line} ({folders[line[:-1]]} files)" if line.endswith("/") and line[:-1] in folders else line for line in lines]
+
+
+def _git_note(directory: Path) -> str:
+    from ..publishing.git import init_repository, repository_root
+
+    try:
+        root = repository_root(directory)
+        if root is not None:
+            if root.resolve() == directory.resolve():
+                return "It is a git repository already: nothing to initialize."
+            return (
+                f"Note: {_shown(directory)} is inside the git repository {root}; GitHub reads .github/ (the workflows,"
+                " CODEOWNERS) only at a repository's root."
+            )
+        init_repository(directory)
+    except GitError as error:
+        if error.stderr == "git is not installed":
+            return "git is not installed, so the folder is not a git repository yet: install git, then run `git init -b main`."
+        return f"Note: `git init` failed ({error.stderr}); run `git init -b main` yourself."
+    return "Initialized a git repository (branch main)."

@@ -1,0 +1,27 @@
+"""Where the content is written: each file as read, and the file and place of each entity, for
+problems with a file, line and column after the files were read (`rules`, `health`, `release`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .results import ResultsFile
+from .schema import ActivityEntry
+from .yaml_reader import Loc, Source
+
+
+@dataclass
+class Where:
+    """Where the content is written, for problems with a line and column."""
+
+    sources: dict[str, Source] = field(default_factory=dict)  # content-relative path -> file as read
+    owners: dict[tuple[str, str], tuple[Source, Loc]] = field(default_factory=dict)  # (kind, id) -> file, prefix
+    meta: Source | None = None  # playbook.yml
+    # Entities that exist but failed validation ((kind, "*"): a whole file of them): references to
+    # them are not reported again as dangling.
+    invalid: set[tuple[str, str]] = field(default_factory=set)
+    activity: tuple[Source, dict[int, ActivityEntry]] | None = None  # activity.yml: its valid entries by position
+    results: dict[str, ResultsFile] = field(default_factory=dict)  # every results file read, by the KPI it names
+
+    def is_invalid(self, kind: str, entity_id: str) -> bool:
+        return (kind, entity_id) in self.invalid or (kind, "*") in self.invalid
