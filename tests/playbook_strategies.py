@@ -20,7 +20,7 @@ the loader must report. The faults:
 - the layout of the folder (a file where a folder belongs, a folder named x.yml, a link outside, ...).
 
 Data is written with `yaml.safe_dump`; `Raw` values and keys are written into the YAML text as they are. A fault
-in a results file says in `Doc.aim` where its problem must be reported (`aimed_at`).
+in a results file or in activity.yml says in `Doc.aim` where its problem must be reported (`aimed_at`).
 """
 
 from __future__ import annotations
@@ -187,7 +187,7 @@ class Doc:
     absent: bool = False
     crlf: bool = False
     bom: bool = False
-    aim: Aim | None = None  # where the problem of the fault put into a results file must be reported
+    aim: Aim | None = None  # where the problem of the fault put into a results file or activity.yml must be reported
 
     def rel(self, kind: str, entity_id: str = "") -> str:
         """The file of an entity (kind role/lead/kpi) or of a file kind (playbook, checklist, ...)."""
@@ -259,11 +259,39 @@ class Csv:
 class Aim:
     """Where a fault must be reported: in `rel`, at the start of cell `cell` of `record` (a row of the Csv, or its
     `columns` for the header; cells as the csv module splits them, -1 the last), or with `cell` None on the record's
-    line at any column; `record` None: the whole file (line 0, column 0)."""
+    line at any column; in a YAML file, at the value of field `cell` of `record` (a mapping in the file, found by
+    identity), or with `line_only` on its line at any column (a problem inside a text is reported where it starts in
+    the text); `record` None: the whole file (line 0, column 0)."""
 
     rel: str
-    record: list[Any] | None
-    cell: int | None = 0
+    record: list[Any] | dict[Any, Any] | None
+    cell: int | str | None = 0
+    line_only: bool = False
+
+
+def _path_to(data: Any, target: dict[Any, Any]) -> tuple[Any, ...] | None:
+    """The keys and indexes from `data` to the mapping `target` (by identity); None when it is not in `data`."""
+    if data is target:
+        return ()
+    children = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in children:
+        found = _path_to(value, target)
+        if found is not None:
+            return (key, *found)
+    return None
+
+
+def yaml_position(text: str, path: tuple[Any, ...]) -> tuple[int, int]:
+    """(line, column) where the value at `path` starts in the YAML `text`, as PyYAML's composer marks it."""
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    assert node is not None, text
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            node = next(value for key, value in node.value if key.value == str(part))
+        else:
+            assert isinstance(node, yaml.SequenceNode) and isinstance(part, int), (node, part)
+            node = node.value[part]
+    return node.start_mark.line + 1, node.start_mark.column + 1
 
 
 def aimed_at(doc: Doc) -> tuple[str, int, int | None] | None:
@@ -273,9 +301,16 @@ def aimed_at(doc: Doc) -> tuple[str, int, int | None] | None:
     aim = doc.aim
     if aim.record is None:
         return aim.rel, 0, 0
-    table = doc.files[aim.rel]
-    assert isinstance(table, Csv)
-    _data, where = table.render(crlf=doc.crlf, bom=doc.bom)
+    written = doc.files[aim.rel]
+    if isinstance(written, dict):
+        assert isinstance(aim.record, dict) and isinstance(aim.cell, str), aim
+        path = _path_to(written, aim.record)
+        assert path is not None, aim
+        text = file_bytes(doc, aim.rel).decode("utf-8-sig").replace("\r\n", "\n")
+        line, column = yaml_position(text, (*path, aim.cell))
+        return aim.rel, line, None if aim.line_only else column
+    assert isinstance(written, Csv) and isinstance(aim.record, list) and not isinstance(aim.cell, str), aim
+    _data, where = written.render(crlf=doc.crlf, bom=doc.bom)
     starts = where[id(aim.record)]
     if aim.cell is None:
         return aim.rel, starts[0][0], None
@@ -1055,6 +1090,9 @@ def hostile_value(draw: st.DrawFn, doc: Doc, want: str | None) -> str:
     ref = field_shape(holder.model, name).ref or getattr(field_shape(holder.model, name).item, "ref", "")
     other = next((i for kind, ids in doc.ids.items() if kind != ref for i in ids), MISSING)
     holder.data(doc)[name] = [other] if value == [OTHER_KIND] else other if value is OTHER_KIND else value
+    if holder.path and Path(holder.rel).stem == "activity":  # an entry's field: reported at its value
+        inside = field_shape(holder.model, name).kind == "text" and isinstance(value, str) and bool(value.strip())
+        doc.aim = Aim(holder.rel, holder.data(doc), name, line_only=inside)  # markup: where it starts in the text
     return code
 
 
@@ -1356,8 +1394,9 @@ def codeowners_out_of_date(draw: st.DrawFn, doc: Doc) -> str:
 
 
 # --- the numbers: results files and the activity record ---
-# The faults a person makes in a spreadsheet export or a hand-kept record. A fault in a results file says, in
-# `doc.aim`, which cell the problem must be reported at (tests/test_fuzz.py checks the line and column).
+# The faults a person makes in a spreadsheet export or a hand-kept record. Each says, in `doc.aim`, which cell of a
+# results file or which value in activity.yml or checklist.yml the problem must be reported at (tests/test_fuzz.py
+# checks the line and column).
 
 # Codes that need results files and activity.yml: damaged() draws a playbook with both when it aims at one.
 NUMBER_CODES = frozenset(
@@ -1795,7 +1834,11 @@ def practice_overdue(draw: st.DrawFn, doc: Doc) -> str:
     entries[:] = [e for e in entries if not (isinstance(e, dict) and e.get("step") == step["id"])]
     if draw(st.booleans()):
         days = OVERDUE_AFTER[step["cadence"]] + draw(st.integers(0, 400))
-        entries.insert(draw(st.integers(0, len(entries))), {"step": step["id"], "date": TODAY - timedelta(days=days)})
+        last = {"step": step["id"], "date": TODAY - timedelta(days=days)}
+        entries.insert(draw(st.integers(0, len(entries))), last)
+        doc.aim = Aim(doc.rel("activity"), last, "date")  # at the date of its last entry
+    else:
+        doc.aim = Aim(doc.rel("checklist"), step, "cadence")  # never recorded: at the step's cadence
     return "overdue-step"
 
 
@@ -1811,6 +1854,7 @@ def practice_in_the_future(draw: st.DrawFn, doc: Doc) -> str:
         entries.insert(draw(st.integers(0, len(entries))), entry)
     day = entry["date"] + timedelta(days=365)
     entry["date"] = day if day > TODAY else TODAY + timedelta(days=draw(st.integers(1, 400)))
+    doc.aim = Aim(doc.rel("activity"), entry, "date")
     return "future-date"
 
 

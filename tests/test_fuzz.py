@@ -9,8 +9,8 @@ file that is not UTF-8). For every example, whatever it holds:
   column inside that file (0 and 0 for a problem with the whole file) and a message;
 - the text, GitHub and JSON reports handle every problem (one annotation each, no control character);
 - no problem falls through to the safety net `invalid`: every refusal of the models is worded;
-- where one fault was aimed at a check, its code is reported, and for a fault in a results file at the cell
-  the fault was put into.
+- where one fault was aimed at a check, its code is reported, and for a fault in a results file or activity.yml
+  at the cell or value the fault was put into.
 
 The examples are the same on every run (the `ci` profile in conftest.py); HYPOTHESIS_PROFILE=explore draws new
 ones, PLAYBOOK_FUZZ_SCALE=10 ten times as many; `pytest --code-counts` prints how many examples reported each code.
@@ -230,7 +230,7 @@ def test_a_fault_is_aimed_at_every_code_but_the_safety_net() -> None:
 def test_a_fault_aimed_at_a_check_is_reported_with_its_code(code: str, data: st.DataObject) -> None:
     doc, fault, expected = data.draw(damaged(code), label="playbook, fault, code")
     assert expected == code
-    aim = aimed_at(doc)  # before loading: where a fault in a results file must be reported
+    aim = aimed_at(doc)  # before loading: where a fault in a results file or activity.yml must be reported
     found = reported(doc)
     codes = {c for c, *_ in found}
     assert code in codes, f"{fault}: expected {code}, got {sorted(codes)}"
