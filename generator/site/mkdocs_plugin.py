@@ -223,7 +223,7 @@ def _take(page: Any, generated: Page) -> None:
     page.content = generated.html
     page.toc = get_toc(generated.toc_tokens())  # type: ignore[arg-type]  # the same keys as toc's tokens
     page._title_from_render = generated.title
-    page.present_anchor_ids = generated.anchors
+    page.present_anchor_ids = set(generated.anchors)
     page.links_to_anchors = {}
 
 
