@@ -104,28 +104,10 @@ def make_project(root: Path, entities: int) -> tuple[Path, synth.Counts]:
 
 
 def make_plain_project(root: Path, project: Path) -> Path:
-    """The floor: the same pages as plain Markdown files, same theme and navigation, no playbook plugin."""
-    import yaml
+    """The floor: the same pages as plain Markdown (bench/floor.py), same theme and navigation, no plugin."""
+    import floor
 
-    from generator.content import load
-    from generator.site.mkdocs_plugin import ASSETS, ASSETS_DIR, build_nav
-
-    plain = root / "plain"
-    docs = plain / "docs"
-    run_child([str(BIN / "playbook"), "generate", "--out", str(docs), "--content", str(project / "content")], project)
-    run_child([str(BIN / "playbook"), "export", "--out", str(docs), "--content", str(project / "content")], project)
-    (docs / "assets" / "playbook").mkdir(parents=True, exist_ok=True)
-    for asset in ASSETS:
-        shutil.copy(ASSETS_DIR / asset, docs / "assets" / "playbook" / asset)
-    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
-    playbook = load(project / "content")
-    config["site_name"] = playbook.meta.title
-    config["plugins"] = [p for p in config["plugins"] if not (p == "playbook" or (isinstance(p, dict) and "playbook" in p))]
-    config["nav"] = build_nav(playbook)
-    config["extra_css"] = ["assets/playbook/playbook.css"]
-    config["extra_javascript"] = ["assets/playbook/playbook.js"]
-    (plain / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    return plain
+    return floor.write_floor(project, root / "plain")
 
 
 def site_stats(site: Path) -> tuple[int, float]:
