@@ -145,16 +145,19 @@ class Reader:
         try:
             raw = file.read_bytes()
         except OSError as exc:
-            self.problem(
-                display,
-                0,
-                0,
-                "unreadable",
-                f"cannot read the file: {exc.strerror}",
-                "make it a regular file you can read (not a folder, not a broken link), or remove it",
-            )
+            self.read_error(display, exc)
             return None
         return self.parse(raw, display)
+
+    def read_error(self, display: str, exc: OSError) -> None:
+        self.problem(
+            display,
+            0,
+            0,
+            "unreadable",
+            f"cannot read the file: {exc.strerror}",
+            "make it a regular file you can read (not a folder, not a broken link), or remove it",
+        )
 
     def parse(self, raw: bytes, display: str) -> Source | None:
         """The file's bytes as plain data with positions, or None when a problem stops it being read."""
