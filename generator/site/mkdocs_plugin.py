@@ -34,6 +34,7 @@ from .pages import Page
 from .portable import to_markdown
 from .project import ASSETS, FEATURES, OVERRIDES_DIR, PALETTE, SEARCH_SEPARATOR, Options, Project, build_project
 from .serve_cache import PageCache
+from .theme_cache import NavMemo, OutputCache, wrap_search
 
 log = logging.getLogger("mkdocs.plugins.playbook")
 
@@ -59,6 +60,9 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
         self.files: Files | None = None
         self.serving = False
         self.page_cache: PageCache | None = None
+        self.nav_memo = NavMemo()  # the navigation's parts rendered once per folder (every build)
+        self.output_cache: OutputCache | None = None  # under serve: theme output and search entries kept
+        self.nav: Any = None
         self.generated_nav = False
         # The version being published and content checked already, set on the loaded config by
         # `playbook publish` before it builds.
@@ -74,6 +78,7 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
         the caches: a rebuild converts again only the pages written by hand whose Markdown changed."""
         self.serving = command == "serve"
         self.page_cache = PageCache() if self.serving else None
+        self.output_cache = OutputCache() if self.serving else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base_dir = Path(config.config_file_path or ".").resolve().parent
@@ -186,6 +191,23 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
         self.files = files
         return files
 
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self.nav = nav
+        return nav
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """The theme's environment for this build: the navigation memo, and under `serve` the cache
+        of pages' output and search entries (site.theme_cache)."""
+        self.nav_memo.install(env)
+        if self.output_cache is not None and self.nav is not None:
+            self.output_cache.begin(config, self.nav, files)
+            self.output_cache.wrap_env(env)
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        index = getattr(search, "search_index", None)
+        if index is not None and type(index).__module__ == "material.plugins.search.plugin":
+            wrap_search(index, self.output_cache)
+        return env
+
     def on_pre_page(self, page: Any, *, config: MkDocsConfig, files: Files) -> Any:
         generated = self._pages().get(page.file.src_uri)
         if generated is not None:
@@ -211,6 +233,8 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
             _inline_search_index(Path(config.site_dir))
         if self.page_cache is not None and self.files is not None:
             self.page_cache.forget_except(file.src_uri for file in self.files.documentation_pages())
+        if self.output_cache is not None and self.files is not None:
+            self.output_cache.forget_except({file.src_uri for file in self.files.documentation_pages()})
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.content_dir))
