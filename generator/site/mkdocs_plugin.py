@@ -26,6 +26,7 @@ from mkdocs.structure.toc import get_toc
 
 from ..clock import today
 from ..content import Loaded, load_all
+from ..content.cache import FileCache
 from ..content.release import Release, release_problems, source_locate
 from ..errors import ContentError, Problem
 from . import csp, mdext
@@ -34,7 +35,7 @@ from .pages import Page
 from .portable import to_markdown
 from .project import ASSETS, FEATURES, OVERRIDES_DIR, PALETTE, SEARCH_SEPARATOR, Options, Project, build_project
 from .serve_cache import PageCache
-from .theme_cache import NavMemo, OutputCache, wrap_search
+from .theme_cache import MemoryBytecodeCache, NavMemo, OutputCache, wrap_search
 
 log = logging.getLogger("mkdocs.plugins.playbook")
 
@@ -62,6 +63,8 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
         self.page_cache: PageCache | None = None
         self.nav_memo = NavMemo()  # the navigation's parts rendered once per folder (every build)
         self.output_cache: OutputCache | None = None  # under serve: theme output and search entries kept
+        self.file_cache: FileCache | None = None  # under serve: each content file's own check, kept
+        self.bytecode: MemoryBytecodeCache | None = None  # under serve: the theme's compiled templates
         self.nav: Any = None
         self.generated_nav = False
         # The version being published and content checked already, set on the loaded config by
@@ -79,6 +82,8 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
         self.serving = command == "serve"
         self.page_cache = PageCache() if self.serving else None
         self.output_cache = OutputCache() if self.serving else None
+        self.file_cache = FileCache(persist=False) if self.serving else None
+        self.bytecode = MemoryBytecodeCache() if self.serving else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base_dir = Path(config.config_file_path or ".").resolve().parent
@@ -126,7 +131,9 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
     def _load(self) -> Loaded | None:
         """The content, validated; under `serve`, None after a bad edit (its pages show the problems)."""
         try:
-            loaded = self.preloaded if self.preloaded is not None else load_all(self.content_dir, today=today())
+            loaded = (
+                self.preloaded if self.preloaded is not None else load_all(self.content_dir, today=today(), cache=self.file_cache)
+            )
         except ContentError as error:
             for problem in error.problems:
                 log.error(str(problem))
@@ -199,6 +206,8 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):
         """The theme's environment for this build: the navigation memo, and under `serve` the cache
         of pages' output and search entries (site.theme_cache)."""
         self.nav_memo.install(env)
+        if self.bytecode is not None:
+            env.bytecode_cache = self.bytecode
         if self.output_cache is not None and self.nav is not None:
             self.output_cache.begin(config, self.nav, files)
             self.output_cache.wrap_env(env)

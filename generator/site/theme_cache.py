@@ -22,9 +22,11 @@ import os
 import posixpath
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 
 NAV_ITEM = "partials/nav-item.html"
 _MACRO = "{% macro render(nav_item, path, level, parent) %}"
@@ -152,9 +154,13 @@ def _nav_shape(items: Any) -> list[Any]:
 
 
 def theme_files(dirs: list[str]) -> str:
-    """A fingerprint of the theme's template folders (every file's path, size and time)."""
+    """A fingerprint of the theme's template folders (every file's path, size and time); the folders
+    of installed packages (Material's own templates and icons) by their path alone."""
     entries: list[tuple[str, int, int]] = []
     for folder in dirs:
+        if "site-packages" in Path(folder).parts or "dist-packages" in Path(folder).parts:
+            entries.append((folder, 0, 0))
+            continue
         for root, _dirs, names in os.walk(folder):
             for name in names:
                 path = os.path.join(root, name)
@@ -260,16 +266,63 @@ class OutputCache:
                 cache.outputs[page.file.src_uri] = (key, output)
                 return output
 
+        class CachedStatic(CachedTemplate):
+            """404.html, sitemap.xml: no page; kept by the site, their folder and the pages' dates."""
+
+            def __init__(self, template: jinja2.Template, name: str) -> None:
+                super().__init__(template)
+                self.name = name
+
+            def render(self, *args: Any, **kwargs: Any) -> str:
+                context = dict(*args, **kwargs)
+                if context.get("page") is not None:
+                    return self.template.render(context)
+                pages = [
+                    (f.page.canonical_url, f.page.abs_url, f.page.update_date, f.page.is_link)
+                    for f in context.get("pages") or ()
+                    if getattr(f, "page", None) is not None
+                ]
+                key = _digest(cache.site_key, self.name, context.get("base_url"), pages)
+                saved = cache.outputs.get("\0" + self.name)
+                if saved is not None and saved[0] == key:
+                    return saved[1]
+                output = self.template.render(context)
+                cache.outputs["\0" + self.name] = (key, output)
+                return output
+
         def get_template(name: Any, *args: Any, **kwargs: Any) -> Any:
             template = original(name, *args, **kwargs)
-            return CachedTemplate(template) if name == "main.html" else template
+            if name == "main.html":
+                return CachedTemplate(template)
+            if isinstance(name, str) and name in STATIC_TEMPLATES:
+                return CachedStatic(template, name)
+            return template
 
         env.get_template = get_template  # type: ignore[method-assign]
 
     def forget_except(self, src_uris: set[str]) -> None:
         for store in (self.outputs, self.entries):
-            for uri in [uri for uri in store if uri not in src_uris]:
+            for uri in [uri for uri in store if uri not in src_uris and not uri.startswith("\0")]:
                 del store[uri]
+
+
+STATIC_TEMPLATES = frozenset({"404.html", "sitemap.xml"})
+
+
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """The theme's compiled templates, kept across `serve` rebuilds (MkDocs makes a new environment
+    for each build). Jinja checks each template's source against the checksum it was compiled from."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self.store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
 
 
 # --- search: the same sections as Material's parser, without Python's HTMLParser ----------------------
