@@ -197,3 +197,20 @@ def test_a_cached_page_is_written_as_the_theme_wrote_it(session: Session) -> Non
     session.rebuild_matches_a_full_build()
     assert page.read_bytes() == before
     assert os.path.getsize(page) > 1000
+
+
+def test_escaped_ascii_text_is_what_the_sanitizer_gives_back() -> None:
+    """site.html skips the sanitizer for escaped ASCII text with nothing marked: it must be a no-op."""
+    import random
+    import string
+    from html import escape
+
+    from generator.site.html import sanitize
+
+    alphabet = string.ascii_letters + string.digits + string.punctuation + " " * 8
+    chance = random.Random(17)
+    for _ in range(20000):
+        text = " ".join("".join(chance.choice(alphabet) for _ in range(chance.randint(0, 40))).split())
+        assert sanitize(escape(text, quote=False)) == escape(text, quote=False), text
+    for text in ("&amp; &lt;b&gt; \"q\" 'a' `c` a<b a>b &#x26; &nbsp;", "<script>x</script>", "]]> <!-- -->"):
+        assert sanitize(escape(text, quote=False)) == escape(text, quote=False), text

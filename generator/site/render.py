@@ -132,8 +132,10 @@ def _heading(context: Any, level: int, text: Any, anchor: str | None = None, *, 
     ident = state.new_id(anchor if anchor else slugify(plain, "-"), explicit=bool(anchor))
     if toc:
         state.headings.append(Heading(level, ident, plain))
-    permalink = Markup('<a class="headerlink" href="#{0}" title="Permanent link">&para;</a>').format(ident)
-    return Markup('<h{0} id="{1}">{2}{3}</h{0}>').format(level, ident, shown, permalink)
+    # Markup.format's result, written out (it is a third of the rendering time): each value escaped.
+    level_html, ident_html = escape(level), escape(ident)
+    permalink = f'<a class="headerlink" href="#{ident_html}" title="Permanent link">&para;</a>'
+    return Markup(f'<h{level_html} id="{ident_html}">{shown}{permalink}</h{level_html}>')
 
 
 @pass_context
@@ -142,7 +144,7 @@ def _link(context: Any, kind: str, entity_id: str, label: Any = None) -> Markup:
     text = label if label is not None else (display_name(entity) if entity is not None else entity_id)
     writer: Writer = context["writer"]
     href = writer.url(kind, entity_id, context["page"].path)
-    return Markup('<a href="{0}">{1}</a>').format(href, Markup(writer.plain(str(text), context["page"].path, False)))
+    return Markup(f'<a href="{escape(href)}">{writer.plain(str(text), context["page"].path, False)}</a>')
 
 
 @pass_context

@@ -343,114 +343,118 @@ def fast_sections(html: str, search: Any) -> list[Any] | None:
     sections start at headings with an id, the kept tags (`p`, `li`, lists, `code`, `sub`, `sup`)
     are written around their text and dropped when empty, whitespace is collapsed, the permalink
     is left out of a heading's title. Only the bookkeeping is quicker: the skip list can never
-    match (pages with what it skips are not taken here), and "is an element of this tag open" is a
-    count instead of a scan. Tests check the result against Material's parser on every page."""
+    match (pages with what it skips are not taken here), so only the attributes of headings and
+    links are read, and "is an element of this tag open" is a count instead of a scan. Tests check
+    the result against Material's parser."""
     if _UNUSUAL.search(html):
         return None
     from html import escape, unescape
 
     Element, Section, void = search.Element, search.Section, search.void
-    keep = {"p", "code", "pre", "li", "ol", "ul", "sub", "sup"}
+    keep = _KEEP
+    headings = _HEADINGS
     data: list[Any] = []
     section: Any = None
-    context: list[Any] = []  # the open elements, as Material's parser keeps them
+    context: list[str] = []  # the tags of the open elements, as Material's parser keeps them
+    links: list[bool] = []  # for each open <a>: is it a permalink (class="headerlink")
     open_tags: dict[str, int] = {}
-    headerlinks = 0  # open <a class="headerlink">
+    headerlinks = 0
+    current = ""  # the tag of the current section's heading ("hx" for the preface)
 
-    def in_context(tag: str) -> bool:
-        return open_tags.get(tag, 0) > 0
+    def new_section(el: Any, depth: Any = 0) -> None:
+        nonlocal section, current
+        section = Section(el) if depth == 0 else Section(el, depth)
+        current = el.tag
+        data.append(section)
 
-    def start(tag: str, attrs: dict[str, str | None]) -> None:
-        nonlocal section, headerlinks
-        el = Element(tag, attrs)
-        if tag in void:
-            return
-        context.append(el)
-        open_tags[tag] = open_tags.get(tag, 0) + 1
-        if tag == "a" and attrs.get("class") == "headerlink":
-            headerlinks += 1
-        if tag in _HEADINGS and "id" in attrs:
-            depth = len(context)
-            if tag != "h1" and not data:
-                section = Section(Element("hx"), depth)
-                data.append(section)
-            section = Section(el, depth)
-            if data:
-                section.id = attrs["id"]
-            data.append(section)
-        if section is None:
-            section = Section(Element("hx"))
-            data.append(section)
-        if tag in keep:
-            (section.title if in_context(section.el.tag) else section.text).append(f"<{tag}>")
-
-    def end(tag: str) -> None:
-        nonlocal section, headerlinks
-        if not context or context[-1].tag != tag:
-            return
+    position = 0
+    length = len(html)
+    find = html.find
+    match_tag = _TAG.match
+    while position < length:
+        lt = find("<", position)
+        chunk = html[position:] if lt < 0 else html[position:lt]
+        if chunk:
+            if "&" in chunk:
+                chunk = unescape(chunk)
+            space = chunk.isspace()
+            chunk = " " if space else chunk.replace("\n", " ")
+            if section is None:
+                new_section(Element("hx"))
+            if open_tags.get(current, 0) > 0:
+                if not headerlinks:
+                    section.title.append(escape(chunk, quote=False))
+            elif space:
+                if not section.text or not section.text[-1].isspace():
+                    section.text.append(chunk)
+            else:
+                section.text.append(escape(chunk, quote=False))
+        if lt < 0:
+            break
+        match = match_tag(html, lt)
+        if match is None:
+            return None  # a `<` that is not a tag this reader knows: Material's parser decides
+        closing, tag, attributes, self_closing = match.groups()
+        position = match.end()
+        tag = tag.lower()
+        if not closing:
+            if tag in void:
+                continue
+            attrs: dict[str, str | None] = {}
+            if attributes and (tag in headings or tag == "a"):
+                for found in _ATTR.finditer(attributes):
+                    value = found.group(2)
+                    attrs.setdefault(found.group(1).lower(), unescape(value) if value is not None else None)
+            context.append(tag)
+            open_tags[tag] = open_tags.get(tag, 0) + 1
+            if tag == "a":
+                permalink = attrs.get("class") == "headerlink"
+                links.append(permalink)
+                headerlinks += permalink
+            if tag in headings and "id" in attrs:
+                depth = len(context)
+                if tag != "h1" and not data:
+                    new_section(Element("hx"), depth)
+                el = Element(tag, attrs)
+                had = bool(data)
+                new_section(el, depth)
+                if had:
+                    section.id = attrs["id"]
+            if section is None:
+                new_section(Element("hx"))
+            if tag in keep:
+                (section.title if open_tags.get(current, 0) > 0 else section.text).append(f"<{tag}>")
+            if not self_closing:
+                continue
+        # an end tag (or the end of a self-closing one)
+        if not context or context[-1] != tag:
+            continue
         if section.depth > len(context):
             for candidate in reversed(data):
                 if candidate.depth <= len(context):
                     section.depth = float("inf")
                     section = candidate
+                    current = candidate.el.tag
                     break
-        el = context.pop()
+        context.pop()
         open_tags[tag] -= 1
-        if tag == "a" and el.attrs.get("class") == "headerlink":
-            headerlinks -= 1
+        if tag == "a":
+            headerlinks -= links.pop()
         if tag in keep:
-            found = section.title if in_context(section.el.tag) else section.text
-            index = found.index(f"<{tag}>")
-            for i in range(index + 1, len(found)):
-                if not found[i].isspace():
-                    index = len(found)
+            target = section.title if open_tags.get(current, 0) > 0 else section.text
+            index = target.index(f"<{tag}>")
+            for i in range(index + 1, len(target)):
+                if not target[i].isspace():
+                    index = len(target)
                     break
-            if len(found) > index:
-                del found[index:]
+            if len(target) > index:
+                del target[index:]
             else:
-                found.append(f"</{tag}>")
-
-    def text(chunk: str) -> None:
-        nonlocal section
-        chunk = chunk.replace("\n", " ") if not chunk.isspace() else " "
-        if section is None:
-            section = Section(Element("hx"))
-            data.append(section)
-        if in_context(section.el.tag):
-            if not headerlinks:
-                section.title.append(escape(chunk, quote=False))
-        elif chunk.isspace():
-            if not section.text or not section.text[-1].isspace():
-                section.text.append(chunk)
-        else:
-            section.text.append(escape(chunk, quote=False))
-
-    position = 0
-    length = len(html)
-    while position < length:
-        lt = html.find("<", position)
-        if lt < 0:
-            text(unescape(html[position:]))
-            break
-        if lt > position:
-            text(unescape(html[position:lt]))
-        match = _TAG.match(html, lt)
-        if match is None:
-            return None  # a `<` that is not a tag this reader knows: Material's parser decides
-        closing, tag, attributes, self_closing = match.groups()
-        tag = tag.lower()
-        if closing:
-            end(tag)
-        else:
-            attrs: dict[str, str | None] = {}
-            for found in _ATTR.finditer(attributes):
-                value = found.group(2)
-                attrs.setdefault(found.group(1).lower(), unescape(value) if value is not None else None)
-            start(tag, attrs)
-            if self_closing:
-                end(tag)
-        position = match.end()
+                target.append(f"</{tag}>")
     return data
+
+
+_KEEP = frozenset({"p", "code", "pre", "li", "ol", "ul", "sub", "sup"})
 
 
 def wrap_search(index: Any, cache: OutputCache | None = None) -> None:
