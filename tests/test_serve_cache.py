@@ -214,3 +214,50 @@ def test_escaped_ascii_text_is_what_the_sanitizer_gives_back() -> None:
         assert sanitize(escape(text, quote=False)) == escape(text, quote=False), text
     for text in ("&amp; &lt;b&gt; \"q\" 'a' `c` a<b a>b &#x26; &nbsp;", "<script>x</script>", "]]> <!-- -->"):
         assert sanitize(escape(text, quote=False)) == escape(text, quote=False), text
+
+
+def test_zensical_serve_refresh_writes_what_a_fresh_project_holds(tmp_path: Path) -> None:
+    """The Zensical server keeps each file's check and the compiled templates between saves: after
+    edits to the content and to a template, its project is the one written from scratch."""
+    from datetime import date
+
+    from generator.content import load_all
+    from generator.publishing.engines import raw_config, settings_of, standalone
+    from generator.publishing.serving import ZensicalServer
+    from generator.site.render import default_templates_dir
+
+    project = make_site_project(tmp_path / "repo", DEFAULT_CONTENT)
+    shutil.copytree(default_templates_dir(), project / "templates")
+    _edit(project / "mkdocs.yml", "content: content", "content: content\n      templates: templates")
+    config = project / "mkdocs.yml"
+    server = ZensicalServer(config, dev_addr="127.0.0.1:0", today=lambda: date(2026, 11, 23), report=lambda _m: None)
+
+    def fresh() -> dict[str, bytes]:
+        base = raw_config(config)
+        loaded = load_all(settings_of(config, base).content, today=date(2026, 11, 23))
+        return standalone(settings_of(config, base), base, loaded, today=date(2026, 11, 23))[1]
+
+    def served() -> dict[str, bytes]:
+        folder = server.project_dir
+        return {
+            p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in folder.rglob("*")
+            if p.is_file() and ".playbook" not in p.name
+        }
+
+    def check() -> None:
+        server.refresh()
+        expected = fresh()
+        found = served()
+        assert {name: found.get(name) for name in expected} == expected
+
+    check()
+    _edit(project / "content" / "roles" / "account-executive.yml", "summary: ", "summary: Edited under Zensical. ")
+    check()
+    assert server.file_cache.hits > server.file_cache.misses
+    _edit(project / "content" / "glossary.yml", "abbreviation: ICP", "abbreviation: IPC")
+    check()
+    role_template = project / "templates" / "role.html.j2"
+    role_template.write_text(role_template.read_text(encoding="utf-8") + "\n<p>Template edited.</p>\n", encoding="utf-8")
+    check()
+    assert b"Template edited." in served()["docs/roles/account-executive.md"]
