@@ -429,16 +429,21 @@ def measure_size(size: int, repeat: int, work: Path, *, serve: bool, zensical: b
         result.notes.append(f"the floor has {f['floor_pages']:.0f} pages, the site {f['site_pages']:.0f}")
 
     if zensical:
-        zen = time_builds(
-            project,
-            root / "zensical-site",
-            repeat,
-            [str(BIN / "playbook"), "build", "--engine", "zensical", "-d", str(root / "zensical-site")],
-        )
-        f["zensical_s"], f["zensical_cpu_s"], f["zensical_rss_mb"] = zen["wall"], zen["cpu"], zen["rss"]
-        say(
-            f"  playbook build (Zensical){f['zensical_s']:7.2f} s   (cpu {f['zensical_cpu_s']:.2f} s of this process and its children)"
-        )
+        command = [str(BIN / "playbook"), "build", "--engine", "zensical", "-d", str(root / "zensical-site")]
+        trial = run_child(command, project, check=False)
+        if not (root / "zensical-site" / "index.html").is_file():
+            lines = [line.strip() for line in trial.output.splitlines() if line.strip()]
+            reason = next((line for line in lines if "Error:" in line), lines[-1] if lines else "no output")
+            result.notes.append(f"Zensical did not build the site: {reason}")
+            say(f"  playbook build (Zensical)  failed: {reason}")
+            zensical = False
+        else:
+            zen = time_builds(project, root / "zensical-site", repeat, command)
+            f["zensical_s"], f["zensical_cpu_s"], f["zensical_rss_mb"] = zen["wall"], zen["cpu"], zen["rss"]
+            say(
+                f"  playbook build (Zensical){f['zensical_s']:7.2f} s   (cpu {f['zensical_cpu_s']:.2f} s of this process"
+                " and its children)"
+            )
 
     phase_site = root / "phase-site"
     result.phases = instrumented_build(project, phase_site)
