@@ -205,8 +205,19 @@ def clear_templates() -> None:
     _environment.cache_clear()
 
 
+_WRITERS: dict[Any, Writer] = {}
+
+
 def writer_for(playbook: Playbook, *, directory_urls: bool = True, tooltips: bool = True) -> Writer:
-    return Writer(Finder(abbreviations(playbook)), directory_urls=directory_urls, tooltips=tooltips)
+    """The writer for a playbook's abbreviations: the last one again when they are the same (its
+    memo of written texts is then still right, which is most of a `serve` rebuild's rendering)."""
+    known = abbreviations(playbook)
+    key = (tuple(sorted(known.items())), directory_urls, tooltips)
+    writer = _WRITERS.get(key)
+    if writer is None:
+        _WRITERS.clear()
+        writer = _WRITERS[key] = Writer(Finder(known), directory_urls=directory_urls, tooltips=tooltips)
+    return writer
 
 
 def render_specs(
