@@ -855,7 +855,9 @@ keeps its instance across rebuilds (`on_startup`), and with it:
   from: the page's HTML, table of contents, title, metadata, URL, previous and next pages, parents,
   the whole navigation (titles, URLs, pages' metadata), the configuration and the theme's template
   files; 404.html and sitemap.xml by the site and the pages' dates;
-- the theme's compiled templates (a Jinja bytecode cache: MkDocs makes a new environment each build).
+- the theme's compiled templates (a Jinja bytecode cache: MkDocs makes a new environment each build);
+- the writer of content text, with its memo of every text written on every page, while the
+  playbook's abbreviations are the same.
 
 A rebuild then renders every page of the playbook again (cheap: finished HTML from the playbook's
 own templates) but the theme and the search index only for the pages whose output changed. Tests
