@@ -27,6 +27,8 @@ TODAY = "2026-11-23"
 # Builds and renders must not depend on the day the tests run.
 os.environ.setdefault("PLAYBOOK_TODAY", TODAY)
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+# `playbook validate` keeps its cache of checked files here, not in the user's own cache folder.
+os.environ.setdefault("PLAYBOOK_CACHE_DIR", __import__("tempfile").mkdtemp(prefix="playbook-test-cache-"))
 
 
 @dataclass
