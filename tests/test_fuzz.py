@@ -107,13 +107,6 @@ def problems_of(root: Path) -> list[Problem]:
     )
 
 
-def position_known_to_be_off(problem: Problem) -> bool:
-    """The reader counts only \\n as a line break for the position of a byte that is not UTF-8, so after a \\r
-    (old Mac line ends, a stray one) the line and column are off: the strict xfail
-    test_the_position_of_a_byte_that_is_not_utf8_after_carriage_returns tracks it; then remove this."""
-    return problem.code == "not-utf8" and b"\r" in Path(problem.path).read_bytes()
-
-
 def assert_well_formed(root: Path, problems: list[Problem]) -> None:
     for problem in problems:
         assert problem.code in CODES, problem
@@ -128,8 +121,6 @@ def assert_well_formed(root: Path, problems: list[Problem]) -> None:
             assert problem.path.startswith(f"{root}/"), problem
         if problem.line == 0:
             assert problem.column == 0, problem
-            continue
-        if position_known_to_be_off(problem):
             continue
         lines = source_lines(Path(problem.path))
         assert 1 <= problem.line <= len(lines), (problem, len(lines))
@@ -338,29 +329,34 @@ def test_nesting_of_any_depth(depth: int, opener: str) -> None:
     assert codes == expected, (depth, opener, codes)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(AttributeError, KeyError, IndexError),
-    reason="yaml_reader lets the exception of a core tag's constructor through (it catches only ValueError)",
-)
 @pytest.mark.parametrize("value", CRASHING_TAGS)
 def test_core_tags_with_unreadable_values_are_reported(value: str) -> None:
-    """`name: !!timestamp x`, `!!bool x`, `!!int` (empty): a traceback instead of a problem. When this passes,
-    remove the mark and move CRASHING_TAGS into RAW_VALUES in tests/playbook_strategies.py."""
+    """`name: !!timestamp x`, `!!bool x`, `!!int` (empty) once raised a traceback: now a located bad-value."""
     files: dict[str, object] = {rel: textwrap.dedent(text).lstrip("\n").encode("utf-8") for rel, text in MINIMAL.items()}
     files["roles/sales-manager.yml"] = b"name: " + value.encode() + b"\nfunction: sales\nsummary: S\nresponsibilities: [x]\n"
-    with written(Doc(files, {}, [])) as root, pytest.raises(ContentError):
-        load_all(root)
-
-
-@pytest.mark.xfail(strict=True, reason="yaml_reader counts only \\n line breaks for the position of a byte that is not UTF-8")
-def test_the_position_of_a_byte_that_is_not_utf8_after_carriage_returns() -> None:
-    """Found by the fuzz tests: a file with \\r line ends and a Latin-1 byte on line 3 was reported at 1:47."""
-    files: dict[str, object] = {rel: textwrap.dedent(text).lstrip("\n").encode("utf-8") for rel, text in MINIMAL.items()}
-    files["roles/sales-manager.yml"] = b"name: Sales Manager\rfunction: sales\rsummary: L\xe9ads\rresponsibilities:\r  - x\r"
     with written(Doc(files, {}, [])) as root, pytest.raises(ContentError) as caught:
         load_all(root)
-    assert [(p.code, p.line, p.column) for p in caught.value.problems] == [("not-utf8", 3, 11)]
+    assert [(p.code, p.path.rsplit("/", 1)[-1], p.line, p.column) for p in caught.value.problems] == [
+        ("bad-value", "sales-manager.yml", 1, 7)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "where"),
+    [
+        (b"name: Sales Manager\rfunction: sales\rsummary: L\xe9ads\rresponsibilities:\r  - x\r", (3, 11)),
+        (b"name: Sales Manager\r\nfunction: sales\r\nsummary: L\xe9ads\r\nresponsibilities: [x]\r\n", (3, 11)),
+        (b"\xef\xbb\xbfname: S\xe9les\nfunction: sales\nsummary: S\nresponsibilities: [x]\n", (1, 8)),
+    ],
+    ids=["old Mac line ends", "Windows line ends", "a byte-order mark"],
+)
+def test_the_position_of_a_byte_that_is_not_utf8(data: bytes, where: tuple[int, int]) -> None:
+    """Found by the fuzz tests: a file with \\r line ends and a Latin-1 byte on line 3 was reported at 1:47."""
+    files: dict[str, object] = {rel: textwrap.dedent(text).lstrip("\n").encode("utf-8") for rel, text in MINIMAL.items()}
+    files["roles/sales-manager.yml"] = data
+    with written(Doc(files, {}, [])) as root, pytest.raises(ContentError) as caught:
+        load_all(root)
+    assert [(p.code, p.line, p.column) for p in caught.value.problems] == [("not-utf8", *where)]
 
 
 # --- whatever text passes validation renders to harmless HTML -----------------------------------
