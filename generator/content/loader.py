@@ -350,10 +350,10 @@ class _Walk:
     def read_activity(self) -> ActivityLog:
         activity_file = self._one_file("activity")
         if activity_file is None or not self._readable(activity_file, activity_file.name):
-            return ActivityLog()
+            return ActivityLog.model_construct(entries=[])  # (no validator built for nothing to validate)
         found = self._checked(activity_file, activity_file.name, "activity", check_activity)
         if found is None or found.source is None:
-            return ActivityLog()
+            return ActivityLog.model_construct(entries=[])  # (no validator built for nothing to validate)
         entries: dict[int, ActivityEntry] = found.value
         self.where.activity = (found.source, entries)
         return ActivityLog.model_construct(entries=list(entries.values()))
