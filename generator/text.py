@@ -43,3 +43,13 @@ def no_block_start(text: str) -> str:
 def escape_plain(text: Any) -> str:
     """Text shown exactly as written in the site's Markdown: no Markdown, no HTML."""
     return no_block_start(_PLAIN_SPECIALS.sub(r"\\\1", html_escape(collapse(text))))
+
+
+def undecodable(raw: bytes, error: UnicodeDecodeError) -> tuple[int, int, int]:
+    """(line, column, byte) of the byte that `raw.decode("utf-8-sig")` could not decode, counted as the
+    decoded text's lines are: a byte-order mark set aside (the codec counts from after it), lines ending
+    in \\n, \\r\\n or a lone \\r."""
+    body = raw.removeprefix(b"\xef\xbb\xbf")
+    before = body[: error.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
+    return before.count(b"\n") + 1, column, body[error.start]

@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import textwrap
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,8 @@ TODAY = "2026-11-23"
 # Builds and renders must not depend on the day the tests run.
 os.environ.setdefault("PLAYBOOK_TODAY", TODAY)
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+# `playbook validate` keeps its cache of checked files here, not in the user's own cache folder.
+os.environ.setdefault("PLAYBOOK_CACHE_DIR", __import__("tempfile").mkdtemp(prefix="playbook-test-cache-"))
 
 
 @dataclass
@@ -385,3 +387,27 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
             + "\n",
             encoding="utf-8",
         )
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """The test session's one headless Debian Chromium (Playwright's sync API cannot start twice in a process)."""
+    from browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: the browser tests need Debian's Chromium. Run `bash scripts/ensure-chromium` "
+            "(`make test` does) or point PLAYBOOK_CHROMIUM at a Chromium binary. Never `playwright install`.",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+    except Exception as error:
+        playwright.stop()
+        pytest.fail(f"{CHROMIUM} did not start under Playwright: {error}", pytrace=False)
+    yield chromium
+    chromium.close()
+    playwright.stop()

@@ -113,19 +113,6 @@ def problems_of(root: Path) -> list[Problem]:
 BOM = b"\xef\xbb\xbf"
 
 
-def position_known_to_be_off(problem: Problem) -> bool:
-    """Both readers (YAML and results) count only \\n as a line break for the position of a byte that is not
-    UTF-8, so after a \\r (old Mac line ends, a stray one) the line and column are off, and after a byte-order
-    mark they are three bytes early (`utf-8-sig` counts from after it): the strict xfails
-    test_the_position_of_a_byte_that_is_not_utf8_after_carriage_returns (the YAML reader),
-    test_the_position_of_a_byte_that_is_not_utf8_in_a_results_file_after_carriage_returns and
-    test_the_position_of_a_byte_that_is_not_utf8_after_a_byte_order_mark (both) track them; then remove this."""
-    if problem.code != "not-utf8":
-        return False
-    raw = Path(problem.path).read_bytes()
-    return b"\r" in raw or raw.startswith(BOM)
-
-
 def first_undecodable(path: Path) -> tuple[int, int] | None:
     """(line, column) of the first byte of `path` that is not UTF-8, counted as source_lines counts; None if none."""
     raw = path.read_bytes()
@@ -152,8 +139,6 @@ def assert_well_formed(root: Path, problems: list[Problem]) -> None:
             assert problem.path.startswith(f"{root}/"), problem
         if problem.line == 0:
             assert problem.column == 0, problem
-            continue
-        if position_known_to_be_off(problem):
             continue
         if problem.code == "not-utf8" and problem.message.startswith("the file is not UTF-8"):
             assert (problem.line, problem.column) == first_undecodable(Path(problem.path)), problem
@@ -382,29 +367,34 @@ def test_nesting_of_any_depth(depth: int, opener: str) -> None:
     assert codes == expected, (depth, opener, codes)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(AttributeError, KeyError, IndexError),
-    reason="yaml_reader lets the exception of a core tag's constructor through (it catches only ValueError)",
-)
 @pytest.mark.parametrize("value", CRASHING_TAGS)
 def test_core_tags_with_unreadable_values_are_reported(value: str) -> None:
-    """`name: !!timestamp x`, `!!bool x`, `!!int` (empty): a traceback instead of a problem. When this passes,
-    remove the mark and move CRASHING_TAGS into RAW_VALUES in tests/playbook_strategies.py."""
+    """`name: !!timestamp x`, `!!bool x`, `!!int` (empty) once raised a traceback: now a located bad-value."""
     files: dict[str, object] = {rel: textwrap.dedent(text).lstrip("\n").encode("utf-8") for rel, text in MINIMAL.items()}
     files["roles/sales-manager.yml"] = b"name: " + value.encode() + b"\nfunction: sales\nsummary: S\nresponsibilities: [x]\n"
-    with written(Doc(files, {}, [])) as root, pytest.raises(ContentError):
-        load_all(root)
-
-
-@pytest.mark.xfail(strict=True, reason="yaml_reader counts only \\n line breaks for the position of a byte that is not UTF-8")
-def test_the_position_of_a_byte_that_is_not_utf8_after_carriage_returns() -> None:
-    """Found by the fuzz tests: a file with \\r line ends and a Latin-1 byte on line 3 was reported at 1:47."""
-    files: dict[str, object] = {rel: textwrap.dedent(text).lstrip("\n").encode("utf-8") for rel, text in MINIMAL.items()}
-    files["roles/sales-manager.yml"] = b"name: Sales Manager\rfunction: sales\rsummary: L\xe9ads\rresponsibilities:\r  - x\r"
     with written(Doc(files, {}, [])) as root, pytest.raises(ContentError) as caught:
         load_all(root)
-    assert [(p.code, p.line, p.column) for p in caught.value.problems] == [("not-utf8", 3, 11)]
+    assert [(p.code, p.path.rsplit("/", 1)[-1], p.line, p.column) for p in caught.value.problems] == [
+        ("bad-value", "sales-manager.yml", 1, 7)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "where"),
+    [
+        (b"name: Sales Manager\rfunction: sales\rsummary: L\xe9ads\rresponsibilities:\r  - x\r", (3, 11)),
+        (b"name: Sales Manager\r\nfunction: sales\r\nsummary: L\xe9ads\r\nresponsibilities: [x]\r\n", (3, 11)),
+        (b"\xef\xbb\xbfname: S\xe9les\nfunction: sales\nsummary: S\nresponsibilities: [x]\n", (1, 8)),
+    ],
+    ids=["old Mac line ends", "Windows line ends", "a byte-order mark"],
+)
+def test_the_position_of_a_byte_that_is_not_utf8(data: bytes, where: tuple[int, int]) -> None:
+    """Found by the fuzz tests: a file with \\r line ends and a Latin-1 byte on line 3 was reported at 1:47."""
+    files: dict[str, object] = {rel: textwrap.dedent(text).lstrip("\n").encode("utf-8") for rel, text in MINIMAL.items()}
+    files["roles/sales-manager.yml"] = data
+    with written(Doc(files, {}, [])) as root, pytest.raises(ContentError) as caught:
+        load_all(root)
+    assert [(p.code, p.line, p.column) for p in caught.value.problems] == [("not-utf8", *where)]
 
 
 def minimal_with(rel: str, data: bytes) -> Doc:
@@ -420,39 +410,20 @@ def reported_in(doc: Doc, code: str) -> list[tuple[int, int, str]]:
         return [(p.line, p.column, p.message) for p in problems_of(root) if p.code == code]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="results.py counts only \\n line breaks for the position of a byte that is not UTF-8",
-)
-def test_the_position_of_a_byte_that_is_not_utf8_in_a_results_file_after_carriage_returns() -> None:
-    """Found by the fuzz tests: a results file with \\r line ends and a Latin-1 byte on line 3 is reported at 1:34."""
-    doc = minimal_with("results/win-rate.csv", b"period,value\r2026-Q2,20\r2026-Q3,2\xe94\r")
-    assert [(line, column) for line, column, _ in reported_in(doc, "not-utf8")] == [(3, 10)]
-
-
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="both readers take the position of `utf-8-sig`'s error (counted after the byte-order mark) in the bytes with it",
-)
 @pytest.mark.parametrize(
-    ("rel", "data", "at"),
+    ("data", "where"),
     [
-        (
-            "roles/sales-manager.yml",
-            b"name: Sales Manager\nfunction: sales\nsummary: L\xe9ads\nresponsibilities:\n  - x\n",
-            (3, 11),
-        ),
-        ("results/win-rate.csv", b"period,value\n2026-Q3,2\xe94\n", (2, 10)),
+        (b"period,value\r2026-Q2,20\r2026-Q3,2\xe94\r", (3, 10)),
+        (b"period,value\r\n2026-Q2,20\r\n2026-Q3,2\xe94\r\n", (3, 10)),
+        (BOM + b"period,value\n2026-Q3,2\xe94\n", (2, 10)),
     ],
-    ids=["yaml", "results"],
+    ids=["old Mac line ends", "Windows line ends", "a byte-order mark"],
 )
-def test_the_position_of_a_byte_that_is_not_utf8_after_a_byte_order_mark(rel: str, data: bytes, at: tuple[int, int]) -> None:
-    """Found by the fuzz tests: after a byte-order mark, the byte that is not UTF-8 is reported three bytes early,
-    and the message names the byte found there (0x3a, a colon, for 0xe9)."""
-    found = reported_in(minimal_with(rel, BOM + data), "not-utf8")
-    assert [(line, column) for line, column, _ in found] == [at] and "0xe9" in found[0][2], found
+def test_the_position_of_a_byte_that_is_not_utf8_in_a_results_file(data: bytes, where: tuple[int, int]) -> None:
+    """Found by the fuzz tests: in a results file with \\r line ends the byte was reported on line 1, after a
+    byte-order mark three bytes early (and the message named the byte found there, 0x33 for 0xe9)."""
+    found = reported_in(minimal_with("results/win-rate.csv", data), "not-utf8")
+    assert [(line, column) for line, column, _ in found] == [where] and "0xe9" in found[0][2], found
 
 
 @pytest.mark.xfail(

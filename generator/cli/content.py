@@ -14,8 +14,6 @@ import click
 
 from ..clock import today
 from ..content import load, load_all
-from ..content.exports import export_files
-from ..content.jsonschema import schema_files
 from ..errors import ContentError, Problem, UsageError
 from ..review.codeowners import codeowners_file, codeowners_text, outdated_problem, unified_diff
 from .base import EXIT_OK, EXIT_PROBLEMS, cli, color, content_option, handle_errors
@@ -42,8 +40,14 @@ if TYPE_CHECKING:
     help="Also report what `playbook publish` would refuse: a published definition that refers to a draft,"
     " a draft playbook, score bands that drafts would leave with gaps.",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Check every file again instead of reusing what the last run found for files whose bytes are unchanged"
+    " (the cache lives in $XDG_CACHE_HOME/playbook, or ~/.cache/playbook; deleting it is always safe).",
+)
 @handle_errors
-def validate(content_dir: Path, output_format: str, strict: bool, release: bool) -> None:
+def validate(content_dir: Path, output_format: str, strict: bool, release: bool, no_cache: bool) -> None:
     """Check the content against the format and every cross-reference rule.
 
     Reports every problem at once as path:line:column with a hint, then exits 1
@@ -51,10 +55,12 @@ def validate(content_dir: Path, output_format: str, strict: bool, release: bool)
     checks the content as a published version (drafts left out), as `playbook
     publish` does. MkDocs is not involved.
     """
+    from ..content.cache import FileCache
+
     started = time.perf_counter()
     left_out: list[tuple[str, str]] = []
     try:
-        loaded = load_all(content_dir, today=today())
+        loaded = load_all(content_dir, today=today(), cache=None if no_cache else FileCache())
         problems, playbook = list(loaded.warnings), loaded.playbook
     except ContentError as error:
         problems, playbook = error.problems, None
@@ -238,6 +244,8 @@ def schema(out_dir: Path, content_dir: Path) -> None:
     """
     playbook = load(content_dir) if content_dir.is_dir() else None
     out_dir.mkdir(parents=True, exist_ok=True)
+    from ..content.jsonschema import schema_files
+
     files = schema_files(playbook)
     for name, text in files.items():
         (out_dir / name).write_text(text, encoding="utf-8", newline="\n")
@@ -260,6 +268,8 @@ def schema(out_dir: Path, content_dir: Path) -> None:
 @handle_errors
 def export(output_format: str, out_dir: Path, content_dir: Path) -> None:
     """Write the machine-readable exports the site publishes (JSON, CSV, JSON Schemas)."""
+    from ..content.exports import export_files
+
     files = export_files(load(content_dir))
     wanted: Callable[[str], bool] = {
         "json": lambda path: path.endswith(".json"),

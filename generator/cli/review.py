@@ -8,9 +8,6 @@ from pathlib import Path
 import click
 
 from ..errors import ContentError
-from ..publishing.revision import RevisionContentError, load_side
-from ..review import compare, format_markdown, to_json
-from ..review import format_text as format_report
 from .base import EXIT_PROBLEMS, cli, color, handle_errors
 from .output import format_text, summary
 
@@ -54,6 +51,10 @@ def diff_command(base: str, head: str | None, content_dir: Path, output_format: 
       playbook diff origin/main HEAD --format markdown
       playbook diff ./old-content ./content   # two content directories
     """
+    from ..publishing.revision import RevisionContentError, load_side
+    from ..review import compare, format_markdown, to_json
+    from ..review import format_text as format_report
+
     sides = []
     for spec in (base, head):
         try:

@@ -12,9 +12,10 @@ import click
 from ..clock import today
 from ..content import load_all
 from ..errors import UsageError
-from ..publishing.engines import ENGINES, raw_config, settings_of, standalone, sync
-from ..publishing.engines import build as build_site
 from .base import cli, config_option, handle_errors, setup_mkdocs_logging
+
+# The engines are imported by the commands that use them: `playbook validate` imports no site code.
+ENGINES = ("mkdocs", "zensical")  # publishing.engines.ENGINES (checked by a test)
 
 engine_option = click.option(
     "--engine",
@@ -30,6 +31,8 @@ def _prevalidate(config_file: Path) -> None:
             f"{config_file} does not exist: run the command in the playbook repository (the folder with mkdocs.yml"
             " and content/), pass -f PATH/mkdocs.yml, or start a playbook with `playbook init`"
         )
+    from ..publishing.engines import settings_of
+
     load_all(settings_of(config_file).content, today=today())
 
 
@@ -74,6 +77,8 @@ def build(config_file: Path, site_dir: Path | None, strict: bool, engine: str | 
     if not verbose:
         logging.getLogger("mkdocs").setLevel(logging.WARNING)  # the build's temporary folder is no news
     started = time.perf_counter()
+    from ..publishing.engines import build as build_site
+
     target = build_site(config_file, engine=engine, site_dir=site_dir, strict=strict, today=today(), offline=offline)
     click.echo(f"Built the playbook site in {time.perf_counter() - started:.1f} s: {_shown(target / 'index.html')}")
 
@@ -90,6 +95,8 @@ def serve(config_file: Path, dev_addr: str, engine: str | None) -> None:
     line, message, hint) until the file is fixed.
     """
     _prevalidate(config_file)
+    from ..publishing.engines import settings_of
+
     if (engine or settings_of(config_file).engine) == "zensical":
         from ..publishing.serving import ZensicalServer
 
@@ -129,6 +136,8 @@ def generate(out_dir: Path, config_file: Path, content_dir: Path | None) -> None
     removed, so an engine's incremental rebuild sees just what changed. Nothing is
     written if the content has problems.
     """
+    from ..publishing.engines import raw_config, settings_of, standalone, sync
+
     if config_file.is_file():
         base = raw_config(config_file)
         settings = settings_of(config_file, base)

@@ -7,6 +7,7 @@ Each file is read by `yaml_reader` (positions kept), validated against its model
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -16,9 +17,10 @@ from pydantic import BaseModel, ValidationError
 
 from ..clock import today as clock_today
 from ..errors import ContentError, Problem, did_you_mean
+from .cache import FileCache, FileCheck
 from .kinds import ENTITY_FOLDERS, KIND_LABELS, KINDS, LIST_FILES
-from .results import ResultsFile, check_results, read_results_file
-from .rules import check_playbook
+from .results import ResultsFile, check_results, decode_csv, parse_results, read_results_file
+from .rules import check_playbook, file_links
 from .schema import FILE_MODELS, ActivityEntry, ActivityLog, Alignment, Checklist, Glossary, Playbook, PlaybookMeta
 from .sources import Where
 from .translate import ID_RE, id_hint, validate_source
@@ -34,20 +36,27 @@ class Loaded:
     sources: dict[str, Source]  # content-relative path -> the file as read
 
 
-def load(content_dir: Path | str, *, today: date | None = None) -> Playbook:
+def load(content_dir: Path | str, *, today: date | None = None, cache: FileCache | None = None) -> Playbook:
     """Load and validate `content_dir`; raises ContentError listing every problem."""
-    return load_all(content_dir, today=today).playbook
+    return load_all(content_dir, today=today, cache=cache).playbook
 
 
-def load_all(content_dir: Path | str, *, today: date | None = None) -> Loaded:
-    """The playbook, its warnings and its files as read; raises ContentError listing every problem."""
-    walk = _Walk(Path(content_dir))
+def load_all(content_dir: Path | str, *, today: date | None = None, cache: FileCache | None = None) -> Loaded:
+    """The playbook, its warnings and its files as read; raises ContentError listing every problem.
+
+    With a `cache` (`content.cache`), a file whose bytes were checked before is not parsed or
+    validated again: its own problems and its value come from the cache. The checks across files
+    (references, cycles, links, results against their KPIs) always run over the whole playbook.
+    """
+    walk = _Walk(Path(content_dir), cache=cache)
     meta = walk.read_playbook()
     entities = {kind: walk.read_folder(folder, kind) for folder, kind in ENTITY_FOLDERS.items()}
     lists = {name: walk.read_list_file(name) for name in LIST_FILES}
     activity = walk.read_activity()
     results_files = walk.read_results()
     walk.report_unknown_files()
+    if cache is not None:
+        cache.save()  # every file has been read: what each one's own check found is kept
     if meta is None:
         raise ContentError(walk.problems + walk.warnings)
     playbook = Playbook(
@@ -86,6 +95,7 @@ class _Walk:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     where: Where = field(default_factory=Where)
+    cache: FileCache | None = None
 
     def __post_init__(self) -> None:
         self.shown_root = str(self.root).rstrip("/\\") or "."
@@ -104,6 +114,8 @@ class _Walk:
             )
         self.real_root = self.root.resolve()
         self.reader = Reader(self.problems, self.warnings)
+        if self.cache is not None:
+            self.cache.open(self.real_root, self.shown_root)
 
     def display(self, rel: str) -> str:
         return f"{self.shown_root}/{rel}"
@@ -157,12 +169,27 @@ class _Walk:
             return None
         return found[0] if found else None
 
-    def _read(self, file: Path, rel: str) -> Source | None:
-        """The file as read (its problems reported); the caller checked that it may be read."""
-        source = self.reader.read(file, self.display(rel))
-        if source is not None:
-            self.where.sources[rel] = source
-        return source
+    def _checked(self, file: Path, rel: str, what: str, check: Callable[[bytes, str], FileCheck]) -> FileCheck | None:
+        """`check` of the file's bytes (from the cache when they were checked before), its problems
+        reported; None (with a problem) when the file cannot be read. The caller checked that it may be."""
+        try:
+            raw = file.read_bytes()
+        except OSError as exc:
+            self.reader.read_error(self.display(rel), exc)
+            return None
+        display = self.display(rel)
+        found = self.cache.get(rel, what, raw) if self.cache is not None else None
+        if found is None:
+            found = check(raw, display)
+            if self.cache is not None:
+                self.cache.put(rel, what, raw, found)
+        self.problems.extend(found.problems)
+        self.warnings.extend(found.warnings)
+        if found.source is not None:
+            self.where.sources[rel] = found.source
+            if found.links:
+                self.where.links[rel] = found.links
+        return found
 
     # --- playbook.yml ---------------------------------------------------------------------------
 
@@ -183,11 +210,11 @@ class _Walk:
                     )
                 )
             return None
-        source = self._read(meta_file, meta_file.name)
-        if source is None:
+        found = self._checked(meta_file, meta_file.name, "playbook", lambda raw, shown: check_model(raw, shown, PlaybookMeta))
+        if found is None or found.source is None:
             return None
-        self.where.meta = source
-        meta: PlaybookMeta | None = validate_source(source, PlaybookMeta, self.problems, warnings=self.warnings)
+        self.where.meta = found.source
+        meta: PlaybookMeta | None = found.value
         return meta
 
     # --- roles/, leads/, kpis/: one entity a file ---------------------------------------------------
@@ -266,27 +293,12 @@ class _Walk:
     def _read_entity(self, file: Path, rel: str, kind: str, entity_id: str) -> Any:
         if not self._readable(file, rel):
             return None
-        source = self._read(file, rel)
-        if source is None:
+        found = self._checked(file, rel, kind, lambda raw, shown: check_entity(raw, shown, kind, entity_id))
+        if found is None or found.source is None or found.value is None:
             self.where.invalid.add((kind, entity_id))
             return None
-        if "id" in source.data:
-            self.problems.append(
-                Problem(
-                    source.path,
-                    *source.at(("id",), key=True),
-                    "unknown-field",
-                    f"a {KIND_LABELS[kind]} takes its id from its file name; remove the `id` field",
-                    f"to change the id, rename the file (now `{entity_id}`)",
-                )
-            )
-            source.data.pop("id")
-        entity = validate_source(source, FILE_MODELS[kind], self.problems, {"id": entity_id}, warnings=self.warnings)
-        if entity is None:
-            self.where.invalid.add((kind, entity_id))
-        else:
-            self.where.owners[(kind, entity_id)] = (source, ())
-        return entity
+        self.where.owners[(kind, entity_id)] = (found.source, ())
+        return found.value
 
     # --- checklist.yml, alignment.yml, glossary.yml: many entities a file -------------------------
 
@@ -296,12 +308,12 @@ class _Walk:
         list_file = self._one_file(name)
         if list_file is None or not self._readable(list_file, list_file.name):
             return model()
-        source = self._read(list_file, list_file.name)
-        if source is None:
+        found = self._checked(list_file, list_file.name, name, lambda raw, shown: check_model(raw, shown, model))
+        if found is None or found.source is None:
             # Its ids are unknown: references to its kinds are not reported as dangling.
             self.where.invalid.update((kind.name, "*") for kind in kinds)
             return model()
-        value = validate_source(source, model, self.problems, warnings=self.warnings)
+        source, value = found.source, found.value
         for kind in kinds:
             self._index_items(source, kind.name, kind.list_key, first=kind is kinds[0], failed=value is None)
         return value if value is not None else model()
@@ -338,21 +350,12 @@ class _Walk:
     def read_activity(self) -> ActivityLog:
         activity_file = self._one_file("activity")
         if activity_file is None or not self._readable(activity_file, activity_file.name):
-            return ActivityLog()
-        source = self._read(activity_file, activity_file.name)
-        if source is None:
-            return ActivityLog()
-        log: ActivityLog | None = validate_source(source, ActivityLog, self.problems)
-        if log is not None:
-            entries = dict(enumerate(log.entries))
-        else:  # the entries that are fine on their own are still checked against the checklist
-            items = source.data.get("entries")
-            entries = {
-                index: entry
-                for index, item in enumerate(items if isinstance(items, list) else [])
-                if (entry := _valid_entry(item)) is not None
-            }
-        self.where.activity = (source, entries)
+            return ActivityLog.model_construct(entries=[])  # (no validator built for nothing to validate)
+        found = self._checked(activity_file, activity_file.name, "activity", check_activity)
+        if found is None or found.source is None:
+            return ActivityLog.model_construct(entries=[])  # (no validator built for nothing to validate)
+        entries: dict[int, ActivityEntry] = found.value
+        self.where.activity = (found.source, entries)
         return ActivityLog.model_construct(entries=list(entries.values()))
 
     def read_results(self) -> list[ResultsFile]:
@@ -402,11 +405,29 @@ class _Walk:
                 continue
             if not self._readable(file, rel):
                 continue
-            results = read_results_file(file, self.display(rel), rel, self.problems)
+            results = self._results_file(file, rel)
             if results is not None:
                 found.append(results)
                 self.where.results[results.kpi_id] = results
         return found
+
+    def _results_file(self, file: Path, rel: str) -> ResultsFile | None:
+        """A results file as read (read_results_file), from the cache when its bytes are unchanged."""
+        try:
+            raw = file.read_bytes()
+        except OSError:
+            return read_results_file(file, self.display(rel), rel, self.problems)  # says why it cannot be read
+        found = self.cache.get(rel, "results", raw) if self.cache is not None else None
+        if found is None:
+            problems: list[Problem] = []
+            text = decode_csv(raw, self.display(rel), problems)
+            value = parse_results(text, self.display(rel), rel, file.stem, problems) if text is not None else None
+            found = FileCheck(problems, [], None, value)
+            if self.cache is not None:
+                self.cache.put(rel, "results", raw, found)
+        self.problems.extend(found.problems)
+        result: ResultsFile | None = found.value
+        return result
 
     def report_unknown_files(self) -> None:
         known = ("playbook", *LIST_FILES, "activity")
@@ -431,6 +452,62 @@ def _valid_entry(item: Any) -> ActivityEntry | None:
         return ActivityEntry.model_validate(item)
     except ValidationError:
         return None
+
+
+# --- one file on its own: a function of its bytes, which the cache keeps ----------------------------
+
+
+def _parsed(raw: bytes, display: str) -> tuple[list[Problem], list[Problem], Source | None]:
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    return problems, warnings, Reader(problems, warnings).parse(raw, display)
+
+
+def check_model(raw: bytes, display: str, model: type[BaseModel]) -> FileCheck:
+    """playbook.yml, checklist.yml, alignment.yml, glossary.yml: read and validated on their own."""
+    problems, warnings, source = _parsed(raw, display)
+    if source is None:
+        return FileCheck(problems, warnings, None, None)
+    value = validate_source(source, model, problems, warnings=warnings)
+    return FileCheck(problems, warnings, source, value, file_links(source))
+
+
+def check_entity(raw: bytes, display: str, kind: str, entity_id: str) -> FileCheck:
+    """A file of roles/, leads/ or kpis/, whose id is its file name."""
+    problems, warnings, source = _parsed(raw, display)
+    if source is None:
+        return FileCheck(problems, warnings, None, None)
+    if "id" in source.data:
+        problems.append(
+            Problem(
+                source.path,
+                *source.at(("id",), key=True),
+                "unknown-field",
+                f"a {KIND_LABELS[kind]} takes its id from its file name; remove the `id` field",
+                f"to change the id, rename the file (now `{entity_id}`)",
+            )
+        )
+        source.data.pop("id")
+    entity = validate_source(source, FILE_MODELS[kind], problems, {"id": entity_id}, warnings=warnings)
+    return FileCheck(problems, warnings, source, entity, file_links(source))
+
+
+def check_activity(raw: bytes, display: str) -> FileCheck:
+    """activity.yml: its entries by position; those fine on their own even when others are not."""
+    problems, warnings, source = _parsed(raw, display)
+    if source is None:
+        return FileCheck(problems, warnings, None, None)
+    log: ActivityLog | None = validate_source(source, ActivityLog, problems)
+    if log is not None:
+        entries = dict(enumerate(log.entries))
+    else:  # the entries that are fine on their own are still checked against the checklist
+        items = source.data.get("entries")
+        entries = {
+            index: entry
+            for index, item in enumerate(items if isinstance(items, list) else [])
+            if (entry := _valid_entry(item)) is not None
+        }
+    return FileCheck(problems, warnings, source, entries, file_links(source))
 
 
 __all__ = ["Loaded", "Source", "load", "load_all"]

@@ -16,16 +16,26 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 from pydantic_core import PydanticCustomError
 
 from .kinds import KIND_NAMES
 
-_PARSER = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable(
-    ["image", "html_inline", "autolink", "entity"]
-)
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+
+@functools.lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    """The parser, made when a text first needs it (`validate` from the cache parses no text)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable(
+        ["image", "html_inline", "autolink", "entity"]
+    )
+
 
 HTML_RE = _HTML_RE = re.compile(r"<(?:[/!?A-Za-z])")  # what a browser reads as a tag, an end tag or a comment; `< 5` is text
 _DANGEROUS_SCHEME_RE = re.compile(r"(?i)\b(?:javascript|vbscript)\s*:|\bdata:\S")
@@ -37,10 +47,12 @@ _MARKUP_CHARS = re.compile(r"[*_`\[\\]")  # a text without these is plain text: 
 @functools.lru_cache(maxsize=65536)
 def parse(text: str) -> tuple[Token, ...]:
     """The inline tokens of a text (whitespace runs collapsed first, as everywhere on the site)."""
+    from markdown_it.token import Token
+
     collapsed = " ".join(text.split())
     if not _MARKUP_CHARS.search(collapsed):
         return (Token("text", "", 0, content=collapsed),)
-    children = _PARSER.parseInline(collapsed)[0].children or []
+    children = _parser().parseInline(collapsed)[0].children or []
     return tuple(children)
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from pydantic_core import PydanticCustomError
 
 from ..errors import Problem, did_you_mean
+from ..text import undecodable
 from .markup import check_text
 from .periods import (
     CADENCE_KINDS,
@@ -234,16 +235,14 @@ def decode_csv(raw: bytes, display: str, problems: list[Problem]) -> str | None:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
+        line, column, byte = undecodable(raw, exc)
         problems.append(
             Problem(
                 display,
                 line,
                 column,
                 "not-utf8",
-                f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x} cannot be decoded)",
+                f"the file is not UTF-8 (byte 0x{byte:02x} cannot be decoded)",
                 "save the file as UTF-8 (in Excel: Save As > CSV UTF-8 (comma delimited))",
             )
         )

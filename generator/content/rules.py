@@ -18,11 +18,23 @@ from .health import numbers_warnings
 from .kinds import ABBREVIATED, KIND_LABELS, KIND_NAMES
 from .refs import Reference, entity_links, field_references, iter_strings
 from .schema import Playbook, display_name
-from .sources import Where
+from .sources import TextLink, Where
 from .units import CURRENCIES
-from .yaml_reader import Loc
+from .yaml_reader import Loc, Source
 
 Report = Callable[..., None]
+
+
+def file_links(source: Source) -> list[TextLink]:
+    """Every `[label](kind:id)` link in the text of one file: found once per file (and kept by the
+    validation cache); whether each leads somewhere is checked over the whole playbook."""
+    if not any("](" in line or "\\" in line for line in source.lines):
+        return []  # no link in the file (an escape could spell one: such files are read whole)
+    return [
+        TextLink(source.path, *source.at(loc), kind, ref, written)
+        for loc, text in iter_strings(source.data)
+        for kind, ref, written in entity_links(text)
+    ]
 
 
 def check_playbook(
@@ -335,23 +347,21 @@ def _check_bands(playbook: Playbook, where: Where, problems: list[Problem]) -> N
 
 
 def _check_text_links(playbook: Playbook, where: Where, problems: list[Problem]) -> None:
-    for source in where.sources.values():
-        if not any("](" in line or "\\" in line for line in source.lines):
-            continue  # no link in the file (an escape could spell one: such files are read whole)
-        for loc, text in iter_strings(source.data):
-            for kind, ref, written in entity_links(text):
-                targets = playbook.collection(kind)
-                if ref in targets or where.is_invalid(kind, ref):
-                    continue
-                problems.append(
-                    Problem(
-                        source.path,
-                        *source.at(loc),
-                        "dangling-link",
-                        f"the link `{written}` points to no {KIND_LABELS[kind]}",
-                        did_you_mean(ref, targets) or f"known: {', '.join(sorted(targets)[:12])}",
-                    )
+    for found in where.links.values():
+        for link in found:
+            targets = playbook.collection(link.kind)
+            if link.id in targets or where.is_invalid(link.kind, link.id):
+                continue
+            problems.append(
+                Problem(
+                    link.path,
+                    link.line,
+                    link.column,
+                    "dangling-link",
+                    f"the link `{link.written}` points to no {KIND_LABELS[link.kind]}",
+                    did_you_mean(link.id, targets) or f"known: {', '.join(sorted(targets)[:12])}",
                 )
+            )
 
 
 def _check_activity(playbook: Playbook, where: Where, problems: list[Problem], today: date) -> None:
@@ -398,4 +408,4 @@ def _check_review_dates(playbook: Playbook, today: date, report: Report) -> None
             )
 
 
-__all__ = ["Where", "band_gaps", "check_playbook"]
+__all__ = ["TextLink", "Where", "band_gaps", "check_playbook", "file_links"]

@@ -93,7 +93,9 @@ CADENCE_LABELS = {"weekly": "weekly", "monthly": "monthly", "quarterly": "quarte
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # `.nan`, `.inf` are not numbers
+    # `.nan`, `.inf` are not numbers. A model's validator is built when it first validates (not at
+    # import): a `validate` whose files all come from the cache builds none.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
 
 
 class Governance(Model):

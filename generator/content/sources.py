@@ -10,6 +10,18 @@ from .schema import ActivityEntry
 from .yaml_reader import Loc, Source
 
 
+@dataclass(frozen=True)
+class TextLink:
+    """An entity link written in a file's text: where it is, what it names, as written."""
+
+    path: str  # the file as shown in problems
+    line: int
+    column: int
+    kind: str
+    id: str
+    written: str
+
+
 @dataclass
 class Where:
     """Where the content is written, for problems with a line and column."""
@@ -21,6 +33,8 @@ class Where:
     # them are not reported again as dangling.
     invalid: set[tuple[str, str]] = field(default_factory=set)
     activity: tuple[Source, dict[int, ActivityEntry]] | None = None  # activity.yml: its valid entries by position
+    # content-relative path -> the entity links written in the file's text (rules.file_links), in file order
+    links: dict[str, list[TextLink]] = field(default_factory=dict)
     results: dict[str, ResultsFile] = field(default_factory=dict)  # every results file read, by the KPI it names
 
     def is_invalid(self, kind: str, entity_id: str) -> bool:

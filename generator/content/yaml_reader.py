@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from ..errors import Problem
+from ..text import undecodable
 from . import slips
 
 try:  # the C composer is ~10x faster and reports the same positions
@@ -129,6 +130,9 @@ def _nesting_too_deep(text: str) -> tuple[int, int] | None:
     return None
 
 
+_TAG_KINDS = {"bool": "true or false", "int": "a whole number", "float": "a number", "timestamp": "a date"}
+
+
 class Reader:
     """Turns files into plain data with positions, collecting problems."""
 
@@ -145,16 +149,19 @@ class Reader:
         try:
             raw = file.read_bytes()
         except OSError as exc:
-            self.problem(
-                display,
-                0,
-                0,
-                "unreadable",
-                f"cannot read the file: {exc.strerror}",
-                "make it a regular file you can read (not a folder, not a broken link), or remove it",
-            )
+            self.read_error(display, exc)
             return None
         return self.parse(raw, display)
+
+    def read_error(self, display: str, exc: OSError) -> None:
+        self.problem(
+            display,
+            0,
+            0,
+            "unreadable",
+            f"cannot read the file: {exc.strerror}",
+            "make it a regular file you can read (not a folder, not a broken link), or remove it",
+        )
 
     def parse(self, raw: bytes, display: str) -> Source | None:
         """The file's bytes as plain data with positions, or None when a problem stops it being read."""
@@ -171,15 +178,13 @@ class Reader:
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            before = raw[: exc.start]
-            line = before.count(b"\n") + 1
-            column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
+            line, column, byte = undecodable(raw, exc)
             self.problem(
                 display,
                 line,
                 column,
                 "not-utf8",
-                f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x} cannot be decoded)",
+                f"the file is not UTF-8 (byte 0x{byte:02x} cannot be decoded)",
                 "save the file as UTF-8 (in most editors: File > Save with encoding > UTF-8)",
             )
             return None
@@ -390,6 +395,22 @@ class Reader:
             return _SCALARS.construct_object(node)
         except (ValueError, yaml.YAMLError):
             return node.value  # e.g. an impossible date: the model reports it
+        except (AttributeError, KeyError, IndexError, TypeError):
+            # A core tag over a value it cannot hold (`!!bool x`, `!!timestamp x`, an empty `!!int`):
+            # PyYAML's constructors fail with whatever their lookup raised.
+            tag = node.tag.removeprefix(_TAG)
+            self.problem(
+                source.path,
+                node.start_mark.line + 1,
+                node.start_mark.column + 1,
+                "bad-value",
+                f"{node.value!r} cannot be read as `!!{tag}` ({_TAG_KINDS.get(tag, 'a ' + tag)})"
+                if node.value
+                else f"an empty value cannot be read as `!!{tag}` ({_TAG_KINDS.get(tag, 'a ' + tag)})",
+                f"remove `!!{tag}`: the playbook's format says what kind each value is, without tags",
+            )
+            source.reported.add(loc)
+            return None
 
     def _check_trailing_comment(self, node: yaml.ScalarNode, loc: Loc, source: Source) -> None:
         """`summary: Call within 24h #priority` keeps only "Call within 24h": say so, it looks like text."""

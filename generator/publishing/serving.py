@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from ..content import load_all
+from ..content.cache import FileCache
 from ..errors import ContentError, Problem
 from ..site.errors_page import error_pages
 from ..site.project import Project
@@ -53,13 +54,28 @@ class ZensicalServer:
         self.project_dir = self.settings.root / WORK_DIR / "zensical"
         self.project: Project | None = None
         self.lock = threading.Lock()
+        self.file_cache = FileCache(persist=False)  # each content file's own check, kept between saves
+        self.templates_seen: tuple[tuple[str, int, int], ...] | None = None
+
+    def _templates_changed(self) -> bool:
+        """Whether a template was edited since the last refresh (then they are compiled again)."""
+        folder = self.settings.templates or default_templates_dir()
+        seen = tuple(
+            sorted(
+                (str(path), path.stat().st_mtime_ns, path.stat().st_size) for path in Path(folder).rglob("*") if path.is_file()
+            )
+        )
+        changed = seen != self.templates_seen
+        self.templates_seen = seen
+        return changed
 
     def refresh(self) -> Synced:
         """Reload the content and sync the project; after a bad edit, the last pages show the problems."""
         with self.lock:
-            clear_templates()
+            if self._templates_changed():
+                clear_templates()
             try:
-                loaded = load_all(self.settings.content, today=self.today())
+                loaded = load_all(self.settings.content, today=self.today(), cache=self.file_cache)
             except ContentError as error:
                 if self.project is None:
                     raise

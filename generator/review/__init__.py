@@ -1,11 +1,46 @@
 """Reviewing a change: two playbooks compared, the reports made from the comparison, CODEOWNERS.
 
 from generator.review import compare, format_markdown, format_text, to_json, format_reader_markdown
+
+The names are imported when first used, so that `playbook validate` (which needs only
+`review.codeowners`) does not import the comparison and its reports.
 """
 
-from .compare import ChangeSet, EntityChange, FieldChange, UsedBy, compare, used_by
-from .reader import format_reader_markdown, reader_changes, reader_numbers
-from .reports import format_markdown, format_text, to_json, word_diff
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .compare import ChangeSet, EntityChange, FieldChange, UsedBy, compare, used_by
+    from .reader import format_reader_markdown, reader_changes, reader_numbers
+    from .reports import format_markdown, format_text, to_json, word_diff
+
+_WHERE = {
+    "ChangeSet": "compare",
+    "EntityChange": "compare",
+    "FieldChange": "compare",
+    "UsedBy": "compare",
+    "compare": "compare",
+    "used_by": "compare",
+    "format_reader_markdown": "reader",
+    "reader_changes": "reader",
+    "reader_numbers": "reader",
+    "format_markdown": "reports",
+    "format_text": "reports",
+    "to_json": "reports",
+    "word_diff": "reports",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ChangeSet",

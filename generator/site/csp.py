@@ -30,7 +30,8 @@ RUNTIME_STYLES = ("'sha256-NwSx/R2V/U4jnW0Tq5pQ53Y/rzPVJ4dqE7D6UTA/J1k='",)
 
 
 # The only part of the theme's inline scripts that differs from page to page: the path to the root.
-_ROOT_LITERAL = re.compile(r'"(?:\.\./)*\.\.?/?"|"/"')
+# Relative ("../..") or, on a page such as Zensical's 404.html, absolute ("/REPOSITORY/1.0").
+_ROOT_LITERAL = re.compile(r'"(?:\.\./)*\.\.?/?"|"/[A-Za-z0-9._~%/-]*"')
 
 # The shape (sha256 of the script with its root paths set aside) of every inline script the theme
 # writes: Material for MkDocs 9.7 (scope and storage, palette, tabbed anchors), Zensical 0.0.73
@@ -100,17 +101,24 @@ def frame_script() -> str:
     )
 
 
-def policy(html: str, *, frames: bool = False) -> str:
-    """The policy for a page: its inline scripts and styles by hash, everything else from the site only
-    (`frames`: the site's own frames, which search from disk needs)."""
-    scripts: list[str] = []
+def inline_blocks(html: str) -> list[str]:
+    """The bodies of every inline script and style in a page or template, in order."""
+    return [body for _tag, _attributes, body in _INLINE.findall(html)]
+
+
+def policy(html: str, *, frames: bool = False, own: tuple[str, ...] = ()) -> str:
+    """The policy for a page: the theme's inline scripts by hash, everything else from the site only
+    (`frames`: the site's own frames, which search from disk needs; `own`: the bodies of the tool's
+    own inline script and style, taken from its template's source, never from the page)."""
+    scripts: list[str] = [_hash(body) for body in own if body.strip()]
     for body in _inline_scripts(html):
         digest = _hash(body)
         if shape(body) in THEME_SCRIPTS and digest not in scripts:
             scripts.append(digest)
     if frames:
         scripts.append(_hash(frame_script()))  # search from disk: the shim's frame, which inherits this policy
-    styles: list[str] = list(RUNTIME_STYLES)  # no inline <style> on a page is allowed: the theme writes none
+    # No other inline <style> on a page is allowed: the theme writes none.
+    styles: list[str] = [*RUNTIME_STYLES, *(_hash(body) for body in own if body.strip())]
     return "; ".join(
         [
             "default-src 'none'",
@@ -129,11 +137,11 @@ def policy(html: str, *, frames: bool = False) -> str:
     )
 
 
-def add_policy(html: str, *, frames: bool = False) -> str:
+def add_policy(html: str, *, frames: bool = False, own: tuple[str, ...] = ()) -> str:
     """The page with its policy, placed before any script or style; a page without <head> as it is."""
     if 'http-equiv="Content-Security-Policy"' in html:
         return html
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(html, frames=frames)}">'
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(html, frames=frames, own=own)}">'
     anchor = _CHARSET.search(html) or _HEAD.search(html)
     if anchor is None:
         return html

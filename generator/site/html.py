@@ -63,7 +63,13 @@ class Writer:
 
     def _plain(self, text: str, page: str, link: bool = True) -> str:
         """A value shown exactly as written (a name, a number with its unit): no Markdown."""
-        return sanitize(self.marked(" ".join(str(text).split()), page, link=link))
+        collapsed = " ".join(str(text).split())
+        marked = self.marked(collapsed, page, link=link)
+        if collapsed.isascii() and "<" not in marked:
+            # Escaped ASCII text and nothing marked: what the sanitizer gives back, character for
+            # character (a test holds the two against each other).
+            return marked
+        return sanitize(marked)
 
     def _inline(self, text: str, page: str, link: bool = True) -> str:
         """A text field: inline Markdown, entity links resolved, abbreviations marked."""

@@ -26,6 +26,7 @@ from mkdocs.structure.toc import get_toc
 
 from ..clock import today
 from ..content import Loaded, load_all
+from ..content.cache import FileCache
 from ..content.release import Release, release_problems, source_locate
 from ..errors import ContentError, Problem
 from . import csp, mdext
@@ -35,6 +36,7 @@ from .portable import to_markdown
 from .project import ASSETS, FEATURES, OVERRIDES_DIR, PALETTE, SEARCH_SEPARATOR, Options, Project, build_project
 from .render import repository_templates
 from .serve_cache import PageCache
+from .theme_cache import MemoryBytecodeCache, NavMemo, OutputCache, wrap_search
 
 log = logging.getLogger("mkdocs.plugins.playbook")
 
@@ -60,6 +62,11 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
         self.files: Files | None = None
         self.serving = False
         self.page_cache: PageCache | None = None
+        self.nav_memo = NavMemo()  # the navigation's parts rendered once per folder (every build)
+        self.output_cache: OutputCache | None = None  # under serve: theme output and search entries kept
+        self.file_cache: FileCache | None = None  # under serve: each content file's own check, kept
+        self.bytecode: MemoryBytecodeCache | None = None  # under serve: the theme's compiled templates
+        self.nav: Any = None
         self.generated_nav = False
         # The version being published and content checked already, set on the loaded config by
         # `playbook publish` before it builds.
@@ -75,6 +82,9 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
         the caches: a rebuild converts again only the pages written by hand whose Markdown changed."""
         self.serving = command == "serve"
         self.page_cache = PageCache() if self.serving else None
+        self.output_cache = OutputCache() if self.serving else None
+        self.file_cache = FileCache(persist=False) if self.serving else None
+        self.bytecode = MemoryBytecodeCache() if self.serving else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base_dir = Path(config.config_file_path or ".").resolve().parent
@@ -122,7 +132,9 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
     def _load(self) -> Loaded | None:
         """The content, validated; under `serve`, None after a bad edit (its pages show the problems)."""
         try:
-            loaded = self.preloaded if self.preloaded is not None else load_all(self.content_dir, today=today())
+            loaded = (
+                self.preloaded if self.preloaded is not None else load_all(self.content_dir, today=today(), cache=self.file_cache)
+            )
         except ContentError as error:
             for problem in error.problems:
                 log.error(str(problem))
@@ -187,6 +199,25 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
         self.files = files
         return files
 
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self.nav = nav
+        return nav
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """The theme's environment for this build: the navigation memo, and under `serve` the cache
+        of pages' output and search entries (site.theme_cache)."""
+        self.nav_memo.install(env)
+        if self.bytecode is not None:
+            env.bytecode_cache = self.bytecode
+        if self.output_cache is not None and self.nav is not None:
+            self.output_cache.begin(config, self.nav, files)
+            self.output_cache.wrap_env(env)
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        index = getattr(search, "search_index", None)
+        if index is not None and type(index).__module__ == "material.plugins.search.plugin":
+            wrap_search(index, self.output_cache)
+        return env
+
     def on_pre_page(self, page: Any, *, config: MkDocsConfig, files: Files) -> Any:
         generated = self._pages().get(page.file.src_uri)
         if generated is not None:
@@ -220,6 +251,8 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
             _inline_search_index(Path(config.site_dir))
         if self.page_cache is not None and self.files is not None:
             self.page_cache.forget_except(file.src_uri for file in self.files.documentation_pages())
+        if self.output_cache is not None and self.files is not None:
+            self.output_cache.forget_except({file.src_uri for file in self.files.documentation_pages()})
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.content_dir))
@@ -232,7 +265,7 @@ def _take(page: Any, generated: Page) -> None:
     page.content = generated.html
     page.toc = get_toc(generated.toc_tokens())  # type: ignore[arg-type]  # the same keys as toc's tokens
     page._title_from_render = generated.title
-    page.present_anchor_ids = generated.anchors
+    page.present_anchor_ids = set(generated.anchors)
     page.links_to_anchors = {}
 
 

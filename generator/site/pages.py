@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 from ..content.kinds import KINDS
@@ -35,9 +36,10 @@ class Page:
     headings: tuple[Heading, ...] = ()
     hide: tuple[str, ...] = ()  # parts of the theme to hide on this page (Material's `hide:`: "toc")
 
-    @property
-    def anchors(self) -> set[str]:
-        return {heading.id for heading in self.headings} | _ids_in(self.html)
+    @cached_property
+    def anchors(self) -> frozenset[str]:
+        """Every id on the page, found once (the links between pages are checked against it)."""
+        return frozenset({heading.id for heading in self.headings} | _ids_in(self.html))
 
     def toc_tokens(self) -> list[dict[str, Any]]:
         """The table of contents as Python-Markdown's `toc` extension gives it (`md.toc_tokens`)."""

@@ -217,25 +217,8 @@ def markup_site(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Iterat
     yield from _served(tmp_path_factory, "browser-markup", content, engine)
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: the browser tests need Debian's Chromium. Run `bash scripts/ensure-chromium` "
-            "(`make test` does) or point PLAYBOOK_CHROMIUM at a Chromium binary. Never `playwright install`.",
-            pytrace=False,
-        )
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    try:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-    except Exception as error:
-        playwright.stop()
-        pytest.fail(f"{CHROMIUM} did not start under Playwright: {error}", pytrace=False)
-    yield chromium
-    chromium.close()
-    playwright.stop()
+# `browser` (the one headless Chromium of the test session) is in tests/conftest.py: tests outside
+# this folder drive it too, and Playwright's sync API runs once per process.
 
 
 # Records every Content-Security-Policy violation of every page and frame of a context, before the
