@@ -1914,10 +1914,12 @@ def control_character_in_the_file(draw: st.DrawFn, doc: Doc) -> str:
 @fault("tab-indent")
 def tab_indentation(draw: st.DrawFn, doc: Doc) -> str:
     rel = _a_file(draw, doc)
-    lines = file_bytes(doc, rel).split(b"\n")
+    data = file_bytes(doc, rel)
+    bom = data[:3] if data.startswith(b"\xef\xbb\xbf") else b""  # stays first: after a line it would be a U+FEFF
+    lines = data[len(bom) :].split(b"\n")
     at = draw(st.integers(0, len(lines)))
     lines.insert(at, pick(draw, [b"\tname: x", b"  \tx: 1", b"\t- item"]))
-    doc.files[rel] = b"\n".join(lines)
+    doc.files[rel] = bom + b"\n".join(lines)
     return "tab-indent"
 
 
