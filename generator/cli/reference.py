@@ -191,14 +191,15 @@ def checks_reference() -> str:
 def commands_reference() -> str:
     """Every command's help, as `playbook COMMAND --help` prints it."""
     lines = ["# Commands\n", HEADER.rstrip("\n") + "\n"]
-    settings = {**cli.context_settings, "terminal_width": 100, "max_content_width": 100}
+    # As a wide terminal shows it: click wraps at the group's max_content_width (100) less its margin of 2.
+    settings = {**cli.context_settings, "terminal_width": 98}
     with click.Context(cli, info_name="playbook", **settings) as context:
         lines += ["```text", cli.get_help(context), "```\n"]
         for name in sorted(cli.list_commands(context)):
             command = cli.get_command(context, name)
             if command is None or command.hidden:
                 continue
-            with click.Context(command, info_name=f"playbook {name}", parent=context, **settings) as sub:
+            with click.Context(command, info_name=name, parent=context, **settings) as sub:
                 lines += [f"## playbook {name}\n", "```text", command.get_help(sub), "```\n"]
     return "\n".join(lines)
 
