@@ -29,7 +29,11 @@ def _prevalidate(config_file: Path) -> None:
     if not config_file.is_file():
         raise UsageError(
             f"{config_file} does not exist: run the command in the playbook repository (the folder with mkdocs.yml"
-            " and content/), pass -f PATH/mkdocs.yml, or start a playbook with `playbook init`"
+            " and content/), pass -f PATH/mkdocs.yml, or start a playbook with `playbook init`. The least"
+            " mkdocs.yml beside content/ holds two lines:\n\n"
+            "    site_name: Revenue Playbook\n"
+            "    plugins: [playbook]\n\n"
+            "(the theme is Material unless mkdocs.yml names another; every setting: reference/engines.md)"
         )
     from ..publishing.engines import settings_of
 
