@@ -123,8 +123,14 @@ def serve(config_file: Path, dev_addr: str, engine: str | None) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Read this content instead of the one mkdocs.yml names.",
 )
+@click.option(
+    "--release",
+    is_flag=True,
+    help="Leave drafts out, as a published version does (what `release: true` under the playbook plugin in"
+    " mkdocs.yml sets); a published definition that refers to a draft is refused.",
+)
 @handle_errors
-def generate(out_dir: Path, config_file: Path, content_dir: Path | None) -> None:
+def generate(out_dir: Path, config_file: Path, content_dir: Path | None, release: bool) -> None:
     """Write the site as a complete project that any engine builds as it is.
 
     OUT gets mkdocs.yml, docs/ (every page as finished HTML, the assets, the exports
@@ -136,23 +142,27 @@ def generate(out_dir: Path, config_file: Path, content_dir: Path | None) -> None
     removed, so an engine's incremental rebuild sees just what changed. Nothing is
     written if the content has problems.
     """
-    from ..publishing.engines import raw_config, settings_of, standalone, sync
+    from dataclasses import replace
+
+    from ..publishing.engines import Settings, raw_config, settings_of, standalone, sync
 
     if config_file.is_file():
         base = raw_config(config_file)
         settings = settings_of(config_file, base)
     else:
-        from ..publishing.engines import Settings
-
         base = {}
         root = Path(".").resolve()
         settings = Settings(root, root / "content", None, "mkdocs", root / "docs", True)
     if content_dir is not None:
-        settings = settings.__class__(**{**settings.__dict__, "content": content_dir})
+        settings = replace(settings, content=content_dir)
+    if release:
+        settings = replace(settings, release=True)
     loaded = load_all(settings.content, today=today())
     project, files = standalone(settings, base, loaded, today=today())
     synced = sync(out_dir, files)
+    drafts = " (drafts left out)" if settings.release else ""
     click.echo(
-        f"Wrote the project of {len(project.pages)} pages to {_shown(out_dir)}: {len(synced.written)} file(s) written,"
-        f" {synced.unchanged} unchanged, {len(synced.removed)} removed. Build it with `cd {_shown(out_dir)} && zensical build`."
+        f"Wrote the project of {len(project.pages)} pages{drafts} to {_shown(out_dir)}:"
+        f" {len(synced.written)} file(s) written, {synced.unchanged} unchanged, {len(synced.removed)} removed."
+        f" Build it with `cd {_shown(out_dir)} && zensical build`."
     )

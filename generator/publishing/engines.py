@@ -22,8 +22,8 @@ from typing import Any
 import yaml
 
 from ..content import Loaded, load_all
-from ..content.release import Release
-from ..errors import BuildError, UsageError
+from ..content.release import Release, release_problems, source_locate
+from ..errors import BuildError, ContentError, UsageError
 from ..site import csp
 from ..site.project import Options, Project, build_project
 from ..site.render import repository_templates
@@ -65,6 +65,7 @@ class Settings:
     engine: str
     docs_dir: Path
     directory_urls: bool
+    release: bool = False  # `release: true`: every build and `generate` leave drafts out, as a published version does
 
 
 def settings_of(config_file: Path, data: dict[str, Any] | None = None) -> Settings:
@@ -82,6 +83,9 @@ def settings_of(config_file: Path, data: dict[str, Any] | None = None) -> Settin
     engine = str(options.get("engine", "mkdocs"))
     if engine not in ENGINES:
         raise UsageError(f"{config_file}: the playbook plugin's `engine` is `{engine}`; use one of: {', '.join(ENGINES)}")
+    release = options.get("release", False)
+    if not isinstance(release, bool):
+        raise UsageError(f"{config_file}: the playbook plugin's `release` is `{release}`; use true or false")
     return Settings(
         root=root,
         content=root / str(options.get("content", "content")),
@@ -89,6 +93,7 @@ def settings_of(config_file: Path, data: dict[str, Any] | None = None) -> Settin
         engine=engine,
         docs_dir=root / str(data.get("docs_dir", "docs")),
         directory_urls=bool(data.get("use_directory_urls", True)),
+        release=release,
     )
 
 
@@ -142,6 +147,19 @@ def sync(out_dir: Path, files: dict[str, bytes]) -> Synced:
     return Synced(tuple(written), tuple(removed), unchanged)
 
 
+def release_build(settings: Settings, loaded: Loaded, *, today: date) -> Release | None:
+    """With `release: true`, a release build without a version (drafts left out, no "What changed"),
+    as the MkDocs plugin builds one; refused, every reference located, when a published definition
+    refers to a draft. None for an ordinary build."""
+    if not settings.release:
+        return None
+    shown = str(settings.content).rstrip("/\\") or "."  # as the loader shows its paths
+    problems = release_problems(loaded.playbook, source_locate(loaded.playbook, loaded.sources, lambda rel: f"{shown}/{rel}"))
+    if problems:
+        raise ContentError(problems)
+    return Release("", "", today)
+
+
 def standalone(
     settings: Settings,
     base: dict[str, Any],
@@ -151,7 +169,10 @@ def standalone(
     release: Release | None = None,
     pages: Project | None = None,
 ) -> tuple[Project, dict[str, bytes]]:
-    """The site project of a playbook repository as the files of a standalone project."""
+    """The site project of a playbook repository as the files of a standalone project. Without a
+    `release` (the one `playbook publish` describes), `release: true` in the settings makes it one."""
+    if pages is None and release is None:
+        release = release_build(settings, loaded, today=today)
     project = pages or build_project(
         loaded.playbook,
         Options(directory_urls=settings.directory_urls, templates_dir=settings.templates, today=today, release=release),

@@ -76,11 +76,12 @@ class ZensicalServer:
                 clear_templates()
             try:
                 loaded = load_all(self.settings.content, today=self.today(), cache=self.file_cache)
+                project, files = standalone(self.settings, self.base, loaded, today=self.today())  # `release: true` checks drafts
             except ContentError as error:
                 if self.project is None:
                     raise
                 return self._show_problems(error.problems)
-            self.project, files = standalone(self.settings, self.base, loaded, today=self.today())
+            self.project = project
             synced = sync(self.project_dir, files)
             self.report(f"Content is valid: {len(synced.written)} file(s) written, {synced.unchanged} unchanged.")
             return synced
