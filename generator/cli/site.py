@@ -12,6 +12,7 @@ import click
 from ..clock import today
 from ..content import load_all
 from ..errors import UsageError
+from ..text import plural
 from .base import cli, config_option, handle_errors, setup_mkdocs_logging
 
 # The engines are imported by the commands that use them: `playbook validate` imports no site code.
@@ -162,7 +163,7 @@ def generate(out_dir: Path, config_file: Path, content_dir: Path | None, release
     synced = sync(out_dir, files)
     drafts = " (drafts left out)" if settings.release else ""
     click.echo(
-        f"Wrote the project of {len(project.pages)} pages{drafts} to {_shown(out_dir)}:"
-        f" {len(synced.written)} file(s) written, {synced.unchanged} unchanged, {len(synced.removed)} removed."
+        f"Wrote the project of {plural(len(project.pages), 'page')}{drafts} to {_shown(out_dir)}:"
+        f" {plural(len(synced.written), 'file')} written, {synced.unchanged} unchanged, {len(synced.removed)} removed."
         f" Build it with `cd {_shown(out_dir)} && zensical build`."
     )

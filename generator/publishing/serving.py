@@ -23,6 +23,7 @@ from ..site.errors_page import error_pages
 from ..site.project import Project
 from ..site.render import clear_templates, default_templates_dir
 from ..site.standalone import hand_written_pages, project_files
+from ..text import plural
 from .engines import WORK_DIR, Synced, raw_config, settings_of, standalone, sync, zensical_command
 
 
@@ -83,7 +84,7 @@ class ZensicalServer:
                 return self._show_problems(error.problems)
             self.project = project
             synced = sync(self.project_dir, files)
-            self.report(f"Content is valid: {len(synced.written)} file(s) written, {synced.unchanged} unchanged.")
+            self.report(f"Content is valid: {plural(len(synced.written), 'file')} written, {synced.unchanged} unchanged.")
             return synced
 
     def _show_problems(self, problems: list[Problem]) -> Synced:
@@ -92,7 +93,9 @@ class ZensicalServer:
         files = project_files(broken, base=self.base, hand_written=hand_written_pages(self.settings.docs_dir))
         synced = sync(self.project_dir, files)
         errors = sum(problem.severity == "error" for problem in problems)
-        self.report(f"The content has {errors} problem(s): the pages show them until they are fixed.")
+        self.report(
+            f"The content has {plural(errors, 'problem')}: the pages show {'it' if errors == 1 else 'them'} until {'it is' if errors == 1 else 'they are'} fixed."
+        )
         for problem in problems:
             self.report(str(problem))
         return synced
