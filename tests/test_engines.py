@@ -8,12 +8,16 @@ Real files in tmp_path, the real CLI, real MkDocs and Zensical builds.
 from __future__ import annotations
 
 import json
+import os
+import re
+import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import make_site_project, run_cli, write_content
 
-from generator.publishing.engines import settings_of
+from generator.publishing.engines import settings_of, sync
 
 DRAFT_ROLE = """
     name: Revenue Analyst
@@ -167,3 +171,156 @@ def test_zensical_serve_honours_release_true_and_shows_a_draft_reference(draft_p
     server.refresh()
     assert "refers to draft role" not in (docs / "index.md").read_text(encoding="utf-8")
     assert not (docs / "roles" / "revenue-analyst.md").exists()
+
+
+# --- generate: only what changed ------------------------------------------------------------------
+
+ROLE = """
+    name: Revenue Analyst
+    function: revenue-operations
+    summary: Keeps the numbers.
+    responsibilities:
+      - Keeps the numbers.
+"""
+
+
+def files_of(out: Path) -> dict[str, tuple[int, int, bytes]]:
+    """Every file under `out`: (inode, mtime in ns, bytes). A file written again is a new inode (written
+    atomically, by rename), and its mtime moves; one left alone keeps both."""
+    return {
+        path.relative_to(out).as_posix(): (path.stat().st_ino, path.stat().st_mtime_ns, path.read_bytes())
+        for path in sorted(out.rglob("*"))
+        if path.is_file()
+    }
+
+
+def counts(stdout: str) -> tuple[int, int, int]:
+    match = re.search(r": (\d+) files? written, (\d+) unchanged, (\d+) removed\.", stdout)
+    assert match, stdout
+    return int(match[1]), int(match[2]), int(match[3])
+
+
+@pytest.fixture
+def generated(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
+    """A playbook repository (one role nothing refers to) and the project `generate` wrote from it."""
+    project = make_site_project(tmp_path / "repo")
+    write_content(project / "content", {"roles/revenue-analyst.yml": ROLE})
+    out = tmp_path / "out"
+    first = run_cli("generate", "--out", str(out), cwd=project)
+    assert first.exit_code == 0, first.output
+    assert counts(first.stdout) == (len(files_of(out)) - 1, 0, 0)  # every file but the manifest
+    yield project, out
+
+
+def test_a_second_generate_writes_nothing_and_says_so(generated: tuple[Path, Path]) -> None:
+    project, out = generated
+    before = files_of(out)
+    again = run_cli("generate", "--out", str(out), cwd=project)
+    assert again.exit_code == 0, again.output
+    pages = len([name for name in before if name.startswith("docs/") and name.endswith(".md")])
+    assert again.stdout == (
+        f"Wrote the project of {pages} pages to {out}: 0 files written, {len(before) - 1} unchanged, 0 removed."
+        f" Build it with `cd {out} && zensical build`.\n"
+    )
+    assert files_of(out) == before  # not one file touched, the manifest included
+
+
+def test_one_role_edit_rewrites_only_the_files_whose_bytes_changed(generated: tuple[Path, Path]) -> None:
+    project, out = generated
+    before = files_of(out)
+    role = project / "content" / "roles" / "account-executive.yml"
+    role.write_text(role.read_text(encoding="utf-8").replace("Closes deals.", "Closes deals, and says so."), encoding="utf-8")
+    result = run_cli("generate", "--out", str(out), cwd=project)
+    assert result.exit_code == 0, result.output
+    after = files_of(out)
+    assert set(after) == set(before)
+    changed = {name for name in after if after[name][2] != before[name][2]}
+    rewritten = {name for name in after if after[name][:2] != before[name][:2]}
+    assert "docs/roles/account-executive.md" in changed and "docs/playbook.json" in changed
+    assert "docs/roles/sales-manager.md" not in changed and "mkdocs.yml" not in changed
+    assert rewritten == changed  # a file whose bytes are the same keeps its inode and mtime
+    assert counts(result.stdout) == (len(changed), len(after) - 1 - len(changed), 0)
+    assert len(changed) < len(after) // 2
+
+
+def test_a_removed_role_page_is_deleted_and_counted(generated: tuple[Path, Path]) -> None:
+    project, out = generated
+    page = out / "docs" / "roles" / "revenue-analyst.md"
+    assert page.is_file()
+    (project / "content" / "roles" / "revenue-analyst.yml").unlink()
+    result = run_cli("generate", "--out", str(out), cwd=project)
+    assert result.exit_code == 0, result.output
+    assert not page.exists()
+    written, _unchanged, removed = counts(result.stdout)
+    assert removed == 1 and written >= 1  # the listings and exports that named the role
+    manifest = json.loads((out / ".playbook" / "manifest.json").read_text(encoding="utf-8"))
+    assert "docs/roles/revenue-analyst.md" not in manifest and "docs/roles/account-executive.md" in manifest
+    assert manifest == sorted(name for name in files_of(out) if name != ".playbook/manifest.json")
+
+
+def test_files_generate_did_not_write_are_left_alone(generated: tuple[Path, Path]) -> None:
+    """What the user keeps in the folder (notes, a page of their own, a built site) is not the
+    manifest's: a run that removes a page removes only that page."""
+    project, out = generated
+    own = {
+        "NOTES.md": b"my notes\n",
+        "docs/roles/my-own-page.md": b"# Mine\n",
+        "site/index.html": b"<p>built</p>\n",
+        ".playbook/other.json": b"{}\n",
+    }
+    for rel, data in own.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_bytes(data)
+    (project / "content" / "roles" / "revenue-analyst.yml").unlink()
+    result = run_cli("generate", "--out", str(out), cwd=project)
+    assert result.exit_code == 0, result.output
+    assert counts(result.stdout)[2] == 1
+    assert {rel: (out / rel).read_bytes() for rel in own} == own
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        '["../victim.txt", "docs/../../victim.txt", "VICTIM"]',  # VICTIM: its absolute path
+        '"NOTES"',  # a string is no list of files: not the letters N, O, T, E, S
+        '{"NOTES.md": 1}',
+        '["NOTES.md\\\\..\\\\..\\\\victim.txt", 7, null, ""]',
+    ],
+    ids=["outside", "a-string", "an-object", "odd-entries"],
+)
+def test_a_manifest_that_names_what_is_not_its_own_removes_nothing(tmp_path: Path, manifest: str) -> None:
+    """The manifest is a file in the user's folder: only the paths inside the folder that it lists as
+    a list are ever removed."""
+    out = tmp_path / "out"
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n", encoding="utf-8")
+    (out / ".playbook").mkdir(parents=True)
+    for name in ("N", "O", "T", "E", "S", "NOTES.md"):
+        (out / name).write_text("mine\n", encoding="utf-8")
+    (out / ".playbook" / "manifest.json").write_text(manifest.replace("VICTIM", str(victim)), encoding="utf-8")
+    synced = sync(out, {"mkdocs.yml": b"site_name: x\n"})
+    assert synced.removed == ()
+    assert victim.read_text(encoding="utf-8") == "keep me\n"
+    assert all((out / name).is_file() for name in ("N", "O", "T", "E", "S", "NOTES.md"))
+    assert json.loads((out / ".playbook" / "manifest.json").read_text(encoding="utf-8")) == ["mkdocs.yml"]
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o027, 0o640), (0o002, 0o664)], ids=["022", "027", "002"])
+def test_generated_files_get_the_permissions_open_would_give(generated: tuple[Path, Path], umask: int, mode: int) -> None:
+    """Not mkstemp's 0600: a project written under umask 022 is readable by the web server or the
+    colleague who builds it. Both the files written first and the ones written again."""
+    project, out = generated
+    fresh = out.parent / "fresh"
+    previous = os.umask(umask)
+    try:
+        assert run_cli("generate", "--out", str(fresh), cwd=project).exit_code == 0
+        role = project / "content" / "roles" / "account-executive.yml"
+        role.write_text(role.read_text(encoding="utf-8").replace("Closes deals.", "Closes more deals."), encoding="utf-8")
+        assert run_cli("generate", "--out", str(out), cwd=project).exit_code == 0
+    finally:
+        os.umask(previous)
+    modes = {path.relative_to(fresh).as_posix(): stat.S_IMODE(path.stat().st_mode) for path in fresh.rglob("*") if path.is_file()}
+    assert ".playbook/manifest.json" in modes and "docs/roles/account-executive.md" in modes
+    assert {name: found for name, found in modes.items() if found != mode} == {}
+    assert stat.S_IMODE((out / "docs" / "roles" / "account-executive.md").stat().st_mode) == mode  # written again
+    assert not [path for path in fresh.rglob(".*") if path.is_file()]  # no temporary file left

@@ -141,7 +141,8 @@ def generate(out_dir: Path, config_file: Path, content_dir: Path | None, release
       cd OUT && zensical build      # or: mkdocs build
     Only files whose bytes changed are written, and pages that no longer exist are
     removed, so an engine's incremental rebuild sees just what changed. Nothing is
-    written if the content has problems.
+    written if the content has problems, and files in OUT that generate did not
+    write are left alone.
     """
     from dataclasses import replace
 

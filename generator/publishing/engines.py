@@ -16,7 +16,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 import yaml
@@ -100,12 +100,22 @@ def settings_of(config_file: Path, data: dict[str, Any] | None = None) -> Settin
 # --- writing a project: only what changed ----------------------------------------------------------
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def file_mode() -> int:
+    """The mode a new file gets from open(): 0666 less the umask (0644 under the usual 022)."""
+    umask = os.umask(0o022)  # the umask is read by setting it; put back at once
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_atomically(path: Path, data: bytes, *, mode: int | None = None) -> None:
+    """`data` in `path`, whole or not at all (a temporary file beside it, renamed over it), with the
+    permissions of a file written by open() (`mkstemp` alone would leave it readable by its owner only)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
+        os.chmod(temporary, file_mode() if mode is None else mode)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -119,31 +129,59 @@ class Synced:
     unchanged: int
 
 
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _owned(manifest: Path) -> set[str]:
+    """The files an earlier sync wrote, as its manifest lists them: only paths inside the folder (a
+    manifest that is not a list of such paths owns nothing, so nothing else is ever removed)."""
+    try:
+        listed = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    if not isinstance(listed, list):
+        return set()
+    return {
+        rel
+        for rel in listed
+        if isinstance(rel, str)
+        and rel
+        and "\\" not in rel
+        and not PurePosixPath(rel).is_absolute()
+        and not PureWindowsPath(rel).drive
+        and ".." not in PurePosixPath(rel).parts
+    }
+
+
 def sync(out_dir: Path, files: dict[str, bytes]) -> Synced:
     """Write `files` into `out_dir`: only the files whose bytes changed, each atomically; files written
-    by an earlier sync and no longer part of the project are removed (the manifest says which)."""
+    by an earlier sync and no longer part of the project are removed (the manifest says which). Any
+    other file in `out_dir` is left alone."""
     manifest = out_dir / MANIFEST_FILE
-    try:
-        before = set(json.loads(manifest.read_text(encoding="utf-8")))
-    except (OSError, ValueError):
-        before = set()
+    before = _owned(manifest)
     written: list[str] = []
     unchanged = 0
+    mode = file_mode()
     for rel, data in files.items():
         target = out_dir / rel
-        try:
-            same = target.read_bytes() == data
-        except OSError:
-            same = False
-        if same:
+        if _holds(target, data):
             unchanged += 1
             continue
-        write_atomically(target, data)
+        write_atomically(target, data, mode=mode)
         written.append(rel)
-    removed = sorted(before - set(files) - {MANIFEST_FILE})
-    for rel in removed:
-        (out_dir / rel).unlink(missing_ok=True)
-    write_atomically(manifest, (json.dumps(sorted(files), indent=0) + "\n").encode("utf-8"))
+    removed: list[str] = []
+    for rel in sorted(before - set(files) - {MANIFEST_FILE}):
+        stale = out_dir / rel
+        if stale.is_file() or stale.is_symlink():  # gone already, or a folder now: nothing of ours to remove
+            stale.unlink()
+            removed.append(rel)
+    listing = (json.dumps(sorted(files), indent=0) + "\n").encode("utf-8")
+    if not _holds(manifest, listing):
+        write_atomically(manifest, listing, mode=mode)
     return Synced(tuple(written), tuple(removed), unchanged)
 
 
