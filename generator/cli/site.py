@@ -93,7 +93,8 @@ def serve(config_file: Path, dev_addr: str, engine: str | None) -> None:
     """Serve the site locally and rebuild it when content/, templates/ or docs/ change.
 
     After a save that breaks the content, every page shows the problems (file,
-    line, message, hint) until the file is fixed.
+    line, message, hint) until the file is fixed. Ctrl+C, SIGTERM or SIGHUP stops
+    it, and with it the engine's server (`zensical serve`).
     """
     _prevalidate(config_file)
     from ..publishing.engines import settings_of

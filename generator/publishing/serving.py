@@ -8,13 +8,17 @@ A bad edit writes pages that show the problems, until the content is valid again
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 from ..content import load_all
 from ..content.cache import FileCache
@@ -27,6 +31,36 @@ from ..text import plural
 from .engines import WORK_DIR, Synced, raw_config, settings_of, standalone, sync, zensical_command
 
 
+@contextmanager
+def stopped_like_ctrl_c() -> Iterator[None]:
+    """While serving, SIGTERM (`kill`, a service manager, a CI step's timeout) and SIGHUP (the terminal
+    closed) stop the server as Ctrl+C does: a KeyboardInterrupt in the main thread, so the cleanup runs
+    (`zensical serve` stopped, MkDocs' temporary site removed) instead of the process just ending. A
+    signal set to be ignored (`nohup`) stays ignored; one more signal during the cleanup is not let
+    cut it short. Outside the main thread (where no handler can be set) nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    stopping = False
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopping
+        if not stopping:
+            stopping = True
+            raise KeyboardInterrupt
+
+    previous: dict[int, Any] = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) is not signal.SIG_IGN:
+            previous[number] = signal.signal(number, interrupt)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)
+
+
 def serve_with_mkdocs(config_file: Path, *, dev_addr: str) -> None:
     """MkDocs' server with live reload; the plugin rebuilds the pages (and shows problems) on each save."""
     from mkdocs.commands.serve import serve as mkdocs_serve
@@ -37,9 +71,12 @@ def serve_with_mkdocs(config_file: Path, *, dev_addr: str) -> None:
 
     allow_live_reload()  # the pages' Content-Security-Policy lets the server's reload script run
     try:
-        mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
+        with stopped_like_ctrl_c():  # MkDocs stops on KeyboardInterrupt and removes its temporary site
+            mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
     except MkDocsException as error:
         raise BuildError(str(error)) from None
+    except KeyboardInterrupt:
+        pass  # the signal came before MkDocs' server was serving (MkDocs' own cleanup has run)
 
 
 class ZensicalServer:
@@ -105,12 +142,11 @@ class ZensicalServer:
         return [folder for folder in folders if folder.is_dir()]
 
     def run(self) -> int:
-        """Serve until interrupted; the exit status of `zensical serve`."""
+        """Serve until interrupted (Ctrl+C, SIGTERM, SIGHUP: then 0); else the exit status of
+        `zensical serve`. Whatever stops it, `zensical serve` is stopped too."""
         from watchdog.events import FileSystemEvent, FileSystemEventHandler
         from watchdog.observers import Observer
 
-        self.refresh()
-        server = subprocess.Popen([*zensical_command(), "serve", "-f", "mkdocs.yml", "-a", self.dev_addr], cwd=self.project_dir)
         pending = threading.Event()
 
         class _Changed(FileSystemEventHandler):
@@ -118,25 +154,32 @@ class ZensicalServer:
                 if not str(event.src_path).endswith(("~", ".swp")):
                     pending.set()
 
-        observer = Observer()
-        for folder in self.watched():
-            observer.schedule(_Changed(), str(folder), recursive=True)
-        observer.start()
-        try:
-            while server.poll() is None:
-                if pending.wait(0.2):
-                    time.sleep(0.1)  # a save is often a burst of events: take them as one
-                    pending.clear()
-                    self.refresh()
-            return server.returncode or 0
-        except KeyboardInterrupt:
-            return 0
-        finally:
-            observer.stop()
-            observer.join(5)
-            if server.poll() is None:
-                server.terminate()
-                try:
-                    server.wait(10)
-                except subprocess.TimeoutExpired:
-                    server.kill()
+        with stopped_like_ctrl_c():
+            server: subprocess.Popen[bytes] | None = None
+            observer = Observer()
+            try:
+                self.refresh()
+                command = [*zensical_command(), "serve", "-f", "mkdocs.yml", "-a", self.dev_addr]
+                server = subprocess.Popen(command, cwd=self.project_dir)
+                for folder in self.watched():
+                    observer.schedule(_Changed(), str(folder), recursive=True)
+                observer.start()
+                while server.poll() is None:
+                    if pending.wait(0.2):
+                        time.sleep(0.1)  # a save is often a burst of events: take them as one
+                        pending.clear()
+                        self.refresh()
+                return server.returncode or 0
+            except KeyboardInterrupt:
+                return 0
+            finally:
+                if observer.is_alive():
+                    observer.stop()
+                    observer.join(5)
+                if server is not None and server.poll() is None:
+                    server.terminate()
+                    try:
+                        server.wait(10)
+                    except subprocess.TimeoutExpired:
+                        server.kill()
+                        server.wait(5)
