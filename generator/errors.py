@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from .codes import CODES
+from .text import plural
 
 # Line breaks, terminal control characters and bidirectional overrides, from file names or values
 # quoted in a message: shown as \x1b or \u202e, never obeyed (a newline could forge a second problem or
@@ -86,7 +87,7 @@ class ContentError(PlaybookError):
         self.problems = sorted(problems)
         count = len(self.problems)
         first = str(self.problems[0]) if self.problems else "no details"
-        super().__init__(f"{count} problem(s) in the playbook content; first: {first}")
+        super().__init__(f"{plural(count, 'problem')} in the playbook content; first: {first}")
 
 
 class UsageError(PlaybookError):

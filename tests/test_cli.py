@@ -118,7 +118,7 @@ def test_generate_writes_every_page(tmp_path: Path) -> None:
     assert "roles/account-executive.md" in written and "glossary.md" in written and (out / "mkdocs.yml").is_file()
     files = len([p for p in out.rglob("*") if p.is_file()]) - 1  # the manifest is not counted
     assert result.stdout.strip() == (
-        f"Wrote the project of {len(written)} pages to {out}: {files} file(s) written, 0 unchanged, 0 removed."
+        f"Wrote the project of {len(written)} pages to {out}: {files} files written, 0 unchanged, 0 removed."
         f" Build it with `cd {out} && zensical build`."
     )
 

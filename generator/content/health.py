@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..errors import Problem
-from ..text import format_number
+from ..text import format_number, plural
 from .periods import CADENCE_KINDS, Period, Result, last_full_period, period_form_name, period_of, previous_period
 from .results import expected_form
 from .schema import ActivityEntry, ChecklistStep, Kpi, Playbook, display_name
@@ -331,7 +331,7 @@ def numbers_warnings(playbook: Playbook, where: Where, today: date) -> list[Prob
                 path = source.path
                 message = (
                     f"checklist step `{step.id}` ({display_name(step)}) is {step.cadence} and last happened on"
-                    f" {record.last.date.isoformat()}: it was due by {record.next_due} ({record.days_overdue} days ago)"
+                    f" {record.last.date.isoformat()}: it was due by {record.next_due} ({plural(record.days_overdue, 'day')} ago)"
                 )
             else:
                 owner, prefix = where.owners[("step", step.id)]
