@@ -37,7 +37,7 @@ class Where:
     # activity.yml's entries that failed validation, by position: what each still says, the step it
     # names (None when none can be read) and its date (None when the date is what failed), so that
     # the overdue check does not take a step's failed entry for a practice that never happened.
-    # Position -1 stands for `entries` that are not a list at all.
+    # Position -1 stands for `entries` that are missing or not a list (a file that failed).
     failed_activity: dict[int, tuple[str | None, date | None]] = field(default_factory=dict)
     # content-relative path -> the entity links written in the file's text (rules.file_links), in file order
     links: dict[str, list[TextLink]] = field(default_factory=dict)
