@@ -32,7 +32,8 @@ if TYPE_CHECKING:
     type=click.Choice(["text", "github", "json"]),
     default="text",
     show_default=True,
-    help="text for people; github for GitHub Actions annotations on the pull request; json for other tools.",
+    help="text for people; github for GitHub Actions annotations on the pull request; json for other tools"
+    " (its `fix` says what `playbook fix` repairs, or is null).",
 )
 @click.option("--strict", is_flag=True, help="Treat warnings (such as a passed review date) as errors.")
 @click.option(
@@ -82,12 +83,14 @@ def validate(content_dir: Path, output_format: str, strict: bool, release: bool,
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     if output_format == "json":
-        click.echo(
-            json.dumps(
-                {"ok": errors == 0, "errors": errors, "warnings": warnings, "problems": [problem_dict(p) for p in problems]},
-                indent=2,
-            )
-        )
+        report = {
+            "ok": errors == 0,
+            "errors": errors,
+            "warnings": warnings,
+            "problems": [problem_dict(p) for p in problems],
+            "fix": fix_suggestion(problems, content_dir) or None,  # what the text's last `hint:` says, or null
+        }
+        click.echo(json.dumps(report, indent=2))
     elif output_format == "github":
         if problems:
             click.echo(format_github(problems))
