@@ -54,7 +54,7 @@ test: $(STAMP)
 	$(BIN)/pytest -n 2 --dist loadfile
 
 golden: $(STAMP)
-	$(BIN)/pytest tests/test_render.py tests/test_diff.py --update-golden
+	$(BIN)/pytest tests/test_render.py tests/test_diff.py "tests/test_errors.py::test_the_readme_shows_what_validate_prints_for_each_slip" --update-golden
 
 codes: $(STAMP)
 	$(BIN)/pytest -q -n 2 tests/test_fuzz.py tests/test_errors.py --code-counts

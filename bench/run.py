@@ -367,7 +367,7 @@ def _validate_runs(project: Path, repeat: int) -> dict[str, float]:
     }
 
 
-def measure_size(size: int, repeat: int, work: Path, *, serve: bool, zensical: bool) -> SizeResult:
+def measure_size(size: int, repeat: int, work: Path, *, serve: bool, zensical: bool, floor: bool = True) -> SizeResult:
     root = work / f"n{size}"
     if root.exists():
         shutil.rmtree(root)
@@ -411,22 +411,25 @@ def measure_size(size: int, repeat: int, work: Path, *, serve: bool, zensical: b
         f" search index {f['index_mb']:.1f} MB, nav of a role page {f['nav_links']:.0f} links)"
     )
 
-    plain = make_plain_project(root, project)
-    floor = time_builds(plain, root / "plain-site", repeat)
-    f["floor_s"], f["floor_cpu_s"], f["floor_rss_mb"], f["floor_pages"] = (
-        floor["wall"],
-        floor["cpu"],
-        floor["rss"],
-        floor["pages"],
-    )
-    f["build_over_floor"] = f["build_s"] / f["floor_s"]
-    f["build_over_floor_cpu"] = f["build_cpu_s"] / f["floor_cpu_s"]
-    say(
-        f"  floor (plain Markdown)   {f['floor_s']:7.2f} s   (cpu {f['floor_cpu_s']:.2f} s, peak {f['floor_rss_mb']:.0f} MB,"
-        f" {f['floor_pages']:.0f} pages; build/floor {f['build_over_floor']:.2f}x wall, {f['build_over_floor_cpu']:.2f}x CPU)"
-    )
-    if f["floor_pages"] != f["site_pages"]:
-        result.notes.append(f"the floor has {f['floor_pages']:.0f} pages, the site {f['site_pages']:.0f}")
+    if floor:
+        plain = make_plain_project(root, project)
+        plain_built = time_builds(plain, root / "plain-site", repeat)
+        f["floor_s"], f["floor_cpu_s"], f["floor_rss_mb"], f["floor_pages"] = (
+            plain_built["wall"],
+            plain_built["cpu"],
+            plain_built["rss"],
+            plain_built["pages"],
+        )
+        f["build_over_floor"] = f["build_s"] / f["floor_s"]
+        f["build_over_floor_cpu"] = f["build_cpu_s"] / f["floor_cpu_s"]
+        say(
+            f"  floor (plain Markdown)   {f['floor_s']:7.2f} s   (cpu {f['floor_cpu_s']:.2f} s, peak {f['floor_rss_mb']:.0f} MB,"
+            f" {f['floor_pages']:.0f} pages; build/floor {f['build_over_floor']:.2f}x wall, {f['build_over_floor_cpu']:.2f}x CPU)"
+        )
+        if f["floor_pages"] != f["site_pages"]:
+            result.notes.append(f"the floor has {f['floor_pages']:.0f} pages, the site {f['site_pages']:.0f}")
+    else:
+        say("  floor (plain Markdown)   not built at this size (--floor-up-to)")
 
     if zensical:
         command = [str(BIN / "playbook"), "build", "--engine", "zensical", "-d", str(root / "zensical-site")]
@@ -912,6 +915,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md", help="the report to write (default: BENCHMARKS.md)")
     parser.add_argument("--work", type=Path, help="where to write the playbooks and sites (default: a temporary directory)")
+    parser.add_argument(
+        "--floor-up-to",
+        type=int,
+        default=5000,
+        help="build the floor at sizes up to this many entities (default: 5000, the largest size its target names)",
+    )
     parser.add_argument("--no-serve", action="store_true", help="skip the `playbook serve` measurements")
     parser.add_argument(
         "--serve-up-to",
@@ -943,7 +952,14 @@ def main(argv: list[str] | None = None) -> int:
         for size in sizes:
             repeat = args.large_repeat if size >= 2000 else args.repeat
             zensical = size <= args.zensical_up_to and importlib.util.find_spec("zensical") is not None
-            result = measure_size(size, repeat, work, serve=not args.no_serve and size <= args.serve_up_to, zensical=zensical)
+            result = measure_size(
+                size,
+                repeat,
+                work,
+                serve=not args.no_serve and size <= args.serve_up_to,
+                zensical=zensical,
+                floor=size <= args.floor_up_to,
+            )
             result.figures["per_entity_ms"] = result.figures["build_s"] / result.figures["entities"] * 1000
             results.append(result)
     finally:

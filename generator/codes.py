@@ -297,7 +297,7 @@ CHECKS: tuple[Check, ...] = (
     Check(
         ("no-results",),
         "warning",
-        "a KPI (not draft or retired) without results, in a playbook that has a `results/` folder",
+        "a KPI (not draft or retired) without results, in a playbook that has a `results/` folder (not when its results file exists but has a problem of its own)",
         "add `results/<kpi-id>.csv`, or leave the warning until the first period is measured",
     ),
     Check(
@@ -309,7 +309,7 @@ CHECKS: tuple[Check, ...] = (
     Check(
         ("overdue-step",),
         "warning",
-        "a checklist step with a cadence (not `ongoing`) whose cadence has passed since its last entry in `activity.yml`, or that has none, in a playbook that has `activity.yml`",
+        "a checklist step with a cadence (not `ongoing`) whose cadence has passed since its last entry in `activity.yml`, or that has none, in a playbook that has `activity.yml` (an entry with a problem of its own still counts by its date; when its date or step cannot be read, the steps it may record are not checked)",
         "record the practice in `activity.yml` when it happens",
     ),
     Check(

@@ -8,11 +8,13 @@ problem it can find, then fails once with `ContentError` carrying all of them.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from .codes import CODES
+from .text import plural
 
 # Line breaks, terminal control characters and bidirectional overrides, from file names or values
 # quoted in a message: shown as \x1b or \u202e, never obeyed (a newline could forge a second problem or
@@ -24,6 +26,17 @@ _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b\u2028\u2029\u202a-\u2
 def printable(text: str) -> str:
     """`text` with control characters shown as escapes, safe to print on one line."""
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+
+
+def shown_path(path: str) -> str:
+    """An absolute path below the working folder, relative to it; any other path as it is."""
+    if not os.path.isabs(path):
+        return path
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return path
+    return path if relative.startswith("..") else relative
 
 
 @dataclass(frozen=True, order=True)
@@ -49,9 +62,12 @@ class Problem:
         return replace(self, path=replacement + self.path[len(prefix) :])
 
     def location(self) -> str:
+        """path:line:column as people read it: a file below the working folder by its relative path
+        (as `playbook validate` names them), whichever command found the problem."""
+        path = shown_path(self.path)
         if self.line:
-            return f"{self.path}:{self.line}:{self.column}"
-        return self.path
+            return f"{path}:{self.line}:{self.column}"
+        return path
 
     def __str__(self) -> str:
         text = printable(f"{self.location()}: {self.severity}: {self.message}")
@@ -71,7 +87,7 @@ class ContentError(PlaybookError):
         self.problems = sorted(problems)
         count = len(self.problems)
         first = str(self.problems[0]) if self.problems else "no details"
-        super().__init__(f"{count} problem(s) in the playbook content; first: {first}")
+        super().__init__(f"{plural(count, 'problem')} in the playbook content; first: {first}")
 
 
 class UsageError(PlaybookError):

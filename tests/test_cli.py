@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import DEFAULT_CONTENT, make_site_project, run_cli, write_content
+from conftest import DEFAULT_CONTENT, REPO, make_site_project, run_cli, write_content
 
 from generator.cli import cli
 
@@ -118,7 +118,7 @@ def test_generate_writes_every_page(tmp_path: Path) -> None:
     assert "roles/account-executive.md" in written and "glossary.md" in written and (out / "mkdocs.yml").is_file()
     files = len([p for p in out.rglob("*") if p.is_file()]) - 1  # the manifest is not counted
     assert result.stdout.strip() == (
-        f"Wrote the project of {len(written)} pages to {out}: {files} file(s) written, 0 unchanged, 0 removed."
+        f"Wrote the project of {len(written)} pages to {out}: {files} files written, 0 unchanged, 0 removed."
         f" Build it with `cd {out} && zensical build`."
     )
 
@@ -194,3 +194,35 @@ def test_build_creates_a_missing_docs_folder(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (project / "docs").is_dir() and not any((project / "docs").iterdir())
     assert (project / "site" / "index.html").is_file()
+
+
+def test_without_mkdocs_yml_the_error_says_what_the_file_holds(tmp_path: Path) -> None:
+    """The two lines it quotes are a working configuration: written beside content/, they build."""
+    import shutil
+
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    missing = run_cli("build", cwd=tmp_path)
+    assert missing.exit_code == 2 and "playbook init" in missing.stderr
+    quoted = [line.strip() for line in missing.stderr.splitlines() if line.startswith("    ")]
+    assert quoted == ["site_name: Revenue Playbook", "plugins: [playbook]"]
+    (tmp_path / "mkdocs.yml").write_text("\n".join(quoted) + "\n", encoding="utf-8")
+    built = run_cli("build", cwd=tmp_path)
+    assert built.exit_code == 0, built.stderr
+    assert 'class="md-header' in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_build_names_the_files_as_validate_does(tmp_path: Path) -> None:
+    """A problem found by `build` is shown by its path from the working folder, as `validate` shows it."""
+    import shutil
+
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    (tmp_path / "mkdocs.yml").write_text("site_name: P\nplugins: [playbook]\n", encoding="utf-8")
+    role = tmp_path / "content" / "roles" / "sales-manager.yml"
+    role.write_text(role.read_text(encoding="utf-8").replace("function: sales", "function: [sales]", 1), encoding="utf-8")
+    validated = run_cli("validate", cwd=tmp_path)
+    built = run_cli("build", cwd=tmp_path)
+    assert validated.exit_code == built.exit_code == 1
+    (error,) = [line for line in validated.stderr.splitlines() if ": error: " in line]
+    assert error.startswith("content/roles/sales-manager.yml:3:")
+    assert [line for line in built.stderr.splitlines() if ": error: " in line] == [error]
+    assert str(tmp_path) not in built.stderr

@@ -99,7 +99,7 @@ def test_an_inline_script_in_a_hand_written_page_stops_a_strict_build(tmp_path: 
     (project / "docs" / "welcome.md").write_text("# Welcome\n\n<script>document.title = 'x'</script>\n", encoding="utf-8")
     result = build(project)
     assert result.returncode != 0
-    assert "welcome.md: 1 inline script(s) that are not the theme's" in result.stderr + result.stdout
+    assert "welcome.md: 1 inline script that is not the theme's" in result.stderr + result.stdout
     assert "extra_javascript" in result.stderr + result.stdout
     assert "Traceback" not in result.stderr
 
@@ -109,5 +109,5 @@ def test_an_inline_script_in_a_hand_written_page_stops_a_zensical_build(tmp_path
     (project / "docs" / "welcome.md").write_text("# Welcome\n\n<script>document.title = 'x'</script>\n", encoding="utf-8")
     result = build(project, "--engine", "zensical")
     assert result.returncode != 0
-    assert "welcome/index.html: 1 inline script(s) that are not the theme's" in result.stderr + result.stdout
+    assert "welcome/index.html: 1 inline script that is not the theme's" in result.stderr + result.stdout
     assert not (project / "site").exists()

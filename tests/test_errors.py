@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import REPO, make_site_project, record_codes, run_cli, write_content
+from conftest import DEFAULT_CONTENT, REPO, golden_file, make_site_project, record_codes, run_cli, write_content
 
 from generator.codes import CODES
 from generator.content import load_all
@@ -1262,6 +1262,62 @@ def test_how_an_error_reads(tmp_path: Path) -> None:
         "  hint: did you mean `sales`? use one of: `marketing`, `sales`, `customer-success`, `revenue-operations` or"
         " `leadership`; to use other functions, list them under `functions:` in playbook.yml",
     ]
+
+
+# The slips README.md's "How to read an error" shows: (file, the line as written, the line with the slip, the line fixed).
+README_SLIPS = {
+    "colon-in-a-list-item": (
+        "roles/account-executive.yml",
+        "  - Generating top-of-funnel demand or running campaigns.\n",
+        "  - Note: Marketing runs campaigns.\n",
+        '  - "Note: Marketing runs campaigns."\n',
+    ),
+    "curly-quotes": (
+        "roles/sales-manager.yml",
+        "owns: the sales forecast\n",
+        "owns: \u201cthe forecast: every week, every rep\u201d\n",
+        'owns: "the forecast: every week, every rep"\n',
+    ),
+    "thousands-separator": ("kpis/customer-acquisition-cost.yml", "  value: 42000\n", "  value: 42,000\n", "  value: 42000\n"),
+}
+
+
+def readme_block(readme: str, name: str) -> tuple[int, int]:
+    """Where the text of README.md's example `name` starts and ends (inside its fence)."""
+    marker = f"<!-- error-example:{name} -->\n```text\n"
+    assert readme.count(marker) == 1, f"README.md has no example {name!r}"
+    start = readme.index(marker) + len(marker)
+    return start, readme.index("```\n", start)
+
+
+@pytest.mark.parametrize("name", README_SLIPS)
+def test_the_readme_shows_what_validate_prints_for_each_slip(tmp_path: Path, request: pytest.FixtureRequest, name: str) -> None:
+    """Each slip made in a copy of the bundled playbook is its one error, printed as README.md shows it (the
+    located line, the line itself, the caret and the hint); the line as the hint writes it makes the copy valid."""
+    rel, written, slip, fixed = README_SLIPS[name]
+    shutil.copytree(DEFAULT_CONTENT, tmp_path / "content")
+    path = tmp_path / "content" / rel
+    text = path.read_text(encoding="utf-8")
+    assert text.count(written) == 1
+    path.write_text(text.replace(written, slip), encoding="utf-8")
+    result = run_cli("validate", cwd=tmp_path)
+    lines = result.stderr.splitlines()
+    errors = [i for i, line in enumerate(lines) if ": error: " in line]
+    assert result.exit_code == 1 and len(errors) == 1, result.stderr
+    assert lines[errors[0]].startswith(f"content/{rel}:")
+    shown = "\n".join(lines[errors[0] : errors[0] + 4]) + "\n"
+    assert lines[errors[0] + 3].startswith("  hint: ")
+    readme_path = REPO / "README.md"
+    readme = readme_path.read_text(encoding="utf-8")
+    start, end = readme_block(readme, name)
+    if request.config.getoption("--update-golden"):
+        golden_file(request.config, readme_path, readme[:start] + shown + readme[end:])
+        readme = readme_path.read_text(encoding="utf-8")
+        start, end = readme_block(readme, name)
+    assert readme[start:end] == shown, "README.md's example is not what `playbook validate` prints: run `make golden`"
+    assert fixed.strip() in lines[errors[0] + 3], "the hint writes the line fixed"
+    path.write_text(text.replace(written, fixed), encoding="utf-8")
+    assert run_cli("validate", cwd=tmp_path).exit_code == 0
 
 
 def test_the_caret_stays_under_the_mistake_after_wide_characters_and_in_long_lines(tmp_path: Path) -> None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import yaml
-from conftest import REPO, run_cli, write_content
+from conftest import DEFAULT_CONTENT, REPO, run_cli, write_content
 
 ROLE = "roles/sales-manager.yml"
 
@@ -200,6 +202,32 @@ def test_validate_suggests_the_fix_command_in_text_and_for_github(tmp_path: Path
     assert text.stderr.splitlines()[-1] == f"hint: {expected}"
     github = run_cli("validate", "--content", str(root), "--format", "github")
     assert github.stdout.splitlines()[-1] == f"::notice title=playbook fix::{expected}"
+    as_json = run_cli("validate", "--content", str(root), "--format", "json")
+    assert json.loads(as_json.stdout)["fix"] == expected
+
+
+def test_the_json_report_carries_the_suggestion_or_null(tmp_path: Path) -> None:
+    """The pull-request review reads `validate --format json`: its `fix` is the sentence the text ends with."""
+    shutil.copytree(DEFAULT_CONTENT, tmp_path / "content")
+    clean = json.loads(run_cli("validate", "--content", "content", "--format", "json", cwd=tmp_path).stdout)
+    assert clean["ok"] is True and clean["warnings"] == 2 and clean["fix"] is None  # warnings `fix` does not repair
+    role = tmp_path / "content" / "roles" / "account-executive.yml"
+    role.write_text(
+        role.read_text(encoding="utf-8").replace(
+            "name: Account Executive\n", "name: \u201cAccount Executive: new business\u201d\n"
+        ),
+        encoding="utf-8",
+    )
+    slipped = json.loads(run_cli("validate", "--content", "content", "--format", "json", cwd=tmp_path).stdout)
+    assert [p["code"] for p in slipped["problems"] if p["severity"] == "error"] == ["yaml-syntax"]
+    assert slipped["fix"] == (
+        "`playbook fix` repairs 1 of these 3 problems (curly quotes) without changing any value: run it, look at"
+        " the change, then validate again"
+    )
+    text = run_cli("validate", "--content", "content", cwd=tmp_path)
+    assert text.stderr.splitlines()[-1] == f"hint: {slipped['fix']}"
+    run_cli("fix", "--content", "content", cwd=tmp_path)
+    assert json.loads(run_cli("validate", "--content", "content", "--format", "json", cwd=tmp_path).stdout)["fix"] is None
 
 
 def test_a_missing_content_directory_is_a_usage_error(tmp_path: Path) -> None:

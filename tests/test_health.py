@@ -4,6 +4,8 @@ record and hand-off SLAs, and the warnings `validate` gives."""
 
 from __future__ import annotations
 
+import json
+import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -370,6 +372,136 @@ def test_strict_turns_the_numbers_warnings_into_errors(tmp_path: Path) -> None:
         "results/win-rate.csv:2:1: error: KPI `win-rate` (Win rate) has no result for 2026-Q3 (its latest is 2026-Q2) [stale-results]"
         in strict.stderr
     )
+
+
+# --- one problem per mistake: a file or an entry that failed is not also reported as missing ----------------
+
+
+def bundled_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "content"
+    shutil.copytree(DEFAULT_CONTENT, root)
+    return root
+
+
+def reported(root: Path) -> list[tuple[str, str]]:
+    """(file, code) of everything `validate` reports (errors and warnings), sorted."""
+    result = run_cli("validate", "--content", str(root), "--format", "json")
+    return sorted((Path(p["path"]).relative_to(root).as_posix(), p["code"]) for p in json.loads(result.stdout)["problems"])
+
+
+def edited(root: Path, rel: str, old: str, new: str) -> None:
+    text = (root / rel).read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    (root / rel).write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def bundled_reports() -> list[tuple[str, str]]:
+    """What the bundled playbook itself reports on TODAY: a step that is overdue, a KPI whose results are stale."""
+    found = reported(DEFAULT_CONTENT.resolve())
+    assert found == [("activity.yml", "overdue-step"), ("results/net-revenue-retention.csv", "stale-results")]
+    return found
+
+
+UNREADABLE_RESULTS = [
+    ("not-utf8", b"period,value\n2026-Q3,24\xff\n", "not-utf8"),
+    ("control-character", b"period,value\n2026-Q3,2\x004\n", "control-character"),
+    ("semicolons", b"period;value\n2026-Q3;24\n", "results-header"),
+    ("bad-header", b"Period,value\n2026-Q3,24\n", "results-header"),
+    ("unclosed-quote", b'period,value,note\n2026-Q3,24,"never closed\n', "csv-syntax"),
+    ("empty", b"", "empty-file"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "code"), UNREADABLE_RESULTS, ids=[case[0] for case in UNREADABLE_RESULTS])
+def test_a_results_file_that_cannot_be_read_is_its_only_problem(
+    tmp_path: Path, bundled_reports: list[tuple[str, str]], name: str, data: bytes, code: str
+) -> None:
+    """Not also `no-results` (nor `stale-results`) for its KPI: the file is there, its own problem says what is wrong."""
+    root = bundled_copy(tmp_path)
+    (root / "results" / "win-rate.csv").write_bytes(data)
+    assert reported(root) == sorted([*bundled_reports, ("results/win-rate.csv", code)])
+
+
+def test_a_results_file_that_is_a_folder_or_leads_outside_is_its_only_problem(
+    tmp_path: Path, bundled_reports: list[tuple[str, str]]
+) -> None:
+    root = bundled_copy(tmp_path)
+    (root / "results" / "win-rate.csv").unlink()
+    (root / "results" / "win-rate.csv").mkdir()
+    assert reported(root) == sorted([*bundled_reports, ("results/win-rate.csv", "unreadable")])
+    (root / "results" / "win-rate.csv").rmdir()
+    (tmp_path / "elsewhere.csv").write_text("period,value\n2026-Q3,24\n", encoding="utf-8")
+    (root / "results" / "win-rate.csv").symlink_to(tmp_path / "elsewhere.csv")
+    assert reported(root) == sorted([*bundled_reports, ("results/win-rate.csv", "symlink-outside")])
+
+
+def test_a_missing_results_file_is_still_no_results(tmp_path: Path, bundled_reports: list[tuple[str, str]]) -> None:
+    root = bundled_copy(tmp_path)
+    (root / "results" / "win-rate.csv").unlink()
+    assert reported(root) == sorted([*bundled_reports, ("kpis/win-rate.yml", "no-results")])
+
+
+LATEST_JOINT_MEETING = (
+    "  - step: joint-meetings\n    date: 2026-11-10\n    note: Q4 pipeline review; win rate still below the target of 27%.\n"
+    "    link: https://wiki.example.com/revenue/joint-meeting-2026-11\n"
+)
+# The latest entry of joint-meetings, written wrong in each way; without it, the step would be overdue.
+BAD_ENTRIES = [
+    ("bad-link", ("https://wiki", "wiki"), "bad-link"),
+    ("ftp-link", ("https://", "ftp://"), "bad-link"),
+    ("html-in-note", ("Q4 pipeline review;", "Q4 <b>pipeline</b> review;"), "raw-html"),
+    ("misspelt-field", ("    link:", "    links:"), "unknown-field"),
+    ("impossible-date", ("2026-11-10", "2026-11-31"), "bad-date"),
+    ("no-date", ("    date: 2026-11-10\n", ""), "missing-field"),
+    ("misspelt-step", ("step: joint-meetings", "step: joint-meeting"), "dangling-reference"),
+    ("step-not-an-id", ("step: joint-meetings", "step: Joint meetings"), "bad-id"),
+]
+
+
+@pytest.mark.parametrize(("name", "change", "code"), BAD_ENTRIES, ids=[case[0] for case in BAD_ENTRIES])
+def test_an_activity_entry_that_failed_does_not_make_its_step_overdue(
+    tmp_path: Path, bundled_reports: list[tuple[str, str]], name: str, change: tuple[str, str], code: str
+) -> None:
+    """The one problem is the entry's own: the practice it records happened, its step is not also overdue."""
+    root = bundled_copy(tmp_path)
+    edited(root, "activity.yml", LATEST_JOINT_MEETING, LATEST_JOINT_MEETING.replace(*change))
+    assert reported(root) == sorted([*bundled_reports, ("activity.yml", code)])
+
+
+def test_an_entry_that_failed_still_dates_its_step(tmp_path: Path) -> None:
+    """The failed entry's date counts: it is united-approach's latest practice, more than a quarter ago, so the
+    step is overdue from that entry (its line), as it is with the link written right."""
+    root = bundled_copy(tmp_path)
+    entry = "  - step: united-approach\n    date: 2026-07-21\n"
+    edited(root, "activity.yml", entry, entry + "    link: ftp://wiki.example.com/positioning\n")
+    loaded = run_cli("validate", "--content", str(root), "--format", "json")
+    problems = [(p["line"], p["code"], p["message"]) for p in json.loads(loaded.stdout)["problems"] if "activity" in p["path"]]
+    assert problems == [
+        (
+            22,
+            "overdue-step",
+            "checklist step `united-approach` (United approach) is quarterly and last happened on 2026-07-21:"
+            " it was due by 2026-10-21 (33 days ago)",
+        ),
+        (23, "bad-link", "`ftp://wiki.example.com/positioning` is not an https:// link"),
+    ]
+
+
+def test_an_activity_log_whose_entries_cannot_be_read_calls_no_step_overdue(tmp_path: Path) -> None:
+    root = bundled_copy(tmp_path)
+    edited(root, "activity.yml", "\nentries:\n", "\nentires:\n")
+    assert reported(root) == [("activity.yml", "unknown-field"), ("results/net-revenue-retention.csv", "stale-results")]
+
+
+def test_a_failed_entry_is_read_the_same_from_the_cache(tmp_path: Path, bundled_reports: list[tuple[str, str]]) -> None:
+    """`validate` keeps what each file's check found; the second run reads activity.yml from the cache."""
+    root = bundled_copy(tmp_path)
+    edited(root, "activity.yml", LATEST_JOINT_MEETING, LATEST_JOINT_MEETING.replace("https://wiki", "wiki"))
+    (root / "results" / "win-rate.csv").write_bytes(b"period,value\n2026-Q3,24\xff\n")
+    expected = sorted([*bundled_reports, ("activity.yml", "bad-link"), ("results/win-rate.csv", "not-utf8")])
+    assert reported(root) == expected
+    assert reported(root) == expected
 
 
 # --- the default playbook shows every state -----------------------------------------------------------

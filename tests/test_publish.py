@@ -284,7 +284,7 @@ def test_drafts_never_ship_and_proposed_entities_are_marked(published: Published
             kpis,
             re.S,
         )
-    assert "Left out 1 draft(s): role `field-marketing-manager`." in published.v1.stdout
+    assert "Left out 1 draft: role `field-marketing-manager`." in published.v1.stdout
 
 
 def test_only_committed_content_is_published(published: Published) -> None:
@@ -292,7 +292,7 @@ def test_only_committed_content_is_published(published: Published) -> None:
     assert "31% per quarter" in kpis and "99%" not in kpis
     assert "partner-manager" not in show(published.repo, "2.0/playbook.json")
     assert (
-        "Note: 2 uncommitted change(s) were not published (content/kpis/win-rate.yml, content/roles/partner-manager.yml)"
+        "Note: 2 uncommitted changes were not published (content/kpis/win-rate.yml, content/roles/partner-manager.yml)"
         in published.v2.stderr
     )
 
@@ -329,7 +329,7 @@ def test_the_command_reports_what_it_did(published: Published) -> None:
     assert lines[1:4] == [
         "Readers start at: latest.",
         'Its "What changed" page compares it with version 1.0.',
-        "Left out 1 draft(s): role `field-marketing-manager`.",
+        "Left out 1 draft: role `field-marketing-manager`.",
     ]
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from conftest import REPO, run_cli
@@ -66,3 +69,18 @@ def test_every_check_and_every_command_is_in_the_reference() -> None:
     assert [code for code in CODES if f"`{code}`" not in files["checks.md"]] == []
     assert all(CODES[code].trigger and CODES[code].fix for code in CODES)
     assert [name for name in cli.commands if f"## playbook {name}\n" not in files["commands.md"]] == []
+
+
+def test_each_command_reads_as_its_own_help_prints_it() -> None:
+    """The page shows what `playbook COMMAND --help` prints (in a wide terminal), usage line included."""
+    page = (REFERENCE / "commands.md").read_text(encoding="utf-8")
+    for name in ("build", "validate", "fix"):
+        done = subprocess.run(
+            [sys.executable, "-m", "generator.cli", name, "--help"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "COLUMNS": "200"},
+            check=True,
+        )
+        assert done.stdout.startswith(f"Usage: playbook {name} [OPTIONS]"), done.stdout[:80]
+        assert f"```text\n{done.stdout}```" in page, name

@@ -451,7 +451,7 @@ def test_a_release_build_refuses_a_draft_reference(project_with_a_draft_referenc
         "content/roles/account-executive.yml:8:18: error: agreed role `account-executive` (Account Executive) refers to"
         " draft KPI `pipeline-velocity` (Pipeline velocity) in `kpis`"
     ) in result.stderr
-    assert "this playbook cannot be published: 1 problem(s) with drafts; nothing was built" in result.stderr
+    assert "this playbook cannot be published: 1 problem with drafts; nothing was built" in result.stderr
     assert not (project / "site").exists()
 
 

@@ -90,7 +90,7 @@ def test_a_playbook_ready_to_publish_says_so_and_names_the_drafts_left_out(tmp_p
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0].startswith("content: valid and ready to publish (3 roles, 2 lead stages, 2 KPIs,")
-    assert lines[1] == "A published version would leave out 1 draft(s): kpi `pipeline-velocity`."
+    assert lines[1] == "A published version would leave out 1 draft: kpi `pipeline-velocity`."
     # validate --release and publish agree: the same content is published.
     project = make_site_project(tmp_path / "repo")
     write_content(project / "content", {"kpis/pipeline-velocity.yml": DRAFT_KPI})
@@ -98,7 +98,7 @@ def test_a_playbook_ready_to_publish_says_so_and_names_the_drafts_left_out(tmp_p
     init_repo(project)
     published = run_cli("publish", "1.0", cwd=project)
     assert published.exit_code == 0, published.output
-    assert "Left out 1 draft(s): kpi `pipeline-velocity`." in published.stdout
+    assert "Left out 1 draft: kpi `pipeline-velocity`." in published.stdout
 
 
 def test_what_validate_release_refuses_publish_refuses(tmp_path: Path) -> None:

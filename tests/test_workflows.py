@@ -507,6 +507,7 @@ def test_invalid_content_is_reported_and_not_previewed(tmp_path: Path) -> None:
     assert [(p["path"], p["line"], p["column"], p["code"]) for p in errors] == [
         ("content/kpis/win-rate.yml", 10, 8, "dangling-reference")
     ]
+    assert problems["fix"] is None  # a misspelt id is not a slip `playbook fix` repairs
     assert runner.outputs["build"] == {"built": "false"}
 
 
@@ -551,12 +552,19 @@ MARKER = "<!-- playbook-diff-report -->"
 
 
 def run_publish(
-    tmp_path: Path, problems: list[dict[str, Any]], report: str, comments: list[dict[str, Any]], preview: str = ""
+    tmp_path: Path,
+    problems: list[dict[str, Any]],
+    report: str,
+    comments: list[dict[str, Any]],
+    preview: str = "",
+    *,
+    validated: str | None = None,
 ) -> dict[str, Any]:
+    """The publish job's script on these files; `validated` is problems.json as the review job wrote it."""
     spec = step(PR_WORKFLOW, "publish", POST)
     (tmp_path / "review").mkdir(exist_ok=True)
     (tmp_path / "review" / "report.md").write_text(report)
-    (tmp_path / "review" / "problems.json").write_text(json.dumps({"ok": not problems, "problems": problems}))
+    (tmp_path / "review" / "problems.json").write_text(validated or json.dumps({"ok": not problems, "problems": problems}))
     (tmp_path / "script.js").write_text(spec["with"]["script"])
     (tmp_path / "fixture.json").write_text(json.dumps({"repo": {"owner": "northwind", "repo": "playbook"}, "comments": comments}))
     env = {**os.environ, "PR_NUMBER": "7", "HEAD_SHA": "ab" * 20, "PREVIEW_URL": preview}
@@ -648,6 +656,43 @@ def test_a_huge_report_is_cut_to_fit_a_comment(node_tools: Path, tmp_path: Path)
     body = out["calls"][-1]["params"]["body"]
     assert len(body) < 65_536
     assert "The report is too long for a comment: the whole report is in this workflow run's summary.\n" in body
+
+
+def test_the_comment_and_the_check_say_when_playbook_fix_repairs_a_problem(node_tools: Path, tmp_path: Path) -> None:
+    """problems.json made by the review job's own step carries `fix`; the publish job puts it in both places."""
+
+    def curly(source: Path, _: str) -> None:
+        sla_and_target(source)
+        replace(
+            source / "content" / "roles" / "account-executive.yml",
+            "name: Account Executive\n",
+            "name: \u201cAccount Executive: new business\u201d\n",
+        )
+
+    runner = Runner(Remote(tmp_path, curly), tmp_path)
+    for name in (FETCH, EXTRACT, VALIDATE):
+        result = runner.run(name)
+        assert result.returncode == 0, f"{name}: {result.stdout}{result.stderr}"
+    validated = (runner.temp / "review" / "problems.json").read_text()
+    fix = json.loads(validated)["fix"]
+    assert fix.startswith("`playbook fix` repairs 1 of these ") and "(curly quotes) without changing any value" in fix
+    report = "## Playbook change report\n\nnot valid\n"
+    (tmp_path / "publish").mkdir()
+    out = run_publish(tmp_path / "publish", [], report, [], validated=validated)
+    summary = out["calls"][-3]["params"]["output"]["summary"]
+    assert summary.endswith(f"\n\n**Hint:** {fix}.")
+    body = out["calls"][-1]["params"]["body"]
+    assert body == f"{MARKER}\n{report}\n\n**Hint:** {fix}.\n\n\nNo site preview: the content has errors.\n"
+    assert "`playbook fix`" in body
+
+
+def test_no_hint_when_playbook_fix_repairs_nothing(node_tools: Path, tmp_path: Path) -> None:
+    validated = json.dumps({"ok": False, "problems": [problem(1)], "fix": None})
+    out = run_publish(tmp_path, [], "## Playbook change report\n\nbad\n", [], validated=validated)
+    assert "playbook fix" not in json.dumps(out["calls"])
+    forged = json.dumps({"ok": False, "problems": [problem(1)], "fix": {"not": "a sentence"}})
+    out = run_publish(tmp_path, [], "## Playbook change report\n\nbad\n", [], validated=forged)
+    assert "**Hint:**" not in json.dumps(out["calls"])
 
 
 def test_pull_request_template_asks_what_and_why() -> None:

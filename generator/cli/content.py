@@ -16,6 +16,7 @@ from ..clock import today
 from ..content import load, load_all
 from ..errors import ContentError, Problem, UsageError
 from ..review.codeowners import codeowners_file, codeowners_text, outdated_problem, unified_diff
+from ..text import plural
 from .base import EXIT_OK, EXIT_PROBLEMS, cli, color, content_option, handle_errors
 from .output import format_github, format_text, problem_dict, summary
 
@@ -31,7 +32,8 @@ if TYPE_CHECKING:
     type=click.Choice(["text", "github", "json"]),
     default="text",
     show_default=True,
-    help="text for people; github for GitHub Actions annotations on the pull request; json for other tools.",
+    help="text for people; github for GitHub Actions annotations on the pull request; json for other tools"
+    " (its `fix` says what `playbook fix` repairs, or is null).",
 )
 @click.option("--strict", is_flag=True, help="Treat warnings (such as a passed review date) as errors.")
 @click.option(
@@ -81,12 +83,14 @@ def validate(content_dir: Path, output_format: str, strict: bool, release: bool,
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     if output_format == "json":
-        click.echo(
-            json.dumps(
-                {"ok": errors == 0, "errors": errors, "warnings": warnings, "problems": [problem_dict(p) for p in problems]},
-                indent=2,
-            )
-        )
+        report = {
+            "ok": errors == 0,
+            "errors": errors,
+            "warnings": warnings,
+            "problems": [problem_dict(p) for p in problems],
+            "fix": fix_suggestion(problems, content_dir) or None,  # what the text's last `hint:` says, or null
+        }
+        click.echo(json.dumps(report, indent=2))
     elif output_format == "github":
         if problems:
             click.echo(format_github(problems))
@@ -117,7 +121,7 @@ def validate(content_dir: Path, output_format: str, strict: bool, release: bool,
             )
             if left_out:
                 shown = ", ".join(f"{kind} `{entity_id}`" for kind, entity_id in left_out)
-                click.echo(f"A published version would leave out {len(left_out)} draft(s): {shown}.")
+                click.echo(f"A published version would leave out {plural(len(left_out), 'draft')}: {shown}.")
         else:
             click.echo(f"{content_dir}: {summary(errors, warnings)}", err=True)
         suggestion = fix_suggestion(problems, content_dir)
@@ -185,7 +189,7 @@ def fix(content_dir: Path, check: bool, show_diff: bool) -> None:
     if not dry:
         for item in changed:
             write(item)
-    files = f"{len(changed)} file{'' if len(changed) == 1 else 's'}"
+    files = plural(len(changed), "file")
     if not changed:
         click.echo(f"Nothing to fix in {content_dir}.")
     elif dry:
@@ -194,7 +198,7 @@ def fix(content_dir: Path, check: bool, show_diff: bool) -> None:
         click.echo(f"Fixed {files}.")
     left = _left_after(content_dir, changed if dry else [])
     if left:
-        count = f"{len(left)} problem{'' if len(left) == 1 else 's'}"
+        count = plural(len(left), "problem")
         click.echo(f"Left for you: {count} that `playbook fix` does not repair:")
         for problem in left:
             click.echo(str(problem))
@@ -360,4 +364,4 @@ def codeowners(content_dir: Path, check: bool, out_file: Path | None, code_owner
     parts = split_codeowners(text)
     rules = sum(1 for line in (parts.block or "").splitlines() if line and not line.startswith("#"))
     kept = ", the lines outside the block kept" if (parts.before + parts.after).strip() else ""
-    click.echo(f"Wrote {shown} ({rules} rules{kept}).")
+    click.echo(f"Wrote {shown} ({plural(rules, 'rule')}{kept}).")

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from ..errors import Problem, printable
+from ..text import plural
 
 
 class _Lines:
@@ -102,7 +103,4 @@ def problem_dict(problem: Problem) -> dict[str, Any]:
 
 
 def summary(errors: int, warnings: int) -> str:
-    def plural(n: int, word: str) -> str:
-        return f"{n} {word}{'' if n == 1 else 's'}"
-
     return f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from ..clock import today
+from ..text import plural
 from .base import branch_option, cli, config_option, handle_errors, push_option, pushed_note, remote_option, setup_mkdocs_logging
 
 
@@ -104,7 +105,7 @@ def publish_command(
         click.echo('Its "What changed" page says it is the first version.')
     if result.drafts_left_out:
         shown = ", ".join(f"{kind} `{entity_id}`" for kind, entity_id in result.drafts_left_out)
-        click.echo(f"Left out {len(result.drafts_left_out)} draft(s): {shown}.")
+        click.echo(f"Left out {plural(len(result.drafts_left_out), 'draft')}: {shown}.")
     click.echo(pushed_note(result.pushed, remote, result.branch))
     if not result.site_url:
         click.echo(
@@ -115,7 +116,8 @@ def publish_command(
     if result.unpublished_changes:
         listed = ", ".join(result.unpublished_changes[:5]) + (", ..." if len(result.unpublished_changes) > 5 else "")
         click.echo(
-            f"Note: {len(result.unpublished_changes)} uncommitted change(s) were not published ({listed});"
+            f"Note: {plural(len(result.unpublished_changes), 'uncommitted change')}"
+            f" {'was' if len(result.unpublished_changes) == 1 else 'were'} not published ({listed});"
             " commit them and publish again to include them.",
             err=True,
         )

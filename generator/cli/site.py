@@ -12,6 +12,7 @@ import click
 from ..clock import today
 from ..content import load_all
 from ..errors import UsageError
+from ..text import plural
 from .base import cli, config_option, handle_errors, setup_mkdocs_logging
 
 # The engines are imported by the commands that use them: `playbook validate` imports no site code.
@@ -29,7 +30,11 @@ def _prevalidate(config_file: Path) -> None:
     if not config_file.is_file():
         raise UsageError(
             f"{config_file} does not exist: run the command in the playbook repository (the folder with mkdocs.yml"
-            " and content/), pass -f PATH/mkdocs.yml, or start a playbook with `playbook init`"
+            " and content/), pass -f PATH/mkdocs.yml, or start a playbook with `playbook init`. The least"
+            " mkdocs.yml beside content/ holds two lines:\n\n"
+            "    site_name: Revenue Playbook\n"
+            "    plugins: [playbook]\n\n"
+            "(the theme is Material unless mkdocs.yml names another; every setting: reference/engines.md)"
         )
     from ..publishing.engines import settings_of
 
@@ -92,7 +97,8 @@ def serve(config_file: Path, dev_addr: str, engine: str | None) -> None:
     """Serve the site locally and rebuild it when content/, templates/ or docs/ change.
 
     After a save that breaks the content, every page shows the problems (file,
-    line, message, hint) until the file is fixed.
+    line, message, hint) until the file is fixed. Ctrl+C, SIGTERM or SIGHUP stops
+    it, and with it the engine's server (`zensical serve`).
     """
     _prevalidate(config_file)
     from ..publishing.engines import settings_of
@@ -123,8 +129,14 @@ def serve(config_file: Path, dev_addr: str, engine: str | None) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Read this content instead of the one mkdocs.yml names.",
 )
+@click.option(
+    "--release",
+    is_flag=True,
+    help="Leave drafts out, as a published version does (what `release: true` under the playbook plugin in"
+    " mkdocs.yml sets); a published definition that refers to a draft is refused.",
+)
 @handle_errors
-def generate(out_dir: Path, config_file: Path, content_dir: Path | None) -> None:
+def generate(out_dir: Path, config_file: Path, content_dir: Path | None, release: bool) -> None:
     """Write the site as a complete project that any engine builds as it is.
 
     OUT gets mkdocs.yml, docs/ (every page as finished HTML, the assets, the exports
@@ -134,25 +146,30 @@ def generate(out_dir: Path, config_file: Path, content_dir: Path | None) -> None
       cd OUT && zensical build      # or: mkdocs build
     Only files whose bytes changed are written, and pages that no longer exist are
     removed, so an engine's incremental rebuild sees just what changed. Nothing is
-    written if the content has problems.
+    written if the content has problems, and files in OUT that generate did not
+    write are left alone.
     """
-    from ..publishing.engines import raw_config, settings_of, standalone, sync
+    from dataclasses import replace
+
+    from ..publishing.engines import Settings, raw_config, settings_of, standalone, sync
 
     if config_file.is_file():
         base = raw_config(config_file)
         settings = settings_of(config_file, base)
     else:
-        from ..publishing.engines import Settings
-
         base = {}
         root = Path(".").resolve()
         settings = Settings(root, root / "content", None, "mkdocs", root / "docs", True)
     if content_dir is not None:
-        settings = settings.__class__(**{**settings.__dict__, "content": content_dir})
+        settings = replace(settings, content=content_dir)
+    if release:
+        settings = replace(settings, release=True)
     loaded = load_all(settings.content, today=today())
     project, files = standalone(settings, base, loaded, today=today())
     synced = sync(out_dir, files)
+    drafts = " (drafts left out)" if settings.release else ""
     click.echo(
-        f"Wrote the project of {len(project.pages)} pages to {_shown(out_dir)}: {len(synced.written)} file(s) written,"
-        f" {synced.unchanged} unchanged, {len(synced.removed)} removed. Build it with `cd {_shown(out_dir)} && zensical build`."
+        f"Wrote the project of {plural(len(project.pages), 'page')}{drafts} to {_shown(out_dir)}:"
+        f" {plural(len(synced.written), 'file')} written, {synced.unchanged} unchanged, {len(synced.removed)} removed."
+        f" Build it with `cd {_shown(out_dir)} && zensical build`."
     )

@@ -18,13 +18,14 @@ stale when its latest result is older than the one due.
 from __future__ import annotations
 
 import calendar
+import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..errors import Problem
-from ..text import format_number
+from ..text import format_number, plural
 from .periods import CADENCE_KINDS, Period, Result, last_full_period, period_form_name, period_of, previous_period
 from .results import expected_form
 from .schema import ActivityEntry, ChecklistStep, Kpi, Playbook, display_name
@@ -278,7 +279,9 @@ def handoff_compliance(playbook: Playbook, lead_id: str, today: date) -> tuple[H
 def numbers_warnings(playbook: Playbook, where: Where, today: date) -> list[Problem]:
     """`no-results` and `stale-results` for the KPIs of a playbook that has results files, and
     `overdue-step` for the steps of a playbook that has activity.yml. Drafts and retired entities
-    are not expected to have numbers."""
+    are not expected to have numbers. A mistake is reported once: a KPI whose results file could not
+    be read is not said to have no results, and a failed entry of activity.yml does not make its step
+    overdue (`_activity_record`)."""
     found: list[Problem] = []
     if where.results:
         for kpi in playbook.kpis.values():
@@ -318,20 +321,21 @@ def numbers_warnings(playbook: Playbook, where: Where, today: date) -> list[Prob
                     )
                 )
     if where.activity is not None:
-        source, entries = where.activity
+        source = where.activity[0]
+        entries, unknown = _activity_record(playbook, where)
         for step in playbook.checklist.steps:
-            if step.status in ("draft", "retired"):
+            if step.status in ("draft", "retired") or unknown is None or step.id in unknown:
                 continue
-            record = step_activity(step, playbook.activity, today)
+            record = step_activity(step, entries.values(), today)
             if not record.overdue:
                 continue
             if record.last is not None:
-                index = next((i for i, entry in entries.items() if entry == record.last), 0)
+                index = next((i for i, entry in entries.items() if entry is record.last), 0)
                 line, column = source.at(("entries", index, "date"))
                 path = source.path
                 message = (
                     f"checklist step `{step.id}` ({display_name(step)}) is {step.cadence} and last happened on"
-                    f" {record.last.date.isoformat()}: it was due by {record.next_due} ({record.days_overdue} days ago)"
+                    f" {record.last.date.isoformat()}: it was due by {record.next_due} ({plural(record.days_overdue, 'day')} ago)"
                 )
             else:
                 owner, prefix = where.owners[("step", step.id)]
@@ -349,6 +353,37 @@ def numbers_warnings(playbook: Playbook, where: Where, today: date) -> list[Prob
                 )
             )
     return found
+
+
+def _activity_record(playbook: Playbook, where: Where) -> tuple[dict[int, ActivityEntry], set[str] | None]:
+    """The entries of activity.yml the overdue check counts, by position, and the steps whose record
+    is not known (None: no step's is). Each mistake in activity.yml is reported once, as itself:
+
+    - an entry that failed validation (a bad link, a note with HTML) still says that its step
+      happened: with a date that can be read it counts, without one its step's record is not known;
+    - an entry naming no step of the checklist (misspelt) may be the record of the steps whose ids
+      are close to what it names; when none is close, or its step cannot be read, of any step.
+    """
+    assert where.activity is not None
+    entries: dict[int, ActivityEntry] = dict(where.activity[1])
+    steps = [step.id for step in playbook.checklist.steps]
+    unknown: set[str] = set()
+    named = [(entry.step, entry.date) for entry in entries.values()] + list(where.failed_activity.values())
+    for step_id, _ in named:
+        if step_id is not None and (step_id in steps or where.is_invalid("step", step_id)):
+            continue
+        meant = difflib.get_close_matches(step_id.lower(), steps, n=3, cutoff=0.6) if step_id is not None else []
+        if not meant:
+            return entries, None
+        unknown.update(meant)
+    for index, (step_id, day) in where.failed_activity.items():
+        if step_id is None or step_id not in steps:
+            continue
+        if day is None:
+            unknown.add(step_id)
+        else:
+            entries[index] = ActivityEntry.model_construct(step=step_id, date=day)
+    return entries, unknown
 
 
 __all__ = [

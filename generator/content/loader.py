@@ -356,6 +356,8 @@ class _Walk:
             return ActivityLog.model_construct(entries=[])  # (no validator built for nothing to validate)
         entries: dict[int, ActivityEntry] = found.value
         self.where.activity = (found.source, entries)
+        if found.problems:  # (the file as read is looked at only when something in it failed)
+            self.where.failed_activity = failed_entries(found.source.data, entries)
         return ActivityLog.model_construct(entries=list(entries.values()))
 
     def read_results(self) -> list[ResultsFile]:
@@ -403,12 +405,12 @@ class _Walk:
                     )
                 )
                 continue
-            if not self._readable(file, rel):
+            results = self._results_file(file, rel) if self._readable(file, rel) else None
+            if results is None:  # it exists but cannot be read: its KPI is not said to have no results
+                self.where.results[file.stem] = ResultsFile(self.display(rel), rel, file.stem, failed=True)
                 continue
-            results = self._results_file(file, rel)
-            if results is not None:
-                found.append(results)
-                self.where.results[results.kpi_id] = results
+            found.append(results)
+            self.where.results[results.kpi_id] = results
         return found
 
     def _results_file(self, file: Path, rel: str) -> ResultsFile | None:
@@ -452,6 +454,26 @@ def _valid_entry(item: Any) -> ActivityEntry | None:
         return ActivityEntry.model_validate(item)
     except ValidationError:
         return None
+
+
+def failed_entries(data: dict[str, Any], valid: dict[int, ActivityEntry]) -> dict[int, tuple[str | None, date | None]]:
+    """What each entry of activity.yml that failed validation still says: the step it names (as
+    written) and the date, each None when it cannot be read (position -1: `entries` is missing or
+    not a list)."""
+    items = data.get("entries")
+    if not isinstance(items, list):  # (missing too: in a file that failed, `entries` may be misspelt)
+        return {-1: (None, None)}
+    found: dict[int, tuple[str | None, date | None]] = {}
+    for index, item in enumerate(items):
+        if index in valid:
+            continue
+        if not isinstance(item, dict):
+            found[index] = (None, None)
+            continue
+        step = item.get("step")
+        dated = _valid_entry({"step": "a", "date": item.get("date")})  # the date alone, read as in any entry
+        found[index] = (step if isinstance(step, str) else None, dated.date if dated is not None else None)
+    return found
 
 
 # --- one file on its own: a function of its bytes, which the cache keeps ----------------------------

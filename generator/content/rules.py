@@ -14,6 +14,7 @@ from datetime import date
 
 from ..clock import today as clock_today
 from ..errors import Problem, did_you_mean
+from ..text import plural
 from .health import numbers_warnings
 from .kinds import ABBREVIATED, KIND_LABELS, KIND_NAMES
 from .refs import Reference, entity_links, field_references, iter_strings
@@ -303,7 +304,7 @@ def band_gaps(bands: list[tuple[str, int, int]], count: int) -> list[tuple[int, 
                 (
                     index,
                     f"no stage covers totals {expected} to {low - 1}",
-                    f"with {count} statements scored 1-5 the bands must cover {low_total} to {high_total} without gaps; "
+                    f"with {plural(count, 'statement')} scored 1-5 the bands must cover {low_total} to {high_total} without gaps; "
                     f"start `{stage_id}` at {expected} or widen the band below it",
                 )
             )
@@ -322,7 +323,7 @@ def band_gaps(bands: list[tuple[str, int, int]], count: int) -> list[tuple[int, 
             (
                 last,
                 f"no stage covers totals {expected} to {high_total}",
-                f"with {count} statements the highest possible total is {high_total}: end the top band there",
+                f"with {plural(count, 'statement')} the highest possible total is {high_total}: end the top band there",
             )
         )
     elif expected > high_total + 1:
@@ -330,7 +331,7 @@ def band_gaps(bands: list[tuple[str, int, int]], count: int) -> list[tuple[int, 
             (
                 last,
                 f"stage `{bands[last][0]}` band ends at {bands[last][2]}, above the highest possible total {high_total}",
-                f"with {count} statements scored 1-5, end the top band at {high_total}",
+                f"with {plural(count, 'statement')} scored 1-5, end the top band at {high_total}",
             )
         )
     return found

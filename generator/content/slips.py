@@ -15,6 +15,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from ..text import plural
+
 
 @dataclass(frozen=True)
 class Slip:
@@ -94,7 +96,7 @@ def straightened(text: str) -> str:
 
 
 def spaces(count: int) -> str:
-    return f"{count} space{'' if count == 1 else 's'}"
+    return plural(count, "space")
 
 
 @functools.cache

@@ -4,6 +4,7 @@ problems with a file, line and column after the files were read (`rules`, `healt
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from .results import ResultsFile
 from .schema import ActivityEntry
@@ -33,6 +34,11 @@ class Where:
     # them are not reported again as dangling.
     invalid: set[tuple[str, str]] = field(default_factory=set)
     activity: tuple[Source, dict[int, ActivityEntry]] | None = None  # activity.yml: its valid entries by position
+    # activity.yml's entries that failed validation, by position: what each still says, the step it
+    # names (None when none can be read) and its date (None when the date is what failed), so that
+    # the overdue check does not take a step's failed entry for a practice that never happened.
+    # Position -1 stands for `entries` that are missing or not a list (a file that failed).
+    failed_activity: dict[int, tuple[str | None, date | None]] = field(default_factory=dict)
     # content-relative path -> the entity links written in the file's text (rules.file_links), in file order
     links: dict[str, list[TextLink]] = field(default_factory=dict)
     results: dict[str, ResultsFile] = field(default_factory=dict)  # every results file read, by the KPI it names

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, did_you_mean
+from ..text import plural
 from . import slips, value_hints
 from .schema import FILE_MODELS, ID_PATTERN
 from .yaml_reader import Loc, Source
@@ -150,7 +151,7 @@ def _translate(error: dict[str, Any], model: type[BaseModel], source: Source | N
             return "empty-value", f"`{name}` is empty", f"write a value for `{name}`, or remove the field", False
         return (
             "too-short",
-            f"`{name}` needs at least {ctx.get('min_length', 1)} item(s)",
+            f"`{name}` needs at least {plural(int(ctx.get('min_length', 1)), 'item')}",
             f"add an item under `{name}:` as `- ...`",
             False,
         )

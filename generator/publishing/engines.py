@@ -16,14 +16,14 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 import yaml
 
 from ..content import Loaded, load_all
-from ..content.release import Release
-from ..errors import BuildError, UsageError
+from ..content.release import Release, release_problems, source_locate
+from ..errors import BuildError, ContentError, UsageError
 from ..site import csp
 from ..site.project import Options, Project, build_project
 from ..site.render import repository_templates
@@ -65,6 +65,7 @@ class Settings:
     engine: str
     docs_dir: Path
     directory_urls: bool
+    release: bool = False  # `release: true`: every build and `generate` leave drafts out, as a published version does
 
 
 def settings_of(config_file: Path, data: dict[str, Any] | None = None) -> Settings:
@@ -82,6 +83,9 @@ def settings_of(config_file: Path, data: dict[str, Any] | None = None) -> Settin
     engine = str(options.get("engine", "mkdocs"))
     if engine not in ENGINES:
         raise UsageError(f"{config_file}: the playbook plugin's `engine` is `{engine}`; use one of: {', '.join(ENGINES)}")
+    release = options.get("release", False)
+    if not isinstance(release, bool):
+        raise UsageError(f"{config_file}: the playbook plugin's `release` is `{release}`; use true or false")
     return Settings(
         root=root,
         content=root / str(options.get("content", "content")),
@@ -89,18 +93,29 @@ def settings_of(config_file: Path, data: dict[str, Any] | None = None) -> Settin
         engine=engine,
         docs_dir=root / str(data.get("docs_dir", "docs")),
         directory_urls=bool(data.get("use_directory_urls", True)),
+        release=release,
     )
 
 
 # --- writing a project: only what changed ----------------------------------------------------------
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def file_mode() -> int:
+    """The mode a new file gets from open(): 0666 less the umask (0644 under the usual 022)."""
+    umask = os.umask(0o022)  # the umask is read by setting it; put back at once
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_atomically(path: Path, data: bytes, *, mode: int | None = None) -> None:
+    """`data` in `path`, whole or not at all (a temporary file beside it, renamed over it), with the
+    permissions of a file written by open() (`mkstemp` alone would leave it readable by its owner only)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
+        os.chmod(temporary, file_mode() if mode is None else mode)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -114,32 +129,73 @@ class Synced:
     unchanged: int
 
 
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _owned(manifest: Path) -> set[str]:
+    """The files an earlier sync wrote, as its manifest lists them: only paths inside the folder (a
+    manifest that is not a list of such paths owns nothing, so nothing else is ever removed)."""
+    try:
+        listed = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    if not isinstance(listed, list):
+        return set()
+    return {
+        rel
+        for rel in listed
+        if isinstance(rel, str)
+        and rel
+        and "\\" not in rel
+        and not PurePosixPath(rel).is_absolute()
+        and not PureWindowsPath(rel).drive
+        and ".." not in PurePosixPath(rel).parts
+    }
+
+
 def sync(out_dir: Path, files: dict[str, bytes]) -> Synced:
     """Write `files` into `out_dir`: only the files whose bytes changed, each atomically; files written
-    by an earlier sync and no longer part of the project are removed (the manifest says which)."""
+    by an earlier sync and no longer part of the project are removed (the manifest says which). Any
+    other file in `out_dir` is left alone."""
     manifest = out_dir / MANIFEST_FILE
-    try:
-        before = set(json.loads(manifest.read_text(encoding="utf-8")))
-    except (OSError, ValueError):
-        before = set()
+    before = _owned(manifest)
     written: list[str] = []
     unchanged = 0
+    mode = file_mode()
     for rel, data in files.items():
         target = out_dir / rel
-        try:
-            same = target.read_bytes() == data
-        except OSError:
-            same = False
-        if same:
+        if _holds(target, data):
             unchanged += 1
             continue
-        write_atomically(target, data)
+        write_atomically(target, data, mode=mode)
         written.append(rel)
-    removed = sorted(before - set(files) - {MANIFEST_FILE})
-    for rel in removed:
-        (out_dir / rel).unlink(missing_ok=True)
-    write_atomically(manifest, (json.dumps(sorted(files), indent=0) + "\n").encode("utf-8"))
+    removed: list[str] = []
+    for rel in sorted(before - set(files) - {MANIFEST_FILE}):
+        stale = out_dir / rel
+        if stale.is_file() or stale.is_symlink():  # gone already, or a folder now: nothing of ours to remove
+            stale.unlink()
+            removed.append(rel)
+    listing = (json.dumps(sorted(files), indent=0) + "\n").encode("utf-8")
+    if not _holds(manifest, listing):
+        write_atomically(manifest, listing, mode=mode)
     return Synced(tuple(written), tuple(removed), unchanged)
+
+
+def release_build(settings: Settings, loaded: Loaded, *, today: date) -> Release | None:
+    """With `release: true`, a release build without a version (drafts left out, no "What changed"),
+    as the MkDocs plugin builds one; refused, every reference located, when a published definition
+    refers to a draft. None for an ordinary build."""
+    if not settings.release:
+        return None
+    shown = str(settings.content).rstrip("/\\") or "."  # as the loader shows its paths
+    problems = release_problems(loaded.playbook, source_locate(loaded.playbook, loaded.sources, lambda rel: f"{shown}/{rel}"))
+    if problems:
+        raise ContentError(problems)
+    return Release("", "", today)
 
 
 def standalone(
@@ -151,7 +207,10 @@ def standalone(
     release: Release | None = None,
     pages: Project | None = None,
 ) -> tuple[Project, dict[str, bytes]]:
-    """The site project of a playbook repository as the files of a standalone project."""
+    """The site project of a playbook repository as the files of a standalone project. Without a
+    `release` (the one `playbook publish` describes), `release: true` in the settings makes it one."""
+    if pages is None and release is None:
+        release = release_build(settings, loaded, today=today)
     project = pages or build_project(
         loaded.playbook,
         Options(directory_urls=settings.directory_urls, templates_dir=settings.templates, today=today, release=release),

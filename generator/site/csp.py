@@ -20,6 +20,8 @@ import hashlib
 import re
 from pathlib import Path
 
+from ..text import plural
+
 _INLINE = re.compile(r"<(script|style)(\s[^>]*)?>(.*?)</\1\s*>", re.S | re.I)
 _JS_TYPES = {"", "text/javascript", "application/javascript", "module"}
 _TYPE = re.compile(r"""\stype\s*=\s*["']?([^"'\s>]+)""", re.I)
@@ -74,7 +76,8 @@ def unknown_scripts(html: str) -> list[str]:
 def unknown_message(page: str, unknown: list[str]) -> str:
     first = " ".join(unknown[0].split())[:80]
     return (
-        f"{page}: {len(unknown)} inline script(s) that are not the theme's would be blocked by the page's"
+        f"{page}: {plural(len(unknown), 'inline script')} that {'is' if len(unknown) == 1 else 'are'} not the theme's"
+        " would be blocked by the page's"
         f" Content-Security-Policy (the first begins `{first}`); a script of your own belongs in a file"
         " under docs/, listed in extra_javascript"
     )

@@ -7,6 +7,7 @@ from dataclasses import replace
 from html import escape
 
 from ..errors import Problem
+from ..text import plural
 from .pages import Page
 from .project import Project
 
@@ -22,7 +23,7 @@ def problems_html(problems: list[Problem]) -> str:
         )
     errors = sum(problem.severity == "error" for problem in problems)
     return (
-        f'<h1 id="problems">The playbook has {errors} problem{"" if errors == 1 else "s"}</h1>\n'
+        f'<h1 id="problems">The playbook has {plural(errors, "problem")}</h1>\n'
         '<p class="pb-problems__how">The last change to the content cannot be shown: fix what is listed here and'
         " save the file. This page shows the playbook again as soon as the content is valid.</p>\n"
         '<ul class="pb-problems">\n' + "\n".join(items) + "\n</ul>\n"

@@ -29,6 +29,7 @@ from ..content import Loaded, load_all
 from ..content.cache import FileCache
 from ..content.release import Release, release_problems, source_locate
 from ..errors import ContentError, Problem
+from ..text import plural
 from . import csp, mdext
 from .errors_page import error_pages
 from .pages import Page
@@ -141,11 +142,12 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
             if self.serving and self.project is not None:
                 self.broken = error.problems
                 log.warning(
-                    f"the playbook content has {len(error.problems)} problem(s): the open pages show them until they are fixed"
+                    f"the playbook content has {plural(len(error.problems), 'problem')}: the open pages show"
+                    f" {'it' if len(error.problems) == 1 else 'them'} until {'it is' if len(error.problems) == 1 else 'they are'} fixed"
                 )
                 return None
             raise PluginError(
-                f"the playbook content has {len(error.problems)} problem(s); nothing was built and the site directory"
+                f"the playbook content has {plural(len(error.problems), 'problem')}; nothing was built and the site directory"
                 " was left as it was. Run `playbook validate` for details."
             ) from None
         self.broken = []
@@ -165,7 +167,7 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
             for problem in problems:
                 log.error(str(problem))
             raise PluginError(
-                f"this playbook cannot be published: {len(problems)} problem(s) with drafts; nothing was built."
+                f"this playbook cannot be published: {plural(len(problems), 'problem')} with drafts; nothing was built."
                 " A published definition may not refer to a draft one."
             )
         return self.release_info or Release("", "", today())

@@ -30,7 +30,7 @@ from ..content.kinds import KIND_LABELS
 from ..content.release import Release
 from ..content.schema import DIRECTION_LABELS, FILE_MODELS, Playbook, display_name
 from ..content.units import amount, target_amount
-from ..text import format_number
+from ..text import format_number, plural
 from . import assessment, funnel, matrix, onboarding
 from .abbreviations import Finder, abbreviations
 from .charts import RESULTS_TABLE_HEADER
@@ -126,6 +126,7 @@ def _make_environment(dirs: tuple[Path, ...]) -> Environment:
     )
     env.filters["inline"] = _inline
     env.filters["number"] = lambda value: format_number(value)
+    env.filters["counted"] = plural  # {{ n | counted("role") }}: "1 role", "9 roles"
     env.globals.update(
         heading=_heading,
         link=_link,

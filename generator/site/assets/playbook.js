@@ -53,7 +53,7 @@
       if (left > 0) {
         result.removeAttribute("data-stage");
         result.appendChild(element("p", answered === 0
-          ? "Answer all " + count + " statements to see your stage."
+          ? (count === 1 ? "Answer the statement to see your stage." : "Answer all " + count + " statements to see your stage.")
           : left + (left === 1 ? " statement" : " statements") + " left to answer."));
         if (position()) result.appendChild(element("p", position(), "pb-assessment__position"));
         return;
