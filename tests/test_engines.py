@@ -91,7 +91,8 @@ def test_generate_with_release_refuses_a_draft_reference(draft_project: Path) ->
     out = draft_project / "out"
     result = run_cli("generate", "--out", str(out), cwd=draft_project)
     assert result.exit_code == 1, result.output
-    assert f"{draft_project / 'content'}/roles/sales-manager.yml:6:13: error: agreed role `sales-manager`" in result.stderr
+    # named from the working folder, as `validate` names it
+    assert result.stderr.startswith("content/roles/sales-manager.yml:6:13: error: agreed role `sales-manager`")
     assert "refers to draft role `revenue-analyst` (Revenue Analyst)" in result.stderr
     assert "nothing was written" in result.stderr
     assert not out.exists()
