@@ -1572,13 +1572,8 @@ def quote_never_closed(draw: st.DrawFn, doc: Doc) -> str:
         doc.aim = Aim(rel, row, index)
     else:
         row[index] = Raw(f'"{text}" {pick(draw, ["closed", "x", "(est.)"])}')
-        # Reported where the record's last cell starts: the column is right for the last cell only (the strict xfail
-        # tests/test_fuzz.py::test_text_after_a_closing_quote_is_reported_at_its_cell tracks the others), the line
-        # for any cell unless a cell of the row runs over lines.
-        if index == len(row) - 1:
-            doc.aim = Aim(rel, row, index)
-        elif not any("\n" in str(cell) for cell in row):
-            doc.aim = Aim(rel, row, None)
+        # Reported at the quoted cell with text after its closing quote (the first such cell of the record).
+        doc.aim = Aim(rel, row, index)
     return "csv-syntax"
 
 

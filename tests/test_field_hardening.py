@@ -116,6 +116,18 @@ def test_invisible_characters_are_refused_written_or_escaped(tmp_path: Path, cha
         pytest.fail("the invisible character was accepted")
 
 
+@pytest.mark.parametrize(("char", "name"), [("\u2028", "LINE SEPARATOR"), ("\u2029", "PARAGRAPH SEPARATOR"), ("\x85", "U+0085")])
+def test_a_line_break_no_editor_shows_is_refused_where_it_is(tmp_path: Path, char: str, name: str) -> None:
+    """YAML counts U+2028, U+2029 and U+0085 as line breaks: the value was cut there and the next
+    line's problem was reported a line too far (found by the fuzz tests). Now: the character itself."""
+    role = f"name: Sales Manager{char}x\nfunction: [sales]\nsummary: S\nresponsibilities:\n  - Coaches the team.\n"
+    root = write_content(tmp_path / "c", {"roles/sales-manager.yml": role})
+    with pytest.raises(ContentError) as caught:
+        load(root)
+    assert [(p.code, p.line, p.column) for p in caught.value.problems] == [("control-character", 1, 20)]
+    assert name in caught.value.problems[0].message and "line break" in caught.value.problems[0].message
+
+
 def test_ordinary_non_ascii_text_is_still_accepted(tmp_path: Path) -> None:
     role = "name: Sales Manager\nfunction: sales\nsummary: Führt das Team – 営業 · Ventes ✓\nresponsibilities:\n  - Coaches.\n"
     root = write_content(tmp_path / "c", {"roles/sales-manager.yml": role})

@@ -426,11 +426,6 @@ def test_the_position_of_a_byte_that_is_not_utf8_in_a_results_file(data: bytes, 
     assert [(line, column) for line, column, _ in found] == [where] and "0xe9" in found[0][2], found
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="results.py reports a CSV syntax error where the record's last cell starts, not at the cell that broke it",
-)
 def test_text_after_a_closing_quote_is_reported_at_its_cell() -> None:
     """Found by the fuzz tests: text after the closing quote of the value (`2026-Q3,"18" x,late`) is reported at
     the note (2:16), not at the value (2:9)."""

@@ -160,9 +160,10 @@ def _char_name(char: str) -> str:
     return f"U+{ord(char):04X} ({name})"
 
 
-def _cell_starts(lines: list[str], first: int) -> list[tuple[int, int]]:
+def _cell_starts(lines: list[str], first: int, broken: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
     """(line, column) where each cell of the record starting on line `first` begins (the csv module's
-    default dialect: commas, double quotes doubled inside quoted cells, line breaks inside quotes)."""
+    default dialect: commas, double quotes doubled inside quoted cells, line breaks inside quotes).
+    `broken` receives the start of each quoted cell whose closing quote is followed by more text."""
     starts: list[tuple[int, int]] = []
     number, text, i = first, lines[first - 1], 0
     while True:
@@ -180,6 +181,8 @@ def _cell_starts(lines: list[str], first: int) -> list[tuple[int, int]]:
                         i += 2
                         continue
                     i += 1
+                    if broken is not None and i < len(text) and text[i] != ",":
+                        broken.append(starts[-1])
                     break
                 i += 1
         comma = text.find(",", i)
@@ -205,8 +208,11 @@ def _records(text: str) -> Iterator[tuple[int, list[str], list[tuple[int, int]]]
         except StopIteration:
             return
         except csv.Error as exc:
-            # Where the record starts its last cell: the quote that is never closed, the cell that is too long.
-            line, column = _cell_starts(lines, min(done + 1, len(lines)))[-1]
+            # The quoted cell with text after its closing quote; else where the record starts its last
+            # cell: the quote that is never closed, the cell that is too long.
+            broken: list[tuple[int, int]] = []
+            starts = _cell_starts(lines, min(done + 1, len(lines)), broken)
+            line, column = broken[0] if broken else starts[-1]
             raise CsvSyntaxError(str(exc), line, column) from None
         first = done + 1
         done = reader.line_num

@@ -35,6 +35,10 @@ Loc = tuple[str | int, ...]
 
 # What YAML itself refuses anywhere in a file (its reader would fail with a position-less message).
 _NOT_YAML_RE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Line breaks YAML counts and editors do not show as one (next line, line and paragraph separators):
+# a value holding one would be split where the reader sees none, and every position after it is off.
+_UNSEEN_BREAK_RE = re.compile("[\x85\u2028\u2029]")
+_REFUSED_RE = re.compile(f"{_NOT_YAML_RE.pattern}|{_UNSEEN_BREAK_RE.pattern}")
 # What no value may carry, even written as an escape ("\e", "\x07", "\u202e"): terminal control
 # characters, and the bidirectional overrides of "Trojan Source" that make text read differently from
 # what it is. Tabs and line breaks are fine.
@@ -215,7 +219,7 @@ class Reader:
         found = slips.prescan(source.lines) if not text.isascii() else []
         garbled = {(slip.line, slip.column + offset) for slip in found if slip.code == "not-utf8" for offset in range(4)}
         hidden: list[tuple[int, int, str]] = []
-        for match in itertools.islice(_NOT_YAML_RE.finditer(text), 200):
+        for match in itertools.islice(_REFUSED_RE.finditer(text), 200):
             preceding = text[: match.start()]
             line, column = preceding.count("\n") + 1, match.start() - (preceding.rfind("\n") + 1) + 1
             if (line, column) not in garbled:  # a byte of garbled text is reported as garbled text
@@ -230,12 +234,15 @@ class Reader:
                 line,
                 column,
                 "control-character",
-                f"the file contains the invisible control character {_char_name(char)}",
-                "delete it (it often comes with text pasted from another program); YAML does not allow it",
+                f"the file contains the invisible control character {_char_name(char)}"
+                + (": YAML reads it as a line break" if _UNSEEN_BREAK_RE.match(char) else ""),
+                "delete it (it often comes with text pasted from another program); YAML does not allow it"
+                if not _UNSEEN_BREAK_RE.match(char)
+                else "delete it, or replace it with a space (it often comes with text pasted from another program)",
             )
         if hidden or any(slip.code != "not-utf8" for slip in found):
             return False
-        if found and _NOT_YAML_RE.search(text):
+        if found and _REFUSED_RE.search(text):
             return False  # the garbled text holds a character YAML refuses: it cannot be read further
         return self._indentation(text, source)
 
