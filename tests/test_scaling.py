@@ -192,3 +192,16 @@ def test_serve_rebuild_gives_the_same_site_and_shows_an_edit(tmp_path: Path, req
     for path, page in fresh.items():
         assert served[path] == page, f"{path} differs between the cached rebuild and a fresh build"
     shutil.rmtree(tmp_path / "serve1", ignore_errors=True)
+
+
+def test_no_search_entry_grows_with_the_playbook(big_site: Path) -> None:
+    """The overviews that list every role, KPI or lead stage are left out of search (each entity is found by its
+    own section): Zensical refuses any entry over 64 KiB, which the home page's list of roles passed at 5,000
+    entities. At 600 entities no entry comes near a tenth of that."""
+    import json
+
+    index = json.loads((big_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    sizes = {doc["location"]: len(doc["text"].encode("utf-8")) for doc in index["docs"]}
+    assert max(sizes.values()) < 6_500, sorted(sizes.items(), key=lambda item: -item[1])[:3]
+    for overview in ("#start-here", "kpis/", "roles/#sales", "leads/"):
+        assert sizes[overview] < 1_000, (overview, sizes[overview])

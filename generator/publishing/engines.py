@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -233,13 +234,27 @@ def zensical_command() -> list[str]:
     return [sys.executable, "-m", "zensical"]
 
 
+def zensical_reason(output: str) -> str:
+    """What Zensical said went wrong: the message of the exception it ended with, without its
+    traceback (the user needs the reason, not Zensical's call stack); else all it printed."""
+    output = output.strip()
+    if "Traceback (most recent call last):" in output:
+        for line in reversed(output.splitlines()):
+            found = re.match(r"(?:[A-Za-z_][\w.]*(?:Error|Exception)): (.+)", line)
+            if found:
+                return found.group(1).strip()
+    return output or "it printed nothing"
+
+
 def zensical_build(project_dir: Path, *, strict: bool = True) -> Path:
     """`zensical build` in a standalone project; its site folder (inside the project, as Zensical requires)."""
     command = [*zensical_command(), "build", "-f", "mkdocs.yml", *(["--strict"] if strict else [])]
     result = subprocess.run(command, cwd=project_dir, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        output = (result.stderr or result.stdout).strip()
-        raise BuildError(f"Zensical did not build the site:\n{output}\nThe previous site was left as it was")
+        raise BuildError(
+            f"Zensical did not build the site: {zensical_reason(result.stderr or result.stdout)}\n"
+            "The previous site was left as it was"
+        )
     site = project_dir / "site"
     if not (site / "index.html").is_file():
         raise BuildError("Zensical finished without writing index.html; the previous site was left as it was")
