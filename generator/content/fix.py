@@ -22,8 +22,9 @@ from typing import Any
 
 import yaml
 
+import generator.content.slips as slips
+
 from ..errors import Problem
-from . import slips
 from .yaml_reader import MAX_FILE_BYTES, Reader, _YamlLoader
 
 # What each kind of repair is called in the summary; "tidy" ones repair no problem, they only clean up.

@@ -9,9 +9,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+import generator.content.slips as slips
+import generator.content.value_hints as value_hints
+
 from ..errors import Problem, did_you_mean
 from ..text import plural
-from . import slips, value_hints
 from .schema import FILE_MODELS, ID_PATTERN
 from .yaml_reader import Loc, Source
 

@@ -15,9 +15,10 @@ from typing import Any
 
 import yaml
 
+import generator.content.slips as slips
+
 from ..errors import Problem
 from ..text import undecodable
-from . import slips
 
 try:  # the C composer is ~10x faster and reports the same positions
     _YamlLoader: Any = yaml.CSafeLoader
