@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import time
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import click
 
 from ..clock import today
 from ..content import load_all
-from ..errors import UsageError
+from ..errors import UsageError, shown_path
 from ..text import plural
 from .base import cli, config_option, handle_errors, setup_mkdocs_logging
 
@@ -39,12 +38,6 @@ def _prevalidate(config_file: Path) -> None:
     from ..publishing.engines import settings_of
 
     load_all(settings_of(config_file).content, today=today())
-
-
-def _shown(path: Path) -> str:
-    """A path as `validate` shows them: relative to the current folder when it is inside it."""
-    relative = os.path.relpath(path)
-    return relative if not relative.startswith("..") else str(path)
 
 
 @cli.command()
@@ -85,7 +78,9 @@ def build(config_file: Path, site_dir: Path | None, strict: bool, engine: str | 
     from ..publishing.engines import build as build_site
 
     target = build_site(config_file, engine=engine, site_dir=site_dir, strict=strict, today=today(), offline=offline)
-    click.echo(f"Built the playbook site in {time.perf_counter() - started:.1f} s: {_shown(target / 'index.html')}")
+    click.echo(
+        f"Built the playbook site in {time.perf_counter() - started:.1f} s: {shown_path(str((target / 'index.html').resolve()))}"
+    )
 
 
 @cli.command()
@@ -169,7 +164,7 @@ def generate(out_dir: Path, config_file: Path, content_dir: Path | None, release
     synced = sync(out_dir, files)
     drafts = " (drafts left out)" if settings.release else ""
     click.echo(
-        f"Wrote the project of {plural(len(project.pages), 'page')}{drafts} to {_shown(out_dir)}:"
+        f"Wrote the project of {plural(len(project.pages), 'page')}{drafts} to {shown_path(str(out_dir.resolve()))}:"
         f" {plural(len(synced.written), 'file')} written, {synced.unchanged} unchanged, {len(synced.removed)} removed."
-        f" Build it with `cd {_shown(out_dir)} && zensical build`."
+        f" Build it with `cd {shown_path(str(out_dir.resolve()))} && zensical build`."
     )
