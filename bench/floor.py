@@ -300,7 +300,7 @@ class Converter:
 
 
 def to_plain_markdown(path: str, page_html: str, hide: tuple[str, ...], url_to_path: dict[str, str], published: set[str]) -> str:
-    from generator.site.paths import url_of
+    from playbook_site.site.paths import url_of
 
     converter = Converter(path, url_to_path, published, url_of(path, True))
     body = "\n\n".join(converter.blocks(parse(page_html).children))
@@ -314,10 +314,10 @@ def write_floor(project: Path, out: Path) -> Path:
     and out/docs/ with every generated page as plain Markdown, the exports and the assets."""
     import yaml
 
-    from generator.clock import today
-    from generator.content import load_all
-    from generator.site.paths import url_of
-    from generator.site.project import ASSETS, FEATURES, OVERRIDES_DIR, PALETTE, SEARCH_SEPARATOR, Options, build_project
+    from playbook_site.clock import today
+    from playbook_site.content import load_all
+    from playbook_site.site.paths import url_of
+    from playbook_site.site.project import ASSETS, FEATURES, OVERRIDES_DIR, PALETTE, SEARCH_SEPARATOR, Options, build_project
 
     loaded = load_all(project / "content", today=today())
     site = build_project(loaded.playbook, Options(today=today()))

@@ -144,9 +144,9 @@ def site_stats(site: Path) -> dict[str, Any]:
 
 def time_generator(project: Path, repeat: int) -> dict[str, float]:
     """Load (with every check) and render, in this process, as the plugin does in `on_config`."""
-    from generator.clock import today
-    from generator.content import load_all
-    from generator.site.render import render
+    from playbook_site.clock import today
+    from playbook_site.content import load_all
+    from playbook_site.site.render import render
 
     loads, renders, pages = [], [], 0
     for _ in range(repeat):
@@ -681,7 +681,7 @@ def import_check() -> dict[str, Any]:
         content = Path(tmp) / "content"
         synth.generate(content, 40)
         child = run_child(
-            [sys.executable, "-X", "importtime", "-m", "generator.cli", "validate", "--content", str(content)], REPO
+            [sys.executable, "-X", "importtime", "-m", "playbook_site.cli", "validate", "--content", str(content)], REPO
         )
     modules = {}
     for line in child.output.splitlines():
@@ -804,7 +804,7 @@ def write_report(
         "",
         "## Imports",
         "",
-        f"`python -X importtime -m generator.cli validate`: {heavy}. Largest top-level imports: {top}.",
+        f"`python -X importtime -m playbook_site.cli validate`: {heavy}. Largest top-level imports: {top}.",
         "",
     ]
     lines += EXPLANATIONS.strip("\n").splitlines()

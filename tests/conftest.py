@@ -65,7 +65,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def run_cli(*args: str, cwd: Path | None = None) -> CliResult:
     """Run the `playbook` command in-process (click's runner), from `cwd`."""
-    from generator.cli import cli
+    from playbook_site.cli import cli
 
     runner = CliRunner()
     old = Path.cwd()
@@ -265,7 +265,7 @@ def _merge_counts(counts: dict[str, dict[str, int]]) -> None:
 
 
 def _code_count_lines() -> list[str]:
-    from generator.codes import CODES
+    from playbook_site.codes import CODES
 
     groups = sorted(_CODE_COUNTS)
     total: Counter[str] = Counter()

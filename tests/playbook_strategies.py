@@ -1,6 +1,6 @@
 """Hypothesis strategies for content directories: valid playbooks built from the schema, and damage aimed at a check.
 
-`playbooks()` draws a valid playbook, field by field from the models in generator/content/schema.py
+`playbooks()` draws a valid playbook, field by field from the models in generator/playbook_site/content/schema.py
 (every field's type, bounds and references read from `model_fields`): distinct keys, ids unique across
 kinds, references to entities that exist, unique orders and abbreviations, score bands that cover every
 total. `damaged()` draws one such playbook with one fault aimed at one problem code and returns the code
@@ -45,11 +45,11 @@ from pydantic.functional_validators import AfterValidator
 from pydantic.types import StringConstraints
 from pydantic_core import PydanticCustomError
 
-from generator.content.health import due_period
-from generator.content.kinds import ABBREVIATED, KINDS
-from generator.content.markup import check_text
-from generator.content.periods import PERIOD_KINDS, Period, next_period, parse_period, period_of, previous_period
-from generator.content.schema import (
+from playbook_site.content.health import due_period
+from playbook_site.content.kinds import ABBREVIATED, KINDS
+from playbook_site.content.markup import check_text
+from playbook_site.content.periods import PERIOD_KINDS, Period, next_period, parse_period, period_of, previous_period
+from playbook_site.content.schema import (
     BUILTIN_FUNCTIONS,
     FILE_MODELS,
     ID_PATTERN,
@@ -62,9 +62,9 @@ from generator.content.schema import (
     PlaybookMeta,
     Question,
 )
-from generator.content.translate import ID_RE
-from generator.content.units import CURRENCIES
-from generator.content.yaml_reader import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
+from playbook_site.content.translate import ID_RE
+from playbook_site.content.units import CURRENCIES
+from playbook_site.content.yaml_reader import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
 
 TODAY = date(2026, 11, 23)  # conftest.TODAY, the day the checks run on
 MISSING = "nonexistententity"  # an id no strategy here draws (segments are at most 6 characters)

@@ -36,9 +36,9 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import REPO
 
-from generator import __version__
+from conftest import REPO
+from playbook_site import __version__
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -125,9 +125,9 @@ def test_the_wheel_gives_the_playbook_command_outside_the_repository(tool: Tool)
         [
             str(tool.bin / "python"),
             "-c",
-            "import generator, generator.site.render as r, generator.publishing.starter as s, importlib.metadata as m;"
-            "print(generator.__file__); print(r.default_templates_dir()); print(s.example_content_dir());"
-            "print(generator.__version__); print(m.distribution('playbook-site').read_text('direct_url.json'))",
+            "import playbook_site, playbook_site.site.render as r, playbook_site.publishing.starter as s, importlib.metadata as m;"
+            "print(playbook_site.__file__); print(r.default_templates_dir()); print(s.example_content_dir());"
+            "print(playbook_site.__version__); print(m.distribution('playbook-site').read_text('direct_url.json'))",
         ],
         cwd=tool.home,
         env=tool.env,
@@ -137,9 +137,9 @@ def test_the_wheel_gives_the_playbook_command_outside_the_repository(tool: Tool)
     )
     package, templates, example, version, direct_url = probe.stdout.splitlines()
     site_packages = next((tool.home / "venv" / "lib").glob("python3*/site-packages"))
-    assert Path(package) == site_packages / "generator" / "__init__.py"
-    assert Path(templates) == site_packages / "generator" / "templates"
-    assert Path(example) == site_packages / "generator" / "starter" / "example" / "content"
+    assert Path(package) == site_packages / "playbook_site" / "__init__.py"
+    assert Path(templates) == site_packages / "playbook_site" / "templates"
+    assert Path(example) == site_packages / "playbook_site" / "starter" / "example" / "content"
     assert version == __version__
     assert "dir_info" not in json.loads(direct_url)  # installed from the archive, not an editable checkout
     assert sorted(p.name for p in Path(templates).glob("*.j2")) == sorted(p.name for p in (REPO / "templates").glob("*.j2"))

@@ -16,13 +16,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from conftest import REPO
 
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
 def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(root)}  # the copy's `generator`, not the installed one
+    env = {**os.environ, "PYTHONPATH": str(root / "generator")}  # the copy's `playbook_site`, not the installed one
     return subprocess.run(
         [str(LINT_IMPORTS), "--no-logo", "--no-cache", "--config", str(root / "pyproject.toml")],
         cwd=root,
@@ -49,8 +50,8 @@ def test_the_import_contracts_hold() -> None:
 @pytest.mark.parametrize(
     ("module", "line", "broken"),
     [
-        ("content/units.py", "from ..site import paths", "generator.content is not allowed to import generator.site"),
-        ("site/paths.py", "from ..review import reports", "generator.site is not allowed to import generator.review"),
+        ("content/units.py", "from ..site import paths", "playbook_site.content is not allowed to import playbook_site.site"),
+        ("site/paths.py", "from ..review import reports", "playbook_site.site is not allowed to import playbook_site.review"),
         ("content/kinds.py", "from . import schema", "No circle of imports between the modules of a package BROKEN"),
         ("review/reports.py", "import mkdocs.config", "Only the engine adapters import MkDocs BROKEN"),
         ("content/markup.py", "import jinja2", "Content knows nothing of rendering, engines or git BROKEN"),
@@ -59,7 +60,7 @@ def test_the_import_contracts_hold() -> None:
 )
 def test_a_deliberate_violation_breaks_its_contract(tmp_path: Path, module: str, line: str, broken: str) -> None:
     root = copy_of_the_package(tmp_path)
-    target = root / "generator" / module
+    target = root / "generator" / "playbook_site" / module
     target.write_text(target.read_text(encoding="utf-8") + f"\n{line}  # a deliberate violation\n", encoding="utf-8")
     result = lint_imports(root)
     assert result.returncode != 0

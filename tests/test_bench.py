@@ -138,7 +138,7 @@ def test_the_report_is_printed_whole(bench_run: tuple[subprocess.CompletedProces
 
 
 def test_synthetic_playbooks_are_valid_and_sized(tmp_path: Path) -> None:
-    from generator.content import load_all
+    from playbook_site.content import load_all
 
     for size in (100, 400):
         content = tmp_path / str(size) / "content"

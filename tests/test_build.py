@@ -11,11 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import DEFAULT_CONTENT, FOREIGN_CONTENT, REPO, make_site_project
 
-from generator.content import load
-from generator.content.schema import display_name
-from generator.site.paths import anchor_of, page_of
+from conftest import DEFAULT_CONTENT, FOREIGN_CONTENT, REPO, make_site_project
+from playbook_site.content import load
+from playbook_site.content.schema import display_name
+from playbook_site.site.paths import anchor_of, page_of
 
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 
@@ -109,7 +109,7 @@ def test_foreign_playbook_builds_strictly_and_is_searchable(foreign_site: Path) 
 
 
 def test_navigation_groups_roles_by_function(default_site: Path) -> None:
-    from generator.site.project import build_project
+    from playbook_site.site.project import build_project
 
     nav = build_project(load(default_site / "content")).nav()
     assert [next(iter(item)) for item in nav] == [

@@ -9,12 +9,11 @@ from datetime import date
 from typing import Any
 
 from conftest import DEFAULT_CONTENT
-
-from generator.content import load
-from generator.content.health import kpi_health
-from generator.content.periods import Result, parse_period
-from generator.content.schema import Kpi
-from generator.site.charts import RESULTS_TABLE_HEADER, results_chart_svg, results_table, value_axis
+from playbook_site.content import load
+from playbook_site.content.health import kpi_health
+from playbook_site.content.periods import Result, parse_period
+from playbook_site.content.schema import Kpi
+from playbook_site.site.charts import RESULTS_TABLE_HEADER, results_chart_svg, results_table, value_axis
 
 SVG = "{http://www.w3.org/2000/svg}"
 TODAY = date(2026, 11, 23)

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import DEFAULT_CONTENT, REPO, make_site_project, run_cli, write_content
 
-from generator.cli import cli
+from conftest import DEFAULT_CONTENT, REPO, make_site_project, run_cli, write_content
+from playbook_site.cli import cli
 
 
 def test_help_lists_every_command_and_each_has_help() -> None:

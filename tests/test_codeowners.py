@@ -6,9 +6,8 @@ import re
 from pathlib import Path
 
 from conftest import MINIMAL, REPO, run_cli, write_content
-
-from generator.content import load
-from generator.review.codeowners import codeowners_text, entity_approvers
+from playbook_site.content import load
+from playbook_site.review.codeowners import codeowners_text, entity_approvers
 
 WITH_APPROVERS = {
     "playbook.yml": MINIMAL["playbook.yml"].rstrip() + "\n" + '        approvers: ["@example/revenue-council"]\n',
@@ -70,7 +69,7 @@ EXPECTED = (
 )
 
 CODE_PATHS = [
-    "generator/cli/review.py",
+    "generator/playbook_site/cli/review.py",
     "templates/role.md.j2",
     "mkdocs.yml",
     "pyproject.toml",
@@ -257,7 +256,7 @@ def test_lines_outside_the_block_are_kept_and_accepted(tmp_path: Path) -> None:
     )
     assert run_cli("codeowners", "--check", cwd=repo).exit_code == 0
     # A line below the block wins over it, as GitHub reads the file.
-    assert owners_of(text, "generator/cli/review.py") == ["@example/tool-maintainers"]
+    assert owners_of(text, "generator/playbook_site/cli/review.py") == ["@example/tool-maintainers"]
     assert owners_of(text, "README.md") == ["@example/revenue-council"]  # above the block: the block's `*` wins
     assert owners_of(text, "pyproject.toml") == ["@example/revenue-council"]
 

@@ -1,4 +1,4 @@
-"""The Content-Security-Policy of every page (generator/site/csp.py), in real builds by both engines.
+"""The Content-Security-Policy of every page (generator/playbook_site/site/csp.py), in real builds by both engines.
 
 The policy lets run only the site's own script files and the theme's inline scripts, by hash; an
 inline script that is not the theme's (however it got into the page) gets no hash, and the build
@@ -14,9 +14,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import DEFAULT_CONTENT, make_site_project
 
-from generator.site import csp
+from conftest import DEFAULT_CONTENT, make_site_project
+from playbook_site.site import csp
 
 META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">')
 

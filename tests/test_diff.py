@@ -15,10 +15,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import DEFAULT_CONTENT, MINIMAL, REPO, golden_file, run_cli, write_content
 
-from generator.content import load
-from generator.review import compare, format_markdown, format_reader_markdown, format_text, to_json
+from conftest import DEFAULT_CONTENT, MINIMAL, REPO, golden_file, run_cli, write_content
+from playbook_site.content import load
+from playbook_site.review import compare, format_markdown, format_reader_markdown, format_text, to_json
 
 GOLDEN = Path(__file__).parent / "golden" / "diff"
 
@@ -189,7 +189,7 @@ def test_each_proposal_gives_the_exact_report(
 
 @pytest.mark.parametrize("proposal", [name for name, _, _ in PROPOSALS])
 def test_readers_what_changed_for_each_proposal(proposals_repo: Path, proposal: str, request: pytest.FixtureRequest) -> None:
-    from generator.publishing.revision import load_revision
+    from playbook_site.publishing.revision import load_revision
 
     old = load_revision(f"{proposal}~1", Path("content"), cwd=proposals_repo)
     new = load_revision(proposal, Path("content"), cwd=proposals_repo)
@@ -432,7 +432,7 @@ def test_readme_example_is_a_real_report(tmp_path: Path, request: pytest.Fixture
 
 
 def test_direct_api_reports_are_the_cli_reports(proposals_repo: Path) -> None:
-    from generator.publishing.revision import load_revision
+    from playbook_site.publishing.revision import load_revision
 
     old = load_revision("tighten-sla~1", Path("content"), cwd=proposals_repo)
     new = load_revision("tighten-sla", Path("content"), cwd=proposals_repo)

@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, write_content
 
-from generator.content import load
-from generator.content.schema import DEFINITION, FILE_MODELS, MINOR, AlignmentStage, ChecklistStep, GlossaryTerm, Question
-from generator.review import ChangeSet, compare, format_markdown, format_reader_markdown, format_text, to_json, word_diff
-from generator.review.compare import SPECS
+from conftest import MINIMAL, write_content
+from playbook_site.content import load
+from playbook_site.content.schema import DEFINITION, FILE_MODELS, MINOR, AlignmentStage, ChecklistStep, GlossaryTerm, Question
+from playbook_site.review import ChangeSet, compare, format_markdown, format_reader_markdown, format_text, to_json, word_diff
+from playbook_site.review.compare import SPECS
 
 
 def changes_for(tmp_path: Path, files: dict[str, str | None], base: dict[str, str] | None = None) -> ChangeSet:
@@ -44,7 +44,7 @@ def test_every_field_of_the_format_has_a_label_and_an_impact() -> None:
             if name in ("id", "crm"):
                 continue
             for field in flattened.get(name, (name,)):
-                assert field in SPECS[kind], f"{kind}.{field} has no Meta in generator/content/schema.py"
+                assert field in SPECS[kind], f"{kind}.{field} has no Meta in generator/playbook_site/content/schema.py"
 
 
 def test_handoff_added_and_sla_loosened(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The engines and the standalone project (generator/publishing/engines.py): `release: true` honoured by
+"""The engines and the standalone project (generator/playbook_site/publishing/engines.py): `release: true` honoured by
 every path that builds or writes the site, and `playbook generate`'s sync (only what changed is written,
 stale pages removed, nothing else touched, normal file permissions).
 
@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import make_site_project, run_cli, write_content
 
-from generator.publishing.engines import settings_of, sync
+from conftest import make_site_project, run_cli, write_content
+from playbook_site.publishing.engines import settings_of, sync
 
 DRAFT_ROLE = """
     name: Revenue Analyst
@@ -151,7 +151,7 @@ def test_zensical_serve_honours_release_true_and_shows_a_draft_reference(draft_p
     refer to it shows the problem on the pages (as a bad edit does) until it is undone."""
     from datetime import date
 
-    from generator.publishing.serving import ZensicalServer
+    from playbook_site.publishing.serving import ZensicalServer
 
     with_release(draft_project)
     reports: list[str] = []

@@ -13,16 +13,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import DEFAULT_CONTENT, REPO, golden_file, make_site_project, record_codes, run_cli, write_content
 
-from generator.codes import CODES
-from generator.content import load_all
-from generator.content.release import release_problems, source_locate
-from generator.content.schema import Role
-from generator.content.translate import validate_source
-from generator.content.yaml_reader import Reader
-from generator.errors import Problem
-from generator.site.project import Options, build_project
+from conftest import DEFAULT_CONTENT, REPO, golden_file, make_site_project, record_codes, run_cli, write_content
+from playbook_site.codes import CODES
+from playbook_site.content import load_all
+from playbook_site.content.release import release_problems, source_locate
+from playbook_site.content.schema import Role
+from playbook_site.content.translate import validate_source
+from playbook_site.content.yaml_reader import Reader
+from playbook_site.errors import Problem
+from playbook_site.site.project import Options, build_project
 
 ROLE = "name: Sales Manager\nfunction: sales\nsummary: Leads the team.\nresponsibilities:\n  - Coaches.\n"
 KPI = "name: Win rate\ndefinition: d\nformula: f\nunit: percent\ndirection: higher\nowner: sales-manager\n"
@@ -1074,7 +1074,7 @@ def test_what_validate_does_not_report_is_reported_where_it_is_checked(
 
 
 def test_the_corpus_covers_every_problem_code() -> None:
-    """Every code in generator/codes.py has a case: in CASES when `playbook validate` reports it, else in BEYOND_VALIDATE."""
+    """Every code in generator/playbook_site/codes.py has a case: in CASES when `playbook validate` reports it, else in BEYOND_VALIDATE."""
     assert len(CASES) >= 40
     assert len({c[0] for c in CASES + BEYOND_VALIDATE}) == len(CASES) + len(BEYOND_VALIDATE)
     validated = {case[2][3] for case in CASES}
@@ -1368,7 +1368,7 @@ def test_bad_content_never_shows_a_traceback_unless_debug(tmp_path: Path, comman
     write_content(project / "content", {"roles/sales-manager.yml": ROLE + "owns: [unclosed\n"})
     args = {"build": ["build"], "generate": ["generate", "--out", "pages"], "export": ["export", "--out", "exports"]}[command]
     quiet = subprocess.run(
-        [sys.executable, "-m", "generator.cli", *args], cwd=project, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "playbook_site.cli", *args], cwd=project, capture_output=True, text=True, timeout=120
     )
     assert quiet.returncode == 1, quiet.stderr
     assert "Traceback" not in quiet.stdout + quiet.stderr
@@ -1376,19 +1376,19 @@ def test_bad_content_never_shows_a_traceback_unless_debug(tmp_path: Path, comman
     assert "nothing was written" in quiet.stderr
     assert not (project / "site").exists() and not (project / "pages").exists() and not (project / "exports").exists()
     loud = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "--debug", *args], cwd=project, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "playbook_site.cli", "--debug", *args], cwd=project, capture_output=True, text=True, timeout=120
     )
     assert loud.returncode == 1
-    assert "Traceback (most recent call last)" in loud.stderr and "generator.errors.ContentError" in loud.stderr
+    assert "Traceback (most recent call last)" in loud.stderr and "playbook_site.errors.ContentError" in loud.stderr
 
 
 # --- every check is documented ------------------------------------------------------
 
 
 def test_every_check_is_documented_where_the_readme_points() -> None:
-    """The README sends readers to reference/checks.md, generated from generator/codes.py (which
+    """The README sends readers to reference/checks.md, generated from generator/playbook_site/codes.py (which
     tests/test_reference.py keeps up to date): every code is there with its trigger and its fix."""
-    from generator.codes import CODES
+    from playbook_site.codes import CODES
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "(reference/checks.md)" in readme

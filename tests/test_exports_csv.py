@@ -21,12 +21,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import run_cli, write_content
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.content import load
-from generator.content.exports import _csv, kpis_csv, leads_csv
+from conftest import run_cli, write_content
+from playbook_site.content import load
+from playbook_site.content.exports import _csv, kpis_csv, leads_csv
 
 DANGEROUS = ("=", "+", "-", "@")
 NUMBER = re.compile(r"-?\d+(\.\d+)?")

@@ -1,6 +1,6 @@
 """Fields that are shown as they are, and text that only looks like something else (issue 12, item 8).
 
-Each case goes through the real loader (`generator.content.load`) or the real generator and is
+Each case goes through the real loader (`playbook_site.content.load`) or the real generator and is
 checked where it lands: the problem code a user sees, or the HTML a reader gets.
 """
 
@@ -10,11 +10,11 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import run_cli, write_content
 
-from generator.content import load
-from generator.errors import ContentError, PublishError
-from generator.publishing.versions import check_name
+from conftest import run_cli, write_content
+from playbook_site.content import load
+from playbook_site.errors import ContentError, PublishError
+from playbook_site.publishing.versions import check_name
 
 
 def problems(root: Path) -> list[tuple[str, str, int]]:

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import yaml
+
 from conftest import DEFAULT_CONTENT, REPO, run_cli, write_content
 
 ROLE = "roles/sales-manager.yml"
@@ -244,7 +245,9 @@ def test_the_pre_commit_hook_fails_on_a_slip_and_passes_after_the_fix(tmp_path: 
     env = {**os.environ, "PYTHONPATH": str(REPO)}
 
     def hook() -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "generator.cli", *entry], cwd=repo, capture_output=True, text=True, env=env)
+        return subprocess.run(
+            [sys.executable, "-m", "playbook_site.cli", *entry], cwd=repo, capture_output=True, text=True, env=env
+        )
 
     first = hook()
     assert first.returncode == 1

@@ -7,15 +7,15 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, write_content
 
-from generator.content import load
-from generator.content.jsonschema import schema_files
-from generator.content.units import amount, target_amount
-from generator.errors import ContentError
-from generator.review import compare
-from generator.site.funnel import colours, funnel_svg
-from generator.site.project import build_project
+from conftest import MINIMAL, write_content
+from playbook_site.content import load
+from playbook_site.content.jsonschema import schema_files
+from playbook_site.content.units import amount, target_amount
+from playbook_site.errors import ContentError
+from playbook_site.review import compare
+from playbook_site.site.funnel import colours, funnel_svg
+from playbook_site.site.project import build_project
 
 FUNCTIONS = """
     title: Test Playbook

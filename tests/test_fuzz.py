@@ -31,9 +31,22 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, record_codes
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from pydantic_core import PydanticCustomError
+
+from conftest import MINIMAL, record_codes
+from playbook_site.cli.output import format_github, format_text, problem_dict
+from playbook_site.codes import CODES
+from playbook_site.content import load_all
+from playbook_site.content.markup import check_text
+from playbook_site.content.release import release_problems, source_locate
+from playbook_site.content.yaml_reader import MAX_DEPTH, MAX_FILE_BYTES
+from playbook_site.errors import ContentError, Problem
+from playbook_site.review.codeowners import outdated_problem
+from playbook_site.site.abbreviations import Abbreviation, Finder
+from playbook_site.site.html import Writer
+from playbook_site.site.render import render
 from playbook_strategies import (
     CRASHING_TAGS,
     FAULTS,
@@ -49,19 +62,6 @@ from playbook_strategies import (
     playbooks,
     write,
 )
-from pydantic_core import PydanticCustomError
-
-from generator.cli.output import format_github, format_text, problem_dict
-from generator.codes import CODES
-from generator.content import load_all
-from generator.content.markup import check_text
-from generator.content.release import release_problems, source_locate
-from generator.content.yaml_reader import MAX_DEPTH, MAX_FILE_BYTES
-from generator.errors import ContentError, Problem
-from generator.review.codeowners import outdated_problem
-from generator.site.abbreviations import Abbreviation, Finder
-from generator.site.html import Writer
-from generator.site.render import render
 
 SCALE = float(os.environ.get("PLAYBOOK_FUZZ_SCALE", "1"))
 
@@ -333,7 +333,7 @@ def test_odd_scalars_in_a_field(field: str, scalar: tuple[str, str | None, str |
 @given(field=st.sampled_from(sorted(FIELDS)), text=st.text(max_size=30))
 def test_any_quoted_text_in_a_field(field: str, text: str) -> None:
     """Any text at all, as a double-quoted value: text where text is expected, refused otherwise."""
-    from generator.content.slips import mojibake
+    from playbook_site.content.slips import mojibake
 
     codes = check(with_value(field, json.dumps(text, ensure_ascii=False)))
     # Text that reads as UTF-8 decoded as Windows-1252 ("Â\xa0" for a no-break space) is reported as garbled.

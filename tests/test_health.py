@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DEFAULT_CONTENT, MINIMAL, run_cli, write_content
 
-from generator.content import load, load_all
-from generator.content.health import (
+from conftest import DEFAULT_CONTENT, MINIMAL, run_cli, write_content
+from playbook_site.content import load, load_all
+from playbook_site.content.health import (
     add_cadence,
     due_period,
     handoff_compliance,
@@ -23,8 +23,8 @@ from generator.content.health import (
     trend_text,
     verdict,
 )
-from generator.content.periods import Result, parse_period
-from generator.content.schema import ActivityEntry, ChecklistStep, Kpi
+from playbook_site.content.periods import Result, parse_period
+from playbook_site.content.schema import ActivityEntry, ChecklistStep, Kpi
 
 TODAY = date(2026, 11, 23)  # a Monday: ISO week 2026-W48 starts today
 

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from conftest import run_cli, write_content
 
 ROLE = "name: Sales Manager\nfunction: sales\nsummary: Leads the team.\nresponsibilities:\n  - Coaches the reps.\n"

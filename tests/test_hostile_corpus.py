@@ -16,11 +16,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+
 from conftest import REPO, write_content
 from hostile import ACCEPTED, REFUSED, hostile_playbook
-
-from generator.content import load
-from generator.errors import ContentError
+from playbook_site.content import load
+from playbook_site.errors import ContentError
 
 MARKUP = re.compile(r"<[/!?A-Za-z]")
 # What a search entry may hold when Material writes it as HTML: the page's own inline formatting.

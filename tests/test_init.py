@@ -1,4 +1,4 @@
-"""`playbook init`: a new playbook repository with one command (generator/cli/init.py, publishing/starter.py).
+"""`playbook init`: a new playbook repository with one command (generator/playbook_site/cli/init.py, publishing/starter.py).
 
 Both starters validate and build as they are; the organization, title and approvers reach
 playbook.yml as the same text whatever characters they hold (control characters are refused); the
@@ -22,12 +22,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import DEFAULT_CONTENT, REPO, run_cli
 
-from generator import __version__
-from generator.content import load, load_all
-from generator.errors import ContentError, UsageError
-from generator.publishing.starter import EXAMPLE_LEFT_OUT, example_content_dir, starter_files
+from conftest import DEFAULT_CONTENT, REPO, run_cli
+from playbook_site import __version__
+from playbook_site.content import load, load_all
+from playbook_site.errors import ContentError, UsageError
+from playbook_site.publishing.starter import EXAMPLE_LEFT_OUT, example_content_dir, starter_files
 
 TODAY = date(2026, 11, 23)
 TOOLS = REPO / "tests" / "tools"
@@ -220,7 +220,7 @@ def test_without_git_it_says_so_and_writes_the_files(tmp_path: Path) -> None:
     nowhere.mkdir()
     env = {**os.environ, "PATH": str(nowhere)}
     result = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "init", "repo", "--organization", "Contoso", "--starter", "blank"],
+        [sys.executable, "-m", "playbook_site.cli", "init", "repo", "--organization", "Contoso", "--starter", "blank"],
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -236,7 +236,9 @@ def test_without_git_it_says_so_and_writes_the_files(tmp_path: Path) -> None:
 
 
 def test_its_help_reads_like_mkdocs_new() -> None:
-    result = subprocess.run([sys.executable, "-m", "generator.cli", "init", "--help"], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "playbook_site.cli", "init", "--help"], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0
     text = result.stdout
     assert text.startswith("Usage: playbook init [OPTIONS] [DIRECTORY]\n\n  Create a new playbook repository in DIRECTORY")
@@ -311,19 +313,21 @@ def trusted_review_for_a_content_repository(text: str) -> str:
 
 
 def test_the_trusted_review_is_this_repositorys_with_the_release_installed() -> None:
-    """If this repository's review workflow changes, the starter's copy (generator/starter/repository/
+    """If this repository's review workflow changes, the starter's copy (generator/playbook_site/starter/repository/
     github/workflows/playbook-pull-request.yml) must follow: this test says where."""
     ours = (WORKFLOWS / "playbook-pull-request.yml").read_text(encoding="utf-8")
-    starter = (REPO / "generator" / "starter" / "repository" / "github" / "workflows" / "playbook-pull-request.yml").read_text(
-        encoding="utf-8"
-    )
+    starter = (
+        REPO / "generator" / "playbook_site" / "starter" / "repository" / "github" / "workflows" / "playbook-pull-request.yml"
+    ).read_text(encoding="utf-8")
     assert starter[starter.index("name: Playbook pull request\n") :] == trusted_review_for_a_content_repository(ours)
 
 
 def test_publishing_is_this_repositorys_with_the_release_installed() -> None:
     ours = yaml.safe_load((WORKFLOWS / "publish.yml").read_text(encoding="utf-8"))
     starter = yaml.safe_load(
-        (REPO / "generator" / "starter" / "repository" / "github" / "workflows" / "publish.yml").read_text(encoding="utf-8")
+        (REPO / "generator" / "playbook_site" / "starter" / "repository" / "github" / "workflows" / "publish.yml").read_text(
+            encoding="utf-8"
+        )
     )
     assert {k: v for k, v in starter.items() if k != "env"} == {k: v for k, v in ours.items() if k not in ("env", "jobs")} | {
         "jobs": starter["jobs"]
@@ -344,7 +348,7 @@ def test_publishing_is_this_repositorys_with_the_release_installed() -> None:
 
 
 def test_the_pull_request_template_is_this_repositorys() -> None:
-    template = REPO / "generator" / "starter" / "repository" / "github" / "pull_request_template.md"
+    template = REPO / "generator" / "playbook_site" / "starter" / "repository" / "github" / "pull_request_template.md"
     assert template.read_bytes() == (REPO / ".github" / "pull_request_template.md").read_bytes()
 
 

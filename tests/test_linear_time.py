@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import DEFAULT_CONTENT, make_site_project
 
 SIZE = 300_000  # characters of text in one file: well inside the 2 MiB limit

@@ -13,8 +13,8 @@ import base64
 import hashlib
 import re
 
-from generator.publishing.live_reload import allow_live_reload, with_reload_script_allowed
-from generator.site import csp
+from playbook_site.publishing.live_reload import allow_live_reload, with_reload_script_allowed
+from playbook_site.site import csp
 
 PAGE = '<html><head><meta charset="utf-8"><script>var theme = 1;</script></head><body><p>x</p></body></html>'
 

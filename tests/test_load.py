@@ -6,10 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DEFAULT_CONTENT, FOREIGN_CONTENT, write_content
 
-from generator.content import load, load_all
-from generator.errors import ContentError
+from conftest import DEFAULT_CONTENT, FOREIGN_CONTENT, write_content
+from playbook_site.content import load, load_all
+from playbook_site.errors import ContentError
 
 
 def problems_of(root: Path) -> list[tuple[str, int, str, str]]:

@@ -11,13 +11,12 @@ from datetime import date
 from pathlib import Path
 
 from conftest import DEFAULT_CONTENT, MINIMAL, run_cli, write_content
-
-from generator.content import load
-from generator.content.exports import export_files, playbook_from_dict, playbook_to_dict, results_csv
-from generator.content.release import without_drafts
-from generator.publishing.changes import PreviousVersion, release_of
-from generator.review import compare, format_markdown, format_reader_markdown, format_text, to_json
-from generator.site.project import Options, build_project
+from playbook_site.content import load
+from playbook_site.content.exports import export_files, playbook_from_dict, playbook_to_dict, results_csv
+from playbook_site.content.release import without_drafts
+from playbook_site.publishing.changes import PreviousVersion, release_of
+from playbook_site.review import compare, format_markdown, format_reader_markdown, format_text, to_json
+from playbook_site.site.project import Options, build_project
 
 TODAY = date(2026, 11, 23)
 

@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from conftest import DEFAULT_CONTENT, REPO
 
 
@@ -29,11 +30,11 @@ def test_wheel_registers_command_and_plugin_and_ships_templates(wheel: Path) -> 
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         entry_points = archive.read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
-    assert "playbook = generator.cli:main" in entry_points
-    assert "playbook = generator.site.mkdocs_plugin:PlaybookPlugin" in entry_points
-    shipped = {Path(n).name for n in names if n.startswith("generator/templates/")}
+    assert "playbook = playbook_site.cli:main" in entry_points
+    assert "playbook = playbook_site.site.mkdocs_plugin:PlaybookPlugin" in entry_points
+    shipped = {Path(n).name for n in names if n.startswith("playbook_site/templates/")}
     assert shipped == {p.name for p in (REPO / "templates").glob("*.j2")}
-    assert "generator/site/assets/playbook.css" in names
+    assert "playbook_site/site/assets/playbook.css" in names
 
 
 def test_installed_package_renders_with_its_own_templates(wheel: Path, tmp_path: Path) -> None:
@@ -47,17 +48,17 @@ def test_installed_package_renders_with_its_own_templates(wheel: Path, tmp_path:
     )
     env = dict(os.environ, PYTHONPATH=str(target))
     result = subprocess.run(
-        [sys.executable, "-c", "import generator.site.render as r; print(r.default_templates_dir())"],
+        [sys.executable, "-c", "import playbook_site.site.render as r; print(r.default_templates_dir())"],
         cwd=tmp_path,
         env=env,
         capture_output=True,
         text=True,
         check=True,
     )
-    assert Path(result.stdout.strip()) == target / "generator" / "templates"
+    assert Path(result.stdout.strip()) == target / "playbook_site" / "templates"
     out = tmp_path / "pages"
     generated = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "generate", "--out", str(out), "--content", str(DEFAULT_CONTENT)],
+        [sys.executable, "-m", "playbook_site.cli", "generate", "--out", str(out), "--content", str(DEFAULT_CONTENT)],
         cwd=tmp_path,
         env=env,
         capture_output=True,

@@ -1,7 +1,7 @@
 """`playbook preview`: the published versions served from git, as GitHub Pages serves gh-pages.
 
 A real repository publishes a small playbook as 1.0 and a change as 2.0 with `playbook publish`;
-the real command (`python -m generator.cli preview -a 127.0.0.1:0`) serves the branch and the test
+the real command (`python -m playbook_site.cli preview -a 127.0.0.1:0`) serves the branch and the test
 asks it over HTTP: the redirects of the site's address and of folders, content types, the root
 404.html for a missing address, nothing outside the branch's regular files, a version published
 while it runs, a clone that has only origin/gh-pages, and a working tree left as it was.
@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, init_repo, make_site_project, run_cli, write_content
 
-from generator.publishing.preview import content_type, is_loopback, parse_address
+from conftest import MINIMAL, init_repo, make_site_project, run_cli, write_content
+from playbook_site.publishing.preview import content_type, is_loopback, parse_address
 
 pytestmark = pytest.mark.slow
 
@@ -80,7 +80,7 @@ class Preview:
 def start_preview(repo: Path, *args: str) -> Preview:
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     process = subprocess.Popen(
-        [sys.executable, "-m", "generator.cli", "preview", "-a", "127.0.0.1:0", *args],
+        [sys.executable, "-m", "playbook_site.cli", "preview", "-a", "127.0.0.1:0", *args],
         cwd=repo,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

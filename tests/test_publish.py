@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+
 from conftest import DEFAULT_CONTENT, TODAY, CliResult, init_repo, make_site_project, run_cli
 
 pytestmark = pytest.mark.slow

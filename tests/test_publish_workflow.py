@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from conftest import DEFAULT_CONTENT, REPO, init_repo, make_site_project
 
 WORKFLOW = REPO / ".github" / "workflows" / "publish.yml"

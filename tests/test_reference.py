@@ -7,13 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO, run_cli
 from pydantic import BaseModel
 
-from generator.cli import cli
-from generator.cli.reference import reference_files
-from generator.codes import CODES
-from generator.content.schema import FILE_MODELS
+from conftest import REPO, run_cli
+from playbook_site.cli import cli
+from playbook_site.cli.reference import reference_files
+from playbook_site.codes import CODES
+from playbook_site.content.schema import FILE_MODELS
 
 REFERENCE = REPO / "reference"
 
@@ -76,7 +76,7 @@ def test_each_command_reads_as_its_own_help_prints_it() -> None:
     page = (REFERENCE / "commands.md").read_text(encoding="utf-8")
     for name in ("build", "validate", "fix"):
         done = subprocess.run(
-            [sys.executable, "-m", "generator.cli", name, "--help"],
+            [sys.executable, "-m", "playbook_site.cli", name, "--help"],
             capture_output=True,
             text=True,
             env={**os.environ, "COLUMNS": "200"},

@@ -1,5 +1,5 @@
-"""What a published version holds (generator/content/release.py), its "What changed" page
-(generator/publishing/changes.py) and release builds through the plugin.
+"""What a published version holds (generator/playbook_site/content/release.py), its "What changed" page
+(generator/playbook_site/publishing/changes.py) and release builds through the plugin.
 
 Pure functions on playbooks loaded from real YAML files in tmp_path; release builds are real
 `mkdocs build --strict` runs with the plugin option `release: true`, or real builds given the
@@ -17,12 +17,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, make_site_project, write_content
 
-from generator.content import load, load_all
-from generator.content.exports import playbook_to_dict
-from generator.content.refs import references
-from generator.content.release import (
+from conftest import MINIMAL, make_site_project, write_content
+from playbook_site.content import load, load_all
+from playbook_site.content.exports import playbook_to_dict
+from playbook_site.content.refs import references
+from playbook_site.content.release import (
     Release,
     draft_references,
     drafts,
@@ -31,11 +31,11 @@ from generator.content.release import (
     source_locate,
     without_drafts,
 )
-from generator.content.schema import Playbook
-from generator.errors import Problem
-from generator.publishing.build import build_site
-from generator.publishing.changes import PreviousVersion, release_of
-from generator.site.project import Options, build_project
+from playbook_site.content.schema import Playbook
+from playbook_site.errors import Problem
+from playbook_site.publishing.build import build_site
+from playbook_site.publishing.changes import PreviousVersion, release_of
+from playbook_site.site.project import Options, build_project
 
 DRAFT_KPI = """
     name: Pipeline velocity

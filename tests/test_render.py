@@ -6,13 +6,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import FOREIGN_CONTENT, golden_file, remove_golden, write_content
 
-from generator.content import load
-from generator.site.abbreviations import Abbreviation, Finder
-from generator.site.html import Writer
-from generator.site.pages import Page
-from generator.site.render import render
+from conftest import FOREIGN_CONTENT, golden_file, remove_golden, write_content
+from playbook_site.content import load
+from playbook_site.site.abbreviations import Abbreviation, Finder
+from playbook_site.site.html import Writer
+from playbook_site.site.pages import Page
+from playbook_site.site.render import render
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 TODAY = date(2026, 11, 23)

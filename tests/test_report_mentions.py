@@ -19,6 +19,7 @@ from pathlib import Path
 import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
+
 from conftest import MINIMAL, init_repo, run_cli, write_content
 
 MENTION = re.compile(r"@[A-Za-z0-9]")  # what GitHub's mention filter needs, whatever comes before it

@@ -7,11 +7,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, run_cli, write_content
 
-from generator.content import load, load_all
-from generator.content.periods import parse_period
-from generator.errors import ContentError
+from conftest import MINIMAL, run_cli, write_content
+from playbook_site.content import load, load_all
+from playbook_site.content.periods import parse_period
+from playbook_site.errors import ContentError
 
 TODAY = date(2026, 11, 23)
 

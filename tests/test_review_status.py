@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import MINIMAL, TODAY, make_site_project, run_cli, write_content
 
 # Today is 2026-11-23 in the tests (PLAYBOOK_TODAY).

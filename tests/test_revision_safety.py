@@ -17,10 +17,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import DEFAULT_CONTENT, REPO, init_repo, run_cli, write_content
 
-from generator.errors import PlaybookError
-from generator.publishing.revision import export_content
+from conftest import DEFAULT_CONTENT, REPO, init_repo, run_cli, write_content
+from playbook_site.errors import PlaybookError
+from playbook_site.publishing.revision import export_content
 
 
 def git(repo: Path, *args: str, stdin: str | None = None) -> str:

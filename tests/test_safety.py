@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import DEFAULT_CONTENT, MINIMAL, make_site_project, run_cli, write_content
 from pydantic import BaseModel
 
-from generator.content import load
-from generator.errors import ContentError
+from conftest import DEFAULT_CONTENT, MINIMAL, make_site_project, run_cli, write_content
+from playbook_site.content import load
+from playbook_site.errors import ContentError
 
 ROLE = "name: Sales Manager\nfunction: sales\nsummary: Leads the team.\nresponsibilities:\n  - Coaches.\n"
 
@@ -53,7 +53,7 @@ def test_deep_nesting_is_refused_without_crashing(tmp_path: Path, depth: int) ->
     (root / "roles" / "sales-manager.yml").write_text(ROLE + "owns: " + "[" * depth + "]" * depth + "\n", encoding="utf-8")
     # In a child process: libyaml's recursive composer kills the whole interpreter on such input.
     result = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "validate", "--content", str(root), "--format", "json"],
+        [sys.executable, "-m", "playbook_site.cli", "validate", "--content", str(root), "--format", "json"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -206,7 +206,7 @@ def test_text_built_to_backtrack_is_handled_in_linear_time(tmp_path: Path, text:
     root = write_content(tmp_path / "content")
     (root / "roles" / "sales-manager.yml").write_text(ROLE + "owns: " + json.dumps(text) + "\n", encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "generate", "--content", str(root), "--out", str(tmp_path / "pages")],
+        [sys.executable, "-m", "playbook_site.cli", "generate", "--content", str(root), "--out", str(tmp_path / "pages")],
         capture_output=True,
         text=True,
         timeout=120,
@@ -240,8 +240,8 @@ def test_html_and_unsafe_links_are_refused_in_every_text_field(tmp_path: Path, v
 
 def text_fields() -> list[tuple[str, str]]:
     """(file, YAML) variants of the minimal playbook with one text field set to HOSTILE, for every text field."""
-    from generator.content.markup import check_text
-    from generator.content.schema import FILE_MODELS
+    from playbook_site.content.markup import check_text
+    from playbook_site.content.schema import FILE_MODELS
 
     def is_text(annotation: Any, metadata: Any = ()) -> bool:
         return any(getattr(m, "func", None) is check_text for m in (*metadata, *getattr(annotation, "__metadata__", ()))) or any(

@@ -1,6 +1,6 @@
 """What keeps large playbooks fast does not change what readers get.
 
-- large role sections are split into alphabetical navigation groups (generator/site/nav.py), URLs unchanged;
+- large role sections are split into alphabetical navigation groups (generator/playbook_site/site/nav.py), URLs unchanged;
 - every abbreviation in a page still gets its tooltip;
 - a `serve` rebuild (the plugin and its caches kept) gives the same HTML as a fresh build, and an edit shows up.
 """
@@ -14,10 +14,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import make_site_project
 
-from generator.site.nav import GROUP_SIZE as NAV_GROUP_SIZE
-from generator.site.nav import group_alphabetically
+from conftest import make_site_project
+from playbook_site.site.nav import GROUP_SIZE as NAV_GROUP_SIZE
+from playbook_site.site.nav import group_alphabetically
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
@@ -70,8 +70,8 @@ def test_many_groups_are_grouped_again() -> None:
 
 
 def test_small_sections_are_left_as_they_are() -> None:
-    from generator.content import load
-    from generator.site.project import build_project
+    from playbook_site.content import load
+    from playbook_site.site.project import build_project
 
     nav = build_project(load(REPO / "content")).nav()
     roles = next(entry["Roles"] for entry in nav if "Roles" in entry)
@@ -91,7 +91,7 @@ def _nav_links(page: str) -> list[str]:
 @pytest.fixture(scope="module")
 def big_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A playbook of 600 entities (about 230 roles, over 90 of them in Sales), built strictly."""
-    from generator.publishing.build import build_site
+    from playbook_site.publishing.build import build_site
 
     root = tmp_path_factory.mktemp("big")
     project = make_site_project(root / "repo")
@@ -101,7 +101,7 @@ def big_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_role_urls_stay_and_each_page_carries_a_bounded_navigation(big_site: Path) -> None:
-    from generator.content import load
+    from playbook_site.content import load
 
     playbook = load(big_site.parent / "repo" / "content")
     sales = [role for role in playbook.roles.values() if role.function == "sales"]
@@ -118,8 +118,8 @@ def test_role_urls_stay_and_each_page_carries_a_bounded_navigation(big_site: Pat
 
 
 def test_every_abbreviation_in_a_page_still_gets_its_tooltip(big_site: Path) -> None:
-    from generator.content import load
-    from generator.site.abbreviations import abbreviations
+    from playbook_site.content import load
+    from playbook_site.site.abbreviations import abbreviations
 
     playbook = load(big_site.parent / "repo" / "content")
     defined = abbreviations(playbook)
@@ -156,7 +156,7 @@ def test_serve_rebuild_gives_the_same_site_and_shows_an_edit(tmp_path: Path, req
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    from generator.site.serve_cache import PageCache
+    from playbook_site.site.serve_cache import PageCache
 
     project = make_site_project(tmp_path / "repo")
     synth.generate(project / "content", 120)

@@ -8,10 +8,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from conftest import DEFAULT_CONTENT, REPO, run_cli
 
-from generator.cli import cli
-from generator.content.jsonschema import schema_files
+from conftest import DEFAULT_CONTENT, REPO, run_cli
+from playbook_site.cli import cli
+from playbook_site.content.jsonschema import schema_files
 
 SCHEMA_DIR = REPO / "schema"
 

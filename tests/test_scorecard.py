@@ -21,13 +21,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import DEFAULT_CONTENT, FOREIGN_CONTENT, make_site_project, write_content
 
-from generator.content import load
-from generator.site.pages import Page
-from generator.site.project import build_project
-from generator.site.render import render
-from generator.site.scorecard import Numbers, Summary
+from conftest import DEFAULT_CONTENT, FOREIGN_CONTENT, make_site_project, write_content
+from playbook_site.content import load
+from playbook_site.site.pages import Page
+from playbook_site.site.project import build_project
+from playbook_site.site.render import render
+from playbook_site.site.scorecard import Numbers, Summary
 
 TODAY = date(2026, 11, 23)  # a Monday; tests/conftest.py sets PLAYBOOK_TODAY to it for builds
 GOLDEN = Path(__file__).resolve().parent / "golden" / "minimal"
@@ -496,7 +496,7 @@ def test_an_activity_link_that_is_not_https_stays_text(numbers_content: Path) ->
     """The loader refuses such a link; were one to get through, the page would still not link it."""
     from dataclasses import replace
 
-    from generator.content.schema import ActivityEntry
+    from playbook_site.content.schema import ActivityEntry
 
     playbook = load(numbers_content, today=TODAY)
     sneaked = ActivityEntry.model_construct(step="joint-planning", date=date(2026, 10, 1), note=None, link="javascript:alert(1)")

@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
 from conftest import DEFAULT_CONTENT, make_site_project, write_content
 
 
@@ -46,7 +47,7 @@ def test_serve_shows_a_yaml_edit(tmp_path: Path) -> None:
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "playbook_site.cli", "serve", "-a", f"127.0.0.1:{port}"],
         cwd=project,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -129,7 +130,7 @@ def start_serving(project: Path, tmp_path: Path, *args: str) -> tuple[subprocess
     log = tmp_path / "serve.log"
     with log.open("wb") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}", *args],
+            [sys.executable, "-m", "playbook_site.cli", "serve", "-a", f"127.0.0.1:{port}", *args],
             cwd=project,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -182,7 +183,7 @@ def test_while_serving_sigterm_is_ctrl_c_and_an_ignored_signal_stays_ignored() -
     """In-process: inside `stopped_like_ctrl_c` SIGTERM raises KeyboardInterrupt once (a second one
     during the cleanup does not cut it short); SIGHUP set to be ignored (nohup) stays ignored; the
     handlers are put back afterwards."""
-    from generator.publishing.serving import stopped_like_ctrl_c
+    from playbook_site.publishing.serving import stopped_like_ctrl_c
 
     before_term = signal.getsignal(signal.SIGTERM)
     before_hup = signal.signal(signal.SIGHUP, signal.SIG_IGN)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from conftest import DEFAULT_CONTENT, make_site_project
 
 URL = "http://127.0.0.1:8000/"
@@ -135,7 +136,7 @@ def test_the_navigation_memo_and_the_search_reader_change_nothing(tmp_path: Path
     byte for byte, at a size where the navigation is grouped and the matrix split."""
     import sys
 
-    from generator.site import mkdocs_plugin, theme_cache
+    from playbook_site.site import mkdocs_plugin, theme_cache
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
     import synth
@@ -165,7 +166,7 @@ HTML_CASES = {
 def test_the_search_reader_divides_a_page_as_material_does(name: str) -> None:
     from material.plugins.search import plugin as search
 
-    from generator.site.theme_cache import fast_sections
+    from playbook_site.site.theme_cache import fast_sections
 
     html = HTML_CASES[name]
     parser = search.Parser()
@@ -184,7 +185,7 @@ def test_the_search_reader_divides_a_page_as_material_does(name: str) -> None:
 def test_the_search_reader_leaves_what_it_does_not_read_to_material(html: str) -> None:
     from material.plugins.search import plugin as search
 
-    from generator.site.theme_cache import fast_sections
+    from playbook_site.site.theme_cache import fast_sections
 
     assert fast_sections(html, search) is None
 
@@ -205,7 +206,7 @@ def test_escaped_ascii_text_is_what_the_sanitizer_gives_back() -> None:
     import string
     from html import escape
 
-    from generator.site.html import sanitize
+    from playbook_site.site.html import sanitize
 
     alphabet = string.ascii_letters + string.digits + string.punctuation + " " * 8
     chance = random.Random(17)
@@ -221,10 +222,10 @@ def test_zensical_serve_refresh_writes_what_a_fresh_project_holds(tmp_path: Path
     edits to the content and to a template, its project is the one written from scratch."""
     from datetime import date
 
-    from generator.content import load_all
-    from generator.publishing.engines import raw_config, settings_of, standalone
-    from generator.publishing.serving import ZensicalServer
-    from generator.site.render import default_templates_dir
+    from playbook_site.content import load_all
+    from playbook_site.publishing.engines import raw_config, settings_of, standalone
+    from playbook_site.publishing.serving import ZensicalServer
+    from playbook_site.site.render import default_templates_dir
 
     project = make_site_project(tmp_path / "repo", DEFAULT_CONTENT)
     shutil.copytree(default_templates_dir(), project / "templates")

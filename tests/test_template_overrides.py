@@ -13,10 +13,9 @@ from datetime import date
 from pathlib import Path
 
 from conftest import REPO, make_site_project, run_cli, write_content
-
-from generator.content import load
-from generator.publishing.engines import settings_of
-from generator.site.render import default_templates_dir, render, repository_templates, template_dirs
+from playbook_site.content import load
+from playbook_site.publishing.engines import settings_of
+from playbook_site.site.render import default_templates_dir, render, repository_templates, template_dirs
 
 TODAY = date(2026, 11, 23)
 MARK = '<p class="custom-role">Northwind\'s own role page</p>\n'

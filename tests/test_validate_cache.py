@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import DEFAULT_CONTENT
 
-from generator.cli import cli
-from generator.content import cache as cache_module
-from generator.content import load_all
-from generator.content.cache import FileCache
-from generator.errors import ContentError
+from conftest import DEFAULT_CONTENT
+from playbook_site.cli import cli
+from playbook_site.content import cache as cache_module
+from playbook_site.content import load_all
+from playbook_site.content.cache import FileCache
+from playbook_site.errors import ContentError
 
 TODAY = date(2026, 11, 23)
 
@@ -241,7 +241,7 @@ def _imported(content: Path, cache_dir: Path) -> set[str]:
     import sys
 
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "generator.cli", "validate", "--content", str(content)],
+        [sys.executable, "-X", "importtime", "-m", "playbook_site.cli", "validate", "--content", str(content)],
         capture_output=True,
         text=True,
         env=dict(os.environ, PLAYBOOK_CACHE_DIR=str(cache_dir)),
@@ -253,7 +253,7 @@ def _imported(content: Path, cache_dir: Path) -> set[str]:
 
 def test_validate_imports_no_site_code(content: Path, cache_dir: Path) -> None:
     """`validate` imports neither MkDocs, Jinja nor Python-Markdown; from the cache, no Markdown parser at all."""
-    site_code = {"mkdocs", "jinja2", "markdown", "material", "nh3", "generator.site", "generator.publishing"}
+    site_code = {"mkdocs", "jinja2", "markdown", "material", "nh3", "playbook_site.site", "playbook_site.publishing"}
     cold = _imported(content, cache_dir)
     assert not site_code & cold
     warm = _imported(content, cache_dir)
@@ -261,16 +261,16 @@ def test_validate_imports_no_site_code(content: Path, cache_dir: Path) -> None:
 
 
 def test_the_engine_names_agree() -> None:
-    from generator.cli import site
-    from generator.publishing import engines
-    from generator.site import mkdocs_plugin
+    from playbook_site.cli import site
+    from playbook_site.publishing import engines
+    from playbook_site.site import mkdocs_plugin
 
     assert site.ENGINES == engines.ENGINES == mkdocs_plugin.ENGINES
 
 
 def test_the_starter_names_agree() -> None:
-    from generator.cli import init
-    from generator.publishing import starter
+    from playbook_site.cli import init
+    from playbook_site.publishing import starter
 
     assert (init.STARTERS, init.DEFAULT_STARTER) == (starter.STARTERS, starter.DEFAULT_STARTER)
 

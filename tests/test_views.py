@@ -16,16 +16,16 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import FOREIGN_CONTENT, MINIMAL, make_site_project, run_cli, write_content
 
-from generator.content import load
-from generator.content.exports import export_files, kpis_csv, leads_csv, playbook_from_dict, playbook_to_dict
-from generator.content.markup import plain_text
-from generator.site.abbreviations import Abbreviation, Finder, abbreviations, mark_html
-from generator.site.assessment import script_json
-from generator.site.funnel import funnel_svg, text_width, wrap
-from generator.site.onboarding import onboarding_keys, site_key
-from generator.site.render import render
+from conftest import FOREIGN_CONTENT, MINIMAL, make_site_project, run_cli, write_content
+from playbook_site.content import load
+from playbook_site.content.exports import export_files, kpis_csv, leads_csv, playbook_from_dict, playbook_to_dict
+from playbook_site.content.markup import plain_text
+from playbook_site.site.abbreviations import Abbreviation, Finder, abbreviations, mark_html
+from playbook_site.site.assessment import script_json
+from playbook_site.site.funnel import funnel_svg, text_width, wrap
+from playbook_site.site.onboarding import onboarding_keys, site_key
+from playbook_site.site.render import render
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -772,7 +772,9 @@ def test_export_command_writes_nothing_for_bad_content(tmp_path: Path) -> None:
 
 
 def test_print_stylesheet_makes_a_handout() -> None:
-    css = (Path(__file__).resolve().parents[1] / "generator" / "site" / "assets" / "playbook.css").read_text(encoding="utf-8")
+    css = (Path(__file__).resolve().parents[1] / "generator" / "playbook_site" / "site" / "assets" / "playbook.css").read_text(
+        encoding="utf-8"
+    )
     block = css.split("@media print", 1)[1]
     for selector in (".md-header", ".md-sidebar", ".md-footer", ".headerlink", ".pb-onboarding input", ".pb-assessment__result"):
         assert selector in block, selector

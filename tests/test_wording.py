@@ -20,15 +20,15 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import DEFAULT_CONTENT, MINIMAL, REPO, make_site_project, run_cli, write_content
 
-from generator.cli.publishing import version_name
-from generator.content import load
-from generator.errors import ContentError, Problem
-from generator.publishing.changes import PreviousVersion, release_of
-from generator.site.csp import unknown_message
-from generator.site.project import Options, build_project
-from generator.site.render import render
+from conftest import DEFAULT_CONTENT, MINIMAL, REPO, make_site_project, run_cli, write_content
+from playbook_site.cli.publishing import version_name
+from playbook_site.content import load
+from playbook_site.errors import ContentError, Problem
+from playbook_site.publishing.changes import PreviousVersion, release_of
+from playbook_site.site.csp import unknown_message
+from playbook_site.site.project import Options, build_project
+from playbook_site.site.render import render
 
 
 def text_of(html: str) -> str:
@@ -108,14 +108,14 @@ BRACKETED_PLURAL = re.compile(r"[A-Za-z]\((?:s|es)\)")
 
 def test_no_message_says_a_count_with_a_plural_in_brackets() -> None:
     """Every string in the package, the templates and the starter files: "1 problem(s)" reads as a
-    form, not a sentence; counts go through `generator.text.plural`. ("http(s)" is no count.)"""
+    form, not a sentence; counts go through `playbook_site.text.plural`. ("http(s)" is no count.)"""
     found = []
     for path in sorted((REPO / "generator").rglob("*.py")):
         tokens = tokenize.generate_tokens(io.StringIO(path.read_text(encoding="utf-8")).readline)
         for token in tokens:
             if token.type == tokenize.STRING and BRACKETED_PLURAL.search(token.string.replace("http(s)", "")):
                 found.append(f"{path.relative_to(REPO)}:{token.start[0]}: {token.string[:80]}")
-    others = [*(REPO / "templates").rglob("*.j2"), *(REPO / "generator" / "starter").rglob("*")]
+    others = [*(REPO / "templates").rglob("*.j2"), *(REPO / "generator" / "playbook_site" / "starter").rglob("*")]
     for path in sorted(path for path in others if path.is_file()):
         for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
             if BRACKETED_PLURAL.search(line.replace("http(s)", "")):
@@ -144,7 +144,7 @@ def test_a_diagnostic_of_one_statement_is_counted_in_the_singular(tmp_path: Path
 
 
 def test_zensical_serve_says_one_problem_in_the_singular(tmp_path: Path) -> None:
-    from generator.publishing.serving import ZensicalServer
+    from playbook_site.publishing.serving import ZensicalServer
 
     project = make_site_project(tmp_path / "repo")
     write_content(project / "content")

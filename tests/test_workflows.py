@@ -28,6 +28,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from conftest import REPO
 
 WORKFLOWS = REPO / ".github" / "workflows"
@@ -423,9 +424,9 @@ def hostile(markers: Path) -> Callable[[Path, str], None]:
         sla_and_target(source)
         for name in ("origin/main", "main", fork_point, fork_point[:12]):
             shutil.copytree(source / "content", source / name / "content")
-        reports = source / "generator" / "review" / "reports.py"
+        reports = source / "generator" / "playbook_site" / "review" / "reports.py"
         reports.write_text(reports.read_text(encoding="utf-8") + FAKE_REPORT + evil_python(markers), encoding="utf-8")
-        (source / "generator" / "__init__.py").write_text(evil_python(markers), encoding="utf-8")
+        (source / "generator" / "playbook_site" / "__init__.py").write_text(evil_python(markers), encoding="utf-8")
         (source / "sitecustomize.py").write_text(evil_python(markers), encoding="utf-8")
         (source / "content" / "sitecustomize.py").write_text(evil_python(markers), encoding="utf-8")
         (source / "evil_hook.py").write_text(evil_python(markers), encoding="utf-8")
@@ -471,9 +472,9 @@ def test_the_marker_would_show_the_pull_requests_code_running(tmp_path: Path, ma
     git(tmp_path, "clone", "-q", str(remote.origin), str(head))
     git(head, "fetch", "-q", "origin", "refs/pull/1/head")
     git(head, "checkout", "-q", "--detach", "FETCH_HEAD")
-    env = {**os.environ, "PYTHONPATH": str(head)}  # as `pip install .` of the checkout would make it import
+    env = {**os.environ, "PYTHONPATH": f"{head / 'generator'}{os.pathsep}{head}"}  # as `pip install .` of the checkout would make it import
     result = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "diff", "HEAD~1", "HEAD", "--format", "markdown"],
+        [sys.executable, "-m", "playbook_site.cli", "diff", "HEAD~1", "HEAD", "--format", "markdown"],
         cwd=head,
         env=env,
         capture_output=True,
@@ -484,7 +485,7 @@ def test_the_marker_would_show_the_pull_requests_code_running(tmp_path: Path, ma
     ran = sorted(p.name for p in markers.iterdir())
     for marker in markers.iterdir():
         marker.unlink()
-    assert ran == ["ran-generator", "ran-generator-review-reports", "ran-sitecustomize"]
+    assert ran == ["ran-playbook_site", "ran-playbook_site-review-reports", "ran-sitecustomize"]
 
 
 def test_invalid_content_is_reported_and_not_previewed(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
 from conftest import DEFAULT_CONTENT, FOREIGN_CONTENT, MINIMAL, REPO, make_site_project, write_content
 
 CHROMIUM = Path(os.environ.get("PLAYBOOK_CHROMIUM", "/usr/bin/chromium"))
@@ -113,7 +114,7 @@ def stop(server: http.server.ThreadingHTTPServer) -> None:
 def playbook_command() -> list[str]:
     """The `playbook` command of this environment, as a user runs it."""
     command = Path(sys.executable).with_name("playbook")
-    return [str(command)] if command.exists() else [sys.executable, "-m", "generator.cli"]
+    return [str(command)] if command.exists() else [sys.executable, "-m", "playbook_site.cli"]
 
 
 def build(project: Path, engine: str = "mkdocs") -> Path:

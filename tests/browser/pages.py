@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from generator.content import load
+from playbook_site.content import load
 
 from .conftest import Site, Watch
 

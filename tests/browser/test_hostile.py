@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO
-from hostile import ACCEPTED, FRAGMENTS, hostile_playbook
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from playwright.sync_api import Error as PlaywrightError
 
-from generator.site.csp import THEME_SCRIPTS, shape
+from conftest import REPO
+from hostile import ACCEPTED, FRAGMENTS, hostile_playbook
+from playbook_site.site.csp import THEME_SCRIPTS, shape
 
 from .conftest import DESKTOP, Site, Watch, build, new_page, screenshot, serve, stop
 
@@ -276,7 +276,7 @@ def acceptable(text: str) -> str | None:
     (what gets through is what matters here); None when validation would still refuse it."""
     from pydantic_core import PydanticCustomError
 
-    from generator.content.markup import check_text
+    from playbook_site.content.markup import check_text
 
     text = " ".join(text.split()) or "x"
     for candidate in (text, text.replace("<", "&lt;")):

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from conftest import DEFAULT_CONTENT
 
 from .conftest import DESKTOP, Site, Watch, new_page, playbook_command, screenshot, serve, stop

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from generator.content import load
+from playbook_site.content import load
 
 from .conftest import PHONE, Site, Watch, new_page, screenshot
 from .pages import CLIPPED, PAGE_TYPES, check_page, expected_failures, serious

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import init_repo, make_site_project, run_cli, write_content
 
-from generator.publishing.preview import PreviewServer, PublishedBranch, make_server
+from conftest import init_repo, make_site_project, run_cli, write_content
+from playbook_site.publishing.preview import PreviewServer, PublishedBranch, make_server
 
 from .conftest import DESKTOP, Watch, new_page
 

@@ -2,7 +2,7 @@
 desktop, in the dark scheme, in print and on a 360 px phone; the KPI page's chart and table, a role's
 "Your numbers", the home page's summary, the checklist's overdue badge and the funnel's SLA
 compliance; no script error, no Content-Security-Policy violation, no request to another host, and
-axe-core finds nothing serious. Expected values come from the content through `generator.load`.
+axe-core finds nothing serious. Expected values come from the content through `playbook_site.load`.
 
 Screenshots (tests/screenshots/): scorecard-desktop.png (the whole page, light), scorecard-dark.png,
 scorecard-print.png, scorecard-phone.png and scorecard-phone-scrolled.png (360 px, dark),
@@ -17,11 +17,11 @@ from datetime import date
 from typing import Any
 
 import pytest
-from conftest import FOREIGN_CONTENT, make_site_project
 
-from generator.content import load
-from generator.content.health import kpi_health, step_activity, verdict
-from generator.site.scorecard import Numbers
+from conftest import FOREIGN_CONTENT, make_site_project
+from playbook_site.content import load
+from playbook_site.content.health import kpi_health, step_activity, verdict
+from playbook_site.site.scorecard import Numbers
 
 from .conftest import DESKTOP, SCREENSHOTS, Site, Watch, build, new_page, serve, stop
 from .pages import CLIPPED, serious

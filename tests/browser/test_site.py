@@ -1,7 +1,7 @@
 """What a reader does, proven in headless Chromium against the built site on 127.0.0.1, as each
 engine builds it: search (pages.search drives either engine's), abbreviation tooltips, the
 self-assessment (mouse, keyboard, after navigating), each under the page's Content-Security-Policy.
-Expected results come from the content (generator.content.load), never hard-coded."""
+Expected results come from the content (playbook_site.content.load), never hard-coded."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from generator.content import load
+from playbook_site.content import load
 
 from .conftest import DESKTOP, Site, Watch, new_page, screenshot
 from .pages import assert_no_violations, search, search_result

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from conftest import DEFAULT_CONTENT, init_repo, make_site_project, run_cli
 
 from .conftest import DESKTOP, Watch, _SiteHandler, new_page, screenshot, serve, stop

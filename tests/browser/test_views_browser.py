@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from conftest import DEFAULT_CONTENT, make_site_project
 
-from generator.content import load
-from generator.site.onboarding import onboarding_keys
+from conftest import DEFAULT_CONTENT, make_site_project
+from playbook_site.content import load
+from playbook_site.site.onboarding import onboarding_keys
 
 from .conftest import SCREENSHOTS, Site, Watch, build, serve
 from .pages import assert_no_violations

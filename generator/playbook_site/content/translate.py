@@ -9,8 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-import generator.content.slips as slips
-import generator.content.value_hints as value_hints
+import playbook_site.content.slips as slips
+import playbook_site.content.value_hints as value_hints
 
 from ..errors import Problem, did_you_mean
 from ..text import plural

@@ -3,7 +3,7 @@
 - `format.md`: every field of every content file, from the typed models (`content.schema`): its
   type, whether it is required, what it means, and what a change to it does (the same `Meta` the
   change report reads); the results files and the activity record from `content.periods`.
-- `checks.md`: every problem code, from the registry (`generator.codes`).
+- `checks.md`: every problem code, from the registry (`playbook_site.codes`).
 - `commands.md`: every command's help, from the command line itself.
 
 A test regenerates them and fails when the committed pages are stale, so the reference cannot

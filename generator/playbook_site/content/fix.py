@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-import generator.content.slips as slips
+import playbook_site.content.slips as slips
 
 from ..errors import Problem
 from .yaml_reader import MAX_FILE_BYTES, Reader, _YamlLoader

@@ -1,6 +1,6 @@
 """Reviewing a change: two playbooks compared, the reports made from the comparison, CODEOWNERS.
 
-from generator.review import compare, format_markdown, format_text, to_json, format_reader_markdown
+from playbook_site.review import compare, format_markdown, format_text, to_json, format_reader_markdown
 
 The names are imported when first used, so that `playbook validate` (which needs only
 `review.codeowners`) does not import the comparison and its reports.

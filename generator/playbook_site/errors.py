@@ -52,7 +52,7 @@ class Problem:
     def __post_init__(self) -> None:
         if self.code not in CODES:
             raise ValueError(
-                f"problem code `{self.code}` is not in generator/codes.py: add it there, with what triggers it and the fix"
+                f"problem code `{self.code}` is not in generator/playbook_site/codes.py: add it there, with what triggers it and the fix"
             )
 
     def moved(self, prefix: str, replacement: str) -> Problem:

@@ -71,7 +71,7 @@ def config_of(project: Project, base: dict[str, Any], hand_written: list[str]) -
             {"toc": {"permalink": True}},
             "tables",
             "attr_list",
-            {"generator.site.mdext": {"abbreviations": ABBREVIATIONS_FILE, "directory_urls": directory_urls}},
+            {"playbook_site.site.mdext": {"abbreviations": ABBREVIATIONS_FILE, "directory_urls": directory_urls}},
         ],
         "extra_css": [path for path in project.assets if path.endswith(".css")] + list(base.get("extra_css") or []),
         "extra_javascript": [path for path in project.assets if path.endswith(".js")] + list(base.get("extra_javascript") or []),

@@ -7,7 +7,7 @@ approve it, and whether it alters an agreed definition or is minor (wording only
 is (its label, whether it alters a definition, whether readers see it, what it refers to) is read
 from the schema's `Meta` declarations; the report formats live in `reports` and `reader`.
 
-    from generator.review import compare
+    from playbook_site.review import compare
     changes = compare(old_playbook, new_playbook)     # -> ChangeSet
     changes.is_empty                                  # True when nothing changed
     changes.entities                                  # tuple[EntityChange, ...], in report order

@@ -42,8 +42,8 @@ from .scorecard import Numbers
 
 
 def default_templates_dir() -> Path:
-    package = Path(__file__).resolve().parent.parent  # generator/: an installed wheel has generator/templates
-    for candidate in (package / "templates", package.parent / "templates"):
+    package = Path(__file__).resolve().parent.parent  # playbook_site/: an installed wheel has playbook_site/templates
+    for candidate in (package / "templates", package.parent.parent / "templates"):
         if (candidate / "role.html.j2").is_file():
             return candidate
     raise FileNotFoundError("the playbook templates were not found next to the generator package")

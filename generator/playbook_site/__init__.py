@@ -1,6 +1,6 @@
 """playbook-site: a sales and marketing alignment playbook, kept as YAML in git, as a versioned, searchable website.
 
-`__version__` is the version in pyproject.toml (see generator/version.py).
+`__version__` is the version in pyproject.toml (see generator/playbook_site/version.py).
 """
 
 from __future__ import annotations

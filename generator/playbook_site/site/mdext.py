@@ -1,7 +1,7 @@
 """A Python-Markdown extension for engines that read the playbook's pages as Markdown files.
 
 `playbook generate --out DIR` writes each page as a Markdown file that holds finished HTML (see
-`portable`). Listed in `markdown_extensions` (as `generator.site.mdext`), this extension lets an
+`portable`). Listed in `markdown_extensions` (as `playbook_site.site.mdext`), this extension lets an
 engine that builds those files (Zensical, plain MkDocs) take the HTML exactly as it is and gives it
 the page's table of contents; without it the HTML still passes through as one raw HTML block.
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-import generator.content.slips as slips
+import playbook_site.content.slips as slips
 
 from ..errors import Problem
 from ..text import undecodable

@@ -1,8 +1,8 @@
 """The files of a new playbook repository (`playbook init`), as {path: bytes}. Writes nothing.
 
 Two starters: `example`, the bundled playbook of a B2B software company (the repository's content/,
-shipped in the wheel as generator/starter/example/content) made the new organization's, and
-`blank`, a small playbook to fill in (generator/starter/blank/content). Either comes with:
+shipped in the wheel as generator/playbook_site/starter/example/content) made the new organization's, and
+`blank`, a small playbook to fill in (generator/playbook_site/starter/blank/content). Either comes with:
 
 - a short mkdocs.yml (the `playbook` plugin does the rest);
 - the JSON Schemas for editors (schema/), .github/CODEOWNERS from the approvers;
@@ -39,7 +39,7 @@ from ..version import DISTRIBUTION, __version__
 
 STARTERS = ("example", "blank")
 DEFAULT_STARTER = "example"
-PACKAGE = Path(__file__).resolve().parent.parent  # generator/
+PACKAGE = Path(__file__).resolve().parent.parent  # the playbook_site package (generator/playbook_site/ in a source tree)
 STARTER_DIR = PACKAGE / "starter"
 REPOSITORY_FILES = STARTER_DIR / "repository"  # copied into the new repository, `github/` as `.github/`
 VERSION_TOKEN = "@PLAYBOOK_VERSION@"
@@ -61,8 +61,8 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069
 
 
 def example_content_dir() -> Path:
-    """The bundled playbook: generator/starter/example/content in a wheel, content/ in a source tree."""
-    for candidate in (STARTER_DIR / "example" / "content", PACKAGE.parent / "content"):
+    """The bundled playbook: generator/playbook_site/starter/example/content in a wheel, content/ in a source tree."""
+    for candidate in (STARTER_DIR / "example" / "content", PACKAGE.parent.parent / "content"):
         if (candidate / "playbook.yml").is_file():
             return candidate
     raise FileNotFoundError("the bundled example playbook was not found next to the generator package")
