@@ -17,17 +17,19 @@ import subprocess
 import sys
 import textwrap
 import xml.etree.ElementTree as ET
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from conftest import DEFAULT_CONTENT, FOREIGN_CONTENT, make_site_project, write_content
 from playbook_site.content import load
+from playbook_site.content.exports import export_files
+from playbook_site.site.charts import MAX_MARKS
 from playbook_site.site.pages import Page
 from playbook_site.site.project import build_project
 from playbook_site.site.render import render
-from playbook_site.site.scorecard import Numbers, Summary
+from playbook_site.site.scorecard import RECENT_ROWS, Numbers, Summary
 
 TODAY = date(2026, 11, 23)  # a Monday; tests/conftest.py sets PLAYBOOK_TODAY to it for builds
 GOLDEN = Path(__file__).resolve().parent / "golden" / "minimal"
@@ -413,6 +415,46 @@ def test_the_kpi_page_shows_the_latest_eight_of_many_results(tmp_path: Path) -> 
     assert periods == [f"2026-W{week}" for week in range(40, 48)]
     svg = re.search(r"<svg.*?</svg>", page, re.S)
     assert svg is not None and len(ET.fromstring(svg.group(0)).findall(f"{SVG}circle")) == 18  # the chart has them all
+
+
+def test_ten_years_of_daily_results_show_bounded_charts_and_tables_and_export_every_result(tmp_path: Path) -> None:
+    """Issue 27 (issue 21, finding 14): the KPI page's table shows the latest periods and says where the
+    whole series is, each chart draws a bounded number of marks, no page grows with the series, and
+    the CSV export and playbook.json keep every result."""
+    first = date(2016, 11, 23)
+    days = [first + timedelta(days=number) for number in range((date(2026, 11, 22) - first).days + 1)]
+    rows = "".join(f"{day.isoformat()},{number % 9}\n" for number, day in enumerate(days))
+    root = write_content(tmp_path / "content", {**NUMBERS, "results/deals-closed.csv": "period,value\n" + rows})
+    playbook = load(root, today=TODAY)
+    assert len(playbook.results["deals-closed"]) == len(days) == 3_652
+    pages = render(playbook, today=TODAY)
+    deals = section(pages["kpis.md"].html, "deals-closed")
+    table = re.search(r"<table>.*?</table>", deals, re.S)
+    assert table is not None and table.group(0).count("<tr>") == 1 + RECENT_ROWS  # the header and the latest eight
+    assert re.findall(r"<tr>\s*<td>(\d{4}-\d\d-\d\d)", table.group(0)) == [day.isoformat() for day in days[-RECENT_ROWS:]]
+    assert f"<caption>The latest {RECENT_ROWS} of 3,652 results, oldest first</caption>" in deals
+    assert "The table shows the latest 8 of 3,652 results; every result is in the results CSV and in playbook.json." in text_of(
+        deals
+    )
+    assert 'href="../exports/results.csv"' in deals and 'href="../playbook.json"' in deals
+    # Each chart (the KPI page's, the Scorecard's) draws at most MAX_MARKS results.
+    for page in ("kpis.md", "scorecard.md"):
+        svg = re.search(r'<svg[^>]*data-kpi="deals-closed".*?</svg>', pages[page].html, re.S)
+        assert svg is not None, page
+        marks = [dot for dot in ET.fromstring(svg.group(0)).iter(f"{SVG}circle") if "pb-chart__point" in (dot.get("class") or "")]
+        assert len(marks) == MAX_MARKS, page
+    # No page grows with the series: each is within a few tens of kilobytes of the page without it.
+    without = render(load(write_content(tmp_path / "short", NUMBERS), today=TODAY), today=TODAY)
+    growth = {path: len(page.html.encode()) - len(without[path].html.encode()) for path, page in pages.items()}
+    assert max(growth.values()) < 50_000, growth
+    # The exports keep the whole series.
+    exported = export_files(playbook)
+    assert [json.loads(exported["playbook.json"])["results"]["deals-closed"][index]["period"] for index in (0, -1)] == [
+        days[0].isoformat(),
+        days[-1].isoformat(),
+    ]
+    assert len(json.loads(exported["playbook.json"])["results"]["deals-closed"]) == 3_652
+    assert sum(line.startswith('"deals-closed",') for line in exported["exports/results.csv"].splitlines()) == 3_652
 
 
 def test_a_role_page_shows_your_numbers(numbers_pages: dict[str, Page], numbers_site: Path) -> None:
