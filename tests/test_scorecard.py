@@ -457,6 +457,33 @@ def test_ten_years_of_daily_results_show_bounded_charts_and_tables_and_export_ev
     assert sum(line.startswith('"deals-closed",') for line in exported["exports/results.csv"].splitlines()) == 3_652
 
 
+def test_numbers_the_validator_accepts_build(tmp_path: Path) -> None:
+    """Issue 21, finding 11: results 0 and 5e-324 without a target ended `mkdocs build` in `math domain
+    error`; a target of 1e-300 on a score a grid line outside the chart. Every value that validates builds."""
+    root = write_content(
+        tmp_path / "content",
+        {
+            **NUMBERS,
+            "results/pipeline-coverage.csv": "period,value\n2026-08,0\n2026-09,5e-324\n",
+            "kpis/csat.yml": kpi_file(
+                "Customer satisfaction", "score", "higher", "account-executive", "target:", "  value: 1e-300"
+            ),
+            "results/csat.csv": "period,value\n2026-09,1e-300\n2026-10,-5e-324\n",
+        },
+    )
+    project = make_site_project(tmp_path / "repo", root)
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    for page in ("kpis", "scorecard"):
+        for kpi_id in ("pipeline-coverage", "csat"):
+            svg = re.search(rf'<svg[^>]*data-kpi="{kpi_id}".*?</svg>', built(project / "site", page), re.S)
+            assert svg is not None, (page, kpi_id)
+            ys = [float(y) for y in re.findall(r' (?:y|y1|y2|cy)="([^"]+)"', svg.group(0))]
+            assert ys and all(0 <= y <= 230 for y in ys), (page, kpi_id)
+
+
 def test_a_role_page_shows_your_numbers(numbers_pages: dict[str, Page], numbers_site: Path) -> None:
     for page in (numbers_pages["roles/account-executive.md"].html, built(numbers_site, "roles/account-executive")):
         numbers = section(page, "your-numbers")
