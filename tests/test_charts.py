@@ -313,3 +313,22 @@ def test_shape_keeping_keeps_the_ends_the_extremes_and_the_order() -> None:
     assert {4_321, 7_654} <= set(kept)
     assert shape_keeping(points[:50], 100) == list(range(50))  # fewer points than marks: every one
     assert shape_keeping(points[:3], 2) == [0, 1, 2]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    target=st.none() | FINITE,
+    values=st.lists(FINITE, min_size=MAX_MARKS + 1, max_size=4 * MAX_MARKS),
+)
+def test_any_long_series_of_any_numbers_draws_at_most_max_marks_inside_the_chart(
+    target: float | None, values: list[float]
+) -> None:
+    measured = kpi(unit="score", direction="higher", target=None)
+    if target is not None:
+        measured = measured.model_copy(update={"target": Target(value=target)})
+    series = monthly(values)
+    root = assert_drawn_inside(results_chart_svg(measured, series, kpi_health(measured, series, TODAY)))
+    dots = [dot for dot in root.iter(f"{SVG}circle") if "pb-chart__point" in (dot.get("class") or "")]
+    line = root.find(f"{SVG}polyline")
+    assert len(dots) == MAX_MARKS and line is not None and len(line.get("points", "").split()) == MAX_MARKS
+    assert [dots[0].get("data-period"), dots[-1].get("data-period")] == [series[0].period.text, series[-1].period.text]

@@ -133,7 +133,8 @@ def _labelled(count: int, spacing: float, widest: float) -> list[int]:
 def _target_label_at(
     width: float, line_y: float, points: list[tuple[float, float]], left: float, right: float, top: float
 ) -> tuple[float, float, str]:
-    """(x, y, anchor) of the target's label: at an end of its line, above or below it, where no dot is."""
+    """(x, y, anchor) of the target's label: at an end of its line, above or below it, where no dot is;
+    above the plot when a dense line leaves no such place."""
     candidates = [
         (right, line_y - 5, "end"),
         (right, line_y + TICK_SIZE + 3, "end"),
@@ -148,7 +149,11 @@ def _target_label_at(
             return 1000  # would leave the drawing at the top
         return sum(low - 6 <= px <= high + 6 and y - TICK_SIZE - 6 <= py <= y + 6 for px, py in points)
 
-    return min(candidates, key=crowding)
+    best = min(candidates, key=crowding)
+    if crowding(best) > 0 and len(points) > 24:
+        # A dense line leaves no free end: the label goes above the plot, at its right, where no mark is.
+        return right, top - 12, "end"
+    return best
 
 
 def chart_ids(kpi: Kpi) -> tuple[str, str]:
