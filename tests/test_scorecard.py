@@ -411,6 +411,8 @@ def test_the_kpi_page_shows_the_latest_eight_of_many_results(tmp_path: Path) -> 
     )
     page = render(load(root, today=TODAY), today=TODAY)["kpis.md"].html
     assert "<caption>The latest 8 of 18 results, oldest first</caption>" in page
+    assert "the target dashed; the table below holds the latest of the same numbers.</figcaption>" in page
+    assert "The table shows the latest 8 of 18 results; every result is in the results CSV and in playbook.json." in text_of(page)
     periods = re.findall(r"<tr>\s*<td>(2026-W\d\d)", page)
     assert periods == [f"2026-W{week}" for week in range(40, 48)]
     svg = re.search(r"<svg.*?</svg>", page, re.S)
@@ -437,6 +439,9 @@ def test_ten_years_of_daily_results_show_bounded_charts_and_tables_and_export_ev
         deals
     )
     assert 'href="../exports/results.csv"' in deals and 'href="../playbook.json"' in deals
+    assert f"drawn from {MAX_MARKS} of the 3,652 results to keep the line's shape; the table below holds the latest." in deals
+    scorecard = text_of(re.sub(r"<svg.*?</svg>", "", section(pages["scorecard.md"].html, "deals-closed"), flags=re.S))
+    assert f"Deals closed, 3,652 results, {MAX_MARKS} of them drawn to keep the line's shape" in scorecard
     # Each chart (the KPI page's, the Scorecard's) draws at most MAX_MARKS results.
     for page in ("kpis.md", "scorecard.md"):
         svg = re.search(r'<svg[^>]*data-kpi="deals-closed".*?</svg>', pages[page].html, re.S)
