@@ -12,7 +12,9 @@ For each size it writes a synthetic playbook (bench/synth.py) and measures, as m
 - where the build's time goes (an instrumented in-process build: plugin, theme, search);
 - `playbook serve` on MkDocs and on Zensical: the time from saving one role file to the served page
   showing the change;
-- what grows with the content on single pages (the largest page, the search index, the navigation).
+- what grows with the content on single pages (the largest page, the search index, the navigation);
+- a long results series (issue 27): the bundled playbook built with one KPI's 52 weekly results, with ten
+  years of daily results instead, and with daily results since 1900 (`--long-series`).
 
 It prints each figure as it is measured, then the whole report in Markdown (the machine, the
 versions, the figures, each target met or not and why), and writes it to BENCHMARKS.md by default.
@@ -23,6 +25,7 @@ from __future__ import annotations
 import argparse
 import importlib.metadata
 import importlib.util
+import math
 import os
 import platform
 import re
@@ -39,7 +42,7 @@ import urllib.request
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +66,11 @@ PER_ENTITY_TARGET = 1.5  # build time per entity at 20,000 entities against 1,00
 MEMORY_TARGET_MB = 1024  # peak memory of the build at 20,000 entities
 SERVE_TARGET_S = 2.0  # MkDocs serve: a one-file edit shown, 1,000 entities
 ZENSICAL_SERVE_TARGET_S = 1.0  # the same with Zensical
+# Issue 27: a KPI with ten years of daily results costs at most this many times the build without
+# them, and no page of the site exceeds PAGE_TARGET_MB.
+LONG_SERIES_TARGET = 2.0
+PAGE_TARGET_MB = 2.0
+LONG_SERIES_KPI = "lead-response-time"  # of the bundled playbook; its target made per-result so that days fit
 LARGE = 20000  # the opt-in size (--large)
 
 
@@ -497,6 +505,135 @@ def measure_size(size: int, repeat: int, work: Path, *, serve: bool, zensical: b
     return result
 
 
+# --- a long results series (issue 27) -----------------------------------------------------------
+
+
+def daily_results(first: date, last: date) -> str:
+    """A results CSV of one value a day from `first` to `last`: a weekly wave, a slow drift and noise,
+    between about 2 and 8 hours (plausible for the lead response time)."""
+    import random
+
+    rng = random.Random(27)
+    rows = ["period,value"]
+    day, number = first, 0
+    while day <= last:
+        value = 5 + 1.5 * math.sin(number / 1.1) + 1.2 * math.sin(number / 365) + rng.uniform(-0.6, 0.6)
+        rows.append(f"{day.isoformat()},{value:.1f}")
+        day += timedelta(days=1)
+        number += 1
+    return "\n".join(rows) + "\n"
+
+
+def long_series_project(root: Path, results: str | None) -> Path:
+    """The bundled playbook with the lead response time's target counted per result (a daily series
+    fits it), and its results replaced by `results` when given (else its own weekly ones)."""
+    project = root
+    if project.exists():
+        shutil.rmtree(project)
+    shutil.copytree(REPO / "content", project / "content")
+    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    (project / "docs").mkdir(exist_ok=True)
+    kpi = project / "content" / "kpis" / f"{LONG_SERIES_KPI}.yml"
+    kpi.write_text(kpi.read_text(encoding="utf-8").replace("  period: week\n", ""), encoding="utf-8")
+    if results is not None:
+        (project / "content" / "results" / f"{LONG_SERIES_KPI}.csv").write_text(results, encoding="utf-8")
+    return project
+
+
+def measure_long_series(work: Path, repeat: int, *, since_1900: bool = True) -> dict[str, Any]:
+    """The bundled playbook built with one KPI's own 52 weekly results ("without") and with ten years of
+    daily results instead (3,652 rows), and, unless `since_1900` is false, with daily results since 1900
+    (the shape of issue 21's finding 14, 46,347 rows)."""
+    today = date.fromisoformat(TODAY)
+    shapes = {
+        "without": None,
+        "ten_years": daily_results(today.replace(year=today.year - 10), today - timedelta(days=1)),
+        "since_1900": daily_results(date(1900, 1, 1), today - timedelta(days=1)),
+    }
+    if not since_1900:
+        del shapes["since_1900"]
+    found: dict[str, Any] = {}
+    for name, results in shapes.items():
+        project = long_series_project(work / f"series-{name}", results)
+        built = time_builds(project, work / f"series-{name}" / "site", repeat)
+        csv = (project / "content" / "results" / f"{LONG_SERIES_KPI}.csv").read_text(encoding="utf-8")
+        found[name] = {
+            "rows": csv.count("\n") - 1,
+            "csv_kb": len(csv.encode()) / 1e3,
+            **built,
+        }
+        say(
+            f"  {name:<11} {found[name]['rows']:>6} rows: build {built['wall']:6.2f} s (cpu {built['cpu']:.2f} s,"
+            f" peak {built['rss']:.0f} MB), site {built['mb']:.1f} MB, largest page {built['largest']} {built['largest_mb']:.2f} MB"
+        )
+    return found
+
+
+def long_series_targets(found: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(target, measured, verdict and why) for issue 27's long series."""
+    if not found:
+        return []
+    without, ten = found["without"], found["ten_years"]
+    ratio, cpu_ratio = ten["wall"] / without["wall"], ten["cpu"] / without["cpu"]
+    ok = ratio <= LONG_SERIES_TARGET
+    why = (
+        f"the bundled playbook built in {fmt(without['wall'])} ({fmt(without['cpu'])} CPU) without and in"
+        f" {fmt(ten['wall'])} ({fmt(ten['cpu'])} CPU, {cpu_ratio:.2f}x) with {ten['rows']:,} daily results for one KPI"
+        f" ({ten['csv_kb']:.0f} kB of CSV); peak memory {without['rss']:.0f} MB and {ten['rss']:.0f} MB. Each chart"
+        " draws at most 120 results (largest-triangle-three-buckets), the KPI page's table the latest 8; the"
+        " CSV export and playbook.json keep every result."
+    )
+    rows = [
+        (
+            f"ten years of daily results for one KPI: build <= {LONG_SERIES_TARGET}x the build without them",
+            f"{ratio:.2f}x",
+            f"{verdict(ok)}: {why}",
+        )
+    ]
+    largest = max(found.values(), key=lambda shape: shape["largest_mb"])
+    ok = largest["largest_mb"] < PAGE_TARGET_MB
+    why = (
+        f"largest page `{largest['largest']}` {largest['largest_mb']:.2f} MB; with ten years of daily results"
+        f" {ten['largest_mb']:.2f} MB (without {without['largest_mb']:.2f} MB)"
+    )
+    if "since_1900" in found:
+        old = found["since_1900"]
+        why += (
+            f"; with {old['rows']:,} daily results since 1900 ({old['csv_kb']:.0f} kB, issue 21's finding 14)"
+            f" {old['largest_mb']:.2f} MB, the site {old['mb']:.1f} MB, the build {fmt(old['wall'])}"
+            f" ({old['wall'] / without['wall']:.2f}x), peak memory {old['rss']:.0f} MB"
+        )
+    rows.append(
+        (
+            f"no page over {PAGE_TARGET_MB:g} MB with a long results series",
+            f"{largest['largest_mb']:.2f} MB",
+            f"{verdict(ok)}: {why}.",
+        )
+    )
+    return rows
+
+
+def long_series_section(found: dict[str, Any]) -> list[str]:
+    """The report's table of the long results series (issue 27), or nothing when it was not measured."""
+    if not found:
+        return []
+    names = {"without": "its own 52 weekly results", "ten_years": "ten years of daily results", "since_1900": "daily since 1900"}
+    lines = [
+        "## A long results series",
+        "",
+        f"The bundled playbook built with each of these as the results of its KPI `{LONG_SERIES_KPI}` (its target counted per result, so that days fit):",
+        "",
+        "| results of the KPI | rows | CSV | `mkdocs build --strict` | CPU | peak memory | site | largest page |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, shape in found.items():
+        lines.append(
+            f"| {names.get(name, name)} | {shape['rows']:,} | {shape['csv_kb']:.0f} kB | {fmt(shape['wall'])} | {fmt(shape['cpu'])}"
+            f" | {shape['rss']:.0f} MB | {shape['mb']:.1f} MB | `{shape['largest']}` {shape['largest_mb']:.2f} MB |"
+        )
+    return [*lines, ""]
+
+
 # --- the report ------------------------------------------------------------------------------
 
 
@@ -697,8 +834,14 @@ def import_check() -> dict[str, Any]:
 
 
 def write_report(
-    path: Path, results: list[SizeResult], info: dict[str, str], imports: dict[str, Any], meta: dict[str, Any]
+    path: Path,
+    results: list[SizeResult],
+    info: dict[str, str],
+    imports: dict[str, Any],
+    meta: dict[str, Any],
+    long_series: dict[str, Any] | None = None,
 ) -> str:
+    long_series = long_series or {}
     head = "| | " + " | ".join(f"{r.figures['entities']:,.0f} entities" for r in results) + " |"
     rule = "| --- |" + " --- |" * len(results)
 
@@ -765,8 +908,9 @@ def write_report(
         "",
         "| target | measured | verdict |",
         "| --- | --- | --- |",
-        *[f"| {t} | {m} | {v} |" for t, m, v in targets(results)],
+        *[f"| {t} | {m} | {v} |" for t, m, v in targets(results) + long_series_targets(long_series)],
         "",
+        *long_series_section(long_series),
         "## Where a build spends its time",
         "",
         "An instrumented build in the benchmark's own process (MkDocs' steps timed; the sum of the steps is the",
@@ -923,6 +1067,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-serve", action="store_true", help="skip the `playbook serve` measurements")
     parser.add_argument(
+        "--long-series",
+        choices=("full", "ten-years", "none"),
+        default="full",
+        help="build the bundled playbook with a long results series: ten years of daily results and daily"
+        " results since 1900 (full, the default), only the ten years, or not at all",
+    )
+    parser.add_argument(
         "--serve-up-to",
         type=int,
         default=1000,
@@ -966,6 +1117,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
 
+    long_series: dict[str, Any] = {}
+    if args.long_series != "none":
+        say("\n== a long results series (the bundled playbook)")
+        series_work = work if args.work is not None else Path(tempfile.mkdtemp(prefix="playbook-bench-series-"))
+        try:
+            long_series = measure_long_series(series_work, args.repeat, since_1900=args.long_series == "full")
+        finally:
+            if args.work is None:
+                shutil.rmtree(series_work, ignore_errors=True)
+
     meta = {
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "command": "bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:]),
@@ -973,9 +1134,9 @@ def main(argv: list[str] | None = None) -> int:
         "load_before": load_before,
         "load_after": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
-    report = write_report(args.out, results, info, imports, meta)
+    report = write_report(args.out, results, info, imports, meta, long_series)
     say("\nTargets:")
-    for target, measured, why in targets(results):
+    for target, measured, why in targets(results) + long_series_targets(long_series):
         say(f"  {target}: {measured} -> {why.split(':')[0].strip('*')}")
     say(f"\nWrote {args.out} in {meta['duration'] / 60:.1f} minutes. The report:\n")
     say(report)

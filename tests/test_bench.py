@@ -53,6 +53,8 @@ def bench_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.Comp
             str(out),
             "--work",
             str(work),
+            "--long-series",
+            "ten-years",
         ],
         cwd=REPO,
         capture_output=True,
@@ -107,10 +109,21 @@ def test_report_names_the_machine_and_judges_every_target(bench_run: tuple[subpr
         assert key in machine
     targets = report.split("## Targets", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in targets.splitlines() if line.startswith("| ") and not line.startswith(("| target", "| ---"))]
-    assert len(rows) == 7
-    # At one size of 100 entities no target can be judged; the report says so instead of guessing.
-    assert all("not measured at this size" in row for row in rows)
-    assert not any("**met**" in row or "**not met**" in row for row in rows)
+    sized, series = rows[:7], rows[7:]
+    # At one size of 100 entities no target of a size can be judged; the report says so instead of guessing.
+    assert all("not measured at this size" in row for row in sized)
+    assert not any("**met**" in row or "**not met**" in row for row in sized)
+    # The long results series (issue 27) is measured on the bundled playbook at any size: judged.
+    assert [row.split(" | ")[0] for row in series] == [
+        "| ten years of daily results for one KPI: build <= 2.0x the build without them",
+        "| no page over 2 MB with a long results series",
+    ]
+    assert all(("**met**" in row) != ("**not met**" in row) for row in series)
+    table = report.split("## A long results series", 1)[1].split("\n## ", 1)[0]
+    cells = {
+        line.split(" | ")[0]: line.split(" | ")[1:] for line in table.splitlines() if line.startswith("| ") and "---" not in line
+    }
+    assert _number(cells["| ten years of daily results"][0]) == 3_652 and _number(cells["| its own 52 weekly results"][0]) == 52
 
 
 def test_progress_is_printed_as_it_goes(bench_run: tuple[subprocess.CompletedProcess[str], str]) -> None:

@@ -3,6 +3,7 @@ nothing built when one is found. Real files in tmp_path."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -373,3 +374,26 @@ def test_a_file_wrong_on_every_row_is_told_in_a_screenful(tmp_path: Path) -> Non
     )
     found = located(root)
     assert len(found) == 51 and found[-1] == ("results/win-rate.csv", 52, 1, "results-row")
+
+
+@pytest.mark.parametrize(
+    ("file", "target"),
+    [
+        ("kpis/lead-response-time.yml", "1.7e308"),  # issue 21, finding 11: a target the chart could not draw
+        ("kpis/lead-response-time.yml", "-3"),  # a negative time, as a result would be refused
+        ("kpis/win-rate.yml", "1850"),  # a percent with its decimal point lost
+    ],
+)
+def test_a_target_is_held_to_the_bounds_of_its_unit_as_a_result_is(tmp_path: Path, file: str, target: str) -> None:
+    root = content_with(tmp_path, {})
+    path = root / file
+    text = path.read_text(encoding="utf-8")
+    written = re.sub(r"(?m)^(\s*value:) .*$", rf"\g<1> {target}", text, count=1)
+    assert written != text
+    path.write_text(written, encoding="utf-8")
+    expected_line = next(n for n, row in enumerate(written.splitlines(), 1) if row.strip().startswith("value:"))
+    column = written.splitlines()[expected_line - 1].index(target) + 1
+    assert located(root) == [(file, expected_line, column, "implausible-value")]
+    result = run_cli("validate", "--content", str(root))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{file}:{expected_line}:{column}: error:" in result.output and "target" in result.output

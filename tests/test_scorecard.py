@@ -17,17 +17,19 @@ import subprocess
 import sys
 import textwrap
 import xml.etree.ElementTree as ET
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from conftest import DEFAULT_CONTENT, FOREIGN_CONTENT, make_site_project, write_content
 from playbook_site.content import load
+from playbook_site.content.exports import export_files
+from playbook_site.site.charts import MAX_MARKS
 from playbook_site.site.pages import Page
 from playbook_site.site.project import build_project
 from playbook_site.site.render import render
-from playbook_site.site.scorecard import Numbers, Summary
+from playbook_site.site.scorecard import RECENT_ROWS, Numbers, Summary
 
 TODAY = date(2026, 11, 23)  # a Monday; tests/conftest.py sets PLAYBOOK_TODAY to it for builds
 GOLDEN = Path(__file__).resolve().parent / "golden" / "minimal"
@@ -409,10 +411,82 @@ def test_the_kpi_page_shows_the_latest_eight_of_many_results(tmp_path: Path) -> 
     )
     page = render(load(root, today=TODAY), today=TODAY)["kpis.md"].html
     assert "<caption>The latest 8 of 18 results, oldest first</caption>" in page
+    assert "the target dashed; the table below holds the latest of the same numbers.</figcaption>" in page
+    assert "The table shows the latest 8 of 18 results; every result is in the results CSV and in playbook.json." in text_of(page)
     periods = re.findall(r"<tr>\s*<td>(2026-W\d\d)", page)
     assert periods == [f"2026-W{week}" for week in range(40, 48)]
     svg = re.search(r"<svg.*?</svg>", page, re.S)
     assert svg is not None and len(ET.fromstring(svg.group(0)).findall(f"{SVG}circle")) == 18  # the chart has them all
+
+
+def test_ten_years_of_daily_results_show_bounded_charts_and_tables_and_export_every_result(tmp_path: Path) -> None:
+    """Issue 27 (issue 21, finding 14): the KPI page's table shows the latest periods and says where the
+    whole series is, each chart draws a bounded number of marks, no page grows with the series, and
+    the CSV export and playbook.json keep every result."""
+    first = date(2016, 11, 23)
+    days = [first + timedelta(days=number) for number in range((date(2026, 11, 22) - first).days + 1)]
+    rows = "".join(f"{day.isoformat()},{number % 9}\n" for number, day in enumerate(days))
+    root = write_content(tmp_path / "content", {**NUMBERS, "results/deals-closed.csv": "period,value\n" + rows})
+    playbook = load(root, today=TODAY)
+    assert len(playbook.results["deals-closed"]) == len(days) == 3_652
+    pages = render(playbook, today=TODAY)
+    deals = section(pages["kpis.md"].html, "deals-closed")
+    table = re.search(r"<table>.*?</table>", deals, re.S)
+    assert table is not None and table.group(0).count("<tr>") == 1 + RECENT_ROWS  # the header and the latest eight
+    assert re.findall(r"<tr>\s*<td>(\d{4}-\d\d-\d\d)", table.group(0)) == [day.isoformat() for day in days[-RECENT_ROWS:]]
+    assert f"<caption>The latest {RECENT_ROWS} of 3,652 results, oldest first</caption>" in deals
+    assert "The table shows the latest 8 of 3,652 results; every result is in the results CSV and in playbook.json." in text_of(
+        deals
+    )
+    assert 'href="../exports/results.csv"' in deals and 'href="../playbook.json"' in deals
+    assert f"drawn from {MAX_MARKS} of the 3,652 results to keep the line's shape; the table below holds the latest." in deals
+    scorecard = text_of(re.sub(r"<svg.*?</svg>", "", section(pages["scorecard.md"].html, "deals-closed"), flags=re.S))
+    assert f"Deals closed, 3,652 results, {MAX_MARKS} of them drawn to keep the line's shape" in scorecard
+    # Each chart (the KPI page's, the Scorecard's) draws at most MAX_MARKS results.
+    for page in ("kpis.md", "scorecard.md"):
+        svg = re.search(r'<svg[^>]*data-kpi="deals-closed".*?</svg>', pages[page].html, re.S)
+        assert svg is not None, page
+        marks = [dot for dot in ET.fromstring(svg.group(0)).iter(f"{SVG}circle") if "pb-chart__point" in (dot.get("class") or "")]
+        assert len(marks) == MAX_MARKS, page
+    # No page grows with the series: each is within a few tens of kilobytes of the page without it.
+    without = render(load(write_content(tmp_path / "short", NUMBERS), today=TODAY), today=TODAY)
+    growth = {path: len(page.html.encode()) - len(without[path].html.encode()) for path, page in pages.items()}
+    assert max(growth.values()) < 50_000, growth
+    # The exports keep the whole series.
+    exported = export_files(playbook)
+    assert [json.loads(exported["playbook.json"])["results"]["deals-closed"][index]["period"] for index in (0, -1)] == [
+        days[0].isoformat(),
+        days[-1].isoformat(),
+    ]
+    assert len(json.loads(exported["playbook.json"])["results"]["deals-closed"]) == 3_652
+    assert sum(line.startswith('"deals-closed",') for line in exported["exports/results.csv"].splitlines()) == 3_652
+
+
+def test_numbers_the_validator_accepts_build(tmp_path: Path) -> None:
+    """Issue 21, finding 11: results 0 and 5e-324 without a target ended `mkdocs build` in `math domain
+    error`; a target of 1e-300 on a score a grid line outside the chart. Every value that validates builds."""
+    root = write_content(
+        tmp_path / "content",
+        {
+            **NUMBERS,
+            "results/pipeline-coverage.csv": "period,value\n2026-08,0\n2026-09,5e-324\n",
+            "kpis/csat.yml": kpi_file(
+                "Customer satisfaction", "score", "higher", "account-executive", "target:", "  value: 1e-300"
+            ),
+            "results/csat.csv": "period,value\n2026-09,1e-300\n2026-10,-5e-324\n",
+        },
+    )
+    project = make_site_project(tmp_path / "repo", root)
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    for page in ("kpis", "scorecard"):
+        for kpi_id in ("pipeline-coverage", "csat"):
+            svg = re.search(rf'<svg[^>]*data-kpi="{kpi_id}".*?</svg>', built(project / "site", page), re.S)
+            assert svg is not None, (page, kpi_id)
+            ys = [float(y) for y in re.findall(r' (?:y|y1|y2|cy)="([^"]+)"', svg.group(0))]
+            assert ys and all(0 <= y <= 230 for y in ys), (page, kpi_id)
 
 
 def test_a_role_page_shows_your_numbers(numbers_pages: dict[str, Page], numbers_site: Path) -> None:

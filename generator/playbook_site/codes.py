@@ -279,7 +279,7 @@ CHECKS: tuple[Check, ...] = (
     Check(
         ("implausible-value",),
         "error",
-        "a value that cannot be meant in the KPI's unit: a percent below -100 or above 1,000 (`1850`), a negative count, time or ratio",
+        "a value or a KPI's `target.value` that cannot be meant in the KPI's unit: a percent below -100 or above 1,000 (`1850`), a negative count, time or ratio, a time over ten years, a count over 1e12, a ratio over 1e6, a score beyond ±1e6, an amount beyond ±1e15",
         "write a percent as `18.5`; check the number",
     ),
     Check(

@@ -7,7 +7,10 @@ from typing import Any
 
 
 def format_number(value: float | int) -> str:
-    """1,250 · 27 · 3.5 · 0.25: thousands separated, at most two decimals, no trailing zeros."""
+    """1,250 · 27 · 3.5 · 0.25: thousands separated, at most two decimals, no trailing zeros; from a
+    billion billion (1e18) on, in scientific notation (1.7e308), never a line of digits."""
+    if abs(value) >= 1e18:
+        return f"{value:.6g}".replace("e+", "e")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, int):

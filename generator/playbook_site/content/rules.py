@@ -18,9 +18,10 @@ from ..text import plural
 from .health import numbers_warnings
 from .kinds import ABBREVIATED, KIND_LABELS, KIND_NAMES
 from .refs import Reference, entity_links, field_references, iter_strings
+from .results import implausible
 from .schema import Playbook, display_name
 from .sources import TextLink, Where
-from .units import CURRENCIES
+from .units import CURRENCIES, amount
 from .yaml_reader import Loc, Source
 
 Report = Callable[..., None]
@@ -57,6 +58,7 @@ def check_playbook(
             _check_reference(playbook, where, ref, report)
     _check_functions(playbook, where, report, problems)
     _check_currencies(playbook, report)
+    _check_targets(playbook, report)
     _check_cycles(playbook, report)
     _check_orders(playbook, report)
     _check_abbreviations(playbook, report)
@@ -219,6 +221,25 @@ def _check_currencies(playbook: Playbook, report: Report) -> None:
                 "bad-value",
                 f"`{kpi.currency}` is not an ISO 4217 currency code",
                 (close + " " if close else "") + "write the three-letter code, e.g. EUR, USD, GBP",
+            )
+
+
+def _check_targets(playbook: Playbook, report: Report) -> None:
+    """A target lies within what its unit allows a result to be (`results.implausible`): a target no
+    result could meet is a typing error, and the charts draw the target beside the results."""
+    for kpi in playbook.kpis.values():
+        if kpi.target is None:
+            continue
+        why = implausible(kpi.target.value, kpi.unit)
+        if why:
+            report(
+                "kpi",
+                kpi.id,
+                ("target", "value"),
+                "implausible-value",
+                f"a target of {amount(kpi.target.value, kpi.unit, kpi.currency)} is not plausible for {display_name(kpi)}, "
+                f"which is in {kpi.unit}",
+                why + ("; is a decimal point missing?" if kpi.unit == "percent" else ""),
             )
 
 

@@ -19,6 +19,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal
 from html import escape
 
 from ..content.health import Health, difference_text, meets_target, trend_text, value_verdict, verdict
@@ -32,6 +33,9 @@ WIDTH, HEIGHT = 420, 230
 LEFT, RIGHT, TOP, BOTTOM = 52, 14, 26, 58  # the plot's margins: value labels, target label, unit, periods, legend
 TICK_SIZE, LABEL_SIZE = 11, 11
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
+MAX_MARKS = 120  # results a chart draws at most: a longer series is drawn by `shape_keeping`
+DESCRIBED = 60  # results the chart's description says one by one; a longer series is summarised
+SUMMARY_LATEST = 8  # the latest results a summarised description still says
 UNIT_CAPTIONS = {"percent": "%", "hours": "hours", "days": "days", "ratio": "ratio (x)", "score": "points", "count": "count"}
 
 
@@ -47,41 +51,69 @@ def _n(value: float) -> str:
 # --- the value axis ------------------------------------------------------------------------------
 
 
-def _nice_step(span: float, count: int = 4) -> float:
+# The axis is worked out in decimal arithmetic, from each number as written (its shortest repr), so
+# that it is total over every finite float: a span of 5e-324 does not underflow to zero, a target of
+# 1.7e308 does not overflow a tick to infinity, and the ticks are the round numbers they look like.
+_DECIMAL = Context(prec=40, Emin=-999_999, Emax=999_999)
+_ROUND_STEPS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10))
+
+
+def _decimal(value: float) -> Decimal:
+    return Decimal(repr(float(value)))
+
+
+def _nice_step(span: Decimal, count: int = 4) -> Decimal:
     """A round step (1, 2, 2.5 or 5 times a power of ten) that cuts `span` into about `count` parts."""
-    raw = span / count if span > 0 else 1.0
-    power = 10 ** math.floor(math.log10(raw))
-    return float(next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= raw))
+    raw = _DECIMAL.divide(span, count) if span > 0 else Decimal(1)
+    power = Decimal(1).scaleb(raw.adjusted(), _DECIMAL)  # 10 ** floor(log10(raw)), exactly
+    return next(_DECIMAL.multiply(step, power) for step in _ROUND_STEPS if _DECIMAL.multiply(step, power) >= raw)
+
+
+def _axis(values: Sequence[float]) -> tuple[Decimal, Decimal, list[Decimal]]:
+    """`value_axis` in decimals: (low, high, ticks), low < high, every value within them."""
+    numbers = [_decimal(value) for value in values]
+    low, high = min(numbers), max(numbers)
+    if low >= 0 and low <= _DECIMAL.multiply(_DECIMAL.subtract(high, low), Decimal("1.5")):
+        low = Decimal(0)
+    if high == low:
+        pad = _DECIMAL.multiply(abs(high), Decimal("0.1")) or Decimal(1)
+        low, high = (_DECIMAL.subtract(low, pad) if low != 0 else Decimal(0)), _DECIMAL.add(high, pad)
+    step = _nice_step(_DECIMAL.subtract(high, low))
+    first = _DECIMAL.multiply(_DECIMAL.divide(low, step).to_integral_value(ROUND_FLOOR, _DECIMAL), step)
+    last = _DECIMAL.multiply(_DECIMAL.divide(high, step).to_integral_value(ROUND_CEILING, _DECIMAL), step)
+    count = int(_DECIMAL.divide(_DECIMAL.subtract(last, first), step)) + 1
+    return first, last, [_DECIMAL.add(first, _DECIMAL.multiply(index, step)) for index in range(count)]
 
 
 def value_axis(values: Sequence[float]) -> tuple[float, float, list[float]]:
     """(low, high, ticks) of an axis that holds every value: round ticks, zero included when every
-    value is at least zero and the lowest is near it."""
-    low, high = min(values), max(values)
-    if low >= 0 and low <= (high - low) * 1.5:
-        low = 0.0
-    if high == low:
-        pad = abs(high) * 0.1 or 1.0
-        low, high = (low - pad if low != 0 else 0.0), high + pad
-    step = _nice_step(high - low)
-    first = math.floor(low / step + 1e-9) * step
-    last = math.ceil(high / step - 1e-9) * step
-    ticks = [round(first + index * step, 10) for index in range(int(round((last - first) / step)) + 1)]
-    return first, last, ticks
+    value is at least zero and the lowest is near it. (Beyond the largest float, a tick is infinite
+    here; the chart itself places everything by the decimal axis.)"""
+    low, high, ticks = _axis(values)
+    return float(low), float(high), [float(tick) for tick in ticks]
 
 
-def _compact(value: float, unit: str) -> str:
-    """A tick label that fits beside the axis: 6M, 42k, 18.5%, 3x."""
+def _compact(value: Decimal, step: Decimal, unit: str) -> str:
+    """A tick label that fits beside the axis: 6M, 42k, 18.5%, 3x; 0.005 and 2.5e-9 for small steps,
+    1.5e308 for huge values."""
+    suffix = {"percent": "%", "ratio": "x"}.get(unit, "")
     size = abs(value)
-    if size >= 1e9:
-        number = f"{format_number(round(value / 1e9, 2))}bn"
-    elif size >= 1e6:
-        number = f"{format_number(round(value / 1e6, 2))}M"
-    elif size >= 1e4:
-        number = f"{format_number(round(value / 1e3, 1))}k"
+    if value == 0:
+        return "0" + suffix
+    if size >= Decimal("1e12") or step < Decimal("1e-6"):
+        return f"{value.normalize(_DECIMAL):e}".replace("e+", "e") + suffix
+    if step < Decimal("0.01"):
+        return f"{value.normalize(_DECIMAL):f}" + suffix
+    number = float(value)
+    if size >= Decimal("1e9"):
+        shown = f"{format_number(round(number / 1e9, 2))}bn"
+    elif size >= Decimal("1e6"):
+        shown = f"{format_number(round(number / 1e6, 2))}M"
+    elif size >= Decimal("1e4"):
+        shown = f"{format_number(round(number / 1e3, 1))}k"
     else:
-        number = format_number(round(value, 2))
-    return number + {"percent": "%", "ratio": "x"}.get(unit, "")
+        shown = format_number(round(number, 2))
+    return shown + suffix
 
 
 # --- the chart ---------------------------------------------------------------------------------
@@ -101,7 +133,8 @@ def _labelled(count: int, spacing: float, widest: float) -> list[int]:
 def _target_label_at(
     width: float, line_y: float, points: list[tuple[float, float]], left: float, right: float, top: float
 ) -> tuple[float, float, str]:
-    """(x, y, anchor) of the target's label: at an end of its line, above or below it, where no dot is."""
+    """(x, y, anchor) of the target's label: at an end of its line, above or below it, where no dot is;
+    above the plot when a dense line leaves no such place."""
     candidates = [
         (right, line_y - 5, "end"),
         (right, line_y + TICK_SIZE + 3, "end"),
@@ -116,7 +149,11 @@ def _target_label_at(
             return 1000  # would leave the drawing at the top
         return sum(low - 6 <= px <= high + 6 and y - TICK_SIZE - 6 <= py <= y + 6 for px, py in points)
 
-    return min(candidates, key=crowding)
+    best = min(candidates, key=crowding)
+    if crowding(best) > 0 and len(points) > 24:
+        # A dense line leaves no free end: the label goes above the plot, at its right, where no mark is.
+        return right, top - 12, "end"
+    return best
 
 
 def chart_ids(kpi: Kpi) -> tuple[str, str]:
@@ -124,16 +161,65 @@ def chart_ids(kpi: Kpi) -> tuple[str, str]:
     return f"pb-chart-{kpi.id}-title", f"pb-chart-{kpi.id}-desc"
 
 
-def describe(kpi: Kpi, results: Sequence[Result], health: Health | None) -> tuple[str, str]:
-    """The chart's title and its description: every value, the target, its direction and the verdict."""
+def shape_keeping(points: Sequence[tuple[float, float]], count: int) -> list[int]:
+    """The indexes of `count` of `points` (x ascending) that keep the line's shape: Steinarsson's
+    largest-triangle-three-buckets (2013). The first and the last point are always kept; the points
+    between are cut into `count - 2` buckets of about equal length, and from each the point kept is
+    the one making the largest triangle with the point kept before it and the average of the next
+    bucket. Every index when there are at most `count` points. Linear in the number of points."""
+    total = len(points)
+    if count >= total or count < 3:
+        return list(range(total))
+    every = (total - 2) / (count - 2)
+    kept, previous = [0], 0
+    for bucket in range(count - 2):
+        start, end = int(bucket * every) + 1, int((bucket + 1) * every) + 1
+        following = points[end : min(int((bucket + 2) * every) + 1, total)]
+        mean_x = sum(x for x, _ in following) / len(following)
+        mean_y = sum(y for _, y in following) / len(following)
+        from_x, from_y = points[previous]
+        best, largest = start, -1.0
+        for index in range(start, end):
+            x, y = points[index]
+            area = abs((from_x - mean_x) * (y - from_y) - (from_x - x) * (mean_y - from_y))
+            if area > largest:
+                best, largest = index, area
+        kept.append(best)
+        previous = best
+    kept.append(total - 1)
+    return kept
+
+
+def describe(kpi: Kpi, results: Sequence[Result], health: Health | None, drawn: int | None = None) -> tuple[str, str]:
+    """The chart's title and its description: the values, the target, its direction and the verdict.
+    Up to DESCRIBED results every value is said; a longer series is summarised (how many results from
+    when to when, the lowest and the highest, the latest few) and the description says how many the
+    chart draws (`drawn`) and where the whole series is."""
     name = plain_text(kpi.name)
     kinds = {result.period.kind for result in results}
     by = period_form_name(next(iter(kinds))) if len(kinds) == 1 else "period"
     title = f"{name}: results by {by}"
     if kpi.target is not None:
         title += f" against a target of {target_amount(kpi)}"
-    values = "; ".join(f"{result.period.text}: {amount(result.value, kpi.unit, kpi.currency)}" for result in results)
-    parts = [f"{values}."]
+
+    def said(result: Result) -> str:
+        return f"{result.period.text}: {amount(result.value, kpi.unit, kpi.currency)}"
+
+    if len(results) <= DESCRIBED:
+        parts = ["; ".join(said(result) for result in results) + "."]
+    else:
+        lowest = min(results, key=lambda result: result.value)
+        highest = max(results, key=lambda result: result.value)
+        parts = [
+            f"{format_number(len(results))} results from {results[0].period.text} to {results[-1].period.text};"
+            f" lowest {said(lowest)}; highest {said(highest)}."
+            f" The latest {SUMMARY_LATEST}: {'; '.join(said(result) for result in results[-SUMMARY_LATEST:])}."
+        ]
+        if drawn is not None and drawn < len(results):
+            parts.append(
+                f"The chart draws {format_number(drawn)} of them, chosen to keep the line's shape;"
+                " every result is in the CSV export and in playbook.json."
+            )
     if kpi.target is not None:
         parts.append(f"Target: {target_amount(kpi)}, {DIRECTION_LABELS[kpi.direction]}.")
     else:
@@ -151,28 +237,42 @@ def describe(kpi: Kpi, results: Sequence[Result], health: Health | None) -> tupl
 
 
 def results_chart_svg(kpi: Kpi, results: Iterable[Result], health: Health | None = None) -> str:
-    """The results of `kpi` as one inline `<svg>` on a single line; "" when there are none."""
+    """The results of `kpi` as one inline `<svg>` on a single line; "" when there are none. At most
+    MAX_MARKS results are drawn, whatever the series' length (`shape_keeping`)."""
     ordered = sorted(results, key=lambda result: result.period)
     if not ordered:
         return ""
-    values = [result.value for result in ordered]
     target = kpi.target.value if kpi.target is not None else None
-    low, high, ticks = value_axis(values + ([target] if target is not None else []))
+    low, high, ticks = _axis(
+        [min(result.value for result in ordered), max(result.value for result in ordered)]
+        + ([target] if target is not None else [])
+    )
+    span = _DECIMAL.subtract(high, low)
     plot_left, plot_right, plot_top, plot_bottom = LEFT, WIDTH - RIGHT, TOP, HEIGHT - BOTTOM
 
-    def y_of(value: float) -> float:
-        return plot_bottom - (value - low) / (high - low) * (plot_bottom - plot_top)
+    def height_of(value: float | Decimal) -> float:
+        """Where `value` stands between the axis' low (0) and high (1): always finite, within [0, 1]."""
+        number = value if isinstance(value, Decimal) else _decimal(value)
+        return min(1.0, max(0.0, float(_DECIMAL.divide(_DECIMAL.subtract(number, low), span))))
+
+    def y_of(value: float | Decimal) -> float:
+        return plot_bottom - height_of(value) * (plot_bottom - plot_top)
 
     count = len(ordered)
-    labels = [result.period.text for result in ordered]
-    widest = max(_text_width(label, LABEL_SIZE) for label in labels)
+    widest = max(_text_width(result.period.text, LABEL_SIZE) for result in ordered)
     # The first and the last dot sit far enough in for their period's label to stay inside the drawing.
     first_x, last_x = max(plot_left + 8, widest / 2 + 2), min(plot_right - 8, WIDTH - 2 - widest / 2)
     step = (last_x - first_x) / max(count - 1, 1)
-    xs = [first_x + index * step for index in range(count)] if count > 1 else [(plot_left + plot_right) / 2]
+
+    def x_of(index: int) -> float:
+        return first_x + index * step if count > 1 else (plot_left + plot_right) / 2
+
+    heights = [height_of(result.value) for result in ordered]
+    drawn = shape_keeping(list(enumerate(heights)), MAX_MARKS)
     parts: list[str] = []
 
     # Grid and the value axis, with the unit above it.
+    tick_step = ticks[1] - ticks[0] if len(ticks) > 1 else span
     for tick in ticks:
         y = y_of(tick)
         parts.append(
@@ -181,7 +281,7 @@ def results_chart_svg(kpi: Kpi, results: Iterable[Result], health: Health | None
         )
         parts.append(
             f'<text class="pb-chart__tick" x="{plot_left - 6}" y="{_n(y + TICK_SIZE / 3)}" font-size="{TICK_SIZE}" '
-            f'text-anchor="end">{_x(_compact(tick, kpi.unit))}</text>'
+            f'text-anchor="end">{_x(_compact(tick, tick_step, kpi.unit))}</text>'
         )
     caption = kpi.currency if kpi.unit == "currency" and kpi.currency else UNIT_CAPTIONS.get(kpi.unit, kpi.unit)
     parts.append(
@@ -195,8 +295,8 @@ def results_chart_svg(kpi: Kpi, results: Iterable[Result], health: Health | None
     # The periods under the axis.
     for index in _labelled(count, step if count > 1 else 0, widest):
         parts.append(
-            f'<text class="pb-chart__period" x="{_n(xs[index])}" y="{plot_bottom + 16}" font-size="{LABEL_SIZE}" '
-            f'text-anchor="middle">{_x(labels[index])}</text>'
+            f'<text class="pb-chart__period" x="{_n(x_of(index))}" y="{plot_bottom + 16}" font-size="{LABEL_SIZE}" '
+            f'text-anchor="middle">{_x(ordered[index].period.text)}</text>'
         )
 
     # The target: a dashed line across the plot, its value at the right end above it.
@@ -207,7 +307,7 @@ def results_chart_svg(kpi: Kpi, results: Iterable[Result], health: Health | None
             'stroke="currentColor" stroke-width="1.5" stroke-dasharray="6 4" data-value="' + _x(format_number(target)) + '"/>'
         )
         text = "target " + amount(target, kpi.unit, kpi.currency)
-        dots = [(x, y_of(value)) for x, value in zip(xs, values, strict=True)]
+        dots = [(x_of(index), y_of(ordered[index].value)) for index in drawn]
         label_x, label_y, anchor = _target_label_at(_text_width(text, TICK_SIZE), y, dots, plot_left, plot_right, plot_top)
         parts.append(
             f'<text class="pb-chart__target-label" x="{_n(label_x)}" y="{_n(label_y)}" font-size="{TICK_SIZE}" '
@@ -215,11 +315,13 @@ def results_chart_svg(kpi: Kpi, results: Iterable[Result], health: Health | None
         )
 
     # The results: a line through them, a dot each (filled on target, hollow off it), each with its words.
-    if count > 1:
-        points = " ".join(f"{_n(x)},{_n(y_of(value))}" for x, value in zip(xs, values, strict=True))
+    plot_height = plot_bottom - plot_top
+    if len(drawn) > 1:
+        points = " ".join(f"{_n(x_of(index))},{_n(plot_bottom - heights[index] * plot_height)}" for index in drawn)
         parts.append(f'<polyline class="pb-chart__line" points="{points}" fill="none" stroke="currentColor" stroke-width="2"/>')
-    radius = 3.5 if count <= 24 else 2.5
-    for x, result in zip(xs, ordered, strict=True):
+    radius = 3.5 if len(drawn) <= 24 else 2.5 if len(drawn) <= 60 else 1.5
+    for index in drawn:
+        result = ordered[index]
         good = meets_target(kpi, result.value)
         state = "" if good is None else (" pb-chart__point--on" if good else " pb-chart__point--off")
         fill = "none" if good is False else "currentColor"
@@ -229,13 +331,13 @@ def results_chart_svg(kpi: Kpi, results: Iterable[Result], health: Health | None
         if result.note:
             said += f"; {plain_text(result.note)}"
         parts.append(
-            f'<circle class="pb-chart__point{state}" cx="{_n(x)}" cy="{_n(y_of(result.value))}" r="{radius}" '
+            f'<circle class="pb-chart__point{state}" cx="{_n(x_of(index))}" cy="{_n(plot_bottom - heights[index] * plot_height)}" r="{radius}" '
             f'fill="{fill}" stroke="currentColor" stroke-width="1.5" data-period="{_x(result.period.text)}" '
             f'data-value="{_x(format_number(result.value))}"><title>{_x(said)}</title></circle>'
         )
 
     parts.append(_legend(target is not None))
-    title, description = describe(kpi, ordered, health)
+    title, description = describe(kpi, ordered, health, len(drawn))
     title_id, desc_id = chart_ids(kpi)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
@@ -343,4 +445,15 @@ def results_table(kpi: Kpi, results: Iterable[Result], health: Health | None = N
     return rows
 
 
-__all__ = ["RESULTS_TABLE_HEADER", "ResultRow", "chart_ids", "describe", "results_chart_svg", "results_table", "value_axis"]
+__all__ = [
+    "DESCRIBED",
+    "MAX_MARKS",
+    "RESULTS_TABLE_HEADER",
+    "ResultRow",
+    "chart_ids",
+    "describe",
+    "results_chart_svg",
+    "results_table",
+    "shape_keeping",
+    "value_axis",
+]

@@ -39,9 +39,9 @@ from ..content.health import (
 from ..content.periods import Result
 from ..content.schema import FunctionDef, Kpi, Playbook
 from ..content.units import amount
-from .charts import ResultRow, results_chart_svg, results_table
+from .charts import MAX_MARKS, ResultRow, results_chart_svg, results_table
 
-RECENT_ROWS = 8  # the results table on the KPI page: the latest this many periods (the chart has them all)
+RECENT_ROWS = 8  # the results table on the KPI page: the latest this many periods (the exports have them all)
 
 STATE_LABELS = {ON_TARGET: "on target", OFF_TARGET: "off target", NO_TARGET: "no target", NO_RESULTS: "no results"}
 
@@ -104,8 +104,14 @@ class KpiNumbers:
 
     @property
     def recent(self) -> list[ResultRow]:
-        """The latest `RECENT_ROWS` rows, oldest first: the KPI page's table."""
-        return self.rows[-RECENT_ROWS:]
+        """The latest `RECENT_ROWS` rows, oldest first: the KPI page's table (made from those results
+        only, so that a series of any length costs the same here)."""
+        return results_table(self.kpi, self.results[-RECENT_ROWS:], self.health)
+
+    @property
+    def drawn(self) -> int:
+        """How many results the chart draws: every one, or MAX_MARKS of a longer series."""
+        return min(len(self.results), MAX_MARKS)
 
     @functools.cached_property
     def chart(self) -> str:
