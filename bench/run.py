@@ -42,7 +42,7 @@ import urllib.request
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -1128,7 +1128,7 @@ def main(argv: list[str] | None = None) -> int:
                 shutil.rmtree(series_work, ignore_errors=True)
 
     meta = {
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "command": "bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:]),
         "duration": time.perf_counter() - started,
         "load_before": load_before,

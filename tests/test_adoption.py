@@ -105,7 +105,26 @@ def tool(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Tool:
     bin_dir = home / "venv" / "bin"
     installed = subprocess.run(
         # --no-compile: Python compiles what the commands import when they first run (saves a third of the install)
-        [str(bin_dir / "python"), "-m", "pip", "install", "--quiet", "--no-compile", str(wheel)],
+        # As the workflows `init` writes: the dependencies from the lock with hashes, then the wheel alone.
+        [
+            str(bin_dir / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-compile",
+            "--require-hashes",
+            "--no-deps",
+            "-r",
+            str(REPO / "requirements" / "lock.txt"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    installed = subprocess.run(
+        [str(bin_dir / "python"), "-m", "pip", "install", "--quiet", "--no-compile", "--no-deps", str(wheel)],
         capture_output=True,
         text=True,
         timeout=900,
@@ -120,7 +139,9 @@ def tool(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Tool:
 def test_the_wheel_gives_the_playbook_command_outside_the_repository(tool: Tool) -> None:
     assert tool.wheel.name == f"playbook_site-{__version__}-py3-none-any.whl"
     assert shutil.which("playbook", path=tool.env["PATH"]) == str(tool.bin / "playbook")
-    assert tool.run("--version", cwd=tool.home).stdout == f"playbook, version {__version__}\n"
+    assert tool.run("--version", cwd=tool.home).stdout == (
+        f"playbook, version {__version__}\ninstalled from the file {tool.wheel} on this machine\n"
+    )
     probe = subprocess.run(
         [
             str(tool.bin / "python"),
@@ -190,7 +211,13 @@ def company(tool: Tool) -> Company:
     work = tool.home / "work"
     work.mkdir()
     started = time.monotonic()
-    result = tool.run("init", "northwind", "--organization", "Northwind & Co", "--starter", "blank", cwd=work)
+    # Installed from a wheel file on this machine: init asks where the automation should get the tool.
+    refused = tool.run("init", "northwind", "--organization", "Northwind & Co", "--starter", "blank", cwd=work, check=False)
+    assert refused.returncode == 2 and f"installed from the file {tool.wheel} on this machine" in refused.stderr
+    assert not (work / "northwind").exists()
+    result = tool.run(
+        "init", "northwind", "--organization", "Northwind & Co", "--starter", "blank", "--tool-source", __version__, cwd=work
+    )
     timed("playbook init", started)
     return Company(work / "northwind", result)
 
@@ -444,6 +471,7 @@ def test_the_workflows_pass_actionlint_and_zizmor(tool: Tool, company: Company) 
     assert (zizmor.returncode, zizmor.stdout.strip()) == (0, "No findings to report. Good job! (1 ignored)"), zizmor.stdout
     for name in ("playbook-pull-request.yml", "playbook-pr-build.yml", "publish.yml"):
         assert workflow(company.repo, name)["env"]["PLAYBOOK_VERSION"] == __version__
+        assert workflow(company.repo, name)["env"]["PLAYBOOK_TOOL"] == f"playbook-site=={__version__}"
 
 
 class Steps:
@@ -510,7 +538,8 @@ def installs_nothing_new(steps: Steps, name: str) -> None:
     version the wheel installed already, so pip is satisfied without the package index."""
     before = steps.tool.run("--version", cwd=steps.workspace).stdout
     steps.ok(name, PIP_NO_INDEX="1", PIP_FIND_LINKS=str(steps.tool.wheel.parent))
-    assert steps.tool.run("--version", cwd=steps.workspace).stdout == before == f"playbook, version {__version__}\n"
+    assert steps.tool.run("--version", cwd=steps.workspace).stdout == before
+    assert before.startswith(f"playbook, version {__version__}\n")
 
 
 DRAFT_TERM = """  - id: lead-score
@@ -555,7 +584,7 @@ def test_the_trusted_review_of_a_pull_request(tool: Tool, company: Company, orig
     event = {"PR_NUMBER": "1", "HEAD_SHA": origin["head"], "BASE_SHA": origin["base"]}
     steps = Steps(tool, data, "review", origin["workspace"], origin["root"] / "runner-temp", event)
     started = time.monotonic()
-    installs_nothing_new(steps, "Install the trusted tool (the pinned release from the package index)")
+    installs_nothing_new(steps, "Install the trusted tool (the pinned release, its dependencies locked with hashes)")
     steps.ok("Fetch the pull request as data")
     assert steps.outputs["fetch"] == {"merge-base": company.first_commit, "head": origin["head"]}
     steps.ok("Copy the pull request's content out of git (regular files only)")

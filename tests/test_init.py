@@ -63,7 +63,9 @@ def git(*args: str, cwd: Path) -> str:
 
 
 def test_the_blank_starter_is_a_small_playbook_that_validates_and_builds(tmp_path: Path) -> None:
-    result = run_cli("init", "nw", "--organization", "Northwind & Co", "--starter", "blank", cwd=tmp_path)
+    result = run_cli(
+        "init", "--tool-source", __version__, "nw", "--organization", "Northwind & Co", "--starter", "blank", cwd=tmp_path
+    )
     assert result.exit_code == 0, result.output
     repo = tmp_path / "nw"
     assert set(EVERY_FILE) <= {
@@ -146,7 +148,7 @@ def test_any_name_reaches_playbook_yml_as_it_was_given(tmp_path: Path, name: str
 def test_control_characters_are_refused_and_nothing_is_written(tmp_path: Path, bad: str) -> None:
     with pytest.raises(UsageError, match=r"--organization may not hold control characters \(it has U\+"):
         starter_files("blank", organization=bad, today=TODAY)
-    result = run_cli("init", "repo", "--organization", "Fine", "--title", bad, cwd=tmp_path)
+    result = run_cli("init", "--tool-source", __version__, "repo", "--organization", "Fine", "--title", bad, cwd=tmp_path)
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: --title may not hold control characters")
     assert not (tmp_path / "repo").exists()
@@ -155,11 +157,13 @@ def test_control_characters_are_refused_and_nothing_is_written(tmp_path: Path, b
 def test_text_the_loader_refuses_is_reported_and_nothing_is_written(tmp_path: Path) -> None:
     with pytest.raises(ContentError):
         starter_files("blank", organization="<b>Evil</b> Co", today=TODAY)
-    result = run_cli("init", "repo", "--organization", "<b>Evil</b> Co", cwd=tmp_path)
+    result = run_cli("init", "--tool-source", __version__, "repo", "--organization", "<b>Evil</b> Co", cwd=tmp_path)
     assert result.exit_code == 1
     assert "content/playbook.yml:3:16: error: raw HTML is not allowed in text (found `<b>`)" in result.stderr
     assert not (tmp_path / "repo").exists()
-    bad = run_cli("init", "repo", "--organization", "Fine", "--approver", "not a handle", cwd=tmp_path)
+    bad = run_cli(
+        "init", "--tool-source", __version__, "repo", "--organization", "Fine", "--approver", "not a handle", cwd=tmp_path
+    )
     assert bad.exit_code == 2 and "--approver 'not a handle' is not a @org/team or @user handle or an email" in bad.stderr
 
 
@@ -174,7 +178,7 @@ def test_it_never_overwrites_and_lists_every_file_in_the_way(tmp_path: Path) -> 
     (repo / "content").write_text("a file where the folder would go\n", encoding="utf-8")
     (repo / ".github" / "workflows").symlink_to(tmp_path)
     before = sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*"))
-    result = run_cli("init", "repo", "--organization", "Contoso", cwd=tmp_path)
+    result = run_cli("init", "--tool-source", __version__, "repo", "--organization", "Contoso", cwd=tmp_path)
     assert result.exit_code == 2
     assert result.stdout == ""
     listed = [line.strip() for line in result.stderr.splitlines() if line.startswith("  ")]
@@ -186,7 +190,9 @@ def test_it_never_overwrites_and_lists_every_file_in_the_way(tmp_path: Path) -> 
 
 
 def test_it_starts_a_git_repository_on_main_and_says_what_to_do_next(tmp_path: Path) -> None:
-    result = run_cli("init", "my playbook", "--organization", "Contoso", "--starter", "blank", cwd=tmp_path)
+    result = run_cli(
+        "init", "--tool-source", __version__, "my playbook", "--organization", "Contoso", "--starter", "blank", cwd=tmp_path
+    )
     assert result.exit_code == 0, result.output
     repo = tmp_path / "my playbook"
     assert git("symbolic-ref", "HEAD", cwd=repo) == "refs/heads/main\n"
@@ -207,7 +213,9 @@ def test_it_starts_a_git_repository_on_main_and_says_what_to_do_next(tmp_path: P
     outer.mkdir()
     git("init", "-q", "-b", "main", cwd=outer)
     (outer / "playbook").mkdir()
-    inside = run_cli("init", "--organization", "Contoso", "--starter", "blank", cwd=outer / "playbook")
+    inside = run_cli(
+        "init", "--tool-source", __version__, "--organization", "Contoso", "--starter", "blank", cwd=outer / "playbook"
+    )
     assert inside.exit_code == 0, inside.output
     assert not (outer / "playbook" / ".git").exists()
     assert f"is inside the git repository {outer}" in inside.stdout
@@ -220,7 +228,19 @@ def test_without_git_it_says_so_and_writes_the_files(tmp_path: Path) -> None:
     nowhere.mkdir()
     env = {**os.environ, "PATH": str(nowhere)}
     result = subprocess.run(
-        [sys.executable, "-m", "playbook_site.cli", "init", "repo", "--organization", "Contoso", "--starter", "blank"],
+        [
+            sys.executable,
+            "-m",
+            "playbook_site.cli",
+            "init",
+            "repo",
+            "--organization",
+            "Contoso",
+            "--starter",
+            "blank",
+            "--tool-source",
+            __version__,
+        ],
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -244,7 +264,8 @@ def test_its_help_reads_like_mkdocs_new() -> None:
     assert text.startswith("Usage: playbook init [OPTIONS] [DIRECTORY]\n\n  Create a new playbook repository in DIRECTORY")
     for line in ("  DIRECTORY/", "    mkdocs.yml ", "    content/ ", "    .github/workflows/ ", "    .gitignore "):
         assert line in text, line
-    assert f"playbook-site=={__version__} from the package index" in text
+    assert "install\n                             the tool from the source this one was installed from" in text
+    assert "--tool-source SOURCE" in text
     assert "--starter [example|blank]" in text and "--organization TEXT" in text and "--approver HANDLE" in text
     assert "Create a new playbook repository." in run_cli("--help").stdout
 
@@ -256,21 +277,102 @@ def starter_workflows(tmp_path: Path) -> Path:
     return write(tmp_path / "repo", starter_files("blank", organization="Contoso", today=TODAY)) / ".github" / "workflows"
 
 
-def test_the_workflows_pin_this_version_of_the_tool(tmp_path: Path) -> None:
-    folder = starter_workflows(tmp_path)
+INSTALL = (
+    "python -m pip install --quiet --no-cache-dir --require-hashes --no-deps -r .github/playbook-requirements.txt\n"
+    'python -m pip install --quiet --no-cache-dir --no-deps "$PLAYBOOK_TOOL"\n'
+    "python -m pip check\n"
+)
+
+
+@pytest.mark.parametrize(
+    "tool",
+    [
+        f"playbook-site=={__version__}",
+        f"playbook-site @ git+https://github.com/northwind/playbook-site@{'a' * 40}",
+        "playbook-site @ https://files.example/playbook_site-0.3.0-py3-none-any.whl#sha256=" + "b" * 64,
+    ],
+)
+def test_the_workflows_and_hooks_install_the_tool_from_one_source_with_locked_dependencies(tmp_path: Path, tool: str) -> None:
+    repo = write(tmp_path / "repo", starter_files("blank", organization="Contoso", today=TODAY, tool=tool))
     for name in ("playbook-pull-request.yml", "playbook-pr-build.yml", "publish.yml"):
-        data = yaml.safe_load((folder / name).read_text(encoding="utf-8"))
+        data = yaml.safe_load((repo / ".github" / "workflows" / name).read_text(encoding="utf-8"))
         assert data["env"]["PLAYBOOK_VERSION"] == __version__, name
+        assert data["env"]["PLAYBOOK_TOOL"] == tool, name
         installs = [step["run"] for job in data["jobs"].values() for step in job["steps"] if "pip install" in step.get("run", "")]
-        assert installs == ['python -m pip install --quiet --no-cache-dir "playbook-site==${PLAYBOOK_VERSION}"'], name
-    hooks = yaml.safe_load((folder.parent.parent / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+        assert installs == [INSTALL], name
+    hooks = yaml.safe_load((repo / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     (local,) = hooks["repos"]
     assert local["repo"] == "local"
     ours = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert [{k: v for k, v in hook.items() if k != "additional_dependencies"} for hook in local["hooks"]] == ours
-    assert all(hook["additional_dependencies"] == [f"playbook-site=={__version__}"] for hook in local["hooks"])
+    assert all(hook["additional_dependencies"] == [tool] for hook in local["hooks"])
+    assert f'.venv/bin/pip install "{tool}"' in (repo / "README.md").read_text(encoding="utf-8")
+    lock = (repo / ".github" / "playbook-requirements.txt").read_text(encoding="utf-8")
+    pins = re.findall(r"^([a-z0-9-]+)==\S+ \\$", lock, re.M)
+    assert {"mkdocs", "mkdocs-material", "pydantic", "jinja2", "mike"} <= set(pins)
+    assert all(block.count("--hash=sha256:") >= 1 for block in re.split(r"^(?=[a-z])", lock, flags=re.M)[1:])
+    assert lock.startswith(f"# The dependencies of playbook-site {__version__}, each at the version its release was tested with")
+    ours = (REPO / "requirements" / "lock.txt").read_text(encoding="utf-8")
+    assert lock[lock.index("\nannotated-types==") :] == ours[ours.index("\nannotated-types==") :]  # this release's lock
+
+
+def test_the_version_in_pyproject_is_the_packages() -> None:
     version = re.search(r'^version = "([^"]+)"$', (REPO / "pyproject.toml").read_text(encoding="utf-8"), re.M)
     assert version and version.group(1) == __version__
+
+
+def test_init_installed_from_a_local_folder_asks_for_a_tool_source(tmp_path: Path) -> None:
+    """The test environment's tool is an editable install of this checkout: a folder only this machine has."""
+    result = run_cli("init", "repo", "--organization", "Contoso", "--starter", "blank", cwd=tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        f"Error: this playbook-site was installed from the folder {REPO} (editable) on this machine, which the workflows"
+    )
+    assert f"--tool-source {__version__}" in result.stderr and "so init wrote nothing" in result.stderr
+    assert not (tmp_path / "repo").exists()
+
+
+@pytest.mark.parametrize(
+    ("given", "written"),
+    [
+        ("0.3.0", "playbook-site==0.3.0"),
+        (
+            "git+https://github.com/northwind/playbook-site@v0.3.0",
+            "playbook-site @ git+https://github.com/northwind/playbook-site@v0.3.0",
+        ),
+        (
+            "https://pypi.internal.example/files/playbook_site-0.3.0-py3-none-any.whl",
+            "playbook-site @ https://pypi.internal.example/files/playbook_site-0.3.0-py3-none-any.whl",
+        ),
+        ("playbook-site[zensical]==0.3.0", "playbook-site[zensical]==0.3.0"),
+    ],
+)
+def test_tool_source_takes_a_version_a_url_or_a_requirement(tmp_path: Path, given: str, written: str) -> None:
+    result = run_cli("init", "repo", "--organization", "Contoso", "--starter", "blank", "--tool-source", given, cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert f"The workflows and the pre-commit hooks install {written}\n" in result.stdout
+    data = yaml.safe_load((tmp_path / "repo" / ".github" / "workflows" / "publish.yml").read_text(encoding="utf-8"))
+    assert data["env"]["PLAYBOOK_TOOL"] == written
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "./dist/playbook_site-0.3.0-py3-none-any.whl",
+        "file:///tmp/playbook_site.whl",
+        "git+file:///srv/playbook-site",
+        "--index-url=https://evil.example",
+        'playbook-site==0.3.0"; echo pwned',
+        "other-package==1.0",
+        "0.3.0\nplaybook-site==9",
+    ],
+)
+def test_tool_source_refuses_what_automation_cannot_install(tmp_path: Path, given: str) -> None:
+    result = run_cli("init", "repo", "--organization", "Contoso", "--starter", "blank", "--tool-source", given, cwd=tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: --tool-source {given!r} is ")
+    assert "give a version (0.3.0), a URL" in result.stderr
+    assert not (tmp_path / "repo").exists()
 
 
 def trusted_review_for_a_content_repository(text: str) -> str:
@@ -282,16 +384,21 @@ def trusted_review_for_a_content_repository(text: str) -> str:
         (
             '  PYTHON_VERSION: "3.12"\n',
             '  PYTHON_VERSION: "3.12"\n  PLAYBOOK_VERSION: "@PLAYBOOK_VERSION@" # the released playbook-site that reviews;'
-            " change it in a reviewed pull request\n",
+            " change it in a reviewed pull request\n"
+            '  PLAYBOOK_TOOL: "@PLAYBOOK_TOOL@" # where it is installed from (pip); its dependencies:'
+            " .github/playbook-requirements.txt, with hashes\n",
         ),
         (
             "Check out the default branch (the trusted tool)",
             "Check out the default branch (its mkdocs.yml, docs/ and templates/ for the preview)",
         ),
         (
-            "      - name: Install the trusted tool (from the default branch)\n        run: python -m pip install --quiet .\n",
-            "      - name: Install the trusted tool (the pinned release from the package index)\n"
-            '        run: python -m pip install --quiet --no-cache-dir "playbook-site==${PLAYBOOK_VERSION}"\n',
+            "      - name: Install the trusted tool (from the default branch)\n        run: |\n"
+            "          python -m pip install --quiet --require-hashes --no-deps -r requirements/lock.txt\n"
+            "          python -m pip install --quiet --no-deps .\n"
+            "          python -m pip check\n",
+            "      - name: Install the trusted tool (the pinned release, its dependencies locked with hashes)\n        run: |\n"
+            + "".join(f"          {line}\n" for line in INSTALL.splitlines()),
         ),
         ("playbook validate --content", "playbook validate --release --content"),  # until this repository's has it too
         (
@@ -413,6 +520,8 @@ def test_make_site_installs_only_what_building_needs() -> None:
         return result.stdout
 
     for target in ("site", "serve"):
-        assert "pip install --quiet -e .\n" in recipe(target) and "[test]" not in recipe(target), target
+        assert "pip install --quiet --require-hashes --no-deps -r requirements/lock.txt\n" in recipe(target), target
+        assert "requirements/dev.txt" not in recipe(target), target
     for target in ("test", "lint"):
-        assert "pip install --quiet -e '.[test]'" in recipe(target), target
+        assert "pip install --quiet --require-hashes --no-deps -r requirements/dev.txt\n" in recipe(target), target
+        assert "pip install --quiet --no-deps --no-build-isolation -e .\n" in recipe(target), target

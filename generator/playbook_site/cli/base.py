@@ -54,12 +54,28 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _show_version(ctx: click.Context) -> None:
+    """`playbook, version 0.3.0`, and on a second line the source its installation records (PEP 610)."""
+    from ..version import installed_source
+
+    click.echo(f"playbook, version {__version__}")
+    click.echo(f"installed {installed_source().described}")
+    ctx.exit(0)
+
+
 def color() -> bool:
     return sys.stderr.isatty() and "NO_COLOR" not in os.environ
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(version=__version__, prog_name="playbook")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, _param, value: _show_version(ctx) if value and not ctx.resilient_parsing else None,
+    help="Show the version, and where it was installed from, and exit.",
+)
 @click.option("--debug", is_flag=True, help="Show Python tracebacks for errors (for bug reports).")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:

@@ -17,7 +17,7 @@ from .base import cli, handle_errors
 STARTERS = ("example", "blank")  # publishing.starter.STARTERS (checked by a test)
 DEFAULT_STARTER = "example"
 
-HELP = f"""Create a new playbook repository in DIRECTORY (default: the current folder).
+HELP = """Create a new playbook repository in DIRECTORY (default: the current folder).
 
 \b
 DIRECTORY/
@@ -27,7 +27,10 @@ DIRECTORY/
                            checklist.yml, alignment.yml, glossary.yml
   schema/                  JSON Schemas, so that editors check the YAML as you type
   .github/workflows/       the pull-request review and publishing, which install
-                           playbook-site=={__version__} from the package index
+                           the tool from the source this one was installed from
+                           (--tool-source to choose another)
+  .github/playbook-requirements.txt
+                           the tool's dependencies, locked with hashes
   .github/CODEOWNERS       who approves what, from the approvers
   .pre-commit-config.yaml  the same checks before every commit
   .gitignore               site/, .playbook/, .venv/
@@ -38,10 +41,17 @@ playbook to fill in (3 roles, 2 lead stages, 1 KPI). Either validates as it is.
 Runs `git init` when DIRECTORY is not in a git repository yet. Writes nothing
 when any of these files exists already, and lists them.
 
+The workflows and the pre-commit hooks install playbook-site from where this
+one came from, as its installation records it: a version from the package
+index, a git URL at its commit, or a wheel URL with its hash. A tool installed
+from a folder or a file on this machine cannot be installed from there on
+GitHub: then init writes nothing and asks for --tool-source.
+
 \b
 Examples:
   playbook init northwind-playbook --organization "Northwind & Co"
   playbook init --organization Contoso --starter blank --approver @contoso/revenue-leads
+  playbook init --organization Contoso --tool-source 0.3.0
 """
 
 
@@ -63,11 +73,21 @@ Examples:
     metavar="HANDLE",
     help="Who approves changes: @org/team, @user or an email; repeat for several. Default: none yet.",
 )
+@click.option(
+    "--tool-source",
+    metavar="SOURCE",
+    help="Where the workflows and hooks install playbook-site from: a version on the package index (0.3.0),"
+    " a URL (git+https://HOST/ORG/playbook-site@v0.3.0, a wheel's https:// URL) or a requirement"
+    " (playbook-site==0.3.0). Default: where this one was installed from.",
+)
 @handle_errors
-def init_command(directory: Path, organization: str, title: str | None, starter: str, approvers: tuple[str, ...]) -> None:
+def init_command(
+    directory: Path, organization: str, title: str | None, starter: str, approvers: tuple[str, ...], tool_source: str | None
+) -> None:
     from ..publishing.starter import starter_files
 
-    files = starter_files(starter, organization=organization, title=title, approvers=approvers, today=today())
+    tool = _tool_requirement(tool_source)
+    files = starter_files(starter, organization=organization, title=title, approvers=approvers, today=today(), tool=tool)
     taken = _taken(directory, files)
     if taken:
         listed = "\n".join(f"  {path}" for path in taken)
@@ -76,6 +96,7 @@ def init_command(directory: Path, organization: str, title: str | None, starter:
             f" (nothing of yours is replaced):\n{listed}\nMove them away, or start the playbook in another folder."
         )
     click.echo(f"Creating a playbook repository in {_shown(directory)} ({starter} starter, playbook-site {__version__}):")
+    click.echo(f"The workflows and the pre-commit hooks install {tool}")
     _write(directory, files)
     for line in _tree(files):
         click.echo(f"  {line}")
@@ -90,6 +111,27 @@ def init_command(directory: Path, organization: str, title: str | None, starter:
     click.echo(f"  {go}playbook validate && playbook serve")
     click.echo('  git add . && git commit -m "Start the playbook"')
     click.echo("  README.md says how to propose a change and publish a version, and what to set up on GitHub.")
+
+
+def _tool_requirement(tool_source: str | None) -> str:
+    """The pip requirement the written automation installs the tool with: --tool-source, else the
+    running tool's own source; UsageError when that is only on this machine."""
+    from ..version import installed_source, requirement_from_option
+
+    if tool_source is not None:
+        try:
+            return requirement_from_option(tool_source)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+    source = installed_source()
+    if source.requirement is None:
+        raise UsageError(
+            f"this playbook-site was installed {source.described}, which the workflows on GitHub and the other"
+            " editors' machines cannot install from, so init wrote nothing. Say where they should get it with"
+            f" --tool-source: the release on the package index (--tool-source {__version__}), a tagged git source"
+            f" (--tool-source git+https://github.com/ORG/playbook-site@v{__version__}) or a wheel's https:// URL."
+        )
+    return source.requirement
 
 
 def _shown(directory: Path) -> str:
