@@ -49,6 +49,7 @@ from playbook_site.content.health import due_period
 from playbook_site.content.kinds import ABBREVIATED, KINDS
 from playbook_site.content.markup import check_text
 from playbook_site.content.periods import PERIOD_KINDS, Period, next_period, parse_period, period_of, previous_period
+from playbook_site.content.results import implausible
 from playbook_site.content.schema import (
     BUILTIN_FUNCTIONS,
     FILE_MODELS,
@@ -582,6 +583,10 @@ def draw_entity(draw: st.DrawFn, model: type[BaseModel], ctx: Ctx, fixed: dict[s
             data[name] = draw_valid(draw, field_shape(model, name), name, ctx)
     if data.get("unit") == "currency":
         data["currency"] = pick(draw, CURRENCY_CODES)
+    target = data.get("target")
+    if isinstance(target, dict) and isinstance(target.get("value"), (int, float)) and data.get("unit") in VALUES:
+        if implausible(float(target["value"]), data["unit"]):  # a target is held to its unit's bounds, as a result is
+            target["value"] = float(pick(draw, VALUES[data["unit"]]))
     return data
 
 

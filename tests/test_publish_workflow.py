@@ -181,7 +181,7 @@ def test_the_tool_installed_is_the_default_branchs(checkout: Path, tmp_path: Pat
     stand_in.mkdir()
     record = tmp_path / "python-call.txt"
     (stand_in / "python").write_text(
-        f'#!/bin/sh\n{{ pwd; echo "$*"; echo "$PYTHONSAFEPATH"; ls; }} > {record}\n', encoding="utf-8"
+        f'#!/bin/sh\n{{ echo "$(pwd)|$*|$PYTHONSAFEPATH|$(ls | tr "\\n" " ")"; }} >> {record}\n', encoding="utf-8"
     )
     (stand_in / "python").chmod(0o755)
     temp = tmp_path / "runner-temp"
@@ -197,7 +197,14 @@ def test_the_tool_installed_is_the_default_branchs(checkout: Path, tmp_path: Pat
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    where, args, safe, *files = record.read_text(encoding="utf-8").splitlines()
-    assert (where, args, safe) == (str(temp / "playbook-tool"), "-m pip install --quiet .", "1")
+    calls = [line.split("|") for line in record.read_text(encoding="utf-8").splitlines()]
+    tool = str(temp / "playbook-tool")
+    # The locked dependencies with their hashes, then main's tree with no dependency of its own, then a check.
+    assert [(where, args, safe) for where, args, safe, _ in calls] == [
+        (tool, "-m pip install --quiet --require-hashes --no-deps -r requirements/lock.txt", "1"),
+        (tool, "-m pip install --quiet --no-deps .", "1"),
+        (tool, "-m pip check", ""),
+    ]
+    files = calls[1][3].split()
     assert "TOOL-OF-MAIN" in files and "mkdocs.yml" in files  # main's tip ...
     assert not (checkout / "TOOL-OF-MAIN").exists()  # ... while the checkout is the tagged commit
