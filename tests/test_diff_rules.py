@@ -276,7 +276,9 @@ def test_reader_markdown_links_and_leaves_out_approvals(tmp_path: Path) -> None:
     )
     assert "approvers" not in reader and "@example" not in reader
     markdown = format_markdown(changes)
-    assert "- `@example/sales` or `@example/revops`: KPI Win rate" in markdown  # old and new approvers
+    # The base's approvers decide (GitHub asks the base's CODEOWNERS); the new ones are a proposal.
+    assert "- `@example/sales`: KPI Win rate\n" in markdown
+    assert "- KPI Win rate: from `@example/sales` to `@example/revops`\n" in markdown
 
 
 @pytest.mark.parametrize(

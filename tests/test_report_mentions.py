@@ -98,7 +98,11 @@ def test_the_markdown_report_mentions_nobody(mentioning: Path) -> None:
     # Handles the report names as approvers are code, wherever they appear.
     assert {"@northwind/everyone", "ops@example.com"} <= set(page.code)
     assert "| approvers: added | – | `@northwind/everyone` |" in result.stdout
-    assert "approval: `@northwind/everyone` or `ops@example.com`" in result.stdout
+    # Who must approve is the base's (the playbook's default approvers); the new approvers are a proposal.
+    assert (
+        "approval: `@example/revenue-council` (the playbook's default approvers)"
+        " · proposed approvers: `@northwind/everyone` or `ops@example.com`"
+    ) in result.stdout
 
 
 def test_the_text_and_json_reports_keep_the_content_as_written(mentioning: Path) -> None:
