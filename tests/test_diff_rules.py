@@ -251,7 +251,7 @@ def test_content_is_escaped_in_every_format(tmp_path: Path) -> None:
     )
     changes = changes_for(tmp_path, {"roles/account-executive.yml": role})
     markdown = format_markdown(changes)
-    cell = "| responsibilities: added | – | Logs \\| every \\*call\\* in \\`CRM\\` with \\[notes\\](https://example.com) &lt; 5 min \\~\\~fast\\~\\~ @&#8203;everyone |"
+    cell = "| responsibilities: added | – | Logs \\| every \\*call\\* in \\`CRM\\` with \\[notes\\](https:&#8203;//example.com) &lt; 5 min \\~\\~fast\\~\\~ @&#8203;everyone |"
     assert cell in markdown  # (no mention in the pull-request comment: tests/test_report_mentions.py)
     reader = format_reader_markdown(changes)
     assert (

@@ -166,6 +166,12 @@ def _rows(entity: EntityChange, change: FieldChange) -> list[_Row]:
 _NO_MENTION = "@&#8203;"
 _HANDLE = r"@[A-Za-z0-9][A-Za-z0-9_.-]*(?:/[A-Za-z0-9][A-Za-z0-9_.-]*)?|[^@\s`|<>&\\;,]+@[^@\s`|<>&\\;,]+\.[^@\s`|<>&\\;,]+"
 _HANDLES = re.compile(rf"(?:{_HANDLE})(?:; (?:{_HANDLE}))*")
+# GitHub also links `#123`, `owner/repo#123` and `GH-123` to issues and pull requests, and an address it
+# autolinks (`https://…`, `www.…`), an issue's included, adds a "mentioned this" event to that issue. The
+# same zero-width space after `#` or `GH-` (before the number), after `:` of `://` and in `www.` breaks
+# each of them; no address of the content becomes a link.
+_ZWSP = "&#8203;"
+_NO_REFERENCE = re.compile(r"(?<!&)#(?=\d)|\bGH-(?=\d)|:(?=//)|\bwww(?=\.)", re.IGNORECASE)
 
 
 def _gfm(text: str) -> str:
@@ -176,7 +182,8 @@ def _gfm(text: str) -> str:
         return "; ".join(_code(handle) for handle in text.split("; "))
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     # Parentheses, `#`, `+` and `!` are only special at the start of a line or after `]`, which content never is.
-    return re.sub(r"([\\`*_\[\]|~])", r"\\\1", text).replace("@", _NO_MENTION)
+    text = re.sub(r"([\\`*_\[\]|~])", r"\\\1", text).replace("@", _NO_MENTION)
+    return _NO_REFERENCE.sub(lambda match: match[0] + _ZWSP, text)
 
 
 def _code(text: str) -> str:
