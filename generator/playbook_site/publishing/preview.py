@@ -93,6 +93,26 @@ def parse_address(address: str) -> tuple[str, int]:
     return host.strip("[]"), int(port)
 
 
+def check_address(address: str) -> None:
+    """UsageError, in one line, when a server cannot listen on `address` (HOST:PORT): the port is in use,
+    the host is not this machine's. `playbook serve` asks before it starts an engine's server, whose own
+    error would be a traceback (MkDocs) or another program's message (`zensical serve`)."""
+    import socket
+
+    host, port = parse_address(address)
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as error:
+        raise UsageError(f"cannot serve on {address}: {error.strerror or error}; choose another address with -a") from None
+    for family, kind, protocol, _name, where in found:
+        with socket.socket(family, kind, protocol) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as a server binds: TIME_WAIT is no owner
+            try:
+                sock.bind(where)
+            except OSError as error:
+                raise UsageError(f"cannot serve on {address}: {error.strerror or error}; choose another port with -a") from None
+
+
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -273,4 +293,13 @@ def make_server(published: PublishedBranch, address: str) -> PreviewServer:
         raise UsageError(f"cannot serve on {address}: {error.strerror or error}; choose another port with -a") from None
 
 
-__all__ = ["Answer", "PreviewServer", "PublishedBranch", "content_type", "is_loopback", "make_server", "parse_address"]
+__all__ = [
+    "Answer",
+    "PreviewServer",
+    "PublishedBranch",
+    "check_address",
+    "content_type",
+    "is_loopback",
+    "make_server",
+    "parse_address",
+]
