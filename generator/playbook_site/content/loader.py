@@ -17,10 +17,10 @@ from pydantic import BaseModel, ValidationError
 
 from ..clock import today as clock_today
 from ..errors import ContentError, Problem, did_you_mean
+from . import schema_line
 from .cache import FileCache, FileCheck
 from .kinds import ENTITY_FOLDERS, KIND_LABELS, KINDS, LIST_FILES
 from .results import ResultsFile, check_results, decode_csv, parse_results, read_results_file
-from . import schema_line
 from .rules import check_playbook, file_links
 from .schema import FILE_MODELS, ActivityEntry, ActivityLog, Alignment, Checklist, Glossary, Playbook, PlaybookMeta
 from .sources import Where
