@@ -20,6 +20,7 @@ this module is as small and shares the tool's git runner (`git.py`).
 
 from __future__ import annotations
 
+import errno
 import http.server
 import ipaddress
 import posixpath
@@ -104,13 +105,20 @@ def check_address(address: str) -> None:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError as error:
         raise UsageError(f"cannot serve on {address}: {error.strerror or error}; choose another address with -a") from None
+    errors: list[OSError] = []
     for family, kind, protocol, _name, where in found:
-        with socket.socket(family, kind, protocol) as sock:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as a server binds: TIME_WAIT is no owner
-            try:
+        try:
+            with socket.socket(family, kind, protocol) as sock:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as a server binds: TIME_WAIT is no owner
                 sock.bind(where)
-            except OSError as error:
-                raise UsageError(f"cannot serve on {address}: {error.strerror or error}; choose another port with -a") from None
+        except OSError as error:
+            errors.append(error)
+    # In use on any of the host's addresses, or usable on none (`localhost` may also name an IPv6
+    # address this machine does not have: that alone stops nothing).
+    busy = [error for error in errors if error.errno == errno.EADDRINUSE]
+    if busy or len(errors) == len(found):
+        first = (busy or errors)[0]
+        raise UsageError(f"cannot serve on {address}: {first.strerror or first}; choose another port with -a")
 
 
 def is_loopback(host: str) -> bool:
