@@ -507,27 +507,33 @@ def used_by(playbook: Playbook, kind: str, entity_id: str) -> tuple[UsedBy, ...]
     return tuple(found)
 
 
-def _approvers(old: Playbook, new: Playbook, kind: str, entity_id: str) -> tuple[tuple[str, ...], bool]:
-    """Who must approve a change to this entity: the BASE revision's answer, never the proposal's.
+class _BaseApprovers:
+    """Who must approve a change to an entity: the BASE revision's answer, never the proposal's.
 
     GitHub asks the owners that the base branch's CODEOWNERS names, and those come from the base's
     `approvers`: an entity's own, else the playbook's defaults. A new entity's file is owned by what
     the base says of that file (a file of many entities with named owners), else by the base's
-    defaults. Approvers the proposal adds or removes are a proposed change (`_proposed`), which these
-    approvers decide on like any other change; they never replace them here."""
-    if kind == PLAYBOOK or entity_id in _entities(old, kind):
-        return entity_approvers(old, kind, entity_id)
-    path = new.sources.get((kind, entity_id))
-    owners = file_owners(old).get(path) if path else None
-    return (owners, False) if owners else (default_approvers(old), True)
+    defaults. Approvers the proposal adds or removes are a proposed change (`proposed`), which these
+    approvers decide on like any other change; they never replace them here. The base's owners of
+    each file are worked out once (a call per entity stays constant time)."""
 
+    def __init__(self, old: Playbook) -> None:
+        self.old = old
+        self.owners = file_owners(old)
 
-def _proposed(old: Playbook, new: Playbook, kind: str, entity_id: str) -> tuple[tuple[str, ...], bool] | None:
-    """The approvers the proposal would give this entity once merged, when they differ from the base's."""
-    if kind != PLAYBOOK and entity_id not in _entities(new, kind):
-        return None  # removed: nobody approves it afterwards
-    after = entity_approvers(new, kind, entity_id)
-    return None if after == _approvers(old, new, kind, entity_id) else after
+    def __call__(self, old: Playbook, new: Playbook, kind: str, entity_id: str) -> tuple[tuple[str, ...], bool]:
+        if kind == PLAYBOOK or old.collection(kind).get(entity_id) is not None:
+            return entity_approvers(old, kind, entity_id)
+        path = new.sources.get((kind, entity_id))
+        owners = self.owners.get(path) if path else None
+        return (owners, False) if owners else (default_approvers(old), True)
+
+    def proposed(self, new: Playbook, kind: str, entity_id: str) -> tuple[tuple[str, ...], bool] | None:
+        """The approvers the proposal would give this entity once merged, when they differ from the base's."""
+        if kind != PLAYBOOK and new.collection(kind).get(entity_id) is None:
+            return None  # removed: nobody approves it afterwards
+        after = entity_approvers(new, kind, entity_id)
+        return None if after == self(self.old, new, kind, entity_id) else after
 
 
 def _entities(playbook: Playbook, kind: str) -> dict[str, Any]:
@@ -577,15 +583,15 @@ def _changed_fields(
             yield change
 
 
-def _kind_changes(kind: str, old: Playbook, new: Playbook, moved: set[str]) -> list[EntityChange]:
+def _kind_changes(kind: str, old: Playbook, new: Playbook, moved: set[str], base: _BaseApprovers) -> list[EntityChange]:
     old_items, new_items = _entities(old, kind), _entities(new, kind)
     old_pos = {entity_id: index for index, entity_id in enumerate(old_items, start=1)}
     new_pos = {entity_id: index for index, entity_id in enumerate(new_items, start=1)}
     found: list[tuple[tuple[int, int], EntityChange]] = []
     for entity_id in list(new_items) + [i for i in old_items if i not in new_items]:
         before, after = old_items.get(entity_id), new_items.get(entity_id)
-        approvers = _approvers(old, new, kind, entity_id)
-        proposed = _proposed(old, new, kind, entity_id)
+        approvers = base(old, new, kind, entity_id)
+        proposed = base.proposed(new, kind, entity_id)
         if before is None:
             sides = _Sides(old, new, None, after)
             fields = tuple(
@@ -626,7 +632,8 @@ def _kind_changes(kind: str, old: Playbook, new: Playbook, moved: set[str]) -> l
 def compare(old: Playbook, new: Playbook) -> ChangeSet:
     """Every semantic change from `old` to `new`, grouped by kind, in the order a reviewer reads them."""
     moved = _moved_steps(old, new)
+    base = _BaseApprovers(old)
     return ChangeSet(
-        tuple(change for kind in KIND_ORDER for change in _kind_changes(kind, old, new, moved)),
-        compare_numbers(old, new, _approvers),
+        tuple(change for kind in KIND_ORDER for change in _kind_changes(kind, old, new, moved, base)),
+        compare_numbers(old, new, base),
     )
