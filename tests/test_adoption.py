@@ -621,6 +621,8 @@ def test_the_trusted_review_of_a_pull_request(tool: Tool, company: Company, orig
         "PR_NUMBER": "1",
         "HEAD_SHA": origin["head"],
         "PREVIEW_URL": "https://example.invalid/artifact/1",
+        "REVIEW_RESULT": "success",  # needs.review.result
+        "GITHUB_WORKFLOW_REF": "northwind/playbook/.github/workflows/playbook-pull-request.yml@refs/heads/main",
     }
     posted = subprocess.run(
         ["node", str(TOOLS / "github-script.cjs"), "script.js", "fixture.json"],

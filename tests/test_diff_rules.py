@@ -251,7 +251,7 @@ def test_content_is_escaped_in_every_format(tmp_path: Path) -> None:
     )
     changes = changes_for(tmp_path, {"roles/account-executive.yml": role})
     markdown = format_markdown(changes)
-    cell = "| responsibilities: added | – | Logs \\| every \\*call\\* in \\`CRM\\` with \\[notes\\](https://example.com) &lt; 5 min \\~\\~fast\\~\\~ @&#8203;everyone |"
+    cell = "| responsibilities: added | – | Logs \\| every \\*call\\* in \\`CRM\\` with \\[notes\\](https:&#8203;//example.com) &lt; 5 min \\~\\~fast\\~\\~ @&#8203;everyone |"
     assert cell in markdown  # (no mention in the pull-request comment: tests/test_report_mentions.py)
     reader = format_reader_markdown(changes)
     assert (
@@ -276,7 +276,9 @@ def test_reader_markdown_links_and_leaves_out_approvals(tmp_path: Path) -> None:
     )
     assert "approvers" not in reader and "@example" not in reader
     markdown = format_markdown(changes)
-    assert "- `@example/sales` or `@example/revops`: KPI Win rate" in markdown  # old and new approvers
+    # The base's approvers decide (GitHub asks the base's CODEOWNERS); the new ones are a proposal.
+    assert "- `@example/sales`: KPI Win rate\n" in markdown
+    assert "- KPI Win rate: from `@example/sales` to `@example/revops`\n" in markdown
 
 
 @pytest.mark.parametrize(

@@ -784,6 +784,36 @@ CASES: list[Case] = [
             "put the whole text in straight double quotes",
         ),
     ),
+    # The schema line names what an editor fetches and shows: only the project's own schema, by its relative path.
+    (
+        "schema-line-names-a-url",
+        {"roles/sales-manager.yml": "# yaml-language-server: $schema=https://evil.example/role.json\n" + ROLE},
+        (
+            "roles/sales-manager.yml",
+            1,
+            33,
+            "schema-line",
+            "the schema line names `https://evil.example/role.json`",
+            "write `# yaml-language-server: $schema=../../schema/role.schema.json`",
+        ),
+    ),
+    (
+        "schema-line-leaves-the-project",
+        {"checklist.yml": "steps: []\n# yaml-language-server:   $schema=../../../home/me/x.json\n"},
+        (
+            "checklist.yml",
+            2,
+            35,
+            "schema-line",
+            "`../../../home/me/x.json`",
+            "$schema=../schema/checklist.schema.json`",
+        ),
+    ),
+    (
+        "schema-comment-for-jetbrains",
+        {"playbook.yml": "# $schema: //evil.example/p.json\n" + META},
+        ("playbook.yml", 1, 12, "schema-line", "`//evil.example/p.json`", "$schema=../schema/playbook.schema.json`"),
+    ),
     (
         "file-not-in-the-format",
         {"kpi.yml": KPI},

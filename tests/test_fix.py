@@ -255,3 +255,25 @@ def test_the_pre_commit_hook_fails_on_a_slip_and_passes_after_the_fix(tmp_path: 
     assert run_cli("fix", cwd=repo).exit_code == 0
     second = hook()
     assert second.returncode == 0 and second.stdout == "Nothing to fix in content.\n"
+
+
+def test_fix_writes_the_projects_own_schema_line(tmp_path: Path) -> None:
+    """Issue 21, finding 13: a schema line naming any other address becomes the project's own relative path;
+    nothing else in the file changes, and a file without one is left without one."""
+    role = "# yaml-language-server: $schema=https://evil.example/role.json\nname: Sales Manager\n"
+    root = write_content(
+        tmp_path / "content",
+        {
+            "roles/sales-manager.yml": role + "function: sales\nsummary: Leads.\nresponsibilities:\n  - Coaches.\n",
+            "glossary.yml": "# keep this comment\n# yaml-language-server: $schema=../../schema/glossary.schema.json\nterms: []\n",
+        },
+    )
+    assert run_cli("validate", "--content", str(root)).exit_code == 1
+    assert run_cli("fix", "--content", str(root)).exit_code == 0
+    text = (root / "roles" / "sales-manager.yml").read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../schema/role.schema.json\nname: Sales Manager\n")
+    glossary = (root / "glossary.yml").read_text(encoding="utf-8")
+    assert glossary == "# keep this comment\n# yaml-language-server: $schema=../schema/glossary.schema.json\nterms: []\n"
+    assert "$schema" not in (root / "playbook.yml").read_text(encoding="utf-8")
+    result = run_cli("validate", "--content", str(root))
+    assert result.exit_code == 0, result.stderr

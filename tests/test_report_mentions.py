@@ -98,7 +98,11 @@ def test_the_markdown_report_mentions_nobody(mentioning: Path) -> None:
     # Handles the report names as approvers are code, wherever they appear.
     assert {"@northwind/everyone", "ops@example.com"} <= set(page.code)
     assert "| approvers: added | – | `@northwind/everyone` |" in result.stdout
-    assert "approval: `@northwind/everyone` or `ops@example.com`" in result.stdout
+    # Who must approve is the base's (the playbook's default approvers); the new approvers are a proposal.
+    assert (
+        "approval: `@example/revenue-council` (the playbook's default approvers)"
+        " · proposed approvers: `@northwind/everyone` or `ops@example.com`"
+    ) in result.stdout
 
 
 def test_the_text_and_json_reports_keep_the_content_as_written(mentioning: Path) -> None:
@@ -114,3 +118,50 @@ def test_the_scanner_sees_a_mention(mentioning: Path) -> None:
     """The check can fail: GitHub's renderer leaves a plain mention as text that the scan finds."""
     page = rendered("Ask @octocat, `@not-this-one` or [@nor-this](https://example.invalid).")
     assert MENTION.findall("".join(page.scanned)) == ["@o"]
+
+
+# GitHub also links issue and pull-request references in a comment, and each link to another issue adds
+# a "mentioned this" event to it (and cross-links, across repositories): `#123`, `owner/repo#2`,
+# `GH-123`, and full addresses of issues (autolinked URLs). Content never makes one.
+REFERENCE = re.compile(r"#\d|\bGH-\d", re.IGNORECASE)
+REFERENCES = (
+    "Fixes #123, see northwind/playbook#2 and GH-45 (gh-7), "
+    "https://github.com/northwind/playbook/issues/5 and www.github.com/northwind/playbook/pull/6."
+)
+
+
+@pytest.fixture
+def referencing(tmp_path: Path) -> Path:
+    repo = tmp_path / "repo"
+    write_content(repo / "content")
+    init_repo(repo)
+    role = repo / "content" / "roles" / "account-executive.yml"
+    role.write_text(
+        role.read_text(encoding="utf-8")
+        .replace("name: Account Executive", "name: 'Account Executive #9'")
+        .replace("  - Runs discovery calls.", f"  - 'Runs discovery calls (org/repo#3, #4).'\n  - '{REFERENCES}'")
+    )
+    subprocess.run(["git", "commit", "-q", "-am", "References"], cwd=repo, check=True)
+    return repo
+
+
+def test_the_markdown_report_references_no_issue(referencing: Path) -> None:
+    result = run_cli("diff", "HEAD~1", "HEAD", "--format", "markdown", cwd=referencing)
+    assert result.exit_code == 0, result.output
+    html = cmarkgfm.github_flavored_markdown_to_html(result.stdout, options=Options.CMARK_OPT_UNSAFE)
+    assert "<a " not in html  # no address of the content is a link
+    page = rendered(result.stdout)
+    scanned = "".join(page.scanned)
+    assert REFERENCE.findall(scanned) == []
+    assert "://" not in scanned and "www." not in scanned
+    plain = scanned.replace("\u200b", "")  # the zero-width spaces aside, it reads the same
+    assert REFERENCES in plain and "Account Executive #9" in plain and "(org/repo#3, #4)" in plain
+    # The text report keeps the content as written.
+    assert REFERENCES in run_cli("diff", "HEAD~1", "HEAD", cwd=referencing).stdout
+
+
+def test_the_reference_scan_sees_a_reference() -> None:
+    """The check can fail: plain references and an issue address stay references and a link."""
+    html = cmarkgfm.github_flavored_markdown_to_html(REFERENCES, options=Options.CMARK_OPT_UNSAFE)
+    assert "<a " in html
+    assert len(REFERENCE.findall("".join(rendered(REFERENCES).scanned))) == 4

@@ -201,3 +201,31 @@ def test_while_serving_sigterm_is_ctrl_c_and_an_ignored_signal_stays_ignored() -
     finally:
         signal.signal(signal.SIGTERM, before_term)
         signal.signal(signal.SIGHUP, before_hup)
+
+
+# --- a busy address: one line, exit 2 (issue 21, finding 19) ----------------------------------------
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_a_busy_port_is_one_line_and_exit_2(tmp_path: Path, engine: str, host: str) -> None:
+    """Another program listens on the port: `serve` says so in one line and exits 2, on both engines, as
+    `preview` does; nothing was started (no engine's server, no traceback)."""
+    project = make_site_project(tmp_path / "repo", write_content(tmp_path / "content"))
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "playbook_site.cli", "serve", "--engine", engine, "-a", f"{host}:{port}"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert (result.returncode, lines) == (
+        2,
+        [f"Error: cannot serve on {host}:{port}: Address already in use; choose another port with -a"],  # as `preview` says it
+    ), result.stderr
+    assert result.stdout == ""

@@ -557,26 +557,47 @@ def test_a_moved_head_and_forged_event_values_are_refused(tmp_path: Path, marker
 
 # --- the publish job's github-script -------------------------------------------------------------------
 
-MARKER = "<!-- playbook-diff-report -->"
+MARKER = "<!-- playbook-diff-report: .github/workflows/playbook-pull-request.yml -->"
+BOT = {"login": "github-actions[bot]", "type": "Bot"}
+
+
+WORKFLOW_REF = "northwind/playbook/.github/workflows/playbook-pull-request.yml@refs/heads/main"
+RUN_URL = "https://github.com/northwind/playbook/actions/runs/4711"
 
 
 def run_publish(
     tmp_path: Path,
     problems: list[dict[str, Any]],
-    report: str,
+    report: str | None,
     comments: list[dict[str, Any]],
     preview: str = "",
     *,
     validated: str | None = None,
+    review_result: str = "success",
 ) -> dict[str, Any]:
-    """The publish job's script on these files; `validated` is problems.json as the review job wrote it."""
+    """The publish job's script on these files; `validated` is problems.json as the review job wrote it
+    (None with `report` None: the review job uploaded nothing); `review_result` is needs.review.result."""
     spec = step(PR_WORKFLOW, "publish", POST)
     (tmp_path / "review").mkdir(exist_ok=True)
-    (tmp_path / "review" / "report.md").write_text(report)
-    (tmp_path / "review" / "problems.json").write_text(validated or json.dumps({"ok": not problems, "problems": problems}))
+    if report is not None:
+        (tmp_path / "review" / "report.md").write_text(report)
+        (tmp_path / "review" / "problems.json").write_text(
+            validated if validated is not None else json.dumps({"ok": not problems, "problems": problems})
+        )
     (tmp_path / "script.js").write_text(spec["with"]["script"])
-    (tmp_path / "fixture.json").write_text(json.dumps({"repo": {"owner": "northwind", "repo": "playbook"}, "comments": comments}))
-    env = {**os.environ, "PR_NUMBER": "7", "HEAD_SHA": "ab" * 20, "PREVIEW_URL": preview}
+    (tmp_path / "fixture.json").write_text(
+        json.dumps({"repo": {"owner": "northwind", "repo": "playbook"}, "comments": comments, "runId": 4711})
+    )
+    assert set(spec["env"]) == {"PR_NUMBER", "HEAD_SHA", "PREVIEW_URL", "REVIEW_RESULT"}
+    assert spec["env"]["REVIEW_RESULT"] == "${{ needs.review.result }}"
+    env = {
+        **os.environ,
+        "PR_NUMBER": "7",
+        "HEAD_SHA": "ab" * 20,
+        "PREVIEW_URL": preview,
+        "REVIEW_RESULT": review_result,
+        "GITHUB_WORKFLOW_REF": WORKFLOW_REF,  # set by the runner: the trusted (default branch's) workflow file
+    }
     result = subprocess.run(
         ["node", str(TOOLS / "github-script.cjs"), "script.js", "fixture.json"],
         cwd=tmp_path,
@@ -640,9 +661,9 @@ def test_annotations_go_to_the_head_commit_fifty_at_a_time(node_tools: Path, tmp
 
 def test_later_pushes_update_the_bot_comment_found_by_its_marker(node_tools: Path, tmp_path: Path) -> None:
     comments = [
-        {"id": 1, "user": {"type": "User"}, "body": f"{MARKER}\nquoted by a person", "html_url": "u1"},
-        {"id": 2, "user": {"type": "Bot"}, "body": "another bot's comment", "html_url": "u2"},
-        {"id": 3, "user": {"type": "Bot"}, "body": f"{MARKER}\nold", "html_url": "u3"},
+        {"id": 1, "user": {"login": "mallory", "type": "User"}, "body": f"{MARKER}\nquoted by a person", "html_url": "u1"},
+        {"id": 2, "user": BOT, "body": "another bot's comment", "html_url": "u2"},
+        {"id": 3, "user": BOT, "body": f"{MARKER}\nold", "html_url": "u3"},
     ]
     out = run_publish(tmp_path, [], "## Playbook change report\n\nnew\n", comments, preview="https://example.invalid/artifact/1")
     assert [call["method"] for call in out["calls"]] == [
@@ -747,3 +768,213 @@ def test_the_release_builds_once_tests_the_wheel_and_publishes_with_least_privil
         "pypa/gh-action-pypi-publish",
     ]
     assert "secrets." not in (WORKFLOWS / "release.yml").read_text(encoding="utf-8")  # trusted publishing: no stored token
+
+
+# --- issue 21: the base's approvers, workflow commands, a failing tool, the comment's author --------
+
+
+def self_approving(source: Path, _: str) -> None:
+    """Lowers the MQL's SLA and names the pull request's author as its only approver."""
+    lead = source / "content" / "leads" / "marketing-qualified-lead.yml"
+    text = lead.read_text(encoding="utf-8").replace("sla_hours: 24", "sla_hours: 8")
+    start = text.index("approvers:\n")
+    end = text.index("review_by:")
+    lead.write_text(text[:start] + 'approvers: ["@mallory"]\n' + text[end:], encoding="utf-8")
+
+
+def test_the_trusted_report_names_the_bases_approvers(tmp_path: Path) -> None:
+    """Finding 4 through the workflow: the pull request names @mallory; the report asks the base's approvers."""
+    runner = Runner(Remote(tmp_path, self_approving), tmp_path)
+    runner.review()
+    report = (runner.temp / "review" / "report.md").read_text()
+    approvals = report.split("### Who must approve\n", 1)[1].split("<details>", 1)[0]
+    assert (
+        "- `@northwind/marketing-leadership` or `@northwind/sales-leadership`: Lead stage Marketing Qualified Lead (MQL)\n"
+        in approvals
+    )
+    assert approvals.count("@mallory") == 1
+    assert (
+        "- Lead stage Marketing Qualified Lead (MQL): from `@northwind/marketing-leadership` or"
+        " `@northwind/sales-leadership` to `@mallory`\n" in approvals.split("Proposed change of approvers", 1)[1]
+    )
+
+
+def obeyed(output: str) -> list[str]:
+    """The workflow commands GitHub's runner would act on in a step's output: each line (split at \\n
+    or \\r, as the runner reads them; leading blanks ignored) that starts with `::` (v2) or `##[`
+    (v1), except between `::stop-commands::TOKEN` and `::TOKEN::`."""
+    commands: list[str] = []
+    resume: str | None = None
+    for raw in re.split(r"\r\n|\r|\n", output):
+        line = raw.lstrip()
+        if resume is not None:
+            if line == resume:
+                resume = None
+            continue
+        if line.startswith("::stop-commands::"):
+            resume = f"::{line.removeprefix('::stop-commands::')}::"
+            commands.append("::stop-commands::")
+        elif line.startswith(("::", "##[")):
+            commands.append(line)
+    return commands
+
+
+def test_the_command_reader_sees_commands_and_honours_stop_commands() -> None:
+    """The check can fail: a forged line is a command, unless it is inside a stop-commands stretch."""
+    assert obeyed("a\n::warning::forged\r##[error]v1\n  ::notice::indented") == [
+        "::warning::forged",
+        "##[error]v1",
+        "::notice::indented",
+    ]
+    assert obeyed("::stop-commands::t0k3n\n::warning::forged\n::t0k3n::\n::error::after") == [
+        "::stop-commands::",
+        "::error::after",
+    ]
+
+
+FORGED = "::warning title=Security review::Approved by the security team"
+
+
+def test_file_names_cannot_forge_workflow_commands(tmp_path: Path) -> None:
+    """Finding 9: links, folders and files whose names hold line breaks are refused, and their names
+    reach the log escaped (%0A, %0D, %3A, %2C, %25): the only commands are the copy step's own errors."""
+    names = {
+        "link": f"content/roles/x\n{FORGED}",
+        "folder": "content/y\n::add-mask::ghp_forged,%0A/z.yml",
+        "file": "content/roles/r\r::stop-commands::forged.yml",
+    }
+
+    def naming(source: Path, _: str) -> None:
+        (source / names["link"]).symlink_to("/etc/hostname")
+        (source / names["folder"]).parent.mkdir()
+        (source / names["folder"]).write_text("name: y\n", encoding="utf-8")
+        (source / names["file"]).write_text("name: x\n", encoding="utf-8")
+
+    runner = Runner(Remote(tmp_path, naming), tmp_path)
+    assert runner.run(FETCH).returncode == 0
+    copied = runner.run(EXTRACT)
+    assert copied.returncode == 1
+    commands = obeyed(copied.stdout) + obeyed(copied.stderr)
+    assert sorted(commands) == sorted(
+        [
+            "::error file=content/roles/x%0A%3A%3Awarning title=Security review%3A%3AApproved by the security team"
+            "::only regular files are allowed here (this is a symbolic link or a submodule)",
+            "::error file=content/y%0A%3A%3Aadd-mask%3A%3Aghp_forged%2C%250A/z.yml"
+            "::a file name with a line break or another control character is refused",
+            "::error file=content/roles/r%0D%3A%3Astop-commands%3A%3Aforged.yml"
+            "::a file name with a line break or another control character is refused",
+        ]
+    )
+    tree = runner.temp / "pr-tree"
+    assert not any("\n" in p.name or "\r" in p.name for p in tree.rglob("*"))
+
+
+def fake_tool(tmp_path: Path, script: str) -> dict[str, str]:
+    """PATH with a `playbook` in front of the real one: `script` runs first (bash; "$@" are the arguments)."""
+    folder = tmp_path / "fake-bin"
+    folder.mkdir(exist_ok=True)
+    fake = folder / "playbook"
+    fake.write_text(f'#!/bin/bash\n{script}\nexec "{BIN / "playbook"}" "$@"\n', encoding="utf-8")
+    fake.chmod(0o755)
+    return {"PATH": f"{folder}{os.pathsep}{BIN}{os.pathsep}{os.environ['PATH']}"}
+
+
+def test_the_tools_output_cannot_forge_workflow_commands(tmp_path: Path) -> None:
+    """Whatever the tool prints while it reads the pull request (a message quoting content, a file name)
+    is shown between stop-commands markers with a token nobody can guess, so no command in it is obeyed."""
+    forging = fake_tool(
+        tmp_path,
+        f"printf '%s\\n' '{FORGED}' '##[error]v1 forged' >&2\n"
+        f"if [ \"$1\" = build ]; then printf '%s\\n' '{FORGED}'; fi",  # its standard output is the JSON and the report
+    )
+    runner = Runner(Remote(tmp_path, lambda source, _: sla_and_target(source)), tmp_path)
+    tokens = []
+    for name in (FETCH, EXTRACT, VALIDATE, COMPARE, BUILD):
+        result = runner.run(name, **forging)
+        assert result.returncode == 0, f"{name}: {result.stdout}{result.stderr}"
+        # GitHub reads standard output and error through two pipes, in no set order between them: what the
+        # tool prints comes on standard output, with the markers; nothing of it on standard error.
+        assert result.stderr == "", f"{name}: {result.stderr}"
+        assert [c for c in obeyed(result.stdout) if c != "::stop-commands::"] == [], f"{name}: {result.stdout}"
+        tokens += re.findall(r"^::stop-commands::(.*)$", result.stdout, re.M)
+    assert len(tokens) >= 3 and len(set(tokens)) == len(tokens)  # one new token each time
+    assert all(re.fullmatch(r"[0-9a-f]{32}", token) for token in tokens)
+
+
+CRASH = "printf 'Traceback (most recent call last):\\nValueError: year 10000 is out of range\\n' >&2; exit 1"
+
+
+@pytest.mark.parametrize(
+    ("command", "failing"),
+    [("validate", VALIDATE), ("diff", COMPARE), ("build", BUILD)],
+)
+def test_a_failing_tool_fails_the_review_with_a_readable_error(tmp_path: Path, command: str, failing: str) -> None:
+    """Finding 7: the tool crashing (any crash: here a stand-in that prints a traceback and exits 1, as
+    Python does) fails the step that ran it, with an error that says the tool failed; valid content is
+    never reported as invalid, nor a crash as a missing preview."""
+    crashing = fake_tool(tmp_path, f'if [ "$1" = {command} ]; then {CRASH}; fi')
+    runner = Runner(Remote(tmp_path, lambda source, _: sla_and_target(source)), tmp_path)
+    for name in (FETCH, EXTRACT, VALIDATE, COMPARE, BUILD):
+        result = runner.run(name, **crashing)
+        if name != failing:
+            assert result.returncode == 0, f"{name}: {result.stdout}{result.stderr}"
+            continue
+        assert result.returncode == 1, f"{name} passed although `playbook {command}` crashed"
+        errors = [c for c in obeyed(result.stdout) + obeyed(result.stderr) if c.startswith("::error")]
+        assert errors == [
+            f"::error title=The playbook tool failed::`playbook {command}` failed (exit status 1) without a result:"
+            " this is a failure of the tool, not a problem in the pull request. Its output is in this step's log."
+        ]
+        break
+
+
+def test_a_failed_review_gets_a_failing_check_and_a_comment(node_tools: Path, tmp_path: Path) -> None:
+    """Finding 7, the publish job: when the review job failed (its files missing) or its files are not the
+    tool's, the pull request still gets a failing check and a comment saying where to look."""
+    for case, kwargs in {
+        "failed": {"report": None, "review_result": "failure"},
+        "empty": {"report": "", "validated": ""},
+        "no list": {"report": "## Playbook change report\n", "validated": '{"ok": true}'},
+    }.items():
+        folder = tmp_path / case.replace(" ", "-")
+        folder.mkdir()
+        out = run_publish(folder, [], comments=[], **kwargs)  # type: ignore[arg-type]
+        methods = [call["method"] for call in out["calls"]]
+        assert methods == ["checks.create", "issues.listComments", "issues.createComment"], case
+        check = out["calls"][0]["params"]
+        assert (check["head_sha"], check["name"], check["status"], check["conclusion"]) == (
+            "ab" * 20,
+            "Playbook content",
+            "completed",
+            "failure",
+        )
+        assert check["output"]["title"] == "The review did not complete"
+        assert RUN_URL in check["output"]["summary"]
+        body = out["calls"][2]["params"]["body"]
+        assert body.startswith(f"{MARKER}\n## Playbook change report\n\n**The review did not complete**")
+        assert RUN_URL in body and "not approved by the tool" in body
+        assert any(log.startswith("failed: ") for log in out["logs"]), case
+
+
+def test_only_this_workflows_own_comment_is_updated(node_tools: Path, tmp_path: Path) -> None:
+    """Also observed (a): a comment is updated only when github-actions[bot] wrote it with this workflow's
+    marker; a person's, another app's bot's, or a bare old-style marker are left alone."""
+    comments = [
+        {"id": 1, "user": {"login": "mallory", "type": "User"}, "body": f"{MARKER}\nforged", "html_url": "u1"},
+        {"id": 2, "user": {"login": "mallory-app[bot]", "type": "Bot"}, "body": f"{MARKER}\nforged", "html_url": "u2"},
+        {"id": 3, "user": BOT, "body": "<!-- playbook-diff-report -->\nforged by another workflow", "html_url": "u3"},
+        {"id": 4, "user": BOT, "body": f"{MARKER} \nnot quite", "html_url": "u4"},
+    ]
+    out = run_publish(tmp_path, [], "## Playbook change report\n\nnew\n", comments)
+    assert [call["method"] for call in out["calls"]][-1] == "issues.createComment"
+    own = [*comments, {"id": 5, "user": BOT, "body": f"{MARKER}\nours", "html_url": "u5"}]
+    (tmp_path / "again").mkdir()
+    out = run_publish(tmp_path / "again", [], "## Playbook change report\n\nnew\n", own)
+    assert out["calls"][-1]["method"] == "issues.updateComment" and out["calls"][-1]["params"]["comment_id"] == 5
+
+
+def test_the_publish_job_runs_when_the_review_failed_and_not_when_cancelled() -> None:
+    publish = load(PR_WORKFLOW)["jobs"]["publish"]
+    assert publish["if"] == "${{ !cancelled() }}"
+    download = publish["steps"][0]
+    assert download["if"] == "needs.review.result == 'success'"

@@ -211,6 +211,12 @@ CHECKS: tuple[Check, ...] = (
         "put the real files inside the content directory; make the folder a real folder",
     ),
     Check(
+        ("schema-line",),
+        "error",
+        "a schema line (`# yaml-language-server: $schema=...`, or JetBrains' `# $schema: ...`) that names anything but the project's own schema for the file: an address on the web, a file outside the project; editors fetch what it names when the file is opened and show its text",
+        "write `# yaml-language-server: $schema=../../schema/role.schema.json` (the path from the file to `schema/`, which `playbook schema` writes), or remove the line; `playbook fix` writes the right path",
+    ),
+    Check(
         ("unknown-file",),
         "warning",
         "a file that is not part of the format (`kpi.yml`, `roles/notes.txt`) and is ignored",

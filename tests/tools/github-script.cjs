@@ -3,7 +3,7 @@
 // github, context, core and require) against a recording stand-in for the GitHub API (issues and
 // checks), so the tests can check every call the workflow would make. The step's `env:` is taken from
 // process.env. Usage: node github-script.cjs SCRIPT.js FIXTURE.json   (cwd: the job's workspace)
-// FIXTURE: {"repo": {"owner", "repo"}, "issue": {"number"}, "comments": [...]}.
+// FIXTURE: {"repo": {"owner", "repo"}, "issue": {"number"}, "comments": [...], "runId", "serverUrl"}.
 // Prints {"calls": [{"method", "params"}], "logs": [...]} as JSON.
 "use strict";
 const { readFileSync } = require("node:fs");
@@ -31,7 +31,13 @@ async function main(scriptPath, fixturePath) {
     },
     paginate: async (method, params) => (await method(params)).data,
   };
-  const context = { repo: fixture.repo, issue: fixture.issue || {}, payload: {} };
+  const context = {
+    repo: fixture.repo,
+    issue: fixture.issue || {},
+    payload: {},
+    runId: fixture.runId || 1,
+    serverUrl: fixture.serverUrl || "https://github.com",
+  };
   const core = {
     info: (text) => logs.push(text),
     warning: (text) => logs.push(`warning: ${text}`),

@@ -95,6 +95,9 @@ def serve(config_file: Path, dev_addr: str, engine: str | None) -> None:
     line, message, hint) until the file is fixed. Ctrl+C, SIGTERM or SIGHUP stops
     it, and with it the engine's server (`zensical serve`).
     """
+    from ..publishing.preview import check_address
+
+    check_address(dev_addr)  # a busy port: one line and exit 2, before any engine starts
     _prevalidate(config_file)
     from ..publishing.engines import settings_of
 

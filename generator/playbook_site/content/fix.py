@@ -25,6 +25,7 @@ import yaml
 import playbook_site.content.slips as slips
 
 from ..errors import Problem
+from . import schema_line
 from .yaml_reader import MAX_FILE_BYTES, Reader, _YamlLoader
 
 # What each kind of repair is called in the summary; "tidy" ones repair no problem, they only clean up.
@@ -36,6 +37,7 @@ KINDS = {
     "space-separator": "a non-breaking space after `field:` or `-` became a space",
     "trailing-space": "spaces at the end of a line were removed",
     "bom": "the byte-order mark at the start of the file was removed",
+    "schema-line": "the schema line names the project's own schema",
 }
 TIDY = {"trailing-space", "bom"}
 _STRUCTURE = {"bullet", "tab-indent", "space-indent", "space-separator", "curly-quotes"}
@@ -105,8 +107,11 @@ def _split(text: str) -> list[str]:
 # --- finding the repairs ------------------------------------------------------------------------------------
 
 
-def plan(path: Path, display: str) -> FileFix:
-    """The repairs for one file, checked; nothing is written."""
+def plan(path: Path, display: str, rel: str | None = None) -> FileFix:
+    """The repairs for one file, checked; nothing is written. `rel` (content-relative) places the file's
+    schema line (taken from the path's last parts when not given)."""
+    if rel is None:
+        rel = path.name if path.parent.name not in ("roles", "leads", "kpis") else f"{path.parent.name}/{path.name}"
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -126,7 +131,7 @@ def plan(path: Path, display: str) -> FileFix:
         text = text[1:]
     rows = [_ending(row) for row in _split(text)]
     contents = [content for content, _ in rows]
-    repairs += _line_repairs(contents)
+    repairs += _line_repairs(contents, rel)
     if not repairs:
         return result
     width, why = _tab_width(rows, repairs)
@@ -148,7 +153,7 @@ def _ending(row: str) -> tuple[str, str]:
     return content, row[len(content) :]
 
 
-def _line_repairs(lines: list[str]) -> list[Repair]:
+def _line_repairs(lines: list[str], rel: str) -> list[Repair]:
     repairs: list[Repair] = []
     blocks = slips.block_scalar_lines(lines)
     # The lines as they read once their indentation is spaces (one for one: the columns stay), for the
@@ -169,6 +174,9 @@ def _line_repairs(lines: list[str]) -> list[Repair]:
         repairs += _separator(text, number)
         repairs += _bullet(spaced, index)
         repairs += _quotes(spaced[index], number)
+        repairs += [
+            Repair(number, column + 1, "schema-line", before, after) for column, before, after in schema_line.repair(text, rel)
+        ]
         stripped = text.rstrip(" \t")
         if stripped != text:
             repairs.append(Repair(number, len(stripped) + 1, "trailing-space", text[len(stripped) :], ""))
@@ -371,7 +379,7 @@ def content_files(root: Path) -> list[Path]:
 
 def plan_content(root: Path) -> list[FileFix]:
     shown = str(root).rstrip("/\\") or "."
-    return [plan(path, f"{shown}/{path.relative_to(root).as_posix()}") for path in content_files(root)]
+    return [plan(path, f"{shown}/{rel}", rel) for path in content_files(root) for rel in [path.relative_to(root).as_posix()]]
 
 
 def write(fix: FileFix) -> None:
@@ -394,6 +402,7 @@ SHORT = {
     "tab-indent": "tabs",
     "space-indent": "non-breaking spaces",
     "space-separator": "non-breaking spaces",
+    "schema-line": "the schema line",
 }
 
 

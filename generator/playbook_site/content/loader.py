@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..clock import today as clock_today
 from ..errors import ContentError, Problem, did_you_mean
+from . import schema_line
 from .cache import FileCache, FileCheck
 from .kinds import ENTITY_FOLDERS, KIND_LABELS, KINDS, LIST_FILES
 from .results import ResultsFile, check_results, decode_csv, parse_results, read_results_file
@@ -185,6 +186,8 @@ class _Walk:
                 self.cache.put(rel, what, raw, found)
         self.problems.extend(found.problems)
         self.warnings.extend(found.warnings)
+        if b"schema" in raw.lower():  # the schema line names only the project's own schema
+            self.problems.extend(schema_line.check(raw.decode("utf-8", errors="replace"), display, rel, what))
         if found.source is not None:
             self.where.sources[rel] = found.source
             if found.links:

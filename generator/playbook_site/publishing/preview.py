@@ -20,6 +20,7 @@ this module is as small and shares the tool's git runner (`git.py`).
 
 from __future__ import annotations
 
+import errno
 import http.server
 import ipaddress
 import posixpath
@@ -91,6 +92,33 @@ def parse_address(address: str) -> tuple[str, int]:
     if not sep or not host or not port.isdigit() or int(port) > 65535:
         raise UsageError(f"-a {address!r} is not HOST:PORT (e.g. 127.0.0.1:8000)")
     return host.strip("[]"), int(port)
+
+
+def check_address(address: str) -> None:
+    """UsageError, in one line, when a server cannot listen on `address` (HOST:PORT): the port is in use,
+    the host is not this machine's. `playbook serve` asks before it starts an engine's server, whose own
+    error would be a traceback (MkDocs) or another program's message (`zensical serve`)."""
+    import socket
+
+    host, port = parse_address(address)
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as error:
+        raise UsageError(f"cannot serve on {address}: {error.strerror or error}; choose another address with -a") from None
+    errors: list[OSError] = []
+    for family, kind, protocol, _name, where in found:
+        try:
+            with socket.socket(family, kind, protocol) as sock:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as a server binds: TIME_WAIT is no owner
+                sock.bind(where)
+        except OSError as error:
+            errors.append(error)
+    # In use on any of the host's addresses, or usable on none (`localhost` may also name an IPv6
+    # address this machine does not have: that alone stops nothing).
+    busy = [error for error in errors if error.errno == errno.EADDRINUSE]
+    if busy or len(errors) == len(found):
+        first = (busy or errors)[0]
+        raise UsageError(f"cannot serve on {address}: {first.strerror or first}; choose another port with -a")
 
 
 def is_loopback(host: str) -> bool:
@@ -273,4 +301,13 @@ def make_server(published: PublishedBranch, address: str) -> PreviewServer:
         raise UsageError(f"cannot serve on {address}: {error.strerror or error}; choose another port with -a") from None
 
 
-__all__ = ["Answer", "PreviewServer", "PublishedBranch", "content_type", "is_loopback", "make_server", "parse_address"]
+__all__ = [
+    "Answer",
+    "PreviewServer",
+    "PublishedBranch",
+    "check_address",
+    "content_type",
+    "is_loopback",
+    "make_server",
+    "parse_address",
+]

@@ -37,9 +37,11 @@ def __getattr__(name: str) -> Any:
     module = _WHERE.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
+    loaded = importlib.import_module(f".{module}", __name__)
+    # Importing `.compare` sets this package's attribute `compare` to the submodule: bind every name the
+    # submodule provides now, so that `compare` is the function whichever name was asked for first.
+    globals().update({key: getattr(loaded, key) for key, where in _WHERE.items() if where == module})
+    return globals()[name]
 
 
 __all__ = [

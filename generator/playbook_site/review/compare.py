@@ -13,12 +13,15 @@ from the schema's `Meta` declarations; the report formats live in `reports` and 
     changes.entities                                  # tuple[EntityChange, ...], in report order
     changes.by_kind()                                 # [(kind, heading, [EntityChange, ...]), ...]
     changes.definition_changes, changes.minor_changes # the two impact groups
-    changes.approval_groups()                         # [(handles, is_default, [EntityChange, ...]), ...]
+    changes.approval_groups()                         # [(handles, is_default, [EntityChange, ...]), ...]: the base's
+    changes.approver_changes()                        # [EntityChange, ...] whose approvers the proposal changes
     changes.numbers                                   # tuple[NumbersChange, ...]: results and activity (review.numbers)
 
 `EntityChange` has `kind`, `id`, `change` ("added" | "removed" | "renamed" | "changed"), `name`,
 `old_name`, `impact` ("definition" | "minor"), `file` (content-relative), `fields`
-(tuple[FieldChange]), `used_by` (tuple[UsedBy]), `approvers` and `default_approvers`.
+(tuple[FieldChange]), `used_by` (tuple[UsedBy]), `approvers` and `default_approvers` (the BASE
+revision's: who must approve is never the proposal's choice) and `proposed_approvers` ((handles,
+is_default) the entity would have once merged, when the proposal changes them; None otherwise).
 `FieldChange` has `field` (the YAML path, e.g. "handoff.sla_hours"), `label` ("hand-off SLA"),
 `impact`, `reader_visible`, `old`/`new` (JSON values), `before`/`after` (human text), `added` and
 `removed` (list items, human text), `summary` (short phrase) and `sentence` (full phrase).
@@ -57,7 +60,7 @@ from ..content.schema import (
 )
 from ..content.units import amount
 from ..text import collapse, format_number
-from .codeowners import entity_approvers
+from .codeowners import default_approvers, entity_approvers, file_owners
 from .numbers import NumbersChange, compare_numbers
 
 KIND_ORDER = tuple(REPORT_KINDS)  # playbook.yml first, then the kinds in the order of the site
@@ -151,8 +154,9 @@ class EntityChange:
     file: str
     fields: tuple[FieldChange, ...] = ()
     used_by: tuple[UsedBy, ...] = ()
-    approvers: tuple[str, ...] = ()
+    approvers: tuple[str, ...] = ()  # the base revision's, as GitHub's CODEOWNERS of the base asks
     default_approvers: bool = True
+    proposed_approvers: tuple[tuple[str, ...], bool] | None = None  # (handles, is_default) after the merge, if different
 
     @property
     def kind_label(self) -> str:
@@ -208,6 +212,10 @@ class ChangeSet:
         # Named approvers first, then the defaults, then changes nobody is named for.
         ordered = sorted(groups.items(), key=lambda item: (not item[0][0], item[0][1]))
         return [(handles, default, entities) for (handles, default), entities in ordered]
+
+    def approver_changes(self) -> list[EntityChange]:
+        """The entities whose approvers the proposal changes (a proposed change, decided by the base's approvers)."""
+        return [e for e in self.definition_changes + self.minor_changes if e.proposed_approvers is not None]
 
 
 # --- values as people read them ------------------------------------------------------------------
@@ -499,15 +507,33 @@ def used_by(playbook: Playbook, kind: str, entity_id: str) -> tuple[UsedBy, ...]
     return tuple(found)
 
 
-def _approvers(old: Playbook, new: Playbook, kind: str, entity_id: str) -> tuple[tuple[str, ...], bool]:
-    old_handles, old_default = entity_approvers(old, kind, entity_id)
-    new_handles, new_default = entity_approvers(new, kind, entity_id)
-    explicit = [
-        h for handles, default in ((old_handles, old_default), (new_handles, new_default)) if not default for h in handles
-    ]
-    if explicit:
-        return tuple(dict.fromkeys(explicit)), False
-    return tuple(dict.fromkeys(old_handles + new_handles)), True
+class _BaseApprovers:
+    """Who must approve a change to an entity: the BASE revision's answer, never the proposal's.
+
+    GitHub asks the owners that the base branch's CODEOWNERS names, and those come from the base's
+    `approvers`: an entity's own, else the playbook's defaults. A new entity's file is owned by what
+    the base says of that file (a file of many entities with named owners), else by the base's
+    defaults. Approvers the proposal adds or removes are a proposed change (`proposed`), which these
+    approvers decide on like any other change; they never replace them here. The base's owners of
+    each file are worked out once (a call per entity stays constant time)."""
+
+    def __init__(self, old: Playbook) -> None:
+        self.old = old
+        self.owners = file_owners(old)
+
+    def __call__(self, old: Playbook, new: Playbook, kind: str, entity_id: str) -> tuple[tuple[str, ...], bool]:
+        if kind == PLAYBOOK or old.collection(kind).get(entity_id) is not None:
+            return entity_approvers(old, kind, entity_id)
+        path = new.sources.get((kind, entity_id))
+        owners = self.owners.get(path) if path else None
+        return (owners, False) if owners else (default_approvers(old), True)
+
+    def proposed(self, new: Playbook, kind: str, entity_id: str) -> tuple[tuple[str, ...], bool] | None:
+        """The approvers the proposal would give this entity once merged, when they differ from the base's."""
+        if kind != PLAYBOOK and new.collection(kind).get(entity_id) is None:
+            return None  # removed: nobody approves it afterwards
+        after = entity_approvers(new, kind, entity_id)
+        return None if after == self(self.old, new, kind, entity_id) else after
 
 
 def _entities(playbook: Playbook, kind: str) -> dict[str, Any]:
@@ -539,6 +565,7 @@ def _entity_change(
         fields.pop("fields", ()),
         used_by(playbook, kind, entity_id),
         *approvers,
+        fields.pop("proposed_approvers", None),
     )
 
 
@@ -556,14 +583,15 @@ def _changed_fields(
             yield change
 
 
-def _kind_changes(kind: str, old: Playbook, new: Playbook, moved: set[str]) -> list[EntityChange]:
+def _kind_changes(kind: str, old: Playbook, new: Playbook, moved: set[str], base: _BaseApprovers) -> list[EntityChange]:
     old_items, new_items = _entities(old, kind), _entities(new, kind)
     old_pos = {entity_id: index for index, entity_id in enumerate(old_items, start=1)}
     new_pos = {entity_id: index for index, entity_id in enumerate(new_items, start=1)}
     found: list[tuple[tuple[int, int], EntityChange]] = []
     for entity_id in list(new_items) + [i for i in old_items if i not in new_items]:
         before, after = old_items.get(entity_id), new_items.get(entity_id)
-        approvers = _approvers(old, new, kind, entity_id)
+        approvers = base(old, new, kind, entity_id)
+        proposed = base.proposed(new, kind, entity_id)
         if before is None:
             sides = _Sides(old, new, None, after)
             fields = tuple(
@@ -573,9 +601,8 @@ def _kind_changes(kind: str, old: Playbook, new: Playbook, moved: set[str]) -> l
                 and not (name == "status" and value == "agreed")
                 and (change := _field_change(name, spec_for(kind, name), None, value, sides)) is not None
             )
-            found.append(
-                ((0, new_pos[entity_id]), _entity_change(kind, entity_id, "added", new, after, approvers, fields=fields))
-            )
+            added = _entity_change(kind, entity_id, "added", new, after, approvers, fields=fields, proposed_approvers=proposed)
+            found.append(((0, new_pos[entity_id]), added))
         elif after is None:
             order = (0, len(new_items) + old_pos[entity_id])
             found.append((order, _entity_change(kind, entity_id, "removed", old, before, approvers)))
@@ -596,6 +623,7 @@ def _kind_changes(kind: str, old: Playbook, new: Playbook, moved: set[str]) -> l
                 old_name=_name(kind, before) if renamed else None,
                 impact=impact,
                 fields=fields,
+                proposed_approvers=proposed,
             )
             found.append(((0 if impact == DEFINITION else 1, new_pos[entity_id]), entity_change))
     return [change for _, change in sorted(found, key=lambda item: item[0])]
@@ -604,7 +632,8 @@ def _kind_changes(kind: str, old: Playbook, new: Playbook, moved: set[str]) -> l
 def compare(old: Playbook, new: Playbook) -> ChangeSet:
     """Every semantic change from `old` to `new`, grouped by kind, in the order a reviewer reads them."""
     moved = _moved_steps(old, new)
+    base = _BaseApprovers(old)
     return ChangeSet(
-        tuple(change for kind in KIND_ORDER for change in _kind_changes(kind, old, new, moved)),
-        compare_numbers(old, new, _approvers),
+        tuple(change for kind in KIND_ORDER for change in _kind_changes(kind, old, new, moved, base)),
+        compare_numbers(old, new, base),
     )

@@ -18,6 +18,9 @@ JSON (`to_json`, schema 1): {"schema": 1, "base", "head", "content", "summary": 
 "old_note", "new_note", "sentence", "file", "impact", "approvers", "default_approvers"}] and
 "activity": [{"step", "name", "date", "change", "note", "link", "sentence", "file", "impact",
 "approvers", "default_approvers"}], and approvals name them `results:<kpi-id>`, `activity:<step-id>`.
+"approvers" are always the BASE revision's (GitHub asks the base's CODEOWNERS); when the proposal
+changes an entity's approvers, that change carries "proposed_approvers": {"approvers", "default"}
+and the report "approver_changes": [{"entity", "from", "to"}] (a proposal the base's approvers decide on).
 """
 
 from __future__ import annotations
@@ -99,6 +102,18 @@ def _approval_line(handles: tuple[str, ...], default: bool, code: Callable[[str]
     return names + (" (the playbook's default approvers)" if default else "")
 
 
+# Who must approve is the base revision's answer (GitHub asks the owners the base branch's CODEOWNERS
+# names); approvers a proposal adds or removes are shown apart, as a change those approvers decide on.
+_PROPOSED_APPROVERS = (
+    "Proposed change of approvers (it takes effect only once merged: the approvers above decide on it, like any other change)"
+)
+
+
+def _approver_change(entity: EntityChange, code: Callable[[str], str]) -> str:
+    after = entity.proposed_approvers or ((), False)
+    return f"from {_approval_line(entity.approvers, entity.default_approvers, code)} to {_approval_line(*after, code)}"
+
+
 def _group_refs(references: Iterable[UsedBy], escape: Callable[[str], str]) -> list[str]:
     groups: dict[str, list[str]] = {}
     for ref in references:
@@ -151,6 +166,12 @@ def _rows(entity: EntityChange, change: FieldChange) -> list[_Row]:
 _NO_MENTION = "@&#8203;"
 _HANDLE = r"@[A-Za-z0-9][A-Za-z0-9_.-]*(?:/[A-Za-z0-9][A-Za-z0-9_.-]*)?|[^@\s`|<>&\\;,]+@[^@\s`|<>&\\;,]+\.[^@\s`|<>&\\;,]+"
 _HANDLES = re.compile(rf"(?:{_HANDLE})(?:; (?:{_HANDLE}))*")
+# GitHub also links `#123`, `owner/repo#123` and `GH-123` to issues and pull requests, and an address it
+# autolinks (`https://…`, `www.…`), an issue's included, adds a "mentioned this" event to that issue. The
+# same zero-width space after `#` or `GH-` (before the number), after `:` of `://` and in `www.` breaks
+# each of them; no address of the content becomes a link.
+_ZWSP = "&#8203;"
+_NO_REFERENCE = re.compile(r"(?<!&)#(?=\d)|\bGH-(?=\d)|:(?=//)|\bwww(?=\.)", re.IGNORECASE)
 
 
 def _gfm(text: str) -> str:
@@ -161,7 +182,8 @@ def _gfm(text: str) -> str:
         return "; ".join(_code(handle) for handle in text.split("; "))
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     # Parentheses, `#`, `+` and `!` are only special at the start of a line or after `]`, which content never is.
-    return re.sub(r"([\\`*_\[\]|~])", r"\\\1", text).replace("@", _NO_MENTION)
+    text = re.sub(r"([\\`*_\[\]|~])", r"\\\1", text).replace("@", _NO_MENTION)
+    return _NO_REFERENCE.sub(lambda match: match[0] + _ZWSP, text)
 
 
 def _code(text: str) -> str:
@@ -227,6 +249,9 @@ def format_markdown(
     ]
     for handles, default, members in changes.approval_groups():
         out.append(f"- {_approval_line(handles, default, _code)}: {', '.join(_md_entity(e) for e in members)}")
+    if proposals := changes.approver_changes():
+        out += ["", f"{_PROPOSED_APPROVERS}:", ""]
+        out += [f"- {_md_entity(e)}: {_approver_change(e, _code)}" for e in proposals]
     out += ["", "<details>", "<summary>Details: every field that changed, and what refers to it</summary>", ""]
     for _kind, heading, entities in changes.by_kind():
         out += [f"### {heading}", ""]
@@ -237,6 +262,8 @@ def format_markdown(
             if entity.old_name:
                 meta.append(f"was {_gfm(entity.old_name)}")
             meta.append("approval: " + _approval_line(entity.approvers, entity.default_approvers, _code))
+            if entity.proposed_approvers is not None:
+                meta.append("proposed approvers: " + _approval_line(*entity.proposed_approvers, _code))
             out += [" · ".join(meta), ""]
             rows = [row for change in entity.fields for row in _rows(entity, change)]
             if rows:
@@ -349,6 +376,9 @@ def format_text(changes: ChangeSet, *, base: str | None = None, head: str | None
     out += ["", "Who must approve (one approval from each line):"]
     for handles, default, members in changes.approval_groups():
         out.append(f"  {_approval_line(handles, default, str)}: " + ", ".join(_text_entity(e) for e in members))
+    if proposals := changes.approver_changes():
+        out += ["", f"{_PROPOSED_APPROVERS}:"]
+        out += [f"  {_text_entity(e)}: {_approver_change(e, str)}" for e in proposals]
     for _kind, heading, entities in changes.by_kind():
         out += ["", heading]
         for entity in entities:
@@ -396,6 +426,7 @@ def to_json(changes: ChangeSet, *, base: str | None = None, head: str | None = N
                 "summary": e.summary,
                 "approvers": list(e.approvers),
                 "default_approvers": e.default_approvers,
+                **_proposed_json(e),
                 "used_by": [{"relation": r.relation, "kind": r.kind, "id": r.id, "name": r.name} for r in e.used_by],
                 "fields": [
                     {
@@ -419,7 +450,24 @@ def to_json(changes: ChangeSet, *, base: str | None = None, head: str | None = N
     }
     if changes.numbers:  # only then: a report without them is what it always was
         data.update(_numbers_json(changes))
+    if proposals := changes.approver_changes():  # likewise
+        data["approver_changes"] = [
+            {
+                "entity": f"{e.kind}:{e.id}",
+                "from": {"approvers": list(e.approvers), "default": e.default_approvers},
+                **_proposed_json(e, "to"),
+            }
+            for e in proposals
+        ]
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _proposed_json(entity: EntityChange, key: str = "proposed_approvers") -> dict[str, Any]:
+    """{key: {"approvers", "default"}} when the proposal changes the entity's approvers, else {}."""
+    if entity.proposed_approvers is None:
+        return {}
+    handles, default = entity.proposed_approvers
+    return {key: {"approvers": list(handles), "default": default}}
 
 
 def _numbers_json(changes: ChangeSet) -> dict[str, Any]:
