@@ -56,9 +56,9 @@ def payload_content(root: Path) -> Path:
             "roles/account-executive.yml": MINIMAL["roles/account-executive.yml"].replace(
                 "name: Account Executive", f"name: {q('Executive ' + MIXED)}"
             ),
-            "roles/sales-manager.yml": MINIMAL["roles/sales-manager.yml"].replace(
-                "name: Sales Manager", f"name: {q('Manager ' + DOUBLE)}"
-            ).replace("Coaches the team.", "Coaches the team.\n        owns: " + q(POLICY_WORDS)),
+            "roles/sales-manager.yml": MINIMAL["roles/sales-manager.yml"]
+            .replace("name: Sales Manager", f"name: {q('Manager ' + DOUBLE)}")
+            .replace("Coaches the team.", "Coaches the team.\n        owns: " + q(POLICY_WORDS)),
             "roles/marketing-manager.yml": MINIMAL["roles/marketing-manager.yml"].replace(
                 "name: Marketing Manager", f"name: {q('Marketer ' + SINGLE)}"
             ),

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from playwright.sync_api import Error as PlaywrightError
 
 from conftest import REPO
-from hostile import ACCEPTED, FRAGMENTS, hostile_playbook
+from hostile import ACCEPTED, FRAGMENTS, TITLE, hostile_playbook
 from playbook_site.site.csp import THEME_SCRIPTS, shape
 
 from .conftest import DESKTOP, Site, Watch, build, new_page, screenshot, serve, stop
@@ -196,6 +196,46 @@ def test_no_script_runs_and_nothing_is_requested_on_any_page(browser: object, ho
     assert dialogs == []
     assert watch.foreign_hosts(hostile_site.url) == []
     assert [e for e in watch.errors if "404" not in e] == []
+
+
+# The site's name where the theme puts it in attributes, and the page's policies, as Chromium reads them.
+TITLE_AND_POLICY = """
+() => {
+  const policies = [...document.querySelectorAll("meta")].filter(m => (m.httpEquiv || "").toLowerCase() === "content-security-policy");
+  const head = [...document.head.children].map(el => el.tagName.toLowerCase() + (el.hasAttribute("charset") ? "[charset]" : "")
+    + ((el.httpEquiv || "").toLowerCase() === "content-security-policy" ? "[policy]" : ""));
+  return {
+    logos: [...document.querySelectorAll("a.md-logo")].map(a => [a.getAttribute("aria-label"), a.getAttributeNames().sort().join(" ")]),
+    policies: policies.length,
+    before: head.slice(0, head.indexOf("meta[policy]")),
+  };
+}
+"""
+
+
+def test_the_quote_breaking_title_reads_as_typed_and_every_page_keeps_its_policy(browser: object, hostile_site: Site) -> None:
+    """Issue 21, findings 1 and 2 in the browser: the title (`TITLE`, whose quotes would end the logo
+    link's aria-label) reads back as typed and adds no attribute; one policy on every page, first in
+    its head (after the charset), whatever words of a policy the page's text holds."""
+    watch = Watch()
+    page = new_page(browser, watch, viewport=DESKTOP)
+    page.context.add_init_script(HOOKS)  # type: ignore[attr-defined]
+    dialogs = _dialogs(page)
+    found: dict[str, Any] = {}
+    try:
+        for rel in pages_of(hostile_site):
+            page.goto(hostile_site.url + rel, wait_until="load")  # type: ignore[attr-defined]
+            seen = page.evaluate(TITLE_AND_POLICY)  # type: ignore[attr-defined]
+            logos_ok = len(seen["logos"]) == 2 and all(
+                label.startswith(TITLE + " ") and names == "aria-label class data-md-component href title"
+                for label, names in seen["logos"]
+            )
+            if not logos_ok or seen["policies"] != 1 or seen["before"] not in ([], ["meta[charset]"]):
+                found[rel] = seen
+    finally:
+        page.context.close()  # type: ignore[attr-defined]
+    assert found == {}
+    assert dialogs == []
 
 
 def test_searching_the_corpus_runs_nothing_and_stays_on_the_site(browser: object, hostile_site: Site) -> None:
