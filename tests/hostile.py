@@ -189,6 +189,10 @@ REFUSED: list[tuple[str, str]] = [
     ("[x](ftp://files.example/list)", "bad-link"),
     ("[x](//evil.example/x)", "bad-link"),
     ("[b](<https://evil.example/x> )", "raw-html"),
+    # A link's text names one host and the link goes to another (issue 21, finding 12).
+    ("[https://wiki.northwind.example/forecast](https://evil.example/login)", "misleading-link"),
+    ("[**WWW.Northwind.example.**](https://northwind.example.evil.example/)", "misleading-link"),
+    ("[sales@northwind.example](mailto:sales@evil.example)", "misleading-link"),
 ]
 
 # Ids that collide with what scripts look up: properties every JavaScript object has, window
