@@ -4,7 +4,8 @@
 the site as the text it is. `REFUSED` are inputs validation stops, each with the problem code it
 gets. `hostile_playbook` writes a content folder that spreads the accepted inputs over every kind of
 field, each input landing in two or three of them: names, abbreviations, definitions, criteria, formulas, responsibilities, onboarding steps,
-the checklist, the alignment stages and statements, the glossary, the version and the titles, the
+the checklist, the alignment stages and statements, the glossary, the version and the titles (the
+playbook's title always starts with the quote-breaking `TITLE`), the functions' names, the
 numbers' notes; and ids chosen to collide with what scripts look up. Used by the browser test
 (tests/browser/test_hostile.py) and by tests/test_hostile_corpus.py.
 """
@@ -49,6 +50,13 @@ ACCEPTED: list[str] = [
     'x" data-md-component="search',
     "&quot; onmouseover=&quot;alert(1)",
     "&#34; autofocus onfocus=&#34;alert(1)",
+    # The theme prints names inside its own attributes (the logo link's aria-label): issue 21, finding 1.
+    'Acme http-equiv="Content-Security-Policy" onfocus="alert(1)" autofocus x="',
+    "Acme' onfocus='alert(1)' autofocus x='",
+    "Acme\" onmouseover='alert(1)' tabindex=\"1",
+    # The words of a policy anywhere on a page (a role's `owns`): it keeps its own policy (finding 2).
+    'x http-equiv="Content-Security-Policy" content="default-src *; script-src * \'unsafe-inline\'"',
+    "&lt;meta http-equiv=Content-Security-Policy content=&quot;script-src *&quot;&gt;",
     # Links: finding 2 (where a link ends, what the browser resolves).
     "[x](https://good.example/a_(b)c) and (https://evil.example)",
     "[Sales](https://en.example.org/Sales_(process))",
@@ -181,6 +189,10 @@ REFUSED: list[tuple[str, str]] = [
     ("[x](ftp://files.example/list)", "bad-link"),
     ("[x](//evil.example/x)", "bad-link"),
     ("[b](<https://evil.example/x> )", "raw-html"),
+    # A link's text names one host and the link goes to another (issue 21, finding 12).
+    ("[https://wiki.northwind.example/forecast](https://evil.example/login)", "misleading-link"),
+    ("[**WWW.Northwind.example.**](https://northwind.example.evil.example/)", "misleading-link"),
+    ("[sales@northwind.example](mailto:sales@evil.example)", "misleading-link"),
 ]
 
 # Ids that collide with what scripts look up: properties every JavaScript object has, window
@@ -199,6 +211,10 @@ ABBREVIATIONS = [
     "HX&#34;",
     "{{HX}}",
 ]
+
+
+# The playbook's title always starts with this: the site's name is printed in attributes of every page.
+TITLE = 'Acme http-equiv="Content-Security-Policy" onfocus="alert(1)" autofocus x="'
 
 
 def _q(text: str) -> str:
@@ -359,10 +375,13 @@ def hostile_playbook(root: Path, corpus: list[str] | None = None, *, rounds: int
     files["playbook.yml"] = (
         "\n".join(
             [
-                f"title: {_q(take() + ' Playbook')}",
+                f"title: {_q(TITLE + ' ' + take() + ' Playbook')}",
                 f"organization: {_q(take())}",
                 f"summary: {_q(take())}",
                 f"version: {_q('1.0 ' + take())}",
+                "functions:",
+                f"  - id: sales\n    name: {_q(take() + ' F0')}",
+                f"  - id: marketing\n    name: {_q(take() + ' F1')}",
                 "alignment:",
                 f"  current: {stage_ids[1]}",
                 f"  target: {stage_ids[2]}",

@@ -820,6 +820,8 @@ HOSTILE_PIECES = [
     ("[x](../secret.md)", "bad-link"),
     ("[x](www.example.com/pricing)", "bad-link"),
     ("[x](ftp://a.example/f)", "bad-link"),
+    ("[https://wiki.example.com/x](https://evil.example/x)", "misleading-link"),
+    ("[sales@example.com](mailto:sales@evil.example)", "misleading-link"),
     (f"[x](role:{MISSING})", "dangling-link"),
     (f"[x](term:{MISSING})", "dangling-link"),
     ("\x1b[2J", "control-character"),

@@ -111,3 +111,71 @@ def test_an_inline_script_in_a_hand_written_page_stops_a_zensical_build(tmp_path
     assert result.returncode != 0
     assert "welcome/index.html: 1 inline script that is not the theme's" in result.stderr + result.stdout
     assert not (project / "site").exists()
+
+
+# --- where the policy goes: found by parsing the page, never by searching its text (issue 21, finding 2) ---
+
+WORDS = 'http-equiv="Content-Security-Policy" content="default-src *"'
+
+
+def head_children(html: str) -> list[str]:
+    """The start tags of <head>'s children in order (`meta[policy]`, `meta[charset]`, ...), as parsed."""
+    from html.parser import HTMLParser
+
+    class Head(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.inside, self.depth, self.children = False, 0, []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            values = dict(attrs)
+            if tag == "head":
+                self.inside = True
+            elif tag == "body":
+                self.inside = False
+            elif self.inside:
+                kind = "[policy]" if (values.get("http-equiv") or "").lower() == "content-security-policy" else ""
+                self.children.append(tag + ("[charset]" if "charset" in values else kind))
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "head":
+                self.inside = False
+
+    parser = Head()
+    parser.feed(html)
+    return parser.children
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        f'<!doctype html><html><head><meta charset="utf-8"><title>Acme {WORDS}</title></head><body>{WORDS}</body></html>',
+        f"<html><head><title>x</title></head><body><p>{WORDS}</p></body></html>",
+        f'<html><!-- <head><meta charset="x"> {WORDS} --><head>\n<meta charset="utf-8">\n<title>x</title></head><body></body></html>',
+        f'<html>\r\n<HEAD lang="en">\r\n<META CHARSET="utf-8">\r\n<script>var s = "<head><meta charset=x>";</script></HEAD><body>{WORDS}</body></html>',
+        '<html><head><meta charset="utf-8"><header><meta charset="x"></header></head><body></body></html>',
+        "<html>\n<head>\n\u2028<meta charset='utf-8'><link rel=stylesheet href=a.css></head><body></body></html>",
+    ],
+)
+def test_the_policy_is_the_first_child_of_head_whatever_the_page_says(page: str) -> None:
+    with_policy = csp.add_policy(page)
+    children = head_children(with_policy)
+    assert children.count("meta[policy]") == 1, children
+    before = children[: children.index("meta[policy]")]
+    assert before in ([], ["meta[charset]"]), children
+    meta = re.search(r'<meta http-equiv="Content-Security-Policy" content="[^"]*">', with_policy)
+    assert meta is not None
+    assert with_policy.replace("\n    " + meta.group(), "", 1) == page  # nothing else changed
+
+
+def test_a_page_with_its_policy_already_keeps_exactly_one() -> None:
+    page = '<html><head><meta charset="utf-8"><title>x</title></head><body><script>alert(1)</script></body></html>'
+    once = csp.add_policy(page)
+    twice = csp.add_policy(once)
+    assert head_children(twice).count("meta[policy]") == 1
+    assert twice == once
+
+
+def test_a_page_without_head_is_left_as_it_is() -> None:
+    assert csp.add_policy("<p>no head</p>") == "<p>no head</p>"
+    assert csp.add_policy(f"<p>{WORDS}</p>") == f"<p>{WORDS}</p>"

@@ -740,6 +740,18 @@ CASES: list[Case] = [
         ("kpis/win-rate.yml", 2, 18, "bad-link", "link target `//evil.example/page` is not allowed", "use https://"),
     ),
     (
+        "misleading-link",
+        {"kpis/win-rate.yml": KPI.replace("definition: d", "definition: '[https://wiki.example.com/x](https://evil.example/x)'")},
+        (
+            "kpis/win-rate.yml",
+            2,
+            43,
+            "misleading-link",
+            "the link's text names `wiki.example.com` but the link goes to `evil.example`",
+            "a link goes where its text says",
+        ),
+    ),
+    (
         "dangling-entity-link",
         {"kpis/win-rate.yml": KPI.replace("definition: d", "definition: '[AE](role:acount-executive)'")},
         ("kpis/win-rate.yml", 2, 13, "dangling-link", "points to no role", "did you mean `account-executive`?"),

@@ -296,7 +296,7 @@ SCALARS = [
     ("[" * 70 + "]" * 70, "too-deep", "too-deep", "too-deep"),
 ]
 FIELDS = {"order": "leads/sales-qualified-lead.yml", "name": "roles/sales-manager.yml", "target": "kpis/win-rate.yml"}
-TEXT_CODES = {"control-character", "empty-value", "raw-html", "unsafe-url", "bad-link", "dangling-link"}
+TEXT_CODES = {"control-character", "empty-value", "raw-html", "unsafe-url", "bad-link", "misleading-link", "dangling-link"}
 
 
 def with_value(field: str, value: str) -> Doc:

@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, write_content
-from hostile import ACCEPTED, REFUSED, hostile_playbook
+from hostile import ACCEPTED, REFUSED, TITLE, hostile_playbook
 from playbook_site.content import load
 from playbook_site.errors import ContentError
+from test_theme_text import parsed, policy_problems
 
 MARKUP = re.compile(r"<[/!?A-Za-z]")
 # What a search entry may hold when Material writes it as HTML: the page's own inline formatting.
@@ -94,7 +95,7 @@ def test_every_refused_input_is_refused_with_its_code_at_its_place(tmp_path: Pat
     assert [(p.code, p.line) for p in caught.value.problems] == [(code, 3)]
 
 
-@pytest.fixture(scope="module", params=["mkdocs", "zensical"])
+@pytest.fixture(scope="module", params=["mkdocs", "zensical", "offline"])
 def corpus_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     import subprocess
     import sys
@@ -105,7 +106,11 @@ def corpus_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
     (project / "docs").mkdir()
     command = Path(sys.executable).with_name("playbook")
     result = subprocess.run(
-        [str(command), "build", "--engine", request.param], cwd=project, capture_output=True, text=True, timeout=600
+        [str(command), "build", *(["--offline"] if request.param == "offline" else ["--engine", request.param])],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return request.param, project / "site"
@@ -122,6 +127,26 @@ def test_no_title_or_truncated_name_reads_as_markup_once_decoded(corpus_site: tu
         if parser.found:
             found[page.relative_to(site).as_posix()] = parser.found[:5]
     assert found == {}
+
+
+def test_every_page_has_exactly_one_policy_first_in_its_head(corpus_site: tuple[str, Path]) -> None:
+    """Whatever the corpus says (a policy's words in a title, a role's `owns`, a name), each page has
+    one policy <meta>, parsed as the browser parses it, before anything but the charset declaration."""
+    _, site = corpus_site
+    found = {}
+    pages = [page for page in site.rglob("*.html") if "assets" not in page.parts]
+    assert len(pages) >= 15
+    for page in pages:
+        problems = policy_problems(parsed(page))
+        if problems:
+            found[page.relative_to(site).as_posix()] = problems
+    assert found == {}
+
+
+def test_the_title_reads_as_typed_where_the_theme_puts_it_in_attributes(corpus_site: tuple[str, Path]) -> None:
+    _, site = corpus_site
+    logos = [attrs for tag, attrs in parsed(site / "index.html").elements if tag == "a" and "md-logo" in attrs.get("class", "")]
+    assert logos and all(attrs["aria-label"].startswith(TITLE + " ") for attrs in logos)
 
 
 def test_search_entries_shown_as_html_create_nothing_but_formatting(corpus_site: tuple[str, Path]) -> None:

@@ -157,6 +157,12 @@ CHECKS: tuple[Check, ...] = (
         "link to https://..., mailto:... or an entity (`[text](role:id)`)",
     ),
     Check(
+        ("misleading-link",),
+        "error",
+        "a link whose text reads as an address (a URL, `www.` a host, a host and a path, an email address, a domain) but goes to another host or address: `[https://wiki.example.com](https://evil.example/)`; upper case, a final dot, `www.` and punycode are compared as a browser does",
+        "make the text name where the link goes, or write words instead of an address (`[the forecast](https://...)`)",
+    ),
+    Check(
         ("unsafe-tag", "merge-key"),
         "error",
         "a YAML tag (`!!python/object`, `!secret`); a merge key `<<` (nothing is ever run)",

@@ -149,4 +149,110 @@ def check_text(value: str) -> str:
                     " [Account Executive](role:account-executive); kinds: " + ", ".join(KIND_NAMES),
                 },
             )
+        misleading = _misleading(link)
+        if misleading is not None:
+            named, goes = misleading
+            raise PydanticCustomError(
+                "misleading_link",
+                "the link's text names `{named}` but the link goes to `{goes}`",
+                {
+                    "named": named,
+                    "goes": goes,
+                    "target": link.href,
+                    "hint": "a link goes where its text says: make the text name the place the link goes to,"
+                    " or write words instead of an address ([the forecast](https://...))",
+                },
+            )
     return value
+
+
+# --- a link goes where its text says ---------------------------------------------------------------
+
+_LABEL = r"[^\W_](?:[\w-]{0,62}[^\W_])?"  # one name of a host (Unicode letters and digits, inner hyphens)
+_TLD = r"(?:[^\W\d_]{2,63}|xn--[a-z0-9-]{1,59})"
+_HOST_RE = re.compile(rf"^(?:{_LABEL}\.)+{_TLD}\.?$", re.I)
+# Top-level domains common enough that `name.tld` alone reads as an address (two dots always do).
+_COMMON_TLDS = frozenset(
+    "com net org io co ai app dev edu gov info biz me us uk de fr eu ca au ch nl es it be at se no dk fi ie nz in jp"
+    " cn ru br example test local".split()
+)
+_EDGES = "()[]<>{}\"'“”‘’«»,;:!?*_`"
+
+
+def _named_places(label: str) -> list[tuple[str, str]]:
+    """What a link's text names as a place: ("web", host) or ("mail", address), for each word of it
+    that reads as an address (a URL, `www.` a host, a host and a path, an email address), or the
+    whole text when it is a domain."""
+    from urllib.parse import urlsplit
+
+    words = label.split()
+    found: list[tuple[str, str]] = []
+    for raw in words:
+        word = raw.strip(_EDGES).rstrip(".,;:!?)")
+        lowered = word.lower()
+        if lowered.startswith("mailto:"):
+            found.append(("mail", word[7:].split("?")[0]))
+        elif re.match(r"^[a-z][a-z0-9+.-]*://", lowered):
+            try:
+                host = urlsplit(word).hostname or ""
+            except ValueError:
+                host = ""
+            found.append(("web", host))
+        elif "@" in word and "/" not in word:
+            local, _, domain = word.rpartition("@")
+            if local and _HOST_RE.match(domain):
+                found.append(("mail", word))
+        else:
+            host = re.split(r"[/?#]", word, maxsplit=1)[0]
+            host = re.sub(r":\d+$", "", host)
+            if not _HOST_RE.match(host):
+                continue
+            dots = host.rstrip(".").count(".")
+            bare = host == word
+            if (
+                lowered.startswith("www.")
+                or not bare
+                or (len(words) == 1 and (dots >= 2 or host.rstrip(".").rsplit(".", 1)[-1].lower() in _COMMON_TLDS))
+            ):
+                found.append(("web", host))
+    return found
+
+
+def _host_key(host: str) -> str:
+    """A host as a browser compares it: lower case, no root dot, IDNA (punycode), without `www.`."""
+    host = host.strip().rstrip(".").lower()
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        pass
+    return host[4:] if host.startswith("www.") else host
+
+
+def _misleading(link: Link) -> tuple[str, str] | None:
+    """(what the text names, where the link goes) when a link's text names another place."""
+    from urllib.parse import urlsplit
+
+    named = _named_places(link.label)
+    if not named:
+        return None
+    href = link.href
+    if href.lower().startswith("mailto:"):
+        goes: tuple[str, str] = ("mail", href[7:].split("?")[0])
+    elif entity_link(href):
+        goes = ("entity", href)
+    else:
+        try:
+            goes = ("web", urlsplit(href).hostname or "")
+        except ValueError:
+            goes = ("web", "")
+    for kind, place in named:
+        if kind != goes[0]:
+            return place, goes[1] or href
+        if kind == "web" and _host_key(place) != _host_key(goes[1]):
+            return place, goes[1]
+        if kind == "mail":
+            local, _, domain = place.rpartition("@")
+            target_local, _, target_domain = goes[1].rpartition("@")
+            if local.lower() != target_local.lower() or _host_key(domain) != _host_key(target_domain):
+                return place, goes[1]
+    return None

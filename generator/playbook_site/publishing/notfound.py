@@ -16,8 +16,9 @@ _TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 def root_404_html(site: Site, *, title: str, base_path: str = "/") -> bytes:
     """A page that needs nothing from anywhere: it links to the current version and lists every
-    version; a small script finds the site's folder from the address (a project site lives under
-    /REPOSITORY/)."""
+    version, under `base_path` (the site's own base, from site_url). A small script adds the folders
+    the address sits under (a project site lives under /REPOSITORY/ when site_url does not say so),
+    each a plain name, on the page's own origin: no address makes a link to another host."""
     env = Environment(
         loader=FileSystemLoader(str(_TEMPLATES)),
         autoescape=select_autoescape(["html"]),

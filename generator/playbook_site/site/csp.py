@@ -18,6 +18,7 @@ import base64
 import functools
 import hashlib
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 from ..text import plural
@@ -25,8 +26,6 @@ from ..text import plural
 _INLINE = re.compile(r"<(script|style)(\s[^>]*)?>(.*?)</\1\s*>", re.S | re.I)
 _JS_TYPES = {"", "text/javascript", "application/javascript", "module"}
 _TYPE = re.compile(r"""\stype\s*=\s*["']?([^"'\s>]+)""", re.I)
-_HEAD = re.compile(r"<head[^>]*>", re.I)
-_CHARSET = re.compile(r"<meta\s+charset=[^>]*>", re.I)
 # Styles the theme's scripts add at run time (Zensical's search in its shadow root).
 RUNTIME_STYLES = ("'sha256-NwSx/R2V/U4jnW0Tq5pQ53Y/rzPVJ4dqE7D6UTA/J1k='",)
 
@@ -140,12 +139,66 @@ def policy(html: str, *, frames: bool = False, own: tuple[str, ...] = ()) -> str
     )
 
 
+class _Head(HTMLParser):
+    """Where a page's <head> begins and what its first child is, as a browser parses the page:
+    comments, scripts and attribute values are never mistaken for tags, whatever text they hold."""
+
+    class Found(Exception):
+        pass
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.lines = [0, *(found.end() for found in re.finditer("\n", html))]  # where each line starts (getpos counts \n)
+        self.head_end: int | None = None  # just after the <head ...> start tag
+        self.after_charset: int | None = None  # just after a <meta charset> that is head's first child
+        self.policy: tuple[int, int] | None = None  # an existing policy <meta> where ours goes
+
+    def _span(self) -> tuple[int, int]:
+        line, column = self.getpos()
+        start = self.lines[line - 1] + column
+        return start, start + len(self.get_starttag_text() or "")
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.head_end is None:
+            if tag == "head":
+                self.head_end = self._span()[1]
+            elif tag in ("body", "meta", "title", "script", "style", "link", "base"):
+                raise self.Found  # no <head> tag of its own: nothing to anchor the policy to
+            return
+        start, end = self._span()
+        names = {name.lower(): (value or "") for name, value in attrs}
+        if tag == "meta" and "charset" in names and self.after_charset is None:
+            self.after_charset = end  # the charset stays first: it must be within the first 1024 bytes
+            return
+        if tag == "meta" and names.get("http-equiv", "").lower() == "content-security-policy":
+            self.policy = (start, end)
+        raise self.Found
+
+    handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.head_end is not None:
+            raise self.Found  # </head> with no child
+
+
 def add_policy(html: str, *, frames: bool = False, own: tuple[str, ...] = ()) -> str:
-    """The page with its policy, placed before any script or style; a page without <head> as it is."""
-    if 'http-equiv="Content-Security-Policy"' in html:
+    """The page with its policy as the first child of its <head> (after the charset declaration, which
+    must come first), before any script or style; a page without <head> as it is.
+
+    The place is found by parsing the page, never by searching its text: a title or a field holding
+    the words of a policy changes nothing. A page whose head already starts with a policy (a page
+    built twice) has it replaced, so each page has exactly one."""
+    head = _Head(html)
+    try:
+        head.feed(html)
+        head.close()
+    except _Head.Found:
+        pass
+    if head.head_end is None:
         return html
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(html, frames=frames, own=own)}">'
-    anchor = _CHARSET.search(html) or _HEAD.search(html)
-    if anchor is None:
-        return html
-    return html[: anchor.end()] + "\n    " + meta + html[anchor.end() :]
+    if head.policy is not None:
+        start, end = head.policy
+        return html[:start] + meta + html[end:]
+    at = head.after_charset if head.after_charset is not None else head.head_end
+    return html[:at] + "\n    " + meta + html[at:]

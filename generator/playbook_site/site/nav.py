@@ -3,7 +3,7 @@
 Roles are grouped by function; a function with more than `GROUP_SIZE` roles is split into
 alphabetical groups titled like a dictionary's guide words, so that with Material's
 `navigation.prune` a role page carries its group and the group titles, never every role. Titles are
-plain text escaped once for HTML, as the theme prints them.
+plain text escaped once for HTML, quotes included, as the theme prints them.
 """
 
 from __future__ import annotations
@@ -60,11 +60,12 @@ def _guide_word(title: str, *neighbours: str) -> str:
 
 
 def _escaped(nav: Any) -> Any:
-    """Every title in a nav escaped once for HTML (Material prints nav titles as they are)."""
+    """Every title in a nav escaped once for HTML, quotes included (the theme prints nav titles as they
+    are, in text and, as a page's title, in attributes)."""
     if isinstance(nav, list):
         return [_escaped(item) for item in nav]
     if isinstance(nav, dict):
-        return {escape(" ".join(str(title).split()), quote=False): _escaped(value) for title, value in nav.items()}
+        return {escape(" ".join(str(title).split())): _escaped(value) for title, value in nav.items()}
     return nav
 
 

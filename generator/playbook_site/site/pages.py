@@ -55,7 +55,7 @@ def toc_tokens(headings: Iterable[tuple[int, str, str]]) -> list[dict[str, Any]]
     root: list[dict[str, Any]] = []
     stack: list[dict[str, Any]] = []
     for level, ident, text in headings:
-        name = escape(text, quote=False)
+        name = escape(text)  # quotes too: the theme prints it in an attribute as well
         token: dict[str, Any] = {"level": level, "id": ident, "name": name, "html": name, "data-toc-label": "", "children": []}
         while stack and stack[-1]["level"] >= level:
             stack.pop()

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from html import escape
 from pathlib import Path
 from typing import Any
+
+from markupsafe import Markup, escape
 
 from ..content.exports import export_files
 from ..content.release import Release, released
@@ -81,7 +82,9 @@ class Project:
     playbook: Playbook  # what the site shows (drafts left out in a release build)
     pages: dict[str, Page]
     specs: list[PageSpec]
-    site_name: str  # escaped once, as the theme prints it
+    # Escaped once, quotes included: the theme prints it as it is in text and in attributes
+    # (`aria-label="{{ config.site_name }}"`); Markup, so that Jinja's `| e` leaves it as it is.
+    site_name: Markup
     abbreviations: dict[str, Abbreviation]
     exports: dict[str, str]
     release: Release | None = None
@@ -130,7 +133,7 @@ def build_project(playbook: Playbook, options: Options = Options()) -> Project:
         playbook=shown,
         pages=pages,
         specs=specs,
-        site_name=escape(" ".join(str(shown.meta.title).split()), quote=False),
+        site_name=escape(" ".join(str(shown.meta.title).split())),
         abbreviations=abbreviations(shown),
         exports=export_files(shown),
         release=options.release,

@@ -61,7 +61,7 @@ def config_of(project: Project, base: dict[str, Any], hand_written: list[str]) -
             theme[key] = theme_base[key]
     directory_urls = bool(base.get("use_directory_urls", True))
     config: dict[str, Any] = {
-        "site_name": project.site_name,
+        "site_name": str(project.site_name),  # escaped with its quotes (YAML writes no Markup)
         "docs_dir": "docs",
         "site_dir": "site",
         **{key: base[key] for key in CARRIED if key in base},
