@@ -298,8 +298,9 @@ def test_a_fifo_at_the_cache_path_does_not_hang_validate(tmp_path: Path) -> None
         (("roles/loop.yml", "roles/loop.yml"), "roles/loop.yml"),
         (("kpis", "leads-copy"), "kpis"),
         (("results/win-rate.yml", "results/win-rate.csv"), "results/win-rate"),
+        (("playbook.yml", "playbook.yml"), "playbook.yml"),
     ],
-    ids=["two-files", "itself", "two-folders", "results"],
+    ids=["two-files", "itself", "two-folders", "results", "playbook.yml"],
 )
 @pytest.mark.parametrize("command", ["validate", "diff"])
 def test_links_in_a_loop_are_a_located_problem(tmp_path: Path, pair: tuple[str, str], shown: str, command: str) -> None:
@@ -307,6 +308,8 @@ def test_links_in_a_loop_are_a_located_problem(tmp_path: Path, pair: tuple[str, 
     if pair[0] == "kpis":
         files["roles/account-executive.yml"] = MINIMAL["roles/account-executive.yml"].replace("kpis: [win-rate]", "")
         files["checklist.yml"] = MINIMAL["checklist.yml"].replace("kpis: [win-rate]", "")
+    if pair[0] == "playbook.yml":
+        files["playbook.yml"] = None
     content = write_content(tmp_path / "content", files)
     first, second = (content / pair[0]), (content / pair[1])
     first.parent.mkdir(parents=True, exist_ok=True)
