@@ -326,3 +326,115 @@ def test_links_in_a_loop_are_a_located_problem(tmp_path: Path, pair: tuple[str, 
     assert result.exit_code == 1, result.output
     assert f"content/{shown}" in result.output
     assert "loop" in result.output
+
+
+# --- the site swap: a complete site at every instant (finding 18) ---------------------------------------
+
+
+class Killed(BaseException):
+    """The process killed at that instant: nothing after it happens (no `finally` removes anything)."""
+
+
+def _site_state(site: Path) -> str:
+    """Which site is at `site`: the title in its front page ("" when there is no complete site)."""
+    index = site / "index.html"
+    if not (index.is_file() and (site / "404.html").is_file()):
+        return ""
+    text = index.read_text(encoding="utf-8")
+    return "new" if "New Title" in text else "old" if "Test Playbook" in text else "?"
+
+
+def _leftovers(repo: Path) -> list[str]:
+    return sorted(entry.name for entry in repo.iterdir() if entry.name.startswith(".site-"))
+
+
+def _kill_swap_at(monkeypatch: pytest.MonkeyPatch, site: Path, step: int) -> list[str]:
+    """Instrument the swap of `playbook build`: every rename, exchange and removal it makes is a step;
+    after each, `site/` must hold a complete site; the run is killed before step `step`. Returns the
+    states seen."""
+    import shutil
+
+    from playbook_site.publishing import build as build_module
+
+    seen: list[str] = []
+    state = {"in_swap": False, "count": 0, "dead": False}
+
+    def instrumented(real: Callable[..., object]) -> Callable[..., object]:
+        def call(*args: object, **kwargs: object) -> object:
+            if state["dead"]:
+                return False  # a dead process does nothing more
+            if not state["in_swap"]:
+                return real(*args, **kwargs)
+            if state["count"] == step:
+                state["dead"] = True
+                raise Killed
+            state["count"] = int(state["count"]) + 1
+            result = real(*args, **kwargs)
+            seen.append(_site_state(site))
+            return result
+
+        return call
+
+    real_swap = build_module.swap
+
+    def swap(new: Path, target: Path) -> None:
+        state["in_swap"] = True
+        try:
+            real_swap(new, target)
+        finally:
+            state["in_swap"] = False
+
+    monkeypatch.setattr(build_module, "swap", swap)
+    monkeypatch.setattr(Path, "rename", instrumented(Path.rename))
+    monkeypatch.setattr(shutil, "rmtree", instrumented(shutil.rmtree))
+    if hasattr(build_module, "exchange"):
+        monkeypatch.setattr(build_module, "exchange", instrumented(build_module.exchange))
+    return seen
+
+
+def _retitled(repo: Path) -> None:
+    meta = repo / "content" / "playbook.yml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("Test Playbook", "New Title"), encoding="utf-8")
+
+
+@pytest.mark.parametrize("step", [0, 1, 2])
+def test_a_kill_at_any_step_of_the_site_swap_leaves_a_complete_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: int
+) -> None:
+    repo = repository(tmp_path)
+    assert run_cli("build", cwd=repo).exit_code == 0
+    site = repo / "site"
+    assert _site_state(site) == "old"
+    _retitled(repo)
+    with monkeypatch.context() as patched:
+        seen = _kill_swap_at(patched, site, step)
+        with pytest.raises(Killed):
+            run_cli("build", cwd=repo)
+    assert all(seen), f"a step of the swap left no complete site/: {seen}"
+    assert _site_state(site) in ("old", "new"), "the kill left no complete site/"
+    again = run_cli("build", cwd=repo)  # the next run
+    assert again.exit_code == 0, again.output
+    assert _site_state(site) == "new"
+    assert _leftovers(repo) == [], "what the killed run left beside site/ was not cleaned"
+    assert not (site / ".site-old").exists() and site.is_dir() and not site.is_symlink()  # a real folder, for hosts
+
+
+@pytest.mark.parametrize("step", [0, 1, 2])
+def test_without_an_exchange_the_next_run_restores_and_cleans(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: int) -> None:
+    """Where the system cannot exchange two folders (two renames), a kill between them leaves no site/
+    for a moment; the next build puts the old one back first, then swaps in the new one."""
+    from playbook_site.publishing import build as build_module
+
+    repo = repository(tmp_path)
+    assert run_cli("build", cwd=repo).exit_code == 0
+    site = repo / "site"
+    _retitled(repo)
+    monkeypatch.setattr(build_module, "exchange", lambda first, second: False)
+    with monkeypatch.context() as patched:
+        _kill_swap_at(patched, site, step)
+        with pytest.raises(Killed):
+            run_cli("build", cwd=repo)
+    again = run_cli("build", cwd=repo)
+    assert again.exit_code == 0, again.output
+    assert _site_state(site) == "new"
+    assert _leftovers(repo) == []
