@@ -67,7 +67,8 @@ def build(config_file: Path, site_dir: Path | None, strict: bool, engine: str | 
 
     The content is validated first. The site is built into a temporary directory
     next to the target and swapped in only when the build succeeded, so a failed
-    build leaves the previous site exactly as it was.
+    build leaves the previous site exactly as it was; the swap exchanges the two
+    folders in one step, so site/ holds a complete site at every instant.
 
     \b
     Examples:
@@ -178,7 +179,8 @@ def generate(out_dir: Path, config_file: Path, content_dir: Path | None, release
     Only files whose bytes changed are written, and pages that no longer exist are
     removed, so an engine's incremental rebuild sees just what changed. Nothing is
     written if the content has problems, and files in OUT that generate did not
-    write are left alone.
+    write are left alone: one it would replace stops it (exit 2, nothing written),
+    as does a symbolic link in OUT or a playbook repository's own folder as OUT.
     """
     from dataclasses import replace
 
