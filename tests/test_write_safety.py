@@ -123,6 +123,14 @@ def init_setup(repo: Path, outside: Path, kind: str) -> tuple[list[str], Path, s
     return ["init", str(fresh), "--organization", "Acme"], repo, "mkdocs.yml"
 
 
+def reference_setup(repo: Path, outside: Path, kind: str) -> tuple[list[str], Path, str]:
+    if kind == "folder":
+        link(repo / "reference", outside / "docs")
+        return ["reference"], repo, "reference"
+    link(repo / "reference" / "commands.md", outside / "victim.txt")
+    return ["reference"], repo, "commands.md"
+
+
 WRITERS: dict[str, Setup] = {
     "generate": generate_setup,
     "build-zensical-sync": zensical_setup,
@@ -131,6 +139,7 @@ WRITERS: dict[str, Setup] = {
     "schema": schema_setup,
     "export": export_setup,
     "init": init_setup,
+    "reference": reference_setup,
 }
 
 
