@@ -59,6 +59,12 @@ def link(at: Path, to: Path) -> None:
     at.symlink_to(to, target_is_directory=to.is_dir())
 
 
+def victim(outside: Path, kind: str) -> Path:
+    """The file a link leads to: one that exists ("file"), or one that does not yet ("dangling": a write
+    through the link would create it outside)."""
+    return outside / ("new.txt" if kind == "dangling" else "victim.txt")
+
+
 # Each writer: how a hostile tree plants the link (to a folder or to a file outside), and the command.
 Setup = Callable[[Path, Path, str], tuple[list[str], Path, str]]
 
@@ -68,7 +74,7 @@ def generate_setup(repo: Path, outside: Path, kind: str) -> tuple[list[str], Pat
     if kind == "folder":
         link(out / "docs", outside / "docs")  # every page would be written into the outside folder
     else:
-        link(out / "mkdocs.yml", outside / "victim.txt")
+        link(out / "mkdocs.yml", victim(outside, kind))
     return ["generate", "--out", str(out)], repo, "docs" if kind == "folder" else "mkdocs.yml"
 
 
@@ -80,12 +86,15 @@ def zensical_setup(repo: Path, outside: Path, kind: str) -> tuple[list[str], Pat
         link(project / "old", outside)
         (project / ".playbook" / "manifest.json").write_text(json.dumps(["old/victim.txt"]), encoding="utf-8")
         return ["build", "--engine", "zensical"], repo, "old"
+    if kind == "dangling":
+        link(project / "mkdocs.yml", victim(outside, kind))
+        return ["build", "--engine", "zensical"], repo, "mkdocs.yml"
     link(project / "docs", outside / "docs")
     return ["build", "--engine", "zensical"], repo, "docs"
 
 
 def site_setup(repo: Path, outside: Path, kind: str) -> tuple[list[str], Path, str]:
-    link(repo / "site", outside / "docs" if kind == "folder" else outside / "victim.txt")
+    link(repo / "site", outside / "docs" if kind == "folder" else victim(outside, kind))
     return ["build", "--engine", "mkdocs"], repo, "site"
 
 
@@ -93,7 +102,7 @@ def codeowners_setup(repo: Path, outside: Path, kind: str) -> tuple[list[str], P
     if kind == "folder":
         link(repo / ".github", outside / "docs")
         return ["codeowners"], repo, ".github"
-    link(repo / ".github" / "CODEOWNERS", outside / "victim.txt")
+    link(repo / ".github" / "CODEOWNERS", victim(outside, kind))
     return ["codeowners"], repo, "CODEOWNERS"
 
 
@@ -101,7 +110,7 @@ def schema_setup(repo: Path, outside: Path, kind: str) -> tuple[list[str], Path,
     if kind == "folder":
         link(repo / "schema", outside / "docs")
         return ["schema"], repo, "schema"
-    link(repo / "schema" / "role.schema.json", outside / "victim.txt")
+    link(repo / "schema" / "role.schema.json", victim(outside, kind))
     return ["schema"], repo, "role.schema.json"
 
 
@@ -110,7 +119,7 @@ def export_setup(repo: Path, outside: Path, kind: str) -> tuple[list[str], Path,
     if kind == "folder":
         link(out / "exports", outside / "docs")
         return ["export", "--out", "exported"], repo, "exports"
-    link(out / "playbook.json", outside / "victim.txt")
+    link(out / "playbook.json", victim(outside, kind))
     return ["export", "--out", "exported"], repo, "playbook.json"
 
 
@@ -119,7 +128,7 @@ def init_setup(repo: Path, outside: Path, kind: str) -> tuple[list[str], Path, s
     if kind == "folder":
         link(fresh / ".github", outside / "docs")
         return ["init", str(fresh), "--organization", "Acme"], repo, ".github"
-    link(fresh / "mkdocs.yml", outside / "victim.txt")
+    link(fresh / "mkdocs.yml", victim(outside, kind))
     return ["init", str(fresh), "--organization", "Acme"], repo, "mkdocs.yml"
 
 
@@ -127,7 +136,7 @@ def reference_setup(repo: Path, outside: Path, kind: str) -> tuple[list[str], Pa
     if kind == "folder":
         link(repo / "reference", outside / "docs")
         return ["reference"], repo, "reference"
-    link(repo / "reference" / "commands.md", outside / "victim.txt")
+    link(repo / "reference" / "commands.md", victim(outside, kind))
     return ["reference"], repo, "commands.md"
 
 
@@ -143,7 +152,7 @@ WRITERS: dict[str, Setup] = {
 }
 
 
-@pytest.mark.parametrize("kind", ["folder", "file"])
+@pytest.mark.parametrize("kind", ["folder", "file", "dangling"])
 @pytest.mark.parametrize("writer", list(WRITERS))
 def test_no_writer_writes_or_deletes_through_a_link(tmp_path: Path, outside: Path, writer: str, kind: str) -> None:
     repo = repository(tmp_path)
@@ -447,3 +456,17 @@ def test_without_an_exchange_the_next_run_restores_and_cleans(tmp_path: Path, mo
     assert again.exit_code == 0, again.output
     assert _site_state(site) == "new"
     assert _leftovers(repo) == []
+
+
+def test_a_stale_entry_that_is_a_folder_now_is_left_alone(tmp_path: Path) -> None:
+    """A path the manifest lists that the user made a folder since: not the sync's to remove, no error."""
+    from playbook_site.publishing.engines import sync
+
+    out = tmp_path / "out"
+    sync(out, {"mkdocs.yml": b"site_name: x\n", "docs/old.md": b"# old\n"})
+    (out / "docs" / "old.md").unlink()
+    (out / "docs" / "old.md").mkdir()
+    (out / "docs" / "old.md" / "mine.txt").write_text("mine\n", encoding="utf-8")
+    synced = sync(out, {"mkdocs.yml": b"site_name: x\n"})
+    assert synced.removed == ()
+    assert (out / "docs" / "old.md" / "mine.txt").read_text(encoding="utf-8") == "mine\n"

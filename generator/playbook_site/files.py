@@ -178,9 +178,9 @@ class Folder:
 
     # --- what the writers call -------------------------------------------------------------------------
 
-    def check(self, rel: str = "", *, file: bool = True) -> os.stat_result | None:
+    def check(self, rel: str = "", *, file: bool | None = True) -> os.stat_result | None:
         """What is at `rel` (None when nothing is): LinkRefused when it or a folder on its way is a link,
-        or it is not a file (`file`) or a folder."""
+        or it is not a file (`file`), a folder (not `file`) or either (`file=None`)."""
         parts = (*self.sub, *_parts(rel)) if rel else self.sub
         if not parts:
             return None  # the base: the user named it
@@ -191,9 +191,9 @@ class Folder:
         status = self._status(folder, name)
         if status is None:
             return None
-        wanted = stat.S_ISREG if file else stat.S_ISDIR
-        if not wanted(status.st_mode):
-            raise self._refuse(parts, status, "file" if file else "folder")
+        kinds = {True: (stat.S_ISREG,), False: (stat.S_ISDIR,), None: (stat.S_ISREG, stat.S_ISDIR)}[file]
+        if not any(wanted(status.st_mode) for wanted in kinds):
+            raise self._refuse(parts, status, {True: "file", False: "folder", None: "file or folder"}[file])
         return status
 
     def read(self, rel: str) -> bytes | None:

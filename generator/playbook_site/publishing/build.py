@@ -165,7 +165,8 @@ def clean_leftovers(target: Path, fd: int | None) -> None:
 def staging_for(target: Path, *, within: Path | None = None) -> Iterator[Path]:
     """A new folder beside `target` to build the site into, removed afterwards unless it was swapped in.
     `target` (and every folder on its way beneath `within`, the repository) may not be a link."""
-    Folder.at(target, within).check(file=False)
+    with Folder.at(target, within) as folder:
+        folder.check(file=False)
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd: int | None = os.open(target.parent, os.O_RDONLY)

@@ -162,7 +162,7 @@ def sync(out_dir: Path, files: dict[str, bytes], *, within: Path | None = None) 
                 f" (nothing of yours is replaced): {_listed(theirs)}; move them away, or write the project to a folder"
                 " of its own"
             )
-        stale = [rel for rel in sorted(before - set(files) - {MANIFEST_FILE}) if folder.check(rel) is not None]
+        stale = [rel for rel in sorted(before - set(files) - {MANIFEST_FILE}) if folder.check(rel, file=None) is not None]
         mode = file_mode()
         for rel in changed:
             folder.write(rel, files[rel], mode=mode)
