@@ -205,16 +205,21 @@ def test_generate_replaces_its_own_files(tmp_path: Path) -> None:
     assert "Closes more deals." in (out / "docs" / "roles" / "account-executive.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("where", [".", "content"], ids=["the-repository", "its-content"])
+@pytest.mark.parametrize(
+    "where", [".", "content", "docs", "../other"], ids=["the-repository", "its-content", "its-docs", "another-repository"]
+)
 def test_generate_refuses_the_playbook_repository_itself(tmp_path: Path, where: str) -> None:
-    """`--out .` in the repository would overwrite its mkdocs.yml and docs/ (an uncommitted page lost)."""
+    """`--out .` in the repository would overwrite its mkdocs.yml and docs/ (an uncommitted page lost);
+    so would any folder that holds a playbook repository's own configuration."""
     repo = repository(tmp_path)
+    other = make_site_project(tmp_path / "other")
+    (other / "content").mkdir()  # a repository whose content is yet to come: its mkdocs.yml enables the plugin
     (repo / "docs" / "index.md").write_text("# My hand-written page, not committed yet\n", encoding="utf-8")
-    before = snapshot(repo)
+    before = snapshot(tmp_path)
     result = run_cli("generate", "--out", where, cwd=repo)
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
-    assert snapshot(repo) == before
+    assert snapshot(tmp_path) == before
     assert "playbook repository" in result.stderr
 
 
@@ -242,7 +247,7 @@ def plant(path: Path, marker: Path) -> None:
     path.chmod(0o600)
 
 
-@pytest.mark.parametrize("where", ["beside-content", "above-content"])
+@pytest.mark.parametrize("where", ["beside-content", "above-content", "inside-content"])
 def test_a_cache_in_the_folder_that_holds_the_content_is_never_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
@@ -250,7 +255,9 @@ def test_a_cache_in_the_folder_that_holds_the_content_is_never_read(
     not read even when $PLAYBOOK_CACHE_DIR points there."""
     holder = tmp_path / "download" / "pb"
     content = write_content(holder / "content")
-    cache_dir = holder / ".cache" if where == "beside-content" else tmp_path / "download" / ".cache"
+    cache_dir = {"beside-content": holder / ".cache", "inside-content": content / ".cache"}.get(
+        where, tmp_path / "download" / ".cache"
+    )
     if where == "above-content":
         content = write_content(tmp_path / "download" / "content")
     marker = tmp_path / "ran"
