@@ -44,7 +44,8 @@ def _row(problem: object) -> tuple[object, ...]:
 
 @pytest.fixture
 def content(tmp_path: Path) -> Path:
-    target = tmp_path / "content"
+    # In a folder of its own: a cache in the folder that holds the content (no .git here) is never used.
+    target = tmp_path / "work" / "content"
     shutil.copytree(DEFAULT_CONTENT, target)
     return target
 

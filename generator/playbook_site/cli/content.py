@@ -15,6 +15,7 @@ import click
 from ..clock import today
 from ..content import load, load_all
 from ..errors import ContentError, Problem, UsageError
+from ..files import Folder, file_mode
 from ..review.codeowners import codeowners_file, codeowners_text, outdated_problem, unified_diff
 from ..text import plural
 from .base import EXIT_OK, EXIT_PROBLEMS, cli, color, content_option, handle_errors
@@ -227,6 +228,18 @@ def _left_after(content_dir: Path, pending: list[FileFix]) -> list[Problem]:
         return [problem.moved(str(copy), shown) for problem in problems_in(copy)]
 
 
+def write_files(out_dir: Path, files: dict[str, bytes]) -> None:
+    """`files` (paths relative to `out_dir`) written, each whole; nothing through a link (files.Folder):
+    every name is checked before the first file is written."""
+    with Folder.at(out_dir) as folder:
+        folder.check(file=False)
+        for rel in files:
+            folder.check(rel)
+        mode = file_mode()
+        for rel, data in files.items():
+            folder.write(rel, data, mode=mode)
+
+
 @cli.command()
 @click.option(
     "--out",
@@ -247,12 +260,10 @@ def schema(out_dir: Path, content_dir: Path) -> None:
     ones when it names none); the content must be valid.
     """
     playbook = load(content_dir) if content_dir.is_dir() else None
-    out_dir.mkdir(parents=True, exist_ok=True)
     from ..content.jsonschema import schema_files
 
     files = schema_files(playbook)
-    for name, text in files.items():
-        (out_dir / name).write_text(text, encoding="utf-8", newline="\n")
+    write_files(out_dir, {name: text.encode("utf-8") for name, text in files.items()})
     click.echo(f"Wrote {len(files)} JSON Schemas to {out_dir}: {', '.join(files)}")
 
 
@@ -280,13 +291,8 @@ def export(output_format: str, out_dir: Path, content_dir: Path) -> None:
         "csv": lambda path: path.endswith(".csv"),
         "all": lambda path: True,
     }[output_format]
-    written = []
-    for path, text in files.items():
-        if wanted(path):
-            target = out_dir / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8", newline="\n")
-            written.append(path)
+    written = [path for path in files if wanted(path)]
+    write_files(out_dir, {path: files[path].encode("utf-8") for path in written})
     click.echo(f"Wrote {', '.join(written)} to {out_dir}")
 
 
@@ -334,7 +340,11 @@ def codeowners(content_dir: Path, check: bool, out_file: Path | None, code_owner
     playbook = load(content_dir)
     target = out_file or codeowners_file(content_dir)
     shown = os.path.relpath(target)
-    current = target.read_text(encoding="utf-8").replace("\r\n", "\n") if target.is_file() else None
+    # In the repository (beside the content) every folder on the way is checked; else beneath the folder named.
+    folder = Folder.at(target.parent, None if out_file else content_dir.resolve().parent)
+    with folder:
+        found = folder.read(target.name)
+    current = found.decode("utf-8").replace("\r\n", "\n") if found is not None else None
     content_name = content_dir.resolve().name
     if check:
         if current is None:
@@ -359,8 +369,8 @@ def codeowners(content_dir: Path, check: bool, out_file: Path | None, code_owner
     if current == text:
         click.echo(f"{shown} is already up to date.")
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8", newline="\n")
+    with folder:
+        folder.write(target.name, text.encode("utf-8"), mode=file_mode())
     parts = split_codeowners(text)
     rules = sum(1 for line in (parts.block or "").splitlines() if line and not line.startswith("#"))
     kept = ", the lines outside the block kept" if (parts.before + parts.after).strip() else ""

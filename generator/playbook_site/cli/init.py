@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shlex
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import click
 
 from ..clock import today
 from ..errors import GitError, UsageError
+from ..files import Folder, file_mode
 from ..version import __version__
 from .base import cli, handle_errors
 
@@ -160,20 +160,20 @@ def _taken(directory: Path, files: dict[str, bytes]) -> list[str]:
 
 def _write(directory: Path, files: dict[str, bytes]) -> None:
     """Each file created new (never through a link, never over a file); on a failure, the ones written go again."""
-    written: list[Path] = []
-    try:
-        for rel, data in files.items():
-            target = directory / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-            handle = os.open(target, flags, 0o644)
-            written.append(target)
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-    except OSError as error:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise UsageError(f"could not write {error.filename or directory}: {error.strerror or error}; nothing was kept") from None
+    written: list[str] = []
+    with Folder(directory) as folder:
+        try:
+            for rel, data in files.items():
+                written.append(rel)
+                folder.write(rel, data, mode=0o644 & file_mode(), exclusive=True)  # links on the way refused (files.Folder)
+        except (OSError, UsageError) as error:
+            for rel in written[:-1]:
+                folder.remove(rel)
+            if isinstance(error, UsageError):
+                raise
+            raise UsageError(
+                f"could not write {error.filename or directory}: {error.strerror or error}; nothing was kept"
+            ) from None
 
 
 def _tree(files: dict[str, bytes]) -> list[str]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,6 +15,9 @@ from ..content import load_all
 from ..errors import UsageError, shown_path
 from ..text import plural
 from .base import cli, config_option, handle_errors, setup_mkdocs_logging
+
+if TYPE_CHECKING:
+    from ..publishing.engines import Settings
 
 # The engines are imported by the commands that use them: `playbook validate` imports no site code.
 ENGINES = ("mkdocs", "zensical")  # publishing.engines.ENGINES (checked by a test)
@@ -62,7 +67,8 @@ def build(config_file: Path, site_dir: Path | None, strict: bool, engine: str | 
 
     The content is validated first. The site is built into a temporary directory
     next to the target and swapped in only when the build succeeded, so a failed
-    build leaves the previous site exactly as it was.
+    build leaves the previous site exactly as it was; the swap exchanges the two
+    folders in one step, so site/ holds a complete site at every instant.
 
     \b
     Examples:
@@ -112,6 +118,37 @@ def serve(config_file: Path, dev_addr: str, engine: str | None) -> None:
     serve_with_mkdocs(config_file, dev_addr=dev_addr)
 
 
+def _holds_a_playbook(folder: Path) -> bool:
+    """Whether `folder` holds a playbook repository's own configuration: a mkdocs.yml that enables the
+    playbook plugin, or a playbook's content (playbook.yml, here or in content/)."""
+    for marker in ("playbook.yml", "playbook.yaml", "content/playbook.yml", "content/playbook.yaml"):
+        if os.path.lexists(folder / marker):
+            return True
+    config = folder / "mkdocs.yml"
+    if not config.is_file() or config.is_symlink():
+        return False
+    from ..publishing.engines import raw_config
+
+    try:
+        plugins = raw_config(config).get("plugins") or []
+    except UsageError:
+        return False
+    return isinstance(plugins, list) and any(p == "playbook" or (isinstance(p, dict) and "playbook" in p) for p in plugins)
+
+
+def _refuse_repository(out_dir: Path, settings: Settings) -> None:
+    """`generate` writes a project of its own: never into the playbook repository, its content or its
+    docs/ (their mkdocs.yml and hand-written pages would be overwritten), as `init` writes nothing there."""
+    out = out_dir.resolve()
+    mine = [settings.root, settings.content.resolve(), settings.docs_dir.resolve()]
+    if out in mine or out.is_relative_to(mine[1]) or out.is_relative_to(mine[2]) or _holds_a_playbook(out):
+        raise UsageError(
+            f"{shown_path(str(out))} holds a playbook repository's own files (its mkdocs.yml, content or docs/), which"
+            " generate would overwrite, so it wrote nothing: write the project to a folder of its own"
+            " (for example --out ../playbook-project)"
+        )
+
+
 @cli.command()
 @click.option(
     "--out",
@@ -145,7 +182,8 @@ def generate(out_dir: Path, config_file: Path, content_dir: Path | None, release
     Only files whose bytes changed are written, and pages that no longer exist are
     removed, so an engine's incremental rebuild sees just what changed. Nothing is
     written if the content has problems, and files in OUT that generate did not
-    write are left alone.
+    write are left alone: one it would replace stops it (exit 2, nothing written),
+    as does a symbolic link in OUT or a playbook repository's own folder as OUT.
     """
     from dataclasses import replace
 
@@ -162,6 +200,7 @@ def generate(out_dir: Path, config_file: Path, content_dir: Path | None, release
         settings = replace(settings, content=content_dir)
     if release:
         settings = replace(settings, release=True)
+    _refuse_repository(out_dir, settings)
     loaded = load_all(settings.content, today=today())
     project, files = standalone(settings, base, loaded, today=today())
     synced = sync(out_dir, files)

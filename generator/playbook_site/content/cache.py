@@ -16,9 +16,11 @@ Where: `$PLAYBOOK_CACHE_DIR`, else `$XDG_CACHE_HOME/playbook`, else `~/.cache/pl
 per content folder (named by a hash of the folder's real path). The cache holds Python pickles,
 which can run code when read, so it is kept in the user's own cache folder, never inside the
 repository, where a pull request could place one: a cache folder inside the content's git work
-tree is not used (the run keeps its cache in memory), and a cache file is read only when it
-belongs to the user running the tool and nobody else can write it or its folder (as ssh treats its
-keys). Deleting it is always safe: the next run checks
+tree (or, where no `.git` holds the content, inside the folder that holds it) is not used (the run
+keeps its cache in memory), and a cache file is read only when it is a regular file itself (opened
+with O_NOFOLLOW and O_NONBLOCK: a link or a FIFO is ignored, never waited on, never written
+through) that belongs to the user running the tool, and nobody else can write it or its folder (as
+ssh treats its keys). Deleting it is always safe: the next run checks
 every file again. A cache that cannot be read (corrupt, of another format, from another version)
 or written (a read-only folder) is ignored without a word; `--no-cache` ignores it on purpose.
 """
@@ -28,13 +30,15 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import stat
 import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import Problem
+from ..errors import Problem, UsageError
+from ..files import Folder, open_regular
 
 FORMAT = 1  # the layout of the cache file; a change makes every older cache unreadable (and ignored)
 _CHECKING_MODULES = ("errors.py", "codes.py", "text.py", "clock.py")  # besides every module of content/
@@ -115,9 +119,12 @@ def private(status: os.stat_result) -> bool:
 
 
 def inside_work_tree(directory: Path, content_root: Path) -> bool:
-    """Whether `directory` lies in the git work tree (or the folder) that holds the content."""
-    top = content_root.resolve()
-    for folder in (top, *top.parents):
+    """Whether `directory` lies in the git work tree that holds the content or, where no `.git` holds
+    it (a download, an unpacked archive), in the folder that holds the content: places whose files
+    came with the content, where a cache file could have been planted."""
+    content = content_root.resolve()
+    top = content.parent
+    for folder in (content, *content.parents):
         if (folder / ".git").exists():
             top = folder
             break
@@ -161,8 +168,11 @@ class FileCache:
 
     @staticmethod
     def _read(path: Path, stamp: str) -> dict[str, tuple[str, bytes, bytes]]:
+        fd = open_regular(path)  # a link, a FIFO, a device or a folder is not opened (nor waited on)
+        if fd is None:
+            return {}
         try:
-            with path.open("rb") as stream:
+            with os.fdopen(fd, "rb") as stream:
                 if not private(os.fstat(stream.fileno())) or not private(path.parent.stat()):
                     return {}  # someone else could have written it: it is not read
                 data = pickle.load(stream)
@@ -218,7 +228,16 @@ class FileCache:
             if not self.path.parent.is_dir():
                 self.path.parent.mkdir(parents=True, mode=0o700)
                 # Wherever $PLAYBOOK_CACHE_DIR points, git never picks the cache up.
-                (self.path.parent / ".gitignore").write_text("# the validation cache of `playbook validate`\n*\n")
+                Folder(self.path.parent).write(
+                    ".gitignore", b"# the validation cache of `playbook validate`\n*\n", exclusive=True
+                )
+            try:
+                status = self.path.lstat()
+            except FileNotFoundError:
+                pass
+            else:
+                if not stat.S_ISREG(status.st_mode) or not private(status):
+                    return  # a link, a FIFO, another's file: not the tool's to replace or write through
             handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".validate-", suffix=".tmp")
             try:
                 with os.fdopen(handle, "wb") as stream:
@@ -227,7 +246,7 @@ class FileCache:
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)
                 raise
-        except OSError:
+        except (OSError, UsageError):
             pass
 
 

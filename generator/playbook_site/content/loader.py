@@ -7,6 +7,8 @@ Each file is read by `yaml_reader` (positions kept), validated against its model
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -88,6 +90,17 @@ def load_all(content_dir: Path | str, *, today: date | None = None, cache: FileC
     return Loaded(playbook, sorted(walk.warnings), walk.where.sources)
 
 
+def _loops(path: Path) -> bool:
+    """Whether `path` is a symbolic link that never reaches a file or folder (links that lead to each other)."""
+    if not path.is_symlink():
+        return False
+    try:
+        os.stat(path)
+    except OSError as error:
+        return error.errno == errno.ELOOP
+    return False
+
+
 @dataclass
 class _Walk:
     """One pass over a content directory: what was read, where each entity is written, what failed."""
@@ -135,10 +148,24 @@ class _Walk:
         try:
             path.resolve().relative_to(self.real_root)
             return True
-        except (ValueError, OSError):
+        except (ValueError, OSError, RuntimeError):  # RuntimeError: a loop of links (Python before 3.13)
             return False
 
+    def _loop(self, rel: str, *, folder: bool = False) -> Problem:
+        what = "folder" if folder else "file"
+        return Problem(
+            self.display(rel),
+            0,
+            0,
+            "not-a-folder" if folder else "unreadable",
+            f"this {what} is a symbolic link in a loop: the links lead to each other and never reach a {what}",
+            f"replace the link with the real {what}",
+        )
+
     def _readable(self, path: Path, rel: str) -> bool:
+        if _loops(path):
+            self.problems.append(self._loop(rel))
+            return False
         # A file that is not a link, in a folder already known to be inside, is inside: no resolve() per file.
         if path.is_symlink() and not self._inside(path):
             self.problems.append(
@@ -155,7 +182,11 @@ class _Walk:
         return True
 
     def _one_file(self, stem: str) -> Path | None:
-        found = [self.root / f"{stem}{ext}" for ext in (".yml", ".yaml") if (self.root / f"{stem}{ext}").is_file()]
+        found = [
+            self.root / f"{stem}{ext}"
+            for ext in (".yml", ".yaml")
+            if (self.root / f"{stem}{ext}").is_file() or _loops(self.root / f"{stem}{ext}")
+        ]
         if len(found) > 1:
             self.problems.append(
                 Problem(
@@ -225,7 +256,10 @@ class _Walk:
     def read_folder(self, folder: str, kind: str) -> dict[str, Any]:
         directory = self.root / folder
         found: dict[str, Any] = {}
-        if not directory.exists():
+        if not directory.exists() and not directory.is_symlink():
+            return found
+        if _loops(directory):
+            self.problems.append(self._loop(folder, folder=True))
             return found
         if not directory.is_dir() or not self._inside(directory):
             self.problems.append(
@@ -365,7 +399,10 @@ class _Walk:
 
     def read_results(self) -> list[ResultsFile]:
         directory = self.root / "results"
-        if not directory.exists():
+        if not directory.exists() and not directory.is_symlink():
+            return []
+        if _loops(directory):
+            self.problems.append(self._loop("results", folder=True))
             return []
         if not directory.is_dir() or not self._inside(directory):
             self.problems.append(

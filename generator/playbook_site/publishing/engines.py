@@ -9,12 +9,10 @@ The engine is a setting: `engine: zensical` under the `playbook` plugin in mkdoc
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -24,12 +22,14 @@ import yaml
 
 from ..content import Loaded, load_all
 from ..content.release import Release, release_problems, source_locate
-from ..errors import BuildError, ContentError, UsageError
+from ..errors import BuildError, ContentError, UsageError, printable
+from ..files import Folder, file_mode
 from ..site import csp
 from ..site.project import Options, Project, build_project
 from ..site.render import repository_templates
 from ..site.standalone import MANIFEST_FILE, hand_written_pages, project_files
-from .build import build_site, swap
+from ..text import plural
+from .build import build_site, staging_for, swap
 
 ENGINES = ("mkdocs", "zensical")
 WORK_DIR = ".playbook"  # beside mkdocs.yml: the Zensical project and its cache (git-ignored)
@@ -101,28 +101,6 @@ def settings_of(config_file: Path, data: dict[str, Any] | None = None) -> Settin
 # --- writing a project: only what changed ----------------------------------------------------------
 
 
-def file_mode() -> int:
-    """The mode a new file gets from open(): 0666 less the umask (0644 under the usual 022)."""
-    umask = os.umask(0o022)  # the umask is read by setting it; put back at once
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def write_atomically(path: Path, data: bytes, *, mode: int | None = None) -> None:
-    """`data` in `path`, whole or not at all (a temporary file beside it, renamed over it), with the
-    permissions of a file written by open() (`mkstemp` alone would leave it readable by its owner only)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, file_mode() if mode is None else mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 @dataclass(frozen=True)
 class Synced:
     written: tuple[str, ...]
@@ -130,19 +108,12 @@ class Synced:
     unchanged: int
 
 
-def _holds(path: Path, data: bytes) -> bool:
-    try:
-        return path.read_bytes() == data
-    except OSError:
-        return False
-
-
-def _owned(manifest: Path) -> set[str]:
+def _owned(listed_bytes: bytes | None) -> set[str]:
     """The files an earlier sync wrote, as its manifest lists them: only paths inside the folder (a
     manifest that is not a list of such paths owns nothing, so nothing else is ever removed)."""
     try:
-        listed = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        listed = json.loads(listed_bytes or b"")
+    except ValueError:
         return set()
     if not isinstance(listed, list):
         return set()
@@ -155,35 +126,51 @@ def _owned(manifest: Path) -> set[str]:
         and not PurePosixPath(rel).is_absolute()
         and not PureWindowsPath(rel).drive
         and ".." not in PurePosixPath(rel).parts
+        and "." not in PurePosixPath(rel).parts
+        and "" not in rel.split("/")
     }
 
 
-def sync(out_dir: Path, files: dict[str, bytes]) -> Synced:
+def _listed(names: list[str], limit: int = 5) -> str:
+    shown = ", ".join(printable(name) for name in names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def sync(out_dir: Path, files: dict[str, bytes], *, within: Path | None = None) -> Synced:
     """Write `files` into `out_dir`: only the files whose bytes changed, each atomically; files written
     by an earlier sync and no longer part of the project are removed (the manifest says which). Any
-    other file in `out_dir` is left alone."""
-    manifest = out_dir / MANIFEST_FILE
-    before = _owned(manifest)
-    written: list[str] = []
-    unchanged = 0
-    mode = file_mode()
-    for rel, data in files.items():
-        target = out_dir / rel
-        if _holds(target, data):
-            unchanged += 1
-            continue
-        write_atomically(target, data, mode=mode)
-        written.append(rel)
-    removed: list[str] = []
-    for rel in sorted(before - set(files) - {MANIFEST_FILE}):
-        stale = out_dir / rel
-        if stale.is_file() or stale.is_symlink():  # gone already, or a folder now: nothing of ours to remove
-            stale.unlink()
-            removed.append(rel)
-    listing = (json.dumps(sorted(files), indent=0) + "\n").encode("utf-8")
-    if not _holds(manifest, listing):
-        write_atomically(manifest, listing, mode=mode)
-    return Synced(tuple(written), tuple(removed), unchanged)
+    other file in `out_dir` is left alone, and never replaced: a file the manifest does not list whose
+    bytes differ stops the sync before anything is written, as does a link anywhere on the way
+    (`out_dir` beneath `within`, the repository, is checked from there; see `files.Folder`)."""
+    with Folder.at(out_dir, within) as folder:
+        folder.check(file=False)
+        before = _owned(folder.read(MANIFEST_FILE))
+        changed: list[str] = []
+        theirs: list[str] = []
+        unchanged = 0
+        for rel, data in files.items():
+            current = folder.read(rel)
+            if current == data:
+                unchanged += 1
+                continue
+            if current is not None and rel not in before:
+                theirs.append(rel)
+            changed.append(rel)
+        if theirs:
+            raise UsageError(
+                f"{folder.shown()} holds {plural(len(theirs), 'file')} that playbook did not write, so it wrote nothing"
+                f" (nothing of yours is replaced): {_listed(theirs)}; move them away, or write the project to a folder"
+                " of its own"
+            )
+        stale = [rel for rel in sorted(before - set(files) - {MANIFEST_FILE}) if folder.check(rel, file=None) is not None]
+        mode = file_mode()
+        for rel in changed:
+            folder.write(rel, files[rel], mode=mode)
+        removed = [rel for rel in stale if folder.remove(rel)]
+        listing = (json.dumps(sorted(files), indent=0) + "\n").encode("utf-8")
+        if folder.read(MANIFEST_FILE) != listing:
+            folder.write(MANIFEST_FILE, listing, mode=mode)
+    return Synced(tuple(changed), tuple(removed), unchanged)
 
 
 def release_build(settings: Settings, loaded: Loaded, *, today: date) -> Release | None:
@@ -295,18 +282,16 @@ def build_with_zensical(
     if project.problems:
         raise BuildError("; ".join(problem.message for problem in project.problems))
     project_dir = work_dir or settings.root / WORK_DIR / "zensical"
-    sync(project_dir, files)
+    sync(project_dir, files, within=settings.root)
+    with Folder.at(project_dir, settings.root) as folder:
+        for written_by_zensical in ("site", ".cache"):  # a link there would have Zensical write through it
+            folder.check(written_by_zensical, file=False)
     built = zensical_build(project_dir, strict=strict)
     add_policies(built, strict=strict)
     target = Path(site_dir).resolve() if site_dir else settings.root / str(base.get("site_dir", "site"))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
-    try:
+    with staging_for(target, within=settings.root) as staging:
         shutil.copytree(built, staging, dirs_exist_ok=True)
         swap(staging, target)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
     return target
 
 

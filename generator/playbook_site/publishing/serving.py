@@ -120,7 +120,7 @@ class ZensicalServer:
                     raise
                 return self._show_problems(error.problems)
             self.project = project
-            synced = sync(self.project_dir, files)
+            synced = sync(self.project_dir, files, within=self.settings.root)
             self.report(f"Content is valid: {plural(len(synced.written), 'file')} written, {synced.unchanged} unchanged.")
             return synced
 
@@ -128,7 +128,7 @@ class ZensicalServer:
         assert self.project is not None
         broken = replace(self.project, pages=error_pages(self.project, problems))
         files = project_files(broken, base=self.base, hand_written=hand_written_pages(self.settings.docs_dir))
-        synced = sync(self.project_dir, files)
+        synced = sync(self.project_dir, files, within=self.settings.root)
         errors = sum(problem.severity == "error" for problem in problems)
         self.report(
             f"The content has {plural(errors, 'problem')}: the pages show {'it' if errors == 1 else 'them'} until {'it is' if errors == 1 else 'they are'} fixed."
