@@ -251,7 +251,7 @@ repos:
         files: ^content/.*\\.ya?ml$
       - id: playbook-fix
         name: Check for slips `playbook fix` repairs
-        description: Fails when curly quotes, pasted bullets, tabs or non-breaking spaces in the indentation, trailing spaces or a byte-order mark are in content/; `playbook fix` repairs them.
+        description: Fails when curly quotes, pasted bullets, tabs or non-breaking spaces in the indentation or trailing spaces are in content/; `playbook fix` repairs them.
         entry: playbook fix --check
         language: python
         additional_dependencies: {pin}
