@@ -116,6 +116,7 @@ def test_every_fence_is_open_with_the_installed_mkdocs_and_material() -> None:
     material = Path(sys.modules[SearchIndex.__module__].__file__ or "").parents[2]
     nav_item = (material / "templates" / NAV_ITEM).read_text(encoding="utf-8")
     assert fences.fingerprint(fences.nav_item_parts(nav_item)) in fences.EXPECTED[fences.NAV_MEMO]
+    assert fences.fingerprint(fences.page_render_parts()) in fences.EXPECTED[fences.PAGE_RENDER]
     assert fences.fingerprint(fences.search_parts()) in fences.EXPECTED[fences.SEARCH_READER]
     assert fences.fingerprint(fences.output_cache_parts()) in fences.EXPECTED[fences.OUTPUT_CACHE]
     if not getattr(LiveReloadServer._inject_js_into_html, "_playbook", False):
@@ -140,6 +141,7 @@ def test_a_build_with_every_fence_shut_gives_the_same_site(
     _shut_everything(monkeypatch)
     plugin = _build(project, tmp_path / "shut")
     assert plugin.nav_memo.hits == plugin.nav_memo.misses == 0, "the memo was not used"
+    assert not plugin.skip_render
     assert _differences(tmp_path / "open", tmp_path / "shut") == []
     assert len(list((tmp_path / "open").rglob("*.html"))) >= 15
     assert notices.fences() == []  # shut on purpose: nothing to say
@@ -191,6 +193,29 @@ def test_a_changed_navigation_template_shuts_the_memo(tmp_path: Path, notices: N
     assert plugin.nav_memo.hits == 0
     (notice,) = notices.fences()
     assert notice.levelno == logging.INFO and "`nav-memo`" in notice.getMessage()
+
+
+def test_a_changed_page_render_is_used_as_it_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, notices: Notices) -> None:
+    """MkDocs' conversion of a page changes (here it records each page it converts): generated pages
+    go through it too, and the site is the one built with every fence shut."""
+    from mkdocs.structure.pages import Page
+
+    original = Page.render
+    converted: list[str] = []
+
+    def render(self: Any, config: Any, files: Any) -> None:
+        converted.append(self.file.src_uri)
+        original(self, config, files)
+
+    project = _project(tmp_path / "repo")
+    plugin = _build(project, tmp_path / "open")
+    assert plugin.skip_render
+    monkeypatch.setattr(Page, "render", render)
+    _build(project, tmp_path / "site")
+    assert "roles/account-executive.md" in converted and "extra.md" in converted
+    assert _differences(tmp_path / "open", tmp_path / "site") == []
+    (notice,) = notices.fences()
+    assert "`page-render`" in notice.getMessage()
 
 
 def test_a_changed_search_parser_shuts_the_quick_reader(

@@ -2,9 +2,13 @@
 
 The adapter uses MkDocs' public plugin hooks wherever they do the job (a generated page's HTML,
 table of contents and anchors are handed over in `on_page_markdown` and `on_page_content`; `serve`'s
-cache of hand-written pages works through the same hooks). Four reaches into internals are kept
+cache of hand-written pages works through the same hooks). Five reaches into internals are kept
 because they are worth their speed (see BENCHMARKS.md); each lives here, behind a fence:
 
+- `page-render`: a generated page's `render` does nothing but give it empty content (the public
+  path, MkDocs' conversion of the empty Markdown `on_page_markdown` hands it, sets up a Markdown
+  converter for every page: about 0.3 ms a page, 0.13 s of a 411-page build, more of a `serve`
+  rebuild). Expected: the signature and source of MkDocs' `Page.render` (MkDocs 1.6.0, 1.6.1).
 - `nav-memo`: Material's `partials/nav-item.html` is rewritten so that the parts of the navigation
   that cannot differ are rendered once per folder (`theme_cache.NavMemo`). Expected: the template's
   source, byte for byte (its SHA-256; Material 9.7.0 to 9.8.1 ship the same file).
@@ -47,6 +51,7 @@ log = logging.getLogger("mkdocs.plugins.playbook")
 
 ENV = "PLAYBOOK_FENCES"
 
+PAGE_RENDER = "page-render"
 NAV_MEMO = "nav-memo"
 SEARCH_READER = "search-reader"
 OUTPUT_CACHE = "output-cache"
@@ -55,6 +60,7 @@ LIVE_RELOAD = "live-reload"
 # What each fence was written against (computed by `fingerprint`; a test holds them to the installed
 # packages, so a new release that changes one fails the project's own tests first).
 EXPECTED = {
+    PAGE_RENDER: frozenset({"3c41be169af91d3e6a275532f9bc37077fea787f8136e1481d2efc5fecd3be7f"}),  # MkDocs 1.6.0, 1.6.1
     NAV_MEMO: frozenset({"6a6a86aeeb5098c29dfa3c51c8594a52c74a4e9b6e87882e31d7ccbdfbdcb699"}),  # Material 9.7.0 to 9.8.1
     SEARCH_READER: frozenset({"43b32191b90c1937f0ed91fcee951e3669c653a560609cc1f5c4196f91252f75"}),  # Material 9.7.0 to 9.8.1
     OUTPUT_CACHE: frozenset(
@@ -65,6 +71,7 @@ EXPECTED = {
 
 # What the site loses while a fence is shut, for the notice.
 LOST = {
+    PAGE_RENDER: "each generated page goes through MkDocs' Markdown conversion, with nothing to convert (slower builds)",
     NAV_MEMO: "the navigation is rendered by Material for every page (slower builds)",
     SEARCH_READER: "the search index is made by Material's own parser (slower builds)",
     OUTPUT_CACHE: "`serve` renders every page's theme output again after each edit",
@@ -72,6 +79,7 @@ LOST = {
 }
 
 WHAT = {
+    PAGE_RENDER: "MkDocs' Page.render",
     NAV_MEMO: "Material's partials/nav-item.html",
     SEARCH_READER: "Material's search parser (material.plugins.search.plugin)",
     OUTPUT_CACHE: "MkDocs' page rendering (mkdocs.commands.build) or Jinja's Environment.get_template",
@@ -94,9 +102,19 @@ def fingerprint(parts: Iterable[str]) -> str:
     return digest.hexdigest()
 
 
+_sources: dict[Any, str] = {}
+
+
 def sources(*objects: Any) -> list[str]:
-    """The source text of each object (a function, a class); OSError or TypeError when unreadable."""
-    return [inspect.getsource(item) for item in objects]
+    """The source text of each object (a function, a class), read once per object; OSError or
+    TypeError when unreadable. A replaced function or class is another object: read again."""
+    found = []
+    for item in objects:
+        text = _sources.get(item)
+        if text is None:
+            text = _sources[item] = inspect.getsource(item)
+        found.append(text)
+    return found
 
 
 def signature_of(function: Any) -> str:
@@ -128,6 +146,12 @@ def _shut(name: str, reason: str) -> bool:
 
 
 # --- the fences' expectations, read from what is installed ------------------------------------------
+
+
+def page_render_parts() -> list[str]:
+    from mkdocs.structure.pages import Page
+
+    return [signature_of(Page.render)] + sources(Page.render)
 
 
 def nav_item_parts(source: str) -> list[str]:

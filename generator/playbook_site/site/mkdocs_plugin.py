@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urljoin
@@ -30,7 +31,7 @@ from ..content.cache import FileCache
 from ..content.release import Release, release_problems, source_locate
 from ..errors import ContentError, Problem
 from ..text import plural
-from . import csp, mdext
+from . import csp, fences, mdext
 from .errors_page import error_pages
 from .pages import Page
 from .portable import to_markdown
@@ -75,6 +76,7 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
         self.preloaded: Loaded | None = None
         self.offline = False  # set by `playbook build --offline` (or `offline: true`)
         self.broken: list[Problem] = []  # under serve: the problems the open pages show
+        self.skip_render = False  # the `page-render` fence is open (site.fences): checked once a build
 
     # --- configuration ------------------------------------------------------------------------
 
@@ -203,6 +205,7 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.nav = nav
+        self.skip_render = fences.is_open(fences.PAGE_RENDER, fences.page_render_parts)  # before the pages
         return nav
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
@@ -219,6 +222,11 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
         if index is not None and type(index).__module__ == "material.plugins.search.plugin":
             wrap_search(index, self.output_cache)
         return env
+
+    def on_pre_page(self, page: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.skip_render and page.file.src_uri in self._pages():
+            page.render = partial(_nothing_to_convert, page)  # the `page-render` fence (site.fences)
+        return page
 
     @event_priority(-100)  # last: other plugins see the page's Markdown as it is
     def on_page_markdown(self, markdown: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
@@ -260,6 +268,13 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
         server.watch(str(self.content_dir))
         server.watch(str(self.templates_dir or _templates_in_use()))
         return server
+
+
+def _nothing_to_convert(page: Any, config: MkDocsConfig, files: Files) -> None:
+    """Stands in for MkDocs' `Page.render` of a generated page, whose Markdown `on_page_markdown` made
+    empty: what that conversion would give (its table of contents, anchors and title do not count:
+    `on_page_content` sets the first two, the front matter gives the title)."""
+    page.content = ""
 
 
 def _take(page: Any, generated: Page) -> str:
