@@ -205,6 +205,7 @@ def instrumented_build(project: Path, site: Path, *, edit: Callable[[], None] | 
 
     original_render, original_build_page = Page.render, mkdocs_build._build_page
 
+    @functools.wraps(original_render)
     def render_page(page: Any, config: Any, files: Any) -> None:
         started = time.perf_counter()
         try:
