@@ -11,7 +11,7 @@ because they are worth their speed (see BENCHMARKS.md); each lives here, behind 
   rebuild). Expected: the signature and source of MkDocs' `Page.render` (MkDocs 1.6.0, 1.6.1).
 - `nav-memo`: Material's `partials/nav-item.html` is rewritten so that the parts of the navigation
   that cannot differ are rendered once per folder (`theme_cache.NavMemo`). Expected: the template's
-  source, byte for byte (its SHA-256; Material 9.7.0 to 9.8.1 ship the same file).
+  source, byte for byte (a SHA-256 of it; Material 9.7.0 to 9.8.1 ship the same file).
 - `search-reader`: the search index's `add_entry_from_context` reads a page with a quicker tokenizer
   that follows Material's `Parser` rule for rule (`theme_cache.fast_sections`), and under `serve`
   keeps an unchanged page's entries. Expected: the source of Material's `Parser`, `Element`,
@@ -29,6 +29,10 @@ written against. If it is not (an upstream release changed it, or a theme overri
 template), the fence stays shut: the public path is used (Material's own template, Material's own
 parser, every page rendered, no reload script allowed), and the adapter says so once, naming the
 fence and what differs. Setting the environment variable `PLAYBOOK_FENCES=off` shuts every fence.
+The checks cost about 20 ms once per process (each source is read once). When a new MkDocs or
+Material release changes what a fence relies on, read the change, adapt the code behind the fence
+if needed, and add the new fingerprint to `EXPECTED` (tests/test_fences.py holds it to what is
+installed, and shows each fence shut giving the same site).
 
 The notice is logged at INFO level through MkDocs' logger (`mkdocs.plugins.playbook`), not as a
 warning: a shut fence gives the same, correct site, only slower (or, for `live-reload`, a page
