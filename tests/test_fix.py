@@ -36,7 +36,7 @@ SLIPPED = (
     "\u00a0\u00a0- \u2018Content: briefs and copy\u2019\r\n"
 )
 FIXED = (
-    "# The sales manager: edited in Word, pasted into the web editor\r\n"
+    "\ufeff# The sales manager: edited in Word, pasted into the web editor\r\n"
     "name: Sales Manager\r\n"
     "function: sales\r\n"
     "summary: Leads the team.\r\n"
@@ -67,7 +67,7 @@ def test_fix_turns_every_mechanical_slip_into_a_file_that_validates(tmp_path: Pa
     assert run_cli("validate", "--content", str(root)).exit_code == 1
     result = run_cli("fix", "--content", str(root))
     assert result.exit_code == 0, result.output
-    assert (root / ROLE).read_bytes() == FIXED.encode("utf-8")  # CRLF, comments and every value's characters kept
+    assert (root / ROLE).read_bytes() == FIXED.encode("utf-8")  # CRLF, the BOM, comments and every value's characters kept
     assert result.stdout.splitlines() == [
         f"{root}/{ROLE}: fixed",
         "  curly quotes around a value became straight quotes (lines 6, 17)",
@@ -76,7 +76,6 @@ def test_fix_turns_every_mechanical_slip_into_a_file_that_validates(tmp_path: Pa
         "  non-breaking spaces in the indentation became spaces (line 17)",
         "  a non-breaking space after `field:` or `-` became a space (line 3)",
         "  spaces at the end of a line were removed (lines 1, 2)",
-        "  the byte-order mark at the start of the file was removed",
         "Fixed 1 file.",
     ]
     validated = run_cli("validate", "--content", str(root))
@@ -277,3 +276,45 @@ def test_fix_writes_the_projects_own_schema_line(tmp_path: Path) -> None:
     assert "$schema" not in (root / "playbook.yml").read_text(encoding="utf-8")
     result = run_cli("validate", "--content", str(root))
     assert result.exit_code == 0, result.stderr
+
+
+def _hook(repo: Path) -> subprocess.CompletedProcess[str]:
+    """The `playbook-fix` pre-commit hook's entry, run from the repository's root as pre-commit runs it."""
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    entry = next(hook["entry"] for hook in hooks if hook["id"] == "playbook-fix").split()[1:]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-m", "playbook_site.cli", *entry], cwd=repo, capture_output=True, text=True, env=env)
+
+
+def test_fix_and_validate_agree_on_a_byte_order_mark(tmp_path: Path) -> None:
+    """The format allows a byte-order mark (Windows editors write one, GitHub's web editor keeps it and
+    does not show it): `validate` accepts it, so `fix` keeps it and the hook passes. A file with a mark
+    and Windows line endings, and one with only the mark, are each left byte for byte."""
+    plain = "name: Sales Manager\nfunction: sales\nsummary: Leads the team.\nresponsibilities:\n  - Coaches.\n"
+    for text in ("\ufeff" + plain, "\ufeff" + plain.replace("\n", "\r\n")):
+        repo = tmp_path / ("crlf" if "\r" in text else "lf")
+        root = slipped(repo, text)
+        before = (root / ROLE).read_bytes()
+        assert before.startswith(b"\xef\xbb\xbf")
+        validated = run_cli("validate", "--content", str(root))
+        assert validated.exit_code == 0, validated.output
+        check = run_cli("fix", "--content", str(root), "--check")
+        assert check.exit_code == 0 and check.stdout.startswith(f"Nothing to fix in {root}.\n"), check.output
+        hook = _hook(repo)
+        assert hook.returncode == 0, hook.stdout + hook.stderr
+        assert run_cli("fix", "--content", str(root)).exit_code == 0
+        assert (root / ROLE).read_bytes() == before
+
+
+def test_fix_repairs_a_slip_in_a_file_with_a_byte_order_mark_and_keeps_the_mark(tmp_path: Path) -> None:
+    text = "\ufeffname: Sales Manager\nfunction: sales\nsummary: Leads the team.\nresponsibilities:\n  \u2013 Coaches.\n"
+    repo = tmp_path / "repo"
+    root = slipped(repo, text)
+    assert run_cli("validate", "--content", str(root)).exit_code == 1
+    assert _hook(repo).returncode == 1
+    fixed = run_cli("fix", "--content", str(root))
+    assert fixed.exit_code == 0 and "byte-order" not in fixed.stdout
+    assert (root / ROLE).read_bytes() == text.replace("\u2013", "-").encode("utf-8")
+    assert run_cli("validate", "--content", str(root)).exit_code == 0
+    hook = _hook(repo)
+    assert hook.returncode == 0 and hook.stdout == "Nothing to fix in content.\n"

@@ -525,3 +525,106 @@ def test_make_site_installs_only_what_building_needs() -> None:
     for target in ("test", "lint"):
         assert "pip install --quiet --require-hashes --no-deps -r requirements/dev.txt\n" in recipe(target), target
         assert "pip install --quiet --no-deps --no-build-isolation -e .\n" in recipe(target), target
+
+        assert "pip install --quiet -e '.[test]'" in recipe(target), target
+
+
+# --- the folders users are told to create are ignored; MkDocs' own commands work ------------------------
+
+# A command in the READMEs that makes a folder: `-d preview`, `--out DIR`, `--site-dir x`, `-m venv .venv`.
+_MAKES_FOLDER = re.compile(r"(?:(?:playbook|mkdocs|zensical)\s[^`|\n]*?(?:\s-d|--out|--site-dir)|-m venv)\s+([^\s`|&;)]+)")
+
+
+def _folders_the_readmes_create() -> dict[str, list[str]]:
+    """Each named folder (not a placeholder such as DIR) -> the lines of the READMEs that create it."""
+    found: dict[str, list[str]] = {}
+    for readme in (
+        REPO / "README.md",
+        REPO / "generator/playbook_site/starter/repository/README.md",
+        REPO / "reference/commands.md",
+    ):
+        for line in readme.read_text(encoding="utf-8").splitlines():
+            for folder in _MAKES_FOLDER.findall(line):
+                if not folder.isupper():
+                    found.setdefault(folder.strip("/"), []).append(line.strip())
+    return found
+
+
+def _fresh_repository(tmp_path: Path) -> Path:
+    result = run_cli("init", "nw", "--organization", "Northwind & Co", "--starter", "blank", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    repo = tmp_path / "nw"
+    git("-c", "user.name=T", "-c", "user.email=t@example.com", "add", "-A", cwd=repo)
+    git("-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-qm", "Start", cwd=repo)
+    return repo
+
+
+def test_the_gitignore_covers_every_folder_the_readmes_tell_users_to_create(tmp_path: Path) -> None:
+    """The README's commands are run in a fresh repository (those that build); afterwards git sees
+    nothing new. Every other folder a README names (a virtual environment) is ignored too, and so is
+    what an interrupted build leaves beside its folder."""
+    folders = _folders_the_readmes_create()
+    assert {"preview", ".venv"} <= set(folders), folders
+    repo = _fresh_repository(tmp_path)
+    for folder, lines in folders.items():
+        if any("playbook build" in line for line in lines):
+            built = run_cli("build", "--offline", "-d", folder, cwd=repo)
+            assert built.exit_code == 0, built.output
+            assert (repo / folder / "index.html").is_file()
+    assert run_cli("build", cwd=repo).exit_code == 0  # site/, the default
+    zensical = run_cli("generate", "--out", ".playbook/zensical", cwd=repo)  # the Zensical engine's project folder
+    assert zensical.exit_code == 0, zensical.output
+    for leftover in [*folders, ".site-building-k2j4h1", ".preview-old-x81ab", ".playbook", "__pycache__", "venv"]:
+        (repo / leftover / "bin").mkdir(parents=True, exist_ok=True)
+        (repo / leftover / "bin" / "python").write_text("", encoding="utf-8")
+    assert git("status", "--porcelain", "--untracked-files=all", cwd=repo) == ""
+
+
+def _mkdocs(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    mkdocs = Path(sys.executable).parent / "mkdocs"
+    return subprocess.run([str(mkdocs), *args], cwd=cwd, capture_output=True, text=True, check=False)
+
+
+def test_mkdocs_build_and_serve_work_in_a_fresh_init_repository_and_a_clone_of_it(tmp_path: Path) -> None:
+    """`mkdocs build --strict` and `mkdocs serve`, the commands every MkDocs user types, as they are:
+    docs/ is there (with a note that keeps it in git, never published), in the repository and in a clone."""
+    import socket
+    import time
+    import urllib.request
+
+    repo = _fresh_repository(tmp_path)
+    assert (repo / "docs").is_dir()
+    clone = tmp_path / "clone"
+    git("clone", "-q", str(repo), str(clone), cwd=tmp_path)
+    for folder in (repo, clone):
+        built = _mkdocs("build", "--strict", cwd=folder)
+        assert built.returncode == 0, built.stderr
+        assert (folder / "site" / "index.html").is_file() and (folder / "site" / "roles").is_dir()
+        assert not list((folder / "site").rglob(".gitkeep"))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    mkdocs = Path(sys.executable).parent / "mkdocs"
+    server = subprocess.Popen(
+        [str(mkdocs), "serve", "-a", f"127.0.0.1:{port}", "--no-livereload"],
+        cwd=clone,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        page = ""
+        for _ in range(600):  # the first build takes a few seconds
+            if server.poll() is not None:
+                break
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/roles/", timeout=5) as response:
+                    page = response.read().decode("utf-8")
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert server.poll() is None, server.stderr.read() if server.stderr else ""
+        assert page.rstrip().endswith("</html>") and "<title>Roles - " in page and 'class="md-nav' in page
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

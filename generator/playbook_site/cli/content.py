@@ -162,9 +162,9 @@ def fix(content_dir: Path, check: bool, show_diff: bool) -> None:
 
     Curly quotes used as the quotes around a value, bullets pasted from a document
     (– — • * 1.) at the start of a list item, tabs and non-breaking spaces in the
-    indentation, spaces at the end of a line and a byte-order mark. Every other
-    character stays as it was: comments, layout and Windows line endings are kept,
-    and no value a person wrote is changed. A file that cannot be repaired safely
+    indentation and spaces at the end of a line. Every other character stays as it
+    was: comments, layout, Windows line endings and a byte-order mark are kept (the
+    format allows them), and no value a person wrote is changed. A file that cannot be repaired safely
     is left as it was, with the reason. Then says what is left for you to fix.
     Exit codes: 0 nothing to do or fixed; 1 with --check, when a file would change.
     """

@@ -25,6 +25,7 @@ DIRECTORY/
   README.md                for the playbook's editors: edit, preview, propose, publish
   content/                 the playbook: playbook.yml, roles/, leads/, kpis/,
                            checklist.yml, alignment.yml, glossary.yml
+  docs/                    pages written by hand in Markdown (optional)
   schema/                  JSON Schemas, so that editors check the YAML as you type
   .github/workflows/       the pull-request review and publishing, which install
                            the tool from the source this one was installed from
@@ -33,7 +34,7 @@ DIRECTORY/
                            the tool's dependencies, locked with hashes
   .github/CODEOWNERS       who approves what, from the approvers
   .pre-commit-config.yaml  the same checks before every commit
-  .gitignore               site/, .playbook/, .venv/
+  .gitignore               site/, preview/, .playbook/, .venv/
 
 The example starter is the bundled playbook of a B2B software company, made
 yours (its organization, title and approvers); the blank starter is a small

@@ -2,8 +2,11 @@
 
 What it repairs: curly quotes used as the quotes around a value, bullets pasted from a document at the
 start of a list item (`–`, `—`, `•`, `*`, `1.`), tabs and non-breaking spaces in the indentation, a
-non-breaking space after `field:` or a list's `-`, spaces at the end of a line, a byte-order mark.
-Every other character stays as it was (a CRLF file stays CRLF, comments stay). After the repair the
+non-breaking space after `field:` or a list's `-`, spaces at the end of a line. Every other character
+stays as it was (a CRLF file stays CRLF, comments stay, a byte-order mark stays: the format allows
+it, `validate` accepts it, and Windows editors write it back on their next save, so removing it would
+only make the `playbook-fix` hook fail on files that validate, and that GitHub's web editor, which
+does not show the mark, cannot mend). After the repair the
 file must read, every value outside the repaired lines must be what it was, and each repaired line
 must hold what the repair meant; otherwise the file is left as it was, with the reason.
 """
@@ -36,10 +39,9 @@ KINDS = {
     "space-indent": "non-breaking spaces in the indentation became spaces",
     "space-separator": "a non-breaking space after `field:` or `-` became a space",
     "trailing-space": "spaces at the end of a line were removed",
-    "bom": "the byte-order mark at the start of the file was removed",
     "schema-line": "the schema line names the project's own schema",
 }
-TIDY = {"trailing-space", "bom"}
+TIDY = {"trailing-space"}
 _STRUCTURE = {"bullet", "tab-indent", "space-indent", "space-separator", "curly-quotes"}
 _LINE_END = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _INDENT = re.compile(f"^[ \t{slips.ODD_SPACE}]*")
@@ -89,8 +91,7 @@ class FileFix:
             lines = sorted({r.line for r in self.repairs if r.kind == kind})
             if not lines:
                 continue
-            where = "" if kind == "bom" else f" (line{'s' if len(lines) > 1 else ''} {_numbers(lines)})"
-            out.append(KINDS[kind] + where)
+            out.append(f"{KINDS[kind]} (line{'s' if len(lines) > 1 else ''} {_numbers(lines)})")
         return out
 
 
@@ -125,10 +126,9 @@ def plan(path: Path, display: str, rel: str | None = None) -> FileFix:
     except UnicodeDecodeError:
         result.refused = "it is not UTF-8: save it as UTF-8 first, then run `playbook fix` again"
         return result
+    mark = "\ufeff" if text.startswith("\ufeff") else ""  # a byte-order mark is kept (see the module's text)
+    text = text[len(mark) :]
     repairs: list[Repair] = []
-    if text.startswith("\ufeff"):
-        repairs.append(Repair(1, 1, "bom", "\ufeff", ""))
-        text = text[1:]
     rows = [_ending(row) for row in _split(text)]
     contents = [content for content, _ in rows]
     repairs += _line_repairs(contents, rel)
@@ -144,7 +144,7 @@ def plan(path: Path, display: str, rel: str | None = None) -> FileFix:
         result.refused = refusal
         return result
     result.repairs = repairs
-    result.fixed = new.encode("utf-8")
+    result.fixed = (mark + new).encode("utf-8")
     return result
 
 
@@ -287,8 +287,7 @@ def _data(text: str) -> Any:
 def _apply(rows: list[tuple[str, str]], repairs: list[Repair], width: int) -> str:
     by_line: dict[int, list[Repair]] = {}
     for repair in repairs:
-        if repair.kind != "bom":  # the mark is not in `rows`: it was taken off before
-            by_line.setdefault(repair.line, []).append(repair)
+        by_line.setdefault(repair.line, []).append(repair)
     out = []
     for number, (content, ending) in enumerate(rows, start=1):
         for repair in sorted(by_line.get(number, []), key=lambda r: r.column, reverse=True):

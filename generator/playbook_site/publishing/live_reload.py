@@ -14,8 +14,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import Callable
-from typing import Any
+
+from ..site import fences
 
 _SCRIPT_SRC = re.compile(rb'<meta http-equiv="Content-Security-Policy" content="[^"]*?script-src [^;"]*')
 
@@ -34,16 +34,7 @@ def with_reload_script_allowed(content: bytes, served: bytes) -> bytes:
     return _SCRIPT_SRC.sub(lambda found: found.group(0) + b" 'sha256-" + digest + b"'", served, count=1)
 
 
-def allow_live_reload() -> None:
-    """Wrap MkDocs' `LiveReloadServer._inject_js_into_html` (mkdocs 1.6) once per process."""
-    from mkdocs.livereload import LiveReloadServer
-
-    original: Callable[[Any, bytes, int], bytes] = LiveReloadServer._inject_js_into_html
-    if getattr(original, "_playbook", False):
-        return
-
-    def inject(self: Any, content: bytes, epoch: int) -> bytes:
-        return with_reload_script_allowed(content, original(self, content, epoch))
-
-    inject._playbook = True  # type: ignore[attr-defined]
-    LiveReloadServer._inject_js_into_html = inject  # type: ignore[method-assign]
+def allow_live_reload() -> bool:
+    """Wrap MkDocs' `LiveReloadServer._inject_js_into_html` once per process (the `live-reload` fence,
+    site.fences): False, and a notice, when MkDocs' method is not the one this was written for."""
+    return fences.allow_live_reload(with_reload_script_allowed)

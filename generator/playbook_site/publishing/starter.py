@@ -248,11 +248,30 @@ def mkdocs_yml(title: str) -> str:
 
 
 GITIGNORE = """\
-# Built by `playbook build` and `playbook serve`; the Zensical engine's project; a virtual environment.
+# What the tools make, never committed: the site `playbook build` and `mkdocs build` write (site/), the
+# copy to open from disk (`playbook build --offline -d preview`), what an interrupted build leaves
+# beside them, the Zensical engine's project, a virtual environment and Python's caches.
 site/
+preview/
+.*-building-*/
+.*-old-*/
 .playbook/
 .venv/
+venv/
 __pycache__/
+"""
+
+# git keeps no empty folder, and MkDocs refuses to build without its `docs_dir`: docs/ holds this note
+# so that `mkdocs build` and `mkdocs serve` work in a fresh clone. MkDocs leaves out files whose names
+# start with a dot, so the note is never published.
+DOCS_NOTE_PATH = "docs/.gitkeep"
+DOCS_NOTE = """\
+# docs/: pages you write by hand, in Markdown (for example docs/onboarding-week.md). They join the
+# site's navigation after the playbook's own pages, titled by their first heading. The playbook's
+# pages themselves are made from content/: nothing needs to be here.
+#
+# This note keeps the folder in git (git keeps no empty folder, and `mkdocs build` and
+# `mkdocs serve` need it). MkDocs does not publish files whose names start with a dot.
 """
 
 
@@ -276,7 +295,7 @@ repos:
         files: ^content/.*\\.ya?ml$
       - id: playbook-fix
         name: Check for slips `playbook fix` repairs
-        description: Fails when curly quotes, pasted bullets, tabs or non-breaking spaces in the indentation, trailing spaces or a byte-order mark are in content/; `playbook fix` repairs them.
+        description: Fails when curly quotes, pasted bullets, tabs or non-breaking spaces in the indentation or trailing spaces are in content/; `playbook fix` repairs them.
         entry: playbook fix --check
         language: python
         additional_dependencies: {pin}
@@ -328,6 +347,7 @@ def starter_files(
     text[LOCK_PATH] = dependency_lock()
     text[".pre-commit-config.yaml"] = pre_commit_config(tool)
     text[".gitignore"] = GITIGNORE
+    text[DOCS_NOTE_PATH] = DOCS_NOTE
     return {path: body.encode("utf-8") for path, body in text.items()}
 
 

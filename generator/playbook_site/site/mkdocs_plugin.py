@@ -1,7 +1,7 @@
-"""The MkDocs adapter: with `serve_cache`, the only code of the site that imports MkDocs.
+"""The MkDocs adapter: with `fences`, the only code of the site that imports MkDocs.
 
 It hands MkDocs the site project (`site.project`) in memory: the pages as generated files whose
-HTML is taken as it is (MkDocs' Markdown never parses them), the navigation, the assets and
+HTML is taken as it is (MkDocs' Markdown is given nothing of them to convert), the navigation, the assets and
 exports, and the theme and Markdown settings the pages need. The content is validated in
 `on_config`, before MkDocs cleans the site directory, so a bad edit never wipes the last good site;
 under `serve` a bad edit shows its problems on every page instead, until it is fixed.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urljoin
@@ -30,7 +31,7 @@ from ..content.cache import FileCache
 from ..content.release import Release, release_problems, source_locate
 from ..errors import ContentError, Problem
 from ..text import plural
-from . import csp, mdext
+from . import csp, fences, mdext
 from .errors_page import error_pages
 from .pages import Page
 from .portable import to_markdown
@@ -75,6 +76,7 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
         self.preloaded: Loaded | None = None
         self.offline = False  # set by `playbook build --offline` (or `offline: true`)
         self.broken: list[Problem] = []  # under serve: the problems the open pages show
+        self.skip_render = False  # the `page-render` fence is open (site.fences): checked once a build
 
     # --- configuration ------------------------------------------------------------------------
 
@@ -203,6 +205,7 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.nav = nav
+        self.skip_render = fences.is_open(fences.PAGE_RENDER, fences.page_render_parts)  # before the pages
         return nav
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
@@ -221,21 +224,26 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
         return env
 
     def on_pre_page(self, page: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        generated = self._pages().get(page.file.src_uri)
-        if generated is not None:
-            page.render = lambda config, files, page=page, generated=generated: _take(page, generated)
-        elif self.page_cache is not None:
-            cache = self.page_cache
-            page.render = lambda config, files, page=page: cache.render(page, config, files)
+        if self.skip_render and page.file.src_uri in self._pages():
+            page.render = partial(_nothing_to_convert, page)  # the `page-render` fence (site.fences)
         return page
 
+    @event_priority(-100)  # last: other plugins see the page's Markdown as it is
     def on_page_markdown(self, markdown: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
+        """A generated page has nothing to convert (its HTML is handed over in `on_page_content`); under
+        `serve`, neither has a page written by hand whose Markdown is unchanged (site.serve_cache)."""
+        if page.file.src_uri in self._pages():
+            return ""
         mdext.CURRENT_PAGE_URL[0] = page.url  # the abbreviations of a page written by hand link from here
-        return markdown
+        return self.page_cache.before(page, markdown, config, files) if self.page_cache is not None else markdown
 
+    @event_priority(100)  # first: other plugins see the page's HTML as it is
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         mdext.CURRENT_PAGE_URL[0] = None
-        return html
+        generated = self._pages().get(page.file.src_uri)
+        if generated is not None:
+            return _take(page, generated)
+        return self.page_cache.after(page, html, files) if self.page_cache is not None else html
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
         unknown = csp.unknown_scripts(output)
@@ -262,13 +270,20 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
         return server
 
 
-def _take(page: Any, generated: Page) -> None:
-    """Stands in for `page.render`: the page's HTML as it is, with its table of contents and title."""
-    page.content = generated.html
+def _nothing_to_convert(page: Any, config: MkDocsConfig, files: Files) -> None:
+    """Stands in for MkDocs' `Page.render` of a generated page, whose Markdown `on_page_markdown` made
+    empty: what that conversion would give (its table of contents, anchors and title do not count:
+    `on_page_content` sets the first two, the front matter gives the title)."""
+    page.content = ""
+
+
+def _take(page: Any, generated: Page) -> str:
+    """A generated page's HTML as it is, with its table of contents and anchors (its title is in its
+    front matter: `portable.to_markdown`)."""
     page.toc = get_toc(generated.toc_tokens())  # type: ignore[arg-type]  # the same keys as toc's tokens
-    page._title_from_render = generated.title
     page.present_anchor_ids = set(generated.anchors)
     page.links_to_anchors = {}
+    return generated.html
 
 
 def _inline_search_index(site: Path) -> None:

@@ -6,8 +6,8 @@
   page, and only the page's parent folder decides them). The memo keeps such parts by (item, place,
   level, parent folder) and gives the same HTML back; everything else is rendered by Material's
   own macro as before. Material's template is used as it is, with its `render` macro renamed and a
-  `render` in front of it that asks the memo: if the template ever changes shape, the rename finds
-  nothing and the memo is simply not used.
+  `render` in front of it that asks the memo, and only when the template is the very one the memo
+  was written for (the `nav-memo` fence, site.fences): otherwise the memo is not used.
 - `OutputCache` (under `playbook serve`): a page's finished output (the theme's HTML) and its
   search entries, kept by everything they are made from: the page's HTML, table of contents,
   title, metadata, URL, its neighbours (previous, next, parents), the whole navigation, the
@@ -27,6 +27,8 @@ from typing import Any
 
 import jinja2
 import jinja2.bccache
+
+from . import fences
 
 NAV_ITEM = "partials/nav-item.html"
 _MACRO = "{% macro render(nav_item, path, level, parent) %}"
@@ -83,8 +85,12 @@ class NavMemo:
         self.parts.clear()
         self.below.clear()
         self.hits = self.misses = 0
-        if env.loader is not None and not isinstance(env.loader, _RewritingLoader):
-            env.loader = _RewritingLoader(env.loader)
+        loader = env.loader
+        if loader is None or isinstance(loader, _RewritingLoader):
+            return
+        if not fences.is_open(fences.NAV_MEMO, lambda: fences.nav_item_parts(loader.get_source(env, NAV_ITEM)[0])):
+            return  # Material's template as it is, for every page
+        env.loader = _RewritingLoader(loader)
         env.globals["playbook_nav_memo"] = self
 
     def _folders(self, item: Any) -> frozenset[tuple[str, ...]]:
@@ -240,7 +246,10 @@ class OutputCache:
     # --- theme output ----------------------------------------------------------------------------
 
     def wrap_env(self, env: jinja2.Environment) -> None:
-        """Pages rendered from `main.html` take their output from this cache when their key is unchanged."""
+        """Pages rendered from `main.html` take their output from this cache when their key is unchanged
+        (while the `output-cache` fence is open: see site.fences)."""
+        if not fences.is_open(fences.OUTPUT_CACHE, fences.output_cache_parts):
+            return
         original = env.get_template
         cache = self
 
@@ -463,6 +472,9 @@ def wrap_search(index: Any, cache: OutputCache | None = None) -> None:
     if getattr(index, "_playbook_wrapped", False):
         return
     from material.plugins.search import plugin as search
+
+    if type(index) is not search.SearchIndex or not fences.is_open(fences.SEARCH_READER, fences.search_parts):
+        return  # Material's own parser for every page (see site.fences)
 
     def add_entry_from_context(page: Any) -> None:
         key = ""
