@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import MINIMAL, make_site_project, run_cli, write_content
+from playbook_site import __version__
 
 OUTSIDE_FILES = {"victim.txt": b"keep me\n", "docs/index.md": b"# Someone else's page\n"}
 
@@ -127,9 +128,9 @@ def init_setup(repo: Path, outside: Path, kind: str) -> tuple[list[str], Path, s
     fresh = repo.parent / "fresh"
     if kind == "folder":
         link(fresh / ".github", outside / "docs")
-        return ["init", str(fresh), "--organization", "Acme"], repo, ".github"
+        return ["init", "--tool-source", __version__, str(fresh), "--organization", "Acme"], repo, ".github"
     link(fresh / "mkdocs.yml", victim(outside, kind))
-    return ["init", str(fresh), "--organization", "Acme"], repo, "mkdocs.yml"
+    return ["init", "--tool-source", __version__, str(fresh), "--organization", "Acme"], repo, "mkdocs.yml"
 
 
 def reference_setup(repo: Path, outside: Path, kind: str) -> tuple[list[str], Path, str]:
