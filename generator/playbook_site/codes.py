@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+# At most this many problems of one kind are listed for one file (`more-problems` counts the rest).
+PER_FILE = 100
+
+
 @dataclass(frozen=True)
 class Check:
     codes: tuple[str, ...]  # codes documented together
@@ -23,6 +27,12 @@ CHECKS: tuple[Check, ...] = (
         "error",
         "the file is not valid YAML (unclosed bracket or quote, `key: value` inside unquoted text, bad indentation, two documents, a value starting with `*`, `&`, `@` or `` ` ``, a bad `\\` escape in double quotes); the slips of pasted text are named: a bullet pasted from a document (`–`, `—`, `•`, `*`, `1.`) or a missing `- `, curly quotes used as quotes, an apostrophe inside single quotes, no space after `field:`, a non-breaking space after `field:`, a field indented into a list or under another field, a text continued without indentation, a list item indented into the one above",
         "the hint says what to type, at the line where the fix goes; an unclosed quote or bracket is shown where it opens; `playbook fix` repairs pasted bullets and curly quotes",
+    ),
+    Check(
+        ("more-problems",),
+        "error",
+        f"more than {PER_FILE} problems of one kind in one file: the first {PER_FILE} are listed, and this one counts the rest (a warning when they are warnings)",
+        "fix the ones listed, then validate again; they are the same kind of mistake, often made by a script or a paste",
     ),
     Check(
         ("duplicate-key",),
