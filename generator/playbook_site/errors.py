@@ -125,8 +125,8 @@ class PublishError(PlaybookError):
 # How many comparisons the "did you mean" suggestions of one check of the content may make in all.
 # Each suggestion compares a word with every choice: thousands of mistyped references among thousands
 # of entities would cost the square of the content's size. Within the budget (a few seconds at worst)
-# every ordinary playbook gets all its suggestions; beyond it the hints list the known ids instead.
-SUGGESTION_BUDGET = 200_000
+# every ordinary playbook gets all its suggestions (a thousand entities, fifty mistyped references); beyond it the hints list the known ids instead.
+SUGGESTION_BUDGET = 50_000
 _budget: ContextVar[list[int] | None] = ContextVar("suggestion_budget", default=None)
 
 
