@@ -170,6 +170,8 @@ def _translate(error: dict[str, Any], model: type[BaseModel], source: Source | N
             "write a real date as YYYY-MM-DD, e.g. 2027-03-31",
             False,
         )
+    if kind == "date_horizon":
+        return "bad-date", f"{error['msg']}, for `{name}`", ctx.get("hint", ""), False
     if kind in ("greater_than", "greater_than_equal"):
         bound = ctx.get("gt", ctx.get("ge"))
         word = "greater than" if kind == "greater_than" else "at least"
