@@ -568,6 +568,17 @@ CASES: list[Case] = [
         {"kpis/win-rate.yml": KPI + "review_by: 2027-02-30\n"},
         ("kpis/win-rate.yml", 7, 12, "bad-date", "`2027-02-30` is not a valid date for `review_by`", "YYYY-MM-DD"),
     ),
+    # at most 100 problems of one kind are listed for a file; one more counts the rest (issue 21, finding 5)
+    (
+        "more-problems-of-one-kind",
+        {"roles/sales-manager.yml": ROLE + "".join(f"extra_{i:03d}: x\n" for i in range(105))},
+        ("roles/sales-manager.yml", 106, 1, "more-problems", "and 5 more `unknown-field` problems", "fix the ones listed"),
+    ),
+    (
+        "more-problems-across-the-playbook",
+        {"roles/sales-manager.yml": ROLE + "kpis:\n" + "".join(f"  - missing-{i:03d}\n" for i in range(105))},
+        ("roles/sales-manager.yml", 107, 5, "more-problems", "and 5 more `dangling-reference` problems", "validate again"),
+    ),
     # dates beyond the horizon (1900-01-01 to 2999-12-31): refused where they are written, before the
     # reviews, cadences and periods are computed from them (9999-12-31 crashed `validate` and `build`)
     (
