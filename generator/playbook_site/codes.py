@@ -97,8 +97,8 @@ CHECKS: tuple[Check, ...] = (
     Check(
         ("bad-date",),
         "error",
-        "`review_by` that is not a real `YYYY-MM-DD` date, or one written in a local form (`31/12/2026`, `12/31/2026`, `31.12.2026`, `Dec 31 2026`)",
-        "the hint gives the date as YYYY-MM-DD (both readings when it could be either)",
+        "`review_by` or an activity `date` that is not a real `YYYY-MM-DD` date, or one written in a local form (`31/12/2026`, `12/31/2026`, `31.12.2026`, `Dec 31 2026`), or one outside the horizon 1900-01-01 to 2999-12-31 (`9999-12-31`)",
+        "the hint gives the date as YYYY-MM-DD (both readings when it could be either); beyond the horizon, check the year",
     ),
     Check(
         ("duplicate-id", "duplicate-file"),
