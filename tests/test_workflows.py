@@ -472,7 +472,10 @@ def test_the_marker_would_show_the_pull_requests_code_running(tmp_path: Path, ma
     git(tmp_path, "clone", "-q", str(remote.origin), str(head))
     git(head, "fetch", "-q", "origin", "refs/pull/1/head")
     git(head, "checkout", "-q", "--detach", "FETCH_HEAD")
-    env = {**os.environ, "PYTHONPATH": f"{head / 'generator'}{os.pathsep}{head}"}  # as `pip install .` of the checkout would make it import
+    env = {
+        **os.environ,
+        "PYTHONPATH": f"{head / 'generator'}{os.pathsep}{head}",
+    }  # as `pip install .` of the checkout would make it import
     result = subprocess.run(
         [sys.executable, "-m", "playbook_site.cli", "diff", "HEAD~1", "HEAD", "--format", "markdown"],
         cwd=head,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 # At most this many problems of one kind are listed for one file (`more-problems` counts the rest).
 PER_FILE = 100
 

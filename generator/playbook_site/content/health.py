@@ -377,7 +377,8 @@ def _activity_record(playbook: Playbook, where: Where) -> tuple[dict[int, Activi
         if not meant:
             return entries, None
         unknown.update(meant)
-        tried.add(step_id)
+        if step_id is not None:
+            tried.add(step_id)
     for index, (step_id, day) in where.failed_activity.items():
         if step_id is None or step_id not in steps:
             continue

@@ -145,7 +145,10 @@ def parse_period(text: str) -> Period:
 def _period(kind: str, text: str, parts: list[int]) -> Period:
     year = parts[0]
     if not FIRST_DAY.year <= year <= LAST_DAY.year:
-        raise PeriodError(f"`{text}` is not a period: the year {year} is out of range", f"check the year (four digits, e.g. 2026): periods lie between {HORIZON}")
+        raise PeriodError(
+            f"`{text}` is not a period: the year {year} is out of range",
+            f"check the year (four digits, e.g. 2026): periods lie between {HORIZON}",
+        )
     if kind == "year":
         return period_of("year", date(year, 1, 1))
     if kind == "quarter":

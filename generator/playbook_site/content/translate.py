@@ -388,9 +388,7 @@ def _validated(source: Source, model: type[BaseModel], data: dict[str, Any], pro
         unknown = [error for error in errors if error["type"] == "extra_forbidden" and error["loc"]][:PER_FILE]
         for error in unknown:
             holder = _model_at(model, tuple(error["loc"]))
-            close = difflib.get_close_matches(
-                str(error["loc"][-1]), list(holder.model_fields) if holder else [], n=1, cutoff=0.6
-            )
+            close = difflib.get_close_matches(str(error["loc"][-1]), list(holder.model_fields) if holder else [], n=1, cutoff=0.6)
             misspelt.update((tuple(error["loc"][:-1]), name) for name in close)
             # `sla_hours` outdented out of `handoff:` is one mistake, not also "`handoff` misses `sla_hours`"
             name = str(error["loc"][-1])
