@@ -45,6 +45,7 @@ from pydantic.functional_validators import AfterValidator
 from pydantic.types import StringConstraints
 from pydantic_core import PydanticCustomError
 
+from playbook_site.codes import PER_FILE
 from playbook_site.content.health import due_period
 from playbook_site.content.kinds import ABBREVIATED, KINDS
 from playbook_site.content.markup import check_text
@@ -1153,6 +1154,16 @@ def unknown_field(draw: st.DrawFn, doc: Doc) -> str:
     names = sorted(({m for n in holder.fields() for m in misspellings(n)} | {"id", "colour", "owner_id", "descripton"}) - known)
     holder.data(doc)[pick(draw, names)] = "x"
     return "unknown-field"
+
+
+@fault("more-problems")
+def many_unknown_fields(draw: st.DrawFn, doc: Doc) -> str:
+    """More unknown fields in one mapping than one file lists (codes.PER_FILE): the rest are counted in one problem."""
+    holder = _holder(draw, doc)
+    data = holder.data(doc)
+    for index in range(PER_FILE + draw(st.integers(1, 50))):
+        data[f"unknown_{index:03d}"] = "x"
+    return "more-problems"
 
 
 @fault("unknown-field")

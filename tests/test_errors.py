@@ -568,6 +568,39 @@ CASES: list[Case] = [
         {"kpis/win-rate.yml": KPI + "review_by: 2027-02-30\n"},
         ("kpis/win-rate.yml", 7, 12, "bad-date", "`2027-02-30` is not a valid date for `review_by`", "YYYY-MM-DD"),
     ),
+    # at most 100 problems of one kind are listed for a file; one more counts the rest (issue 21, finding 5)
+    (
+        "more-problems-of-one-kind",
+        {"roles/sales-manager.yml": ROLE + "".join(f"extra_{i:03d}: x\n" for i in range(105))},
+        ("roles/sales-manager.yml", 106, 1, "more-problems", "and 5 more `unknown-field` problems", "fix the ones listed"),
+    ),
+    (
+        "more-problems-across-the-playbook",
+        {"roles/sales-manager.yml": ROLE + "kpis:\n" + "".join(f"  - missing-{i:03d}\n" for i in range(105))},
+        ("roles/sales-manager.yml", 107, 5, "more-problems", "and 5 more `dangling-reference` problems", "validate again"),
+    ),
+    # dates beyond the horizon (1900-01-01 to 2999-12-31): refused where they are written, before the
+    # reviews, cadences and periods are computed from them (9999-12-31 crashed `validate` and `build`)
+    (
+        "activity-date-beyond-the-horizon",
+        {"activity.yml": "entries:\n  - step: joint-meetings\n    date: 9999-12-31\n"},
+        ("activity.yml", 3, 11, "bad-date", "`9999-12-31` is beyond the dates a playbook holds", "1900-01-01 and 2999-12-31"),
+    ),
+    (
+        "activity-date-before-the-horizon",
+        {"activity.yml": "entries:\n  - step: joint-meetings\n    date: 0001-01-01\n"},
+        ("activity.yml", 3, 11, "bad-date", "`0001-01-01` is before the dates a playbook holds", "check the year"),
+    ),
+    (
+        "review-date-beyond-the-horizon",
+        {"kpis/win-rate.yml": KPI + "review_by: 9999-12-31\n"},
+        ("kpis/win-rate.yml", 7, 12, "bad-date", "`9999-12-31` is beyond the dates a playbook holds", "2999-12-31"),
+    ),
+    (
+        "review-date-before-the-horizon",
+        {"roles/sales-manager.yml": ROLE + "review_by: 1899-12-31\n"},
+        ("roles/sales-manager.yml", 6, 12, "bad-date", "`1899-12-31` is before the dates a playbook holds", "1900-01-01"),
+    ),
     (
         "date-in-words",
         {"kpis/win-rate.yml": KPI + "review_by: next spring\n"},
@@ -1422,6 +1455,35 @@ def test_bad_content_never_shows_a_traceback_unless_debug(tmp_path: Path, comman
     )
     assert loud.returncode == 1
     assert "Traceback (most recent call last)" in loud.stderr and "playbook_site.errors.ContentError" in loud.stderr
+
+
+# --- every date the validator accepts builds -----------------------------------------
+
+
+@pytest.mark.parametrize("command", ["validate", "build"])
+@pytest.mark.parametrize(
+    ("rel", "old", "new"),
+    [
+        ("activity.yml", "date: 2026-02-10", "date: 9999-12-31"),
+        ("activity.yml", "date: 2026-02-10", "date: 0001-01-01"),
+        ("roles/account-executive.yml", "kpis:", "review_by: 9999-12-31\nkpis:"),
+        ("kpis/win-rate.yml", "cadence:", "review_by: 0001-01-01\ncadence:"),
+    ],
+    ids=["activity-9999", "activity-0001", "review-9999", "review-0001"],
+)
+def test_a_date_beyond_the_horizon_is_refused_not_a_crash(tmp_path: Path, command: str, rel: str, old: str, new: str) -> None:
+    """Issue 21, finding 7: an activity date of 9999-12-31 raised `year 10000 is out of range` in validate and build."""
+    project = make_site_project(tmp_path / "repo", DEFAULT_CONTENT)
+    path = project / "content" / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("playbook")), command], cwd=project, capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and "[bad-date]" in result.stderr, result.stderr[-3000:]
+    assert f"{rel}:" in result.stderr
 
 
 # --- every check is documented ------------------------------------------------------

@@ -27,6 +27,7 @@ import textwrap
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -35,11 +36,12 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from pydantic_core import PydanticCustomError
 
-from conftest import MINIMAL, record_codes
+from conftest import DEFAULT_CONTENT, MINIMAL, record_codes
 from playbook_site.cli.output import format_github, format_text, problem_dict
 from playbook_site.codes import CODES
 from playbook_site.content import load_all
 from playbook_site.content.markup import check_text
+from playbook_site.content.periods import FIRST_DAY, LAST_DAY
 from playbook_site.content.release import release_problems, source_locate
 from playbook_site.content.yaml_reader import MAX_DEPTH, MAX_FILE_BYTES
 from playbook_site.errors import ContentError, Problem
@@ -520,3 +522,61 @@ def test_the_property_catches_html_passed_through() -> None:
     assert "element <img>" in harmful(hostile, naive) and "attribute onerror on <img>" in harmful(hostile, naive)
     assert harmful("&lt;b&gt;", "&lt;b&gt;") == ["markup in the text (a script that reads it as HTML would run it)"]
     assert harmful("&lt;b&gt;", WRITER.inline("&lt;b&gt;", "index.md")) == []
+
+
+# --- every date and period the validator accepts builds (issue 21, finding 7) -----------------------
+
+DAYS = st.one_of(
+    st.dates(FIRST_DAY, TODAY),  # what the checks accept (a day that has come)
+    st.dates(),
+    st.sampled_from([date.min, date.max, FIRST_DAY, LAST_DAY, FIRST_DAY - timedelta(days=1), LAST_DAY + timedelta(days=1)]),
+)
+PERIOD_FORMS = {
+    "year": lambda day: f"{day.year:04d}",
+    "quarter": lambda day: f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}",
+    "month": lambda day: f"{day.year:04d}-{day.month:02d}",
+    "week": lambda day: f"{day.isocalendar()[0]:04d}-W{day.isocalendar()[1]:02d}",
+    "day": lambda day: day.isoformat(),
+}
+
+
+@examples(60)
+@given(
+    where=st.sampled_from(["activity", "role-review", "kpi-review", *(f"results-{form}" for form in PERIOD_FORMS)]),
+    day=DAYS,
+)
+def test_any_date_or_period_the_validator_accepts_renders(where: str, day: date) -> None:
+    """A date or period anywhere in the format, from year 1 to 9999: refused with a located problem
+    beyond the horizon (periods.FIRST_DAY to LAST_DAY), and when accepted, the reviews, cadences, charts
+    and pages computed from it render (9999-12-31 in activity.yml crashed validate and build)."""
+    base = Path(tempfile.mkdtemp(prefix="fuzz-dates-"))
+    try:
+        root = base / "content"
+        shutil.copytree(DEFAULT_CONTENT, root)
+        if where == "activity":
+            edit(root / "activity.yml", "date: 2026-02-10", f"date: {day.isoformat()}")
+        elif where == "role-review":
+            edit(root / "roles" / "account-executive.yml", "kpis:", f"review_by: {day.isoformat()}\nkpis:")
+        elif where == "kpi-review":
+            edit(root / "kpis" / "win-rate.yml", "cadence:", f"review_by: {day.isoformat()}\ncadence:")
+        else:
+            period = PERIOD_FORMS[where.removeprefix("results-")](day)
+            (root / "results" / "win-rate.csv").write_text(f"period,value,note\n{period},21.5,\n", encoding="utf-8")
+        try:
+            loaded = load_all(root, today=TODAY)
+        except ContentError as error:
+            event("refused")
+            assert error.problems and all(problem.code != "invalid" for problem in error.problems)
+            return
+        assert FIRST_DAY <= day <= LAST_DAY or where.startswith("results-") and where != "results-day", day
+        event("accepted")
+        pages = render(loaded.playbook, today=TODAY)
+        assert "index.md" in pages
+    finally:
+        shutil.rmtree(base)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

@@ -1,4 +1,5 @@
-"""No text within the file-size limit stalls `validate` or the build (issue 12, "linear time").
+"""No text within the file-size limit stalls `validate` or the build (issue 12, "linear time"), and no
+shape of content does either (issue 27: unknown fields, long lists, many files, deep references).
 
 Each shape below is what makes a Markdown parser backtrack or rescan (unbalanced parentheses and
 brackets, runs of emphasis characters, backticks, entities, escapes), written into a role's
@@ -56,12 +57,14 @@ def role_with(text: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def cpu_seconds(argv: list[str], cwd: Path) -> float:
+def cpu_seconds(argv: list[str], cwd: Path, *, exit_codes: tuple[int, ...] = (0,), output: list[str] | None = None) -> float:
     """CPU time (user + system) of a child process: steadier than wall time on a shared machine."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=900)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert result.returncode in exit_codes, result.stdout[-2000:] + result.stderr[-2000:]
+    if output is not None:
+        output.append(result.stdout + result.stderr)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
@@ -98,3 +101,98 @@ def test_a_costly_shape_validates_and_builds_in_linear_time(tmp_path: Path, shap
     assert validated <= BOUND * ordinary[0], f"validate took {validated:.2f} s against {ordinary[0]:.2f} s for ordinary text"
     assert built <= BOUND * ordinary[1], f"build took {built:.2f} s against {ordinary[1]:.2f} s for ordinary text"
     shutil.rmtree(project / "site")
+
+
+# Shapes of content, each ~SIZE bytes more than the default playbook, that a check looking through
+# every other problem, entity or id for each one would make quadratic (the old check of unknown fields
+# took 3 s for 5,000 keys, 42 s for 20,000 and 247 s for 49,000). Each is validated and its CPU time
+# compared with ordinary text of the same size; what the shape must report is checked too (the shape
+# is what it says), as is the cap: at most 100 problems of one kind per file, then `more-problems`.
+KEYS = SIZE // 25  # twelve thousand lines of 25 characters
+# Thousands of files cost something each (opened, parsed, a model each): linear, but more than one file
+# of the same size. The old suggestions made these 58 times slower than ordinary text.
+BOUND_FILES = 8.0
+
+
+def _unknown_keys(content: Path) -> str:
+    role = content / "roles" / "account-executive.yml"
+    role.write_text(role.read_text(encoding="utf-8") + "".join(f"unknown_field_{i:05d}: abc\n" for i in range(KEYS)))
+    return "unknown-field"
+
+
+def _nested_unknown_keys(content: Path) -> str:
+    """Unknown fields inside a known block (a KPI's `target:`), and a mapping of them under an unknown field."""
+    kpi = content / "kpis" / "win-rate.yml"
+    text = kpi.read_text(encoding="utf-8").replace(
+        "target:\n", "target:\n" + "".join(f"  unknown_{i:05d}: abc\n" for i in range(KEYS * 2 // 3))
+    )
+    text += "unknown:\n" + "".join(f"  deeper_{i:05d}:\n    deepest: abc\n" for i in range(KEYS // 3))
+    kpi.write_text(text, encoding="utf-8")
+    return "unknown-field"
+
+
+def _long_list_of_bad_items(content: Path) -> str:
+    """A long list whose every item has an unknown field (activity.yml's entries)."""
+    activity = content / "activity.yml"
+    entry = "  - step: joint-meetings\n    date: 2026-02-10\n    unknown_{i:05d}: abc\n"
+    activity.write_text(
+        activity.read_text(encoding="utf-8") + "".join(entry.format(i=i) for i in range(SIZE // len(entry))), encoding="utf-8"
+    )
+    return "unknown-field"
+
+
+def _long_list_of_dangling_references(content: Path) -> str:
+    """A glossary of terms each naming an entity that does not exist (a suggestion looks through every id)."""
+    glossary = content / "glossary.yml"
+    term = "  - id: term-{i:05d}\n    term: Term {i}\n    definition: A word.\n    see_also: [nothing-{i:05d}]\n"
+    glossary.write_text(
+        glossary.read_text(encoding="utf-8") + "".join(term.format(i=i) for i in range(SIZE // len(term))), encoding="utf-8"
+    )
+    return "dangling-reference"
+
+
+ROLE_FILE = "name: Role {i}\nfunction: sales\nsummary: A role.\nreports_to: {boss}\nresponsibilities:\n  - Works.\n"
+
+
+def _many_files(content: Path) -> str:
+    """Thousands of role files, each naming a manager who does not exist."""
+    for i in range(SIZE // len(ROLE_FILE)):
+        (content / "roles" / f"role-{i:05d}.yml").write_text(ROLE_FILE.format(i=i, boss=f"nobody-{i:05d}"), encoding="utf-8")
+    return "dangling-reference"
+
+
+def _deep_reference_chain(content: Path) -> str:
+    """Thousands of roles, each reporting to the next: one chain as deep as the playbook is large."""
+    count = SIZE // len(ROLE_FILE)
+    for i in range(count):
+        boss = f"role-{i + 1:05d}" if i + 1 < count else "chief-revenue-officer"
+        (content / "roles" / f"role-{i:05d}.yml").write_text(ROLE_FILE.format(i=i, boss=boss), encoding="utf-8")
+    return ""
+
+
+CONTENT_SHAPES = {
+    "unknown-keys": _unknown_keys,
+    "nested-unknown-keys": _nested_unknown_keys,
+    "long-list-of-bad-items": _long_list_of_bad_items,
+    "long-list-of-dangling-references": _long_list_of_dangling_references,
+    "many-files": _many_files,
+    "deep-reference-chain": _deep_reference_chain,
+}
+
+
+@pytest.mark.parametrize("shape", list(CONTENT_SHAPES))
+def test_a_costly_content_shape_validates_in_linear_time(tmp_path: Path, shape: str, ordinary: tuple[float, float]) -> None:
+    project = make_site_project(tmp_path / "repo", DEFAULT_CONTENT)
+    added = -sum(f.stat().st_size for f in (project / "content").rglob("*") if f.is_file())
+    code = CONTENT_SHAPES[shape](project / "content")
+    added += sum(f.stat().st_size for f in (project / "content").rglob("*") if f.is_file())
+    assert SIZE * 0.9 <= added <= SIZE * 1.5, added  # the same size as the ordinary text, give or take
+    output: list[str] = []
+    validated = cpu_seconds(playbook("validate"), project, exit_codes=(1,) if code else (0,), output=output)
+    print(f"{shape}: validate {validated:.2f} s (ordinary {ordinary[0]:.2f} s)")
+    bound = BOUND_FILES if shape in ("many-files", "deep-reference-chain") else BOUND
+    assert validated <= bound * ordinary[0], f"validate took {validated:.2f} s against {ordinary[0]:.2f} s for ordinary text"
+    if code:
+        assert f"[{code}]" in output[0]
+        if shape != "many-files":  # there, one problem a file
+            assert output[0].count(f"[{code}]") <= 100 and "[more-problems]" in output[0]

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# At most this many problems of one kind are listed for one file (`more-problems` counts the rest).
+PER_FILE = 100
+
 
 @dataclass(frozen=True)
 class Check:
@@ -23,6 +26,12 @@ CHECKS: tuple[Check, ...] = (
         "error",
         "the file is not valid YAML (unclosed bracket or quote, `key: value` inside unquoted text, bad indentation, two documents, a value starting with `*`, `&`, `@` or `` ` ``, a bad `\\` escape in double quotes); the slips of pasted text are named: a bullet pasted from a document (`–`, `—`, `•`, `*`, `1.`) or a missing `- `, curly quotes used as quotes, an apostrophe inside single quotes, no space after `field:`, a non-breaking space after `field:`, a field indented into a list or under another field, a text continued without indentation, a list item indented into the one above",
         "the hint says what to type, at the line where the fix goes; an unclosed quote or bracket is shown where it opens; `playbook fix` repairs pasted bullets and curly quotes",
+    ),
+    Check(
+        ("more-problems",),
+        "error",
+        f"more than {PER_FILE} problems of one kind in one file: the first {PER_FILE} are listed, and this one counts the rest (a warning when they are warnings)",
+        "fix the ones listed, then validate again; they are the same kind of mistake, often made by a script or a paste",
     ),
     Check(
         ("duplicate-key",),
@@ -87,8 +96,8 @@ CHECKS: tuple[Check, ...] = (
     Check(
         ("bad-date",),
         "error",
-        "`review_by` that is not a real `YYYY-MM-DD` date, or one written in a local form (`31/12/2026`, `12/31/2026`, `31.12.2026`, `Dec 31 2026`)",
-        "the hint gives the date as YYYY-MM-DD (both readings when it could be either)",
+        "`review_by` or an activity `date` that is not a real `YYYY-MM-DD` date, or one written in a local form (`31/12/2026`, `12/31/2026`, `31.12.2026`, `Dec 31 2026`), or one outside the horizon 1900-01-01 to 2999-12-31 (`9999-12-31`)",
+        "the hint gives the date as YYYY-MM-DD (both readings when it could be either); beyond the horizon, check the year",
     ),
     Check(
         ("duplicate-id", "duplicate-file"),

@@ -10,10 +10,12 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 
-from .codes import CODES
+from .codes import CODES, PER_FILE
 from .text import plural
 
 # Line breaks, terminal control characters and bidirectional overrides, from file names or values
@@ -120,7 +122,71 @@ class PublishError(PlaybookError):
         super().__init__(message + (f"\n  hint: {hint}" if hint else ""))
 
 
+# How many comparisons the "did you mean" suggestions of one check of the content may make in all.
+# Each suggestion compares a word with every choice: thousands of mistyped references among thousands
+# of entities would cost the square of the content's size. Within the budget (a few seconds at worst)
+# every ordinary playbook gets all its suggestions (a thousand entities, fifty mistyped references); beyond it the hints list the known ids instead.
+SUGGESTION_BUDGET = 50_000
+_budget: ContextVar[list[int] | None] = ContextVar("suggestion_budget", default=None)
+
+
+@contextmanager
+def suggestion_budget(comparisons: int = SUGGESTION_BUDGET) -> Iterator[None]:
+    """Within this block, `did_you_mean` makes at most `comparisons` comparisons in all."""
+    token = _budget.set([comparisons])
+    try:
+        yield
+    finally:
+        _budget.reset(token)
+
+
+def close_matches(word: str, choices: Iterable[str], n: int = 1) -> list[str]:
+    """difflib's closest `n` of `choices` to `word`; none when the budget is spent."""
+    options = choices if isinstance(choices, Collection) else list(choices)
+    budget = _budget.get()
+    if budget is not None:
+        if len(options) > budget[0]:
+            return []  # checked before anything is copied: a spent budget costs nothing per call
+        budget[0] -= len(options)
+    return difflib.get_close_matches(word, list(options), n=n, cutoff=0.6)
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """A "did you mean ..." phrase for the closest of `choices`, or ""."""
-    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    """A "did you mean ..." phrase for the closest of `choices`, or "" (also when the budget is spent)."""
+    matches = close_matches(word, choices)
     return f"did you mean `{matches[0]}`?" if matches else ""
+
+
+# At most PER_FILE problems of one kind are listed for one file; the rest are counted in one more
+# problem (`more-problems`). A file of 50,000 unknown fields is one mistake made 50,000 times: its
+# first hundred say what is wrong and how to fix it, and listing the rest would only bury the others.
+
+
+def more_problems(first: Problem, count: int, kind: str) -> Problem:
+    """The problem that stands for `count` more problems of `kind` in `first`'s file, from `first` on."""
+    return Problem(
+        first.path,
+        first.line,
+        first.column,
+        "more-problems",
+        f"and {count:,} more {kind} problems like the ones above in this file (only the first {PER_FILE} are listed)",
+        "fix the ones listed (they are all the same kind of mistake), then validate again",
+        first.severity,
+    )
+
+
+def capped(problems: Iterable[Problem]) -> list[Problem]:
+    """`problems` sorted, with at most PER_FILE of one code and severity in one file (then one `more-problems`)."""
+    kept: list[Problem] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    extra: dict[tuple[str, str, str], list[Problem]] = {}
+    for problem in sorted(problems):
+        group = (problem.path, problem.code, problem.severity)
+        seen[group] = seen.get(group, 0) + 1
+        if problem.code == "more-problems" or seen[group] <= PER_FILE:
+            kept.append(problem)
+        else:
+            extra.setdefault(group, []).append(problem)
+    for (_path, code, _severity), rest in extra.items():
+        kept.append(more_problems(rest[0], len(rest), f"`{code}`"))
+    return sorted(kept)

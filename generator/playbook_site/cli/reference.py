@@ -25,7 +25,7 @@ from pydantic.fields import FieldInfo
 from ..codes import CHECKS
 from ..content.kinds import KINDS
 from ..content.markup import check_text
-from ..content.periods import PERIOD_EXAMPLES
+from ..content.periods import FIRST_DAY, LAST_DAY, PERIOD_EXAMPLES
 from ..content.results import COLUMNS, REQUIRED_COLUMNS
 from ..content.schema import DEFINITION, FILE_MODELS, GOVERNANCE_FIELDS, ID_PATTERN, Governance, Meta
 from ..files import Folder, file_mode
@@ -82,7 +82,7 @@ def _type_text(annotation: Any, metadata: list[Any] | tuple[Any, ...] = ()) -> s
     if annotation is float:
         return "number"
     if getattr(annotation, "__name__", "") == "date":
-        return "date `YYYY-MM-DD`"
+        return f"date `YYYY-MM-DD` from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
     return getattr(annotation, "__name__", str(annotation))
 
 
@@ -148,7 +148,10 @@ def format_reference() -> str:
         " with a UTF-8 byte-order mark and may use Windows line endings. An entity's id is its file name"
         " (without the extension) for one-per-file kinds, and its `id` key in lists; ids are lower-case"
         f' kebab case (`{ID_PATTERN}`) and unique within their kind. "Changes a definition" means the change'
-        " report lists it among the changes to agreed definitions, which need the approvers.\n",
+        " report lists it among the changes to agreed definitions, which need the approvers. Every date and"
+        f" period lies between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()} (the horizon): one beyond it,"
+        " such as `9999-12-31`, is refused where it is written (`bad-date`, or `bad-period` in a results"
+        " file) before anything is computed from it.\n",
         "## Fields every entity may carry\n",
         table + "\n".join(_rows(Governance)) + "\n",
     ]
@@ -166,7 +169,7 @@ def format_reference() -> str:
         + ", ".join(f"`{c}`" for c in COLUMNS)
         + f" in any order (`{'`, `'.join(REQUIRED_COLUMNS)}` required). Cells separated by commas, UTF-8.\n",
         "| column | type | required | meaning |\n| --- | --- | --- | --- |\n"
-        f"| `period` | {examples} | yes | the period the value covers; not in the future; one form a file, the target's when it has `target.period` |\n"
+        f"| `period` | {examples} | yes | the period the value covers; not in the future, not before {FIRST_DAY.year}; one form a file, the target's when it has `target.period` |\n"
         "| `value` | number in the KPI's unit (a percent as `18.5`) | yes | the result |\n"
         "| `note` | text (inline Markdown), at most 500 characters | no | context for the number |\n",
     ]

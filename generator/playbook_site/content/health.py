@@ -18,13 +18,12 @@ stale when its latest result is older than the one due.
 from __future__ import annotations
 
 import calendar
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..errors import Problem
+from ..errors import Problem, close_matches
 from ..text import format_number, plural
 from .periods import CADENCE_KINDS, Period, Result, last_full_period, period_form_name, period_of, previous_period
 from .results import expected_form
@@ -366,16 +365,20 @@ def _activity_record(playbook: Playbook, where: Where) -> tuple[dict[int, Activi
     """
     assert where.activity is not None
     entries: dict[int, ActivityEntry] = dict(where.activity[1])
-    steps = [step.id for step in playbook.checklist.steps]
+    steps = {step.id: None for step in playbook.checklist.steps}  # in order, and found at once
     unknown: set[str] = set()
+    tried: set[str] = set()  # the unknown step ids already matched (each is looked up once)
     named = [(entry.step, entry.date) for entry in entries.values()] + list(where.failed_activity.values())
     for step_id, _ in named:
-        if step_id is not None and (step_id in steps or where.is_invalid("step", step_id)):
+        if step_id is not None and (step_id in steps or where.is_invalid("step", step_id) or step_id in tried):
             continue
-        meant = difflib.get_close_matches(step_id.lower(), steps, n=3, cutoff=0.6) if step_id is not None else []
+        # (within the budget of suggestions: beyond it, as if no step were close)
+        meant = close_matches(step_id.lower(), steps, n=3) if step_id is not None else []
         if not meant:
             return entries, None
         unknown.update(meant)
+        if step_id is not None:
+            tried.add(step_id)
     for index, (step_id, day) in where.failed_activity.items():
         if step_id is None or step_id not in steps:
             continue

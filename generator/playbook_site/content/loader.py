@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..clock import today as clock_today
-from ..errors import ContentError, Problem, did_you_mean
+from ..errors import ContentError, Problem, capped, did_you_mean, suggestion_budget
 from . import schema_line
 from .cache import FileCache, FileCheck
 from .kinds import ENTITY_FOLDERS, KIND_LABELS, KINDS, LIST_FILES
@@ -51,7 +51,12 @@ def load_all(content_dir: Path | str, *, today: date | None = None, cache: FileC
     validated again: its own problems and its value come from the cache. The checks across files
     (references, cycles, links, results against their KPIs) always run over the whole playbook.
     """
-    walk = _Walk(Path(content_dir), cache=cache)
+    with suggestion_budget():
+        return _load_all(Path(content_dir), today=today, cache=cache)
+
+
+def _load_all(content_dir: Path, *, today: date | None, cache: FileCache | None) -> Loaded:
+    walk = _Walk(content_dir, cache=cache)
     meta = walk.read_playbook()
     entities = {kind: walk.read_folder(folder, kind) for folder, kind in ENTITY_FOLDERS.items()}
     lists = {name: walk.read_list_file(name) for name in LIST_FILES}
@@ -61,7 +66,7 @@ def load_all(content_dir: Path | str, *, today: date | None = None, cache: FileC
     if cache is not None:
         cache.save()  # every file has been read: what each one's own check found is kept
     if meta is None:
-        raise ContentError(walk.problems + walk.warnings)
+        raise ContentError(capped(walk.problems + walk.warnings))
     playbook = Playbook(
         meta=meta,
         roles=dict(sorted(entities["role"].items())),
@@ -86,8 +91,8 @@ def load_all(content_dir: Path | str, *, today: date | None = None, cache: FileC
         playbook.sources[("activity", "")] = walk.where.activity[0].path.removeprefix(walk.shown_root + "/")
     check_playbook(playbook, walk.where, walk.problems, walk.warnings, today=today)
     if walk.problems:
-        raise ContentError(walk.problems + walk.warnings)
-    return Loaded(playbook, sorted(walk.warnings), walk.where.sources)
+        raise ContentError(capped(walk.problems + walk.warnings))
+    return Loaded(playbook, capped(walk.warnings), walk.where.sources)
 
 
 def _loops(path: Path) -> bool:

@@ -25,6 +25,14 @@ PERIOD_NAMES = {
 CADENCE_KINDS = {"weekly": "week", "monthly": "month", "quarterly": "quarter", "yearly": "year"}
 
 
+# The horizon of every date and period a playbook holds (activity dates, `review_by`, results periods):
+# wide enough for any record and any plan, and far enough from the calendar's own ends (year 1, year
+# 9999) that the reviews, cadences and periods computed from a date always exist. Beyond it a value is
+# refused where it is written, before anything is computed from it.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+HORIZON = f"{FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}"
+
+
 @dataclass(frozen=True, order=True)
 class Period:
     """A period a result covers: from `start` to `end`, both included. Periods sort by start."""
@@ -136,8 +144,11 @@ def parse_period(text: str) -> Period:
 
 def _period(kind: str, text: str, parts: list[int]) -> Period:
     year = parts[0]
-    if not 1900 <= year <= 2999:
-        raise PeriodError(f"`{text}` is not a period: the year {year} is out of range", "check the year (four digits, e.g. 2026)")
+    if not FIRST_DAY.year <= year <= LAST_DAY.year:
+        raise PeriodError(
+            f"`{text}` is not a period: the year {year} is out of range",
+            f"check the year (four digits, e.g. 2026): periods lie between {HORIZON}",
+        )
     if kind == "year":
         return period_of("year", date(year, 1, 1))
     if kind == "quarter":

@@ -9,6 +9,8 @@ Stale `review_by` dates are warnings, and so are the numbers' (`health.numbers_w
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from collections.abc import Callable
 from datetime import date
 
@@ -49,13 +51,14 @@ def check_playbook(
             Problem(source.path, line, column, code, message, hint, "warning" if warning else "error")
         )
 
+    known = _Known(playbook)
     for ref in field_references(playbook):
         if ref.kind == "playbook":
             _check_position(playbook, where, ref, problems)
         elif ref.target_kind == "*":
-            _check_see_also(playbook, where, ref, report)
+            _check_see_also(playbook, where, ref, report, known)
         else:
-            _check_reference(playbook, where, ref, report)
+            _check_reference(playbook, where, ref, report, known)
     _check_functions(playbook, where, report, problems)
     _check_currencies(playbook, report)
     _check_targets(playbook, report)
@@ -63,14 +66,37 @@ def check_playbook(
     _check_orders(playbook, report)
     _check_abbreviations(playbook, report)
     _check_bands(playbook, where, problems)
-    _check_text_links(playbook, where, problems)
+    _check_text_links(playbook, where, problems, known)
     _check_activity(playbook, where, problems, today or clock_today())
     if today is not None:
         _check_review_dates(playbook, today, report)
         warnings += numbers_warnings(playbook, where, today)
 
 
-def _check_reference(playbook: Playbook, where: Where, ref: Reference, report: Report) -> None:
+class _Known:
+    """The ids a hint lists when no "did you mean" is found, made once per check of the playbook: the
+    hints of thousands of dangling references name the same ids, and each list costs the size of the
+    playbook to make."""
+
+    def __init__(self, playbook: Playbook) -> None:
+        self.playbook = playbook
+        self._first: dict[str, list[str]] = {}
+        self._every: list[str] | None = None
+
+    def first(self, kind: str, count: int = 12) -> list[str]:
+        """The first `count` ids of a kind, in sorted order."""
+        if kind not in self._first:
+            self._first[kind] = heapq.nsmallest(count, self.playbook.collection(kind))
+        return self._first[kind]
+
+    def every(self) -> list[str]:
+        """Every entity's id."""
+        if self._every is None:
+            self._every = [entity_id for kind in KIND_NAMES for entity_id in self.playbook.collection(kind)]
+        return self._every
+
+
+def _check_reference(playbook: Playbook, where: Where, ref: Reference, report: Report, known: _Known) -> None:
     targets = playbook.collection(ref.target_kind)
     label = KIND_LABELS[ref.target_kind]
     entity = playbook.collection(ref.kind)[ref.id]
@@ -79,7 +105,7 @@ def _check_reference(playbook: Playbook, where: Where, ref: Reference, report: R
         if where.is_invalid(ref.target_kind, ref.target_id):
             return  # it exists but has its own problems, reported in its file
         hint = did_you_mean(ref.target_id, targets) or (
-            f"known {label}s: " + ", ".join(sorted(targets)[:12]) if targets else f"there are no {label}s yet"
+            f"known {label}s: " + ", ".join(known.first(ref.target_kind)) if targets else f"there are no {label}s yet"
         )
         report(ref.kind, ref.id, ref.loc, "dangling-reference", f"`{ref.target_id}` is not a known {label}", hint)
     elif target.status == "retired" and entity.status != "retired":
@@ -111,14 +137,14 @@ def _check_position(playbook: Playbook, where: Where, ref: Reference, problems: 
     )
 
 
-def _check_see_also(playbook: Playbook, where: Where, ref: Reference, report: Report) -> None:
+def _check_see_also(playbook: Playbook, where: Where, ref: Reference, report: Report, known: _Known) -> None:
     """`see_also`: an id of any kind, or `kind:id` when the id is ambiguous."""
     found = playbook.find(ref.target_id)
     term = playbook.collection(ref.kind)[ref.id]
     if not found:
         if any(where.is_invalid(kind, ref.target_id.split(":")[-1]) for kind in KIND_LABELS):
             return
-        every = [entity_id for kind in KIND_NAMES for entity_id in playbook.collection(kind)]
+        every = known.every()
         report(
             ref.kind,
             ref.id,
@@ -368,7 +394,7 @@ def _check_bands(playbook: Playbook, where: Where, problems: list[Problem]) -> N
         problems.append(Problem(source.path, *source.at(("stages", index, "score")), "score-bands", message, hint))
 
 
-def _check_text_links(playbook: Playbook, where: Where, problems: list[Problem]) -> None:
+def _check_text_links(playbook: Playbook, where: Where, problems: list[Problem], known: _Known) -> None:
     for found in where.links.values():
         for link in found:
             targets = playbook.collection(link.kind)
@@ -381,7 +407,7 @@ def _check_text_links(playbook: Playbook, where: Where, problems: list[Problem])
                     link.column,
                     "dangling-link",
                     f"the link `{link.written}` points to no {KIND_LABELS[link.kind]}",
-                    did_you_mean(link.id, targets) or f"known: {', '.join(sorted(targets)[:12])}",
+                    did_you_mean(link.id, targets) or f"known: {', '.join(known.first(link.kind))}",
                 )
             )
 
@@ -401,7 +427,7 @@ def _check_activity(playbook: Playbook, where: Where, problems: list[Problem], t
                     "dangling-reference",
                     f"`{entry.step}` is not a known checklist step",
                     did_you_mean(entry.step, steps)
-                    or ("known steps: " + ", ".join(list(steps)[:12]) if steps else "checklist.yml has no steps yet"),
+                    or ("known steps: " + ", ".join(itertools.islice(steps, 12)) if steps else "checklist.yml has no steps yet"),
                 )
             )
         if entry.date > today:

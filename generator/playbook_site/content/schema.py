@@ -20,7 +20,7 @@ from pydantic_core import PydanticCustomError
 
 from .kinds import KIND_NAMES, KINDS
 from .markup import ENTITY_LINK_RE, check_text
-from .periods import Result
+from .periods import FIRST_DAY, HORIZON, LAST_DAY, Result
 
 ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 
@@ -78,7 +78,21 @@ Period = Literal["week", "month", "quarter", "year"]
 Cadence = Literal["weekly", "monthly", "quarterly", "yearly"]
 StepCadence = Literal["weekly", "monthly", "quarterly", "yearly", "ongoing"]
 PositiveNumber = Annotated[float, Field(gt=0)]
-Day = date  # a field named `date` needs the type under another name
+
+
+def within_horizon(value: date) -> date:
+    """A date between FIRST_DAY and LAST_DAY (periods.py); refused otherwise, before anything is computed from it."""
+    if FIRST_DAY <= value <= LAST_DAY:
+        return value
+    side = "before" if value < FIRST_DAY else "beyond"
+    raise PydanticCustomError(
+        "date_horizon",
+        "`{day}` is {side} the dates a playbook holds",
+        {"day": value.isoformat(), "side": side, "hint": f"check the year: write a date between {HORIZON}, e.g. 2027-03-31"},
+    )
+
+
+Day = Annotated[date, AfterValidator(within_horizon)]  # (a field named `date` needs the type under another name)
 
 # The functions a playbook has when playbook.yml names none, with the colours the funnel uses for them.
 BUILTIN_FUNCTIONS = {
@@ -105,7 +119,7 @@ class Governance(Model):
     approvers: Annotated[list[Handle], Meta("approvers", "handles", reader=False, noun=("approver", "approvers"))] = Field(
         default_factory=list, description="code-owner handles (@org/team, @user) or emails who approve a change"
     )
-    review_by: Annotated[date | None, Meta("review date", "date", MINOR, reader=False)] = Field(
+    review_by: Annotated[Day | None, Meta("review date", "date", MINOR, reader=False)] = Field(
         None, description="date (YYYY-MM-DD) after which the definition is stale"
     )
     notes: Annotated[Annotated[str, AfterValidator(check_text)] | None, Meta("editor notes", "text", MINOR, reader=False)] = (

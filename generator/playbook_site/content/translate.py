@@ -12,7 +12,8 @@ from pydantic import BaseModel, ValidationError
 import playbook_site.content.slips as slips
 import playbook_site.content.value_hints as value_hints
 
-from ..errors import Problem, did_you_mean
+from ..codes import PER_FILE
+from ..errors import Problem, did_you_mean, more_problems
 from ..text import plural
 from .schema import FILE_MODELS, ID_PATTERN
 from .yaml_reader import Loc, Source
@@ -169,6 +170,8 @@ def _translate(error: dict[str, Any], model: type[BaseModel], source: Source | N
             "write a real date as YYYY-MM-DD, e.g. 2027-03-31",
             False,
         )
+    if kind == "date_horizon":
+        return "bad-date", f"{error['msg']}, for `{name}`", ctx.get("hint", ""), False
     if kind in ("greater_than", "greater_than_equal"):
         bound = ctx.get("gt", ctx.get("ge"))
         word = "greater than" if kind == "greater_than" else "at least"
@@ -373,26 +376,39 @@ def _validated(source: Source, model: type[BaseModel], data: dict[str, Any], pro
         errors = exc.errors(include_url=False)
         # A misspelt field is one mistake: "unknown field `responsibilites` (did you mean `responsibilities`?)"
         # says it all, without a second "missing required field `responsibilities`".
-        misspelt: set[tuple[Loc, str]] = set()
+        # Each error is looked at a fixed number of times (an index, not a search through the others), so
+        # that 50,000 unknown fields in one file cost 50,000 steps, not 50,000 squared.
+        missing: dict[str, list[Loc]] = {}
         for error in errors:
-            if error["type"] == "extra_forbidden" and error["loc"]:
-                holder = _model_at(model, tuple(error["loc"]))
-                close = difflib.get_close_matches(
-                    str(error["loc"][-1]), list(holder.model_fields) if holder else [], n=1, cutoff=0.6
-                )
-                misspelt.update((tuple(error["loc"][:-1]), name) for name in close)
-                # `sla_hours` outdented out of `handoff:` is one mistake, not also "`handoff` misses `sla_hours`"
-                name = str(error["loc"][-1])
-                misspelt.update(
-                    (tuple(m["loc"][:-1]), name) for m in errors if m["type"] == "missing" and m["loc"][-1:] == (name,)
-                )
+            if error["type"] == "missing" and error["loc"]:
+                missing.setdefault(str(error["loc"][-1]), []).append(tuple(error["loc"][:-1]))
+        misspelt: set[tuple[Loc, str]] = set()
+        # Only the first PER_FILE errors of a kind are listed (`more-problems` counts the rest), and only
+        # those are looked at closely: a file of 50,000 unknown fields costs a hundred suggestions.
+        unknown = [error for error in errors if error["type"] == "extra_forbidden" and error["loc"]][:PER_FILE]
+        for error in unknown:
+            holder = _model_at(model, tuple(error["loc"]))
+            close = difflib.get_close_matches(str(error["loc"][-1]), list(holder.model_fields) if holder else [], n=1, cutoff=0.6)
+            misspelt.update((tuple(error["loc"][:-1]), name) for name in close)
+            # `sla_hours` outdented out of `handoff:` is one mistake, not also "`handoff` misses `sla_hours`"
+            name = str(error["loc"][-1])
+            misspelt.update((holder_loc, name) for holder_loc in missing.get(name, ()))
+        listed: dict[str, int] = {}  # pydantic's kind of error -> how many of it are listed
+        codes: dict[str, str] = {}  # pydantic's kind of error -> the code of the last one listed
+        more: dict[str, tuple[int, int, int]] = {}  # -> line and column of the first one not listed, how many are not
         for error in errors:
             where = tuple(error["loc"])
-            if any(where[: len(done)] == done for done in source.reported):
+            if any(where[:length] in source.reported for length in range(len(where) + 1)):
                 continue  # the reader reported this value already (unsafe tag, hidden character, ...)
             if error["type"] == "missing" and where and (where[:-1], where[-1]) in misspelt:
                 continue
+            if listed.get(error["type"], 0) >= PER_FILE:
+                line, column, count = more.get(error["type"]) or (*source.at(where, key=True), 0)
+                more[error["type"]] = (line, column, count + 1)
+                continue
+            listed[error["type"]] = listed.get(error["type"], 0) + 1
             code, message, hint, at_key = _translate(dict(error), model, source)
+            codes[error["type"]] = code
             loc = tuple(error["loc"]) + (("score",) if error["type"] == "band_order" else ())
             line, column = source.at(loc, key=at_key)
             if where in source.comments and error["input"] is None:
@@ -401,4 +417,6 @@ def _validated(source: Source, model: type[BaseModel], data: dict[str, Any], pro
             if needle:  # point at the HTML or the link inside the text, not at its start
                 line, column = source.find(str(needle), line, column)
             problems.append(Problem(source.path, line, column, code, message, hint))
+        for kind, (line, column, count) in more.items():
+            problems.append(more_problems(Problem(source.path, line, column, codes[kind], ""), count, f"`{codes[kind]}`"))
         return None
