@@ -264,3 +264,27 @@ def test_a_pull_request_that_adds_a_quarter_reports_it_from_git(tmp_path: Path) 
         "New results:\n  * Win rate, 2026-Q3: 24% against a target of 27% (off target by 3 percentage points)\n"
     )
     assert "content/results/win-rate.csv" in result.stdout
+
+
+def test_a_long_series_of_results_is_listed_in_part_in_the_markdown_report_and_whole_in_the_others(tmp_path: Path) -> None:
+    """A year of daily results added at once: the comment (Markdown) lists the first 50 of each section
+    and of each file's table and counts the rest; the text and JSON reports list all 365."""
+    days = [date(2025, 1, 1).toordinal() + n for n in range(365)]
+    rows = "".join(f"{date.fromordinal(day).isoformat()},{20 + n % 7}\n" for n, day in enumerate(days))
+    kpi = MINIMAL["kpis/win-rate.yml"].replace("          period: quarter\n", "")  # a day a row
+    assert kpi != MINIMAL["kpis/win-rate.yml"]
+    before = {**OLD, "results/win-rate.csv": None, "kpis/win-rate.yml": kpi}
+    old = write_content(tmp_path / "old", base=before)
+    new = write_content(tmp_path / "new", base={**before, "results/win-rate.csv": "period,value,note\n" + rows})
+    markdown = run_cli("diff", str(old), str(new), "--format", "markdown", cwd=tmp_path)
+    assert markdown.exit_code == 0, markdown.output
+    assert "365 new results" in markdown.stdout
+    new_results = markdown.stdout.split("### New results\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert len(new_results) == 51
+    assert new_results[-1] == "- … and 315 more new results: `playbook diff` (text or `--format json`) lists every one."
+    assert markdown.stdout.count("| – | ") == 50
+    assert "- … and 315 more changes in this file: `playbook diff` (text or `--format json`) lists every one." in markdown.stdout
+    text = run_cli("diff", str(old), str(new), cwd=tmp_path)
+    assert sum(line.startswith("  * Win rate, 2025-") for line in text.stdout.splitlines()) == 365
+    data = json.loads(run_cli("diff", str(old), str(new), "--format", "json", cwd=tmp_path).stdout)
+    assert data["numbers"]["results"] == len(data["results"]) == 365

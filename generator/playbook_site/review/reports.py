@@ -239,7 +239,8 @@ def format_markdown(
             out += [f"- **{_md_entity(e)}**: {_gfm(e.summary)}" for e in group]
     for heading, items in sections(changes.numbers):
         out += ["", f"### {heading}", ""]
-        out += [f"- {_gfm(item.sentence)}" for item in items]
+        out += [f"- {_gfm(item.sentence)}" for item in items[:MARKDOWN_ROWS]]
+        out += _more(len(items), heading.lower())
     out += [
         "",
         "### Who must approve",
@@ -302,9 +303,23 @@ def _md_numbers(numbers: tuple[NumbersChange, ...], content_dir: str) -> list[st
             "",
         ]
         out += ["| period | before | after |" if group.kind == "results" else "| date | before | after |", "| --- | --- | --- |"]
-        out += [f"| {when} | {_gfm(before) or '–'} | {_gfm(after) or '–'} |" for when, before, after in _numbers_rows(group)]
+        rows = _numbers_rows(group)
+        out += [f"| {when} | {_gfm(before) or '–'} | {_gfm(after) or '–'} |" for when, before, after in rows[:MARKDOWN_ROWS]]
+        out += ["", *_more(len(rows), "changes in this file")] if len(rows) > MARKDOWN_ROWS else []
         out.append("")
     return out
+
+
+# The Markdown report goes to a pull-request comment and the run's summary, which GitHub cuts at 65,536
+# characters and 1 MiB: a year of daily results imported at once lists its first rows and counts the rest
+# (the text and JSON reports, read locally, list every one).
+MARKDOWN_ROWS = 50
+
+
+def _more(count: int, what: str) -> list[str]:
+    if count <= MARKDOWN_ROWS:
+        return []
+    return [f"- … and {count - MARKDOWN_ROWS:,} more {what}: `playbook diff` (text or `--format json`) lists every one."]
 
 
 def _text_numbers(numbers: tuple[NumbersChange, ...], content_dir: str) -> list[str]:
