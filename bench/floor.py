@@ -309,6 +309,15 @@ def to_plain_markdown(path: str, page_html: str, hide: tuple[str, ...], url_to_p
     return front + body + "\n" + ("\n" + definitions.lstrip("\n") + "\n" if definitions else "")
 
 
+def _plain(value: Any) -> Any:
+    """The navigation with its titles as plain text (the plugin hands MkDocs titles already escaped)."""
+    if isinstance(value, dict):
+        return {_plain(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return html.unescape(str(value)) if isinstance(value, str) else value
+
+
 def write_floor(project: Path, out: Path) -> Path:
     """The floor project for the playbook repository `project` (mkdocs.yml, content/): out/mkdocs.yml
     and out/docs/ with every generated page as plain Markdown, the exports and the assets."""
@@ -340,14 +349,14 @@ def write_floor(project: Path, out: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(source, target)
     config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
-    config["site_name"] = html.unescape(site.site_name)
+    config["site_name"] = html.unescape(str(site.site_name))  # plain text: MkDocs escapes it itself
     config["plugins"] = [{"search": {"separator": SEARCH_SEPARATOR}}]
     theme = config.setdefault("theme", {"name": "material"})
     theme["custom_dir"] = str(OVERRIDES_DIR)
     theme["features"] = list(dict.fromkeys([*(theme.get("features") or []), *FEATURES]))
     theme["font"] = False
     theme.setdefault("palette", PALETTE)
-    config["nav"] = site.nav()
+    config["nav"] = _plain(site.nav())
     config["extra_css"] = [path for path in ASSETS if path.endswith(".css")]
     config["extra_javascript"] = [path for path in ASSETS if path.endswith(".js")]
     config["docs_dir"] = "docs"

@@ -1936,6 +1936,20 @@ def tab_indentation(draw: st.DrawFn, doc: Doc) -> str:
     return "tab-indent"
 
 
+@fault("schema-line")
+def schema_line_elsewhere(draw: st.DrawFn, doc: Doc) -> str:
+    """A schema line naming an address an editor would fetch, or a path that is not the project's own schema."""
+    rel = _a_file(draw, doc)
+    data = file_bytes(doc, rel)
+    bom = data[:3] if data.startswith(b"\xef\xbb\xbf") else b""
+    url = pick(
+        draw,
+        [b"https://evil.example/role.json", b"http://127.0.0.1/x.json", b"../../elsewhere/schema.json", b"file:///etc/passwd"],
+    )
+    doc.files[rel] = bom + b"# yaml-language-server: $schema=" + url + b"\n" + data[len(bom) :]
+    return "schema-line"
+
+
 @fault("file-too-large")
 def file_too_large(draw: st.DrawFn, doc: Doc) -> str:
     rel = _any_file(draw, doc)
