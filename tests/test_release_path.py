@@ -178,7 +178,8 @@ def tagged_clone(root: Path) -> Path:
 def test_the_readmes_start_commands_run_as_written_from_the_tagged_source(tmp_path: Path, wheelhouse: Wheelhouse) -> None:
     """Two substitutions only: the repository's address (the README's, [project.urls] Source) becomes a
     `git+file://` URL of a tagged clone, and `playbook serve` is given a free port on 127.0.0.1 (8000 may be
-    taken on a shared machine). The dependencies come from the wheelhouse, without the index; init is told
+    taken on a shared machine). (`file://localhost/...`: the pip that Python 3.11's venv brings, 23.2, takes
+    no `git+file:///` URL without a host.) The dependencies come from the wheelhouse, without the index; init is told
     the address the clone stands for by PLAYBOOK_TOOL_SOURCE (a git source on this machine is refused)."""
     lines = start_commands()
     address = f"git+{PROJECT['urls']['Source']}"
@@ -193,7 +194,7 @@ def test_the_readmes_start_commands_run_as_written_from_the_tagged_source(tmp_pa
     work.mkdir()
     port = free_port()
     script = [
-        line.replace(address, f"git+file://{clone}").replace("playbook serve", f"playbook serve -a 127.0.0.1:{port}")
+        line.replace(address, f"git+file://localhost{clone}").replace("playbook serve", f"playbook serve -a 127.0.0.1:{port}")
         for line in lines
     ]
     bin_dir = tmp_path / "python-on-path"  # `python3` is the Python running the tests, as CI's setup-python makes it
@@ -221,8 +222,10 @@ def test_the_readmes_start_commands_run_as_written_from_the_tagged_source(tmp_pa
                     break
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.5)
+        if not page:
+            shell.kill()
+            raise AssertionError(f"the site was not served:\n{shell.communicate()[0]}")
         served = [pid for pid in children(shell.pid) if b"serve" in Path(f"/proc/{pid}/cmdline").read_bytes()]
-        assert page, "the site was not served"
         assert len(served) == 1, served
         os.kill(served[0], signal.SIGTERM)  # as Ctrl+C: the README's next line runs after the server stops
         output, _ = shell.communicate(timeout=120)
@@ -249,7 +252,16 @@ def test_the_readmes_start_commands_run_as_written_from_the_tagged_source(tmp_pa
 
 
 def children(pid: int) -> list[int]:
-    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    """The processes whose parent is `pid` (from /proc/*/stat: its fourth field)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:  # ended meanwhile
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
 
 
 # --- the Releasing section names what exists -------------------------------------------------------------
