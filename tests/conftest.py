@@ -424,7 +424,14 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture(scope="session")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The wheel of this repository (`pip wheel --no-deps .`), built once per test session (per worker)."""
+    """The wheel of this repository (`pip wheel --no-deps .`), built once per test session (per worker), or
+    the one PLAYBOOK_TEST_WHEEL names (the release workflow tests the wheel it uploads)."""
+    given = os.environ.get("PLAYBOOK_TEST_WHEEL")
+    if given:
+        assert Path(given).is_file() and given.endswith(".whl"), f"PLAYBOOK_TEST_WHEEL={given}: not a wheel"
+        copied = tmp_path_factory.mktemp("wheel") / Path(given).name  # a folder holding only the wheel
+        shutil.copy2(given, copied)
+        return copied
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(out), str(REPO)],

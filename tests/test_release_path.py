@@ -175,6 +175,7 @@ def tagged_clone(root: Path) -> Path:
 
 
 @pytest.mark.slow
+@pytest.mark.source
 def test_the_readmes_start_commands_run_as_written_from_the_tagged_source(tmp_path: Path, wheelhouse: Wheelhouse) -> None:
     """Two substitutions only: the repository's address (the README's, [project.urls] Source) becomes a
     `git+file://` URL of a tagged clone, and `playbook serve` is given a free port on 127.0.0.1 (8000 may be
@@ -267,6 +268,7 @@ def children(pid: int) -> list[int]:
 # --- the Releasing section names what exists -------------------------------------------------------------
 
 
+@pytest.mark.source
 def test_the_releasing_section_names_only_what_exists() -> None:
     text = section("Releasing the package")
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
