@@ -496,7 +496,7 @@ def wheelhouse(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     setuptools = BUNDLE_FOLDER / BUNDLE_SUPPORT[python]["setuptools"]
     wanted = (REPO / "requirements" / "lock.txt").read_text(encoding="utf-8") + "".join(build_backend_locked())
     key = hashlib.sha256(f"{wanted}{setuptools.name}{python}{sys.platform}".encode()).hexdigest()[:16]
-    cache = request.config.cache
+    cache = getattr(request.config, "cache", None)  # None with -p no:cacheprovider
     root = cache.mkdir("wheelhouse") if cache is not None else tmp_path_factory.mktemp("wheelhouse")
     folder = root / key
     if not folder.is_dir():
