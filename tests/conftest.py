@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
+import sys
 import textwrap
+import tomllib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -27,6 +31,8 @@ TODAY = "2026-11-23"
 # Builds and renders must not depend on the day the tests run.
 os.environ.setdefault("PLAYBOOK_TODAY", TODAY)
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+# `playbook init` reads its --tool-source default from here: the tests say theirs.
+os.environ.pop("PLAYBOOK_TOOL_SOURCE", None)
 # `playbook validate` keeps its cache of checked files here, not in the user's own cache folder.
 os.environ.setdefault("PLAYBOOK_CACHE_DIR", __import__("tempfile").mkdtemp(prefix="playbook-test-cache-"))
 
@@ -411,3 +417,103 @@ def browser() -> Iterator[object]:
     yield chromium
     chromium.close()
     playwright.stop()
+
+
+# --- the built package, and a folder pip installs it from without the package index --------------------
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel of this repository (`pip wheel --no-deps .`), built once per test session (per worker), or
+    the one PLAYBOOK_TEST_WHEEL names (the release workflow tests the wheel it uploads)."""
+    given = os.environ.get("PLAYBOOK_TEST_WHEEL")
+    if given:
+        assert Path(given).is_file() and given.endswith(".whl"), f"PLAYBOOK_TEST_WHEEL={given}: not a wheel"
+        copied = tmp_path_factory.mktemp("wheel") / Path(given).name  # a folder holding only the wheel
+        shutil.copy2(given, copied)
+        return copied
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(out), str(REPO)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    (found,) = out.glob("*.whl")
+    return found
+
+
+def _lock_blocks(path: Path) -> dict[str, str]:
+    """A uv lock file's entries, name -> its text (the pin, the hashes, the `# via` line)."""
+    blocks = re.split(r"^(?=[a-z0-9])", path.read_text(encoding="utf-8"), flags=re.M)[1:]
+    return {re.match(r"[a-z0-9._-]+", block)[0]: block for block in blocks}  # type: ignore[index]
+
+
+def build_backend_locked() -> list[str]:
+    """The entries of requirements/dev.txt that building this package from its source needs: the
+    build-system's requirements and, transitively, what they need (read from the `# via` lines)."""
+    from packaging.requirements import Requirement
+
+    requires = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["build-system"]["requires"]
+    blocks = _lock_blocks(REPO / "requirements" / "dev.txt")
+    wanted = {Requirement(text).name for text in requires}
+    grown = True
+    while grown:
+        grown = False
+        for name, block in blocks.items():
+            via = re.search(r"# via (.*)", block)
+            users = {user.strip() for user in via[1].split(",")} if via else set()
+            if name not in wanted and users & wanted:
+                wanted.add(name)
+                grown = True
+    assert wanted <= set(blocks), f"requirements/dev.txt locks no {sorted(wanted - set(blocks))}"
+    return [blocks[name] for name in sorted(wanted)]
+
+
+@dataclass
+class Wheelhouse:
+    """Folders pip installs from with no package index: `env` gives pip PIP_NO_INDEX=1 and
+    PIP_FIND_LINKS, as an air-gapped company's pip configuration would."""
+
+    folders: tuple[Path, ...]
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": " ".join(str(folder) for folder in self.folders)}
+
+
+@pytest.fixture(scope="session")
+def wheelhouse(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Wheelhouse:
+    """The wheel, every package of requirements/lock.txt (checked against its hashes), the locked build
+    backend (to install from a git source) and the setuptools wheel virtualenv seeds (pre-commit's
+    `language: python` hooks build a placeholder package with it). The downloads come from the package
+    index once and are kept in pytest's cache folder, keyed by what was asked for: later sessions (and
+    the other xdist worker) reuse them."""
+    from virtualenv.seed.wheels.embed import BUNDLE_FOLDER, BUNDLE_SUPPORT  # a dependency of pre-commit
+
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    setuptools = BUNDLE_FOLDER / BUNDLE_SUPPORT[python]["setuptools"]
+    wanted = (REPO / "requirements" / "lock.txt").read_text(encoding="utf-8") + "".join(build_backend_locked())
+    key = hashlib.sha256(f"{wanted}{setuptools.name}{python}{sys.platform}".encode()).hexdigest()[:16]
+    cache = getattr(request.config, "cache", None)  # None with -p no:cacheprovider
+    root = cache.mkdir("wheelhouse") if cache is not None else tmp_path_factory.mktemp("wheelhouse")
+    folder = root / key
+    if not folder.is_dir():
+        building = tmp_path_factory.mktemp("wheelhouse-download")
+        (building / "requirements.txt").write_text(wanted, encoding="utf-8")
+        packages = building / "packages"
+        downloaded = subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--require-hashes", "--only-binary=:all:"]
+            + ["-r", str(building / "requirements.txt"), "-d", str(packages)],
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        assert downloaded.returncode == 0, downloaded.stderr
+        shutil.copy2(setuptools, packages / setuptools.name)
+        try:
+            packages.rename(folder)  # in one step: a folder under the key is complete
+        except OSError:  # the other worker was first
+            shutil.rmtree(packages)
+    return Wheelhouse((wheel.parent, folder))

@@ -80,20 +80,7 @@ class Tool:
         )
 
 
-@pytest.fixture(scope="session")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    started = time.monotonic()
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(out), str(REPO)],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    timed("pip wheel --no-deps .", started)
-    (found,) = out.glob("*.whl")
-    return found
+# `wheel`: tests/conftest.py builds it once per session.
 
 
 @pytest.fixture(scope="module")

@@ -375,6 +375,28 @@ def test_tool_source_refuses_what_automation_cannot_install(tmp_path: Path, give
     assert not (tmp_path / "repo").exists()
 
 
+def test_the_tool_source_can_come_from_the_environment_and_the_option_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PLAYBOOK_TOOL_SOURCE (an air-gapped company's internal source, set once) is --tool-source's default:
+    the same checks, the same files; an explicit --tool-source overrides it."""
+    monkeypatch.setenv("PLAYBOOK_TOOL_SOURCE", "git+https://git.northwind.example/tools/playbook-site@v0.3.0")
+    result = run_cli("init", "repo", "--organization", "Contoso", "--starter", "blank", cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    written = "playbook-site @ git+https://git.northwind.example/tools/playbook-site@v0.3.0"
+    assert f"The workflows and the pre-commit hooks install {written}\n" in result.stdout
+    hooks = yaml.safe_load((tmp_path / "repo" / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    assert {tuple(hook["additional_dependencies"]) for hook in hooks["repos"][0]["hooks"]} == {(written,)}
+    overridden = run_cli(
+        "init", "other", "--organization", "Contoso", "--starter", "blank", "--tool-source", "0.3.0", cwd=tmp_path
+    )
+    assert "The workflows and the pre-commit hooks install playbook-site==0.3.0\n" in overridden.stdout
+    monkeypatch.setenv("PLAYBOOK_TOOL_SOURCE", "file:///srv/playbook_site-0.3.0-py3-none-any.whl")
+    refused = run_cli("init", "third", "--organization", "Contoso", "--starter", "blank", cwd=tmp_path)
+    assert refused.exit_code == 2 and "is on this machine" in refused.stderr
+    assert not (tmp_path / "third").exists()
+
+
 def trusted_review_for_a_content_repository(text: str) -> str:
     """This repository's trusted review workflow with the changes a content-only repository needs, and
     nothing else: the pinned release from the package index instead of the checkout, validate --release,

@@ -19,18 +19,7 @@ from packaging.version import Version
 from conftest import DEFAULT_CONTENT, REPO
 from playbook_site.version import source_from_direct_url
 
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(out), str(REPO)],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    return next(out.glob("*.whl"))
+# `wheel`: tests/conftest.py builds it once per session.
 
 
 def test_wheel_registers_command_and_plugin_and_ships_templates(wheel: Path) -> None:

@@ -46,7 +46,8 @@ The workflows and the pre-commit hooks install playbook-site from where this
 one came from, as its installation records it: a version from the package
 index, a git URL at its commit, or a wheel URL with its hash. A tool installed
 from a folder or a file on this machine cannot be installed from there on
-GitHub: then init writes nothing and asks for --tool-source.
+GitHub: then init writes nothing and asks for --tool-source (or
+PLAYBOOK_TOOL_SOURCE in the environment, the same for every init run there).
 
 \b
 Examples:
@@ -77,9 +78,11 @@ Examples:
 @click.option(
     "--tool-source",
     metavar="SOURCE",
+    envvar="PLAYBOOK_TOOL_SOURCE",
     help="Where the workflows and hooks install playbook-site from: a version on the package index (0.3.0),"
     " a URL (git+https://HOST/ORG/playbook-site@v0.3.0, a wheel's https:// URL) or a requirement"
-    " (playbook-site==0.3.0). Default: where this one was installed from.",
+    " (playbook-site==0.3.0). Default: the environment variable PLAYBOOK_TOOL_SOURCE, else where this one"
+    " was installed from.",
 )
 @handle_errors
 def init_command(
