@@ -175,6 +175,7 @@ def test_the_installations_record_says_where_the_tool_came_from(
     assert (source.requirement, source.described) == (requirement, described)
 
 
+@pytest.mark.source
 def test_version_names_the_version_and_its_source() -> None:
     result = subprocess.run([sys.executable, "-m", "playbook_site.cli", "--version"], capture_output=True, text=True, check=True)
     assert result.stdout.splitlines() == [
