@@ -564,3 +564,38 @@ def test_a_stale_entry_that_is_a_folder_now_is_left_alone(tmp_path: Path) -> Non
     synced = sync(out, {"mkdocs.yml": b"site_name: x\n"})
     assert synced.removed == ()
     assert (out / "docs" / "old.md" / "mine.txt").read_text(encoding="utf-8") == "mine\n"
+
+
+# --- build --site-dir and mkdocs.yml reached through a link (found in the audit of finding 6) -----------
+
+
+@pytest.mark.parametrize("site_dir", ["site", "sub/site"])
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_build_site_dir_through_a_link_is_refused(tmp_path: Path, outside: Path, engine: str, site_dir: str) -> None:
+    """`--site-dir site` where a committed `site` (or a folder on its way) is a link to a folder outside:
+    the site swap would replace the outside folder's files (the path was resolved before the check)."""
+    repo = repository(tmp_path)
+    first = site_dir.split("/")[0]
+    link(repo / first, outside / "docs")
+    before = snapshot(outside)
+    result = run_cli("build", "--engine", engine, "--site-dir", site_dir, cwd=repo)
+    assert snapshot(outside) == before, result.output
+    assert result.exit_code == 2, result.output
+    error = result.stderr.strip()
+    assert error.startswith("Error: ") and "\n" not in error and "symbolic link" in error and first in error, error
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_build_with_mkdocs_yml_a_link_writes_only_in_the_repository(tmp_path: Path, outside: Path, engine: str) -> None:
+    """A committed `mkdocs.yml -> ../other/mkdocs.yml`: the site and the Zensical project are written
+    beside the mkdocs.yml as named (as MkDocs places site_dir), never in the other repository."""
+    repo = repository(tmp_path)
+    other = victim_repository(outside)
+    shutil.move(repo / "mkdocs.yml", other / "mkdocs.yml")
+    (other / "docs").mkdir()
+    link(repo / "mkdocs.yml", other / "mkdocs.yml")
+    before = snapshot(outside)
+    result = run_cli("build", "--engine", engine, cwd=repo)
+    assert snapshot(outside) == before, result.output
+    assert result.exit_code == 0, result.output
+    assert (repo / "site" / "index.html").is_file()
