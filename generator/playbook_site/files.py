@@ -11,7 +11,7 @@ followed. The tool creates no link, so every link it meets is someone else's: it
 line that names it (`LinkRefused`, exit 2) before writing anything.
 
 The base is never found by resolving a path: the repository's root is the working folder or the
-nearest folder with `.git` above the path as written (`repository_root`), and a content folder that
+nearest folder with `.git` above the path as written (`repository_base`), and a content folder that
 is a link or lies through one is refused by the writers that write in it or beside it (`fix`,
 `codeowners`: `content_folder`), so `content -> ../victim/content` leads them nowhere.
 
@@ -268,7 +268,7 @@ class Folder:
             pass
 
 
-def repository_root(path: Path) -> Path:
+def repository_base(path: Path) -> Path:
     """The trusted base of a repository's folder `path`, found from the path as written (never resolved:
     a link on the way must not move it): the working folder when `path` lies beneath it (the user ran
     the command there), else the nearest folder above `path` with a `.git` entry, else `path`'s parent."""
@@ -283,10 +283,10 @@ def repository_root(path: Path) -> Path:
 
 
 def content_folder(content_dir: Path) -> Folder:
-    """The content folder as a `Folder` beneath its repository (`repository_root`), for the writers that
+    """The content folder as a `Folder` beneath its repository (`repository_base`), for the writers that
     write in it or beside it: LinkRefused when it is a link or lies through one (a committed
     `content -> ../other/content` would have them write in another repository)."""
-    folder = Folder.at(content_dir, repository_root(content_dir))
+    folder = Folder.at(content_dir, repository_base(content_dir))
     try:
         folder.check(file=False)
     except BaseException:
@@ -321,4 +321,4 @@ def open_regular(path: Path) -> int | None:
     return fd
 
 
-__all__ = ["AT", "Folder", "LinkRefused", "content_folder", "file_mode", "open_regular", "repository_root"]
+__all__ = ["AT", "Folder", "LinkRefused", "content_folder", "file_mode", "open_regular", "repository_base"]

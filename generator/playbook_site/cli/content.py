@@ -15,7 +15,7 @@ import click
 from ..clock import today
 from ..content import load, load_all
 from ..errors import ContentError, Problem, UsageError
-from ..files import Folder, content_folder, file_mode, repository_root
+from ..files import Folder, content_folder, file_mode, repository_base
 from ..review.codeowners import codeowners_file, codeowners_text, outdated_problem, unified_diff
 from ..text import plural
 from .base import EXIT_OK, EXIT_PROBLEMS, cli, color, content_option, handle_errors
@@ -347,7 +347,7 @@ def codeowners(content_dir: Path, check: bool, out_file: Path | None, code_owner
     target = out_file or codeowners_file(content_dir)
     shown = os.path.relpath(target)
     # In the repository (beside the content) every folder on the way is checked; else beneath the folder named.
-    folder = Folder.at(target.parent, None if out_file else repository_root(content_dir))
+    folder = Folder.at(target.parent, None if out_file else repository_base(content_dir))
     with folder:
         found = folder.read(target.name)
     current = found.decode("utf-8").replace("\r\n", "\n") if found is not None else None
