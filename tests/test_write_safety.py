@@ -599,3 +599,20 @@ def test_build_with_mkdocs_yml_a_link_writes_only_in_the_repository(tmp_path: Pa
     assert snapshot(outside) == before, result.output
     assert result.exit_code == 0, result.output
     assert (repo / "site" / "index.html").is_file()
+
+
+def test_fix_refuses_a_file_turned_into_a_link_after_it_was_read(tmp_path: Path, outside: Path) -> None:
+    """The file `fix` planned to repair is a link by the time it writes (a race, or a second process):
+    the write goes through files.Folder and is refused, never made through the link."""
+    from playbook_site.content.fix import plan_content, write
+    from playbook_site.files import LinkRefused, content_folder
+
+    repo = repository(tmp_path)
+    role = slip(repo / "content")
+    (item,) = [planned for planned in plan_content(repo / "content") if planned.changed]
+    role.unlink()
+    link(role, outside / "victim.txt")
+    before = snapshot(outside)
+    with content_folder(repo / "content") as folder, pytest.raises(LinkRefused, match="symbolic link"):
+        write(item, folder, repo / "content")
+    assert snapshot(outside) == before
