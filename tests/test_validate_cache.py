@@ -317,3 +317,70 @@ def test_a_cache_others_can_write_is_not_read(content: Path, cache_dir: Path, wr
     ignored = FileCache(cache_dir)
     assert outcome(content, ignored) == outcome(content, None)
     assert ignored.hits == 0 and not marker.exists()
+
+
+def _git_marker(kind: str, where: Path, elsewhere: Path) -> None:
+    """A `.git` entry of `kind` in `where`: what an archive (or a pull request) can carry."""
+    if kind == "a file":
+        (where / ".git").write_text("gitdir: nowhere\n")
+    elif kind == "an empty folder":
+        (where / ".git").mkdir()
+    else:  # a gitdir: file pointing at a real-looking git folder elsewhere
+        real = elsewhere / "real.git"
+        (real / "objects").mkdir(parents=True)
+        (real / "HEAD").write_text("ref: refs/heads/main\n")
+        (where / ".git").write_text(f"gitdir: {real}\n")
+
+
+@pytest.mark.parametrize("kind", ["a file", "an empty folder", "a gitdir file"])
+@pytest.mark.parametrize("place", ["in the content folder", "in a folder of the content"])
+def test_a_git_entry_inside_the_content_does_not_let_a_cache_beside_it_be_read(
+    content: Path, tmp_path: Path, kind: str, place: str
+) -> None:
+    """An unpacked archive without git: a `.git` entry inside content/ must not make content/ the work
+    tree, so a cache planted beside content/ (the archive's root) is never unpickled."""
+    where = content if place == "in the content folder" else content / "roles"
+    _git_marker(kind, where, tmp_path)
+    beside = content.parent / ".cache"
+    marker = tmp_path / "unpickled"
+    name = cache_module.hashlib.sha256(str(content.resolve()).encode()).hexdigest()[:24]
+    _plant(beside / f"validate-{name}.pickle", marker)
+    os.chmod(beside, 0o700)
+    os.chmod(beside / f"validate-{name}.pickle", 0o600)
+    cache = FileCache(beside)
+    outcome(content, cache)
+    assert not marker.exists()
+    assert cache_module.inside_work_tree(beside, content)
+    assert cache_module.protected_top(content) == content.parent.resolve()
+
+
+def test_a_worktree_git_file_does_not_end_the_walk_to_the_superproject(content: Path, tmp_path: Path) -> None:
+    """content/'s repository is a submodule or worktree (a `.git` file) inside a repository whose real
+    `.git` folder is higher: a cache in the higher work tree is not read either."""
+    _git_marker("a gitdir file", content.parent, tmp_path / "elsewhere")
+    (tmp_path / ".git" / "objects").mkdir(parents=True)
+    (tmp_path / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    higher = tmp_path / ".playbook-cache"
+    assert cache_module.protected_top(content) == tmp_path.resolve()
+    assert cache_module.inside_work_tree(higher, content)
+    assert not cache_module.inside_work_tree(tmp_path.parent / "elsewhere-cache", content)
+
+
+@pytest.mark.parametrize("kind", ["none", "a file", "an empty folder", "a gitdir file", "a real repository"])
+def test_a_cache_outside_the_protected_tree_is_still_used(content: Path, cache_dir: Path, kind: str) -> None:
+    """The user's own cache folder (outside the repository) keeps working: the second run reads every
+    file from the cache, and the cache file is written once and then left alone."""
+    if kind == "a real repository":
+        (content.parent / ".git" / "objects").mkdir(parents=True)
+        (content.parent / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    elif kind != "none":
+        _git_marker(kind, content, content.parent.parent / "gitdirs")
+    first = FileCache(cache_dir)
+    outcome(content, first)
+    assert first.hits == 0 and first.misses > 0
+    (cache_file,) = cache_dir.glob("validate-*.pickle")
+    written = cache_file.stat().st_mtime_ns
+    second = FileCache(cache_dir)
+    outcome(content, second)
+    assert second.misses == 0 and second.hits == first.misses
+    assert cache_file.stat().st_mtime_ns == written  # nothing changed: not written again

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -169,6 +170,91 @@ def test_no_writer_writes_or_deletes_through_a_link(tmp_path: Path, outside: Pat
         return
     assert error.startswith("Error: ") and "\n" not in error, error
     assert name in error and "symbolic link" in error, error
+
+
+# --- the content folder reached through a link (issue 21, finding 6 again) ----------------------------
+# A pull request commits `content -> ../victim/content` (or a folder on the way to the content as a
+# link): no writer may write in, or beside, the other repository's content; the writers that write
+# there (`fix` in it, `codeowners` beside it) refuse with one line before writing anything.
+
+
+def slip(content: Path) -> Path:
+    """Curly quotes around a value, pasted from a document: `fix` repairs them."""
+    role = content / "roles" / "account-executive.yml"
+    role.write_text(
+        role.read_text(encoding="utf-8").replace("summary: Closes deals.", "summary: \u201cCloses deals.\u201d"), encoding="utf-8"
+    )
+    return role
+
+
+def victim_repository(outside: Path) -> Path:
+    """Another repository of the user's, outside: its own content (with a slip `fix` would mend) and CODEOWNERS."""
+    other = outside / "other"
+    write_content(other / "content")
+    slip(other / "content")
+    (other / ".github").mkdir()
+    (other / ".github" / "CODEOWNERS").write_text("* @victim/owners\n", encoding="utf-8")
+    return other
+
+
+def linked_content(repo: Path, outside: Path, how: str) -> str:
+    """The content folder of `repo` reached through a link; returns the content path the commands get."""
+    other = victim_repository(outside)
+    shutil.rmtree(repo / "content")
+    if how == "content is a link":
+        link(repo / "content", other / "content")
+        return "content"
+    link(repo / "sub", other)  # a folder on the way to the content is the link
+    config = repo / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("content: content", "content: sub/content"), encoding="utf-8")
+    return "sub/content"
+
+
+CONTENT_WRITERS: dict[str, Callable[[Path, str], list[str]]] = {
+    "fix": lambda repo, content: ["fix", "--content", content],
+    "codeowners": lambda repo, content: ["codeowners", "--content", content],
+    "validate": lambda repo, content: ["validate", "--content", content, "--no-cache"],
+    "schema": lambda repo, content: ["schema", "--content", content],
+    "export": lambda repo, content: ["export", "--out", "exported", "--content", content],
+    "generate": lambda repo, content: ["generate", "--out", str(repo.parent / "out")],
+    "build-mkdocs": lambda repo, content: ["build", "--engine", "mkdocs"],
+    "build-zensical": lambda repo, content: ["build", "--engine", "zensical"],
+    "reference": lambda repo, content: ["reference"],
+    "init": lambda repo, content: ["init", "--tool-source", __version__, str(repo.parent / "fresh"), "--organization", "Acme"],
+}
+REFUSING = {"fix", "codeowners"}  # they write in the content folder or beside it
+
+
+@pytest.mark.parametrize("how", ["content is a link", "a folder on the way is a link"])
+@pytest.mark.parametrize("writer", list(CONTENT_WRITERS))
+def test_no_writer_writes_through_a_linked_content_folder(tmp_path: Path, outside: Path, writer: str, how: str) -> None:
+    repo = repository(tmp_path)
+    content = linked_content(repo, outside, how)
+    if writer == "init":  # a fresh repository whose content folder is a link already: init refuses it
+        fresh = repo.parent / "fresh"
+        link(fresh / "content", outside / "other" / ("content" if how == "content is a link" else ""))
+    before = snapshot(outside)
+    result = run_cli(*CONTENT_WRITERS[writer](repo, content), cwd=repo)
+    assert snapshot(outside) == before, f"{writer} changed the other repository through the link ({how}): {result.output}"
+    assert "Traceback" not in result.output
+    if writer in REFUSING:
+        assert result.exit_code == 2, result.output
+        error = result.stderr.strip()
+        assert error.startswith("Error: ") and "\n" not in error and "symbolic link" in error, error
+        assert content.split("/")[0] in error, error
+    else:  # they really ran: init refuses the fresh folder's existing content (as it refuses any), the rest write their own files
+        assert result.exit_code == (2 if writer == "init" else 0), result.output
+
+
+def test_fix_writes_through_its_own_folder_when_nothing_is_a_link(tmp_path: Path) -> None:
+    """The control: the same slip in a real content folder is fixed (the refusal above is the link's doing)."""
+    repo = repository(tmp_path)
+    role = slip(repo / "content")
+    mode = role.stat().st_mode & 0o777
+    result = run_cli("fix", cwd=repo)
+    assert result.exit_code == 0, result.output
+    assert "\u201c" not in role.read_text(encoding="utf-8") and role.stat().st_mode & 0o777 == mode
+    assert not [p.name for p in role.parent.iterdir() if p.name.endswith(".tmp")]
 
 
 # --- generate --out: never replaces files it did not write (finding 8) --------------------------------
@@ -478,3 +564,55 @@ def test_a_stale_entry_that_is_a_folder_now_is_left_alone(tmp_path: Path) -> Non
     synced = sync(out, {"mkdocs.yml": b"site_name: x\n"})
     assert synced.removed == ()
     assert (out / "docs" / "old.md" / "mine.txt").read_text(encoding="utf-8") == "mine\n"
+
+
+# --- build --site-dir and mkdocs.yml reached through a link (found in the audit of finding 6) -----------
+
+
+@pytest.mark.parametrize("site_dir", ["site", "sub/site"])
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_build_site_dir_through_a_link_is_refused(tmp_path: Path, outside: Path, engine: str, site_dir: str) -> None:
+    """`--site-dir site` where a committed `site` (or a folder on its way) is a link to a folder outside:
+    the site swap would replace the outside folder's files (the path was resolved before the check)."""
+    repo = repository(tmp_path)
+    first = site_dir.split("/")[0]
+    link(repo / first, outside / "docs")
+    before = snapshot(outside)
+    result = run_cli("build", "--engine", engine, "--site-dir", site_dir, cwd=repo)
+    assert snapshot(outside) == before, result.output
+    assert result.exit_code == 2, result.output
+    error = result.stderr.strip()
+    assert error.startswith("Error: ") and "\n" not in error and "symbolic link" in error and first in error, error
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_build_with_mkdocs_yml_a_link_writes_only_in_the_repository(tmp_path: Path, outside: Path, engine: str) -> None:
+    """A committed `mkdocs.yml -> ../other/mkdocs.yml`: the site and the Zensical project are written
+    beside the mkdocs.yml as named (as MkDocs places site_dir), never in the other repository."""
+    repo = repository(tmp_path)
+    other = victim_repository(outside)
+    shutil.move(repo / "mkdocs.yml", other / "mkdocs.yml")
+    (other / "docs").mkdir()
+    link(repo / "mkdocs.yml", other / "mkdocs.yml")
+    before = snapshot(outside)
+    result = run_cli("build", "--engine", engine, cwd=repo)
+    assert snapshot(outside) == before, result.output
+    assert result.exit_code == 0, result.output
+    assert (repo / "site" / "index.html").is_file()
+
+
+def test_fix_refuses_a_file_turned_into_a_link_after_it_was_read(tmp_path: Path, outside: Path) -> None:
+    """The file `fix` planned to repair is a link by the time it writes (a race, or a second process):
+    the write goes through files.Folder and is refused, never made through the link."""
+    from playbook_site.content.fix import plan_content, write
+    from playbook_site.files import LinkRefused, content_folder
+
+    repo = repository(tmp_path)
+    role = slip(repo / "content")
+    (item,) = [planned for planned in plan_content(repo / "content") if planned.changed]
+    role.unlink()
+    link(role, outside / "victim.txt")
+    before = snapshot(outside)
+    with content_folder(repo / "content") as folder, pytest.raises(LinkRefused, match="symbolic link"):
+        write(item, folder, repo / "content")
+    assert snapshot(outside) == before

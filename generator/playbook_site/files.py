@@ -1,7 +1,7 @@
 """Writing and removing files beneath a folder, never through a symbolic link.
 
 Every writer of the tool (`generate` and the Zensical project, `build`'s site, `codeowners`,
-`schema`, `export`, `init`) writes through a `Folder`: a base folder the user named (or the
+`schema`, `export`, `init`, `fix`) writes through a `Folder`: a base folder the user named (or the
 repository's own root) and, beneath it, names that are each checked. A pull request can commit a
 link anywhere in the repository (`schema -> /home/you`, `.playbook/zensical/docs -> ..`), so no
 name beneath the base may be a link: a folder on the way is opened relative to its parent with
@@ -9,6 +9,11 @@ O_NOFOLLOW (a link there fails, also one that appears meanwhile), a file is crea
 target and renamed over it, and a link where a file would go is refused, never replaced or
 followed. The tool creates no link, so every link it meets is someone else's: it stops with one
 line that names it (`LinkRefused`, exit 2) before writing anything.
+
+The base is never found by resolving a path: the repository's root is the working folder or the
+nearest folder with `.git` above the path as written (`repository_base`), and a content folder that
+is a link or lies through one is refused by the writers that write in it or beside it (`fix`,
+`codeowners`: `content_folder`), so `content -> ../victim/content` leads them nowhere.
 
 Where the system has no `dir_fd` (Windows), each name is checked with lstat instead.
 """
@@ -263,6 +268,33 @@ class Folder:
             pass
 
 
+def repository_base(path: Path) -> Path:
+    """The trusted base of a repository's folder `path`, found from the path as written (never resolved:
+    a link on the way must not move it): the working folder when `path` lies beneath it (the user ran
+    the command there), else the nearest folder above `path` with a `.git` entry, else `path`'s parent."""
+    absolute = Path(os.path.abspath(path))
+    here = Path(os.path.abspath("."))
+    if absolute != here and absolute.is_relative_to(here):
+        return here
+    for folder in absolute.parents:
+        if os.path.lexists(folder / ".git"):
+            return folder
+    return absolute.parent
+
+
+def content_folder(content_dir: Path) -> Folder:
+    """The content folder as a `Folder` beneath its repository (`repository_base`), for the writers that
+    write in it or beside it: LinkRefused when it is a link or lies through one (a committed
+    `content -> ../other/content` would have them write in another repository)."""
+    folder = Folder.at(content_dir, repository_base(content_dir))
+    try:
+        folder.check(file=False)
+    except BaseException:
+        folder.close()
+        raise
+    return folder
+
+
 def file_mode() -> int:
     """The mode a new file gets from open(): 0666 less the umask (0644 under the usual 022)."""
     umask = os.umask(0o022)  # the umask is read by setting it; put back at once
@@ -289,4 +321,4 @@ def open_regular(path: Path) -> int | None:
     return fd
 
 
-__all__ = ["AT", "Folder", "LinkRefused", "file_mode", "open_regular"]
+__all__ = ["AT", "Folder", "LinkRefused", "content_folder", "file_mode", "open_regular", "repository_base"]

@@ -15,7 +15,7 @@ import click
 from ..clock import today
 from ..content import load, load_all
 from ..errors import ContentError, Problem, UsageError
-from ..files import Folder, file_mode
+from ..files import Folder, content_folder, file_mode, repository_base
 from ..review.codeowners import codeowners_file, codeowners_text, outdated_problem, unified_diff
 from ..text import plural
 from .base import EXIT_OK, EXIT_PROBLEMS, cli, color, content_option, handle_errors
@@ -174,6 +174,8 @@ def fix(content_dir: Path, check: bool, show_diff: bool) -> None:
         raise UsageError(
             f"the content directory {content_dir} does not exist: run the command in the playbook repository, or pass --content DIR"
         )
+    with content_folder(content_dir):  # a content folder that is a link, or lies through one, is refused
+        pass
     planned = plan_content(content_dir)
     changed = [item for item in planned if item.changed]
     dry = check or show_diff
@@ -188,8 +190,9 @@ def fix(content_dir: Path, check: bool, show_diff: bool) -> None:
         if item.refused:
             click.echo(f"{item.display}: left as it was, because {item.refused}")
     if not dry:
-        for item in changed:
-            write(item)
+        with content_folder(content_dir) as folder:
+            for item in changed:
+                write(item, folder, content_dir)
     files = plural(len(changed), "file")
     if not changed:
         click.echo(f"Nothing to fix in {content_dir}.")
@@ -337,15 +340,18 @@ def codeowners(content_dir: Path, check: bool, out_file: Path | None, code_owner
             TypeAdapter(Handle).validate_python(handle)
         except ValidationError:
             raise UsageError(f"--code-owner {handle!r} is not a @org/team or @user handle or an email") from None
+    if out_file is None:  # written beside the content: never beside where a linked content folder leads
+        with content_folder(content_dir):
+            pass
     playbook = load(content_dir)
     target = out_file or codeowners_file(content_dir)
     shown = os.path.relpath(target)
     # In the repository (beside the content) every folder on the way is checked; else beneath the folder named.
-    folder = Folder.at(target.parent, None if out_file else content_dir.resolve().parent)
+    folder = Folder.at(target.parent, None if out_file else repository_base(content_dir))
     with folder:
         found = folder.read(target.name)
     current = found.decode("utf-8").replace("\r\n", "\n") if found is not None else None
-    content_name = content_dir.resolve().name
+    content_name = Path(os.path.abspath(content_dir)).name
     if check:
         if current is None:
             click.echo(f"{shown} does not exist; run `playbook codeowners` and commit it.", err=True)

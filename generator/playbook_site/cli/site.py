@@ -140,7 +140,7 @@ def _refuse_repository(out_dir: Path, settings: Settings) -> None:
     """`generate` writes a project of its own: never into the playbook repository, its content or its
     docs/ (their mkdocs.yml and hand-written pages would be overwritten), as `init` writes nothing there."""
     out = out_dir.resolve()
-    mine = [settings.root, settings.content.resolve(), settings.docs_dir.resolve()]
+    mine = [settings.root.resolve(), settings.content.resolve(), settings.docs_dir.resolve()]
     if out in mine or out.is_relative_to(mine[1]) or out.is_relative_to(mine[2]) or _holds_a_playbook(out):
         raise UsageError(
             f"{shown_path(str(out))} holds a playbook repository's own files (its mkdocs.yml, content or docs/), which"

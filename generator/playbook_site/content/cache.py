@@ -15,9 +15,15 @@ version of the tool each check the file again.
 Where: `$PLAYBOOK_CACHE_DIR`, else `$XDG_CACHE_HOME/playbook`, else `~/.cache/playbook`; one file
 per content folder (named by a hash of the folder's real path). The cache holds Python pickles,
 which can run code when read, so it is kept in the user's own cache folder, never inside the
-repository, where a pull request could place one: a cache folder inside the content's git work
-tree (or, where no `.git` holds the content, inside the folder that holds it) is not used (the run
-keeps its cache in memory), and a cache file is read only when it is a regular file itself (opened
+repository, where a pull request could place one: a cache folder inside the protected tree is not
+used (the run keeps its cache in memory). The protected tree is at least the folder that holds the
+content folder (its parent), however the content came (a clone, a download, an unpacked archive);
+a `.git` entry inside the content folder (a file, an empty folder: anything an archive can carry)
+never lowers it. Above, the nearest folder with a `.git` entry raises it, and the walk upward ends
+only at a `.git` folder that looks like a repository's own (HEAD and objects/): a `.git` file (the
+`gitdir:` of a worktree or a submodule, or a planted one) or a hollow `.git` folder raises the top
+but does not end the walk, so a superproject's work tree is protected too. The cache folder counts
+as inside when its path as written or its real path lies in the protected tree. Besides, a cache file is read only when it is a regular file itself (opened
 with O_NOFOLLOW and O_NONBLOCK: a link or a FIFO is ignored, never waited on, never written
 through) that belongs to the user running the tool, and nobody else can write it or its folder (as
 ssh treats its keys). Deleting it is always safe: the next run checks
@@ -118,21 +124,40 @@ def private(status: os.stat_result) -> bool:
     return status.st_uid == os.getuid() and not status.st_mode & 0o022
 
 
+def protected_top(content_root: Path) -> Path:
+    """The highest folder whose files may have come with the content (see the module's docstring).
+
+    At least the content folder's parent: a `.git` inside the content folder (a file, an empty
+    folder, anything an archive can carry) never lowers it. Above that, the nearest folder with a
+    `.git` entry raises it; only a `.git` folder that looks like a repository's (HEAD and objects/)
+    ends the walk upward: a `.git` file (a worktree's or a submodule's `gitdir:`, or a planted one)
+    or an empty `.git` folder raises the top but the walk goes on, so the work tree of a
+    superproject (a real `.git` folder above) is protected as well."""
+    content = content_root.resolve()
+    top = content.parent
+    for folder in (content.parent, *content.parent.parents):
+        try:
+            status = (folder / ".git").lstat()
+        except OSError:
+            continue
+        top = folder
+        if stat.S_ISDIR(status.st_mode) and (folder / ".git" / "HEAD").is_file() and (folder / ".git" / "objects").is_dir():
+            break  # a real repository's own .git folder: the top of its work tree
+    return top
+
+
 def inside_work_tree(directory: Path, content_root: Path) -> bool:
     """Whether `directory` lies in the git work tree that holds the content or, where no `.git` holds
     it (a download, an unpacked archive), in the folder that holds the content: places whose files
-    came with the content, where a cache file could have been planted."""
-    content = content_root.resolve()
-    top = content.parent
-    for folder in (content, *content.parents):
-        if (folder / ".git").exists():
-            top = folder
-            break
-    try:
-        directory.resolve().relative_to(top)
-    except ValueError:
-        return False
-    return True
+    came with the content, where a cache file could have been planted (`protected_top`)."""
+    top = protected_top(content_root)
+    for candidate in (Path(os.path.abspath(directory)), directory.resolve()):
+        try:
+            candidate.relative_to(top)
+        except ValueError:
+            continue
+        return True
+    return False
 
 
 class FileCache:
@@ -250,4 +275,14 @@ class FileCache:
             pass
 
 
-__all__ = ["FORMAT", "FileCache", "FileCheck", "LazySource", "cache_dir", "inside_work_tree", "private", "tool_fingerprint"]
+__all__ = [
+    "FORMAT",
+    "FileCache",
+    "FileCheck",
+    "LazySource",
+    "cache_dir",
+    "inside_work_tree",
+    "private",
+    "protected_top",
+    "tool_fingerprint",
+]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import tempfile
+import stat
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,6 +28,7 @@ import yaml
 import playbook_site.content.slips as slips
 
 from ..errors import Problem
+from ..files import Folder, file_mode
 from . import schema_line
 from .yaml_reader import MAX_FILE_BYTES, Reader, _YamlLoader
 
@@ -381,18 +382,15 @@ def plan_content(root: Path) -> list[FileFix]:
     return [plan(path, f"{shown}/{rel}", rel) for path in content_files(root) for rel in [path.relative_to(root).as_posix()]]
 
 
-def write(fix: FileFix) -> None:
-    """Replace the file with its repaired bytes in one step (a temporary file beside it, then a rename)."""
+def write(fix: FileFix, folder: Folder, root: Path) -> None:
+    """Replace the file with its repaired bytes in one step (a temporary file beside it, then a rename),
+    through `folder` (the content folder `root` as a `files.Folder`): a link on the way or at the file is
+    refused, never followed."""
     assert fix.fixed is not None
-    handle, temporary = tempfile.mkstemp(prefix=f".{fix.path.name}.", dir=fix.path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(fix.fixed)
-        os.chmod(temporary, fix.path.stat().st_mode & 0o7777)
-        os.replace(temporary, fix.path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    rel = fix.path.relative_to(root).as_posix()
+    status = folder.check(rel)
+    mode = stat.S_IMODE(status.st_mode) if status is not None else file_mode()
+    folder.write(rel, fix.fixed, mode=mode)
 
 
 SHORT = {

@@ -70,7 +70,7 @@ def playbook_plugin(config: Any, config_file: Path) -> Any:
 def content_dir_of(config_file: Path, config: Any = None) -> Path:
     """The content directory the `playbook` plugin of this mkdocs.yml reads."""
     plugin = playbook_plugin(config if config is not None else load_config(config_file), config_file)
-    return Path(config_file).resolve().parent / str(plugin.config.content)
+    return Path(os.path.abspath(config_file)).parent / str(plugin.config.content)
 
 
 def build_site(
@@ -93,7 +93,9 @@ def build_site(
 
     config = config if config is not None else load_config(config_file, strict=strict)
     config.strict = strict
-    target = Path(site_dir).resolve() if site_dir else Path(config.site_dir)
+    target = (
+        Path(os.path.abspath(site_dir)) if site_dir else Path(config.site_dir)
+    )  # never resolved: staging_for checks each name
     plugin = playbook_plugin(config, config_file)
     plugin.release_info, plugin.preloaded, plugin.offline = release, loaded, offline
     with staging_for(target, within=Path(os.path.abspath(config_file)).parent) as staging:

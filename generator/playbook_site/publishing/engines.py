@@ -9,6 +9,7 @@ The engine is a setting: `engine: zensical` under the `playbook` plugin in mkdoc
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -80,7 +81,7 @@ def settings_of(config_file: Path, data: dict[str, Any] | None = None) -> Settin
             break
     else:
         raise UsageError(f"{config_file} does not enable the `playbook` plugin; add `- playbook` under `plugins:`")
-    root = config_file.resolve().parent
+    root = Path(os.path.abspath(config_file)).parent  # as named, never resolved: a linked mkdocs.yml must not move the writes
     engine = str(options.get("engine", "mkdocs"))
     if engine not in ENGINES:
         raise UsageError(f"{config_file}: the playbook plugin's `engine` is `{engine}`; use one of: {', '.join(ENGINES)}")
@@ -288,7 +289,7 @@ def build_with_zensical(
             folder.check(written_by_zensical, file=False)
     built = zensical_build(project_dir, strict=strict)
     add_policies(built, strict=strict)
-    target = Path(site_dir).resolve() if site_dir else settings.root / str(base.get("site_dir", "site"))
+    target = Path(os.path.abspath(site_dir)) if site_dir else settings.root / str(base.get("site_dir", "site"))
     with staging_for(target, within=settings.root) as staging:
         shutil.copytree(built, staging, dirs_exist_ok=True)
         swap(staging, target)

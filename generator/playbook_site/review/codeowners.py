@@ -28,6 +28,7 @@ deterministic: the same playbook always gives the same block.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -202,8 +203,9 @@ def expected_block(playbook: Playbook, content_name: str, current: str | None) -
 
 
 def codeowners_file(content_dir: Path) -> Path:
-    """Where CODEOWNERS lives for a content directory: `.github/CODEOWNERS` beside it."""
-    return content_dir.resolve().parent / CODEOWNERS_PATH
+    """Where CODEOWNERS lives for a content directory: `.github/CODEOWNERS` beside it (the path as
+    written, never resolved: a content folder that is a link must not move it into another repository)."""
+    return Path(os.path.abspath(content_dir)).parent / CODEOWNERS_PATH
 
 
 def first_difference(expected: str, actual: str) -> int:
@@ -246,7 +248,7 @@ def outdated_problem(playbook: Playbook, content_dir: Path, display: str | None 
         parts = split_codeowners(actual)
     except MalformedCodeowners as error:
         return warning(1, str(error), "keep one BEGIN and one END line, then run `playbook codeowners`")
-    expected = expected_block(playbook, content_dir.resolve().name, actual)
+    expected = expected_block(playbook, Path(os.path.abspath(content_dir)).name, actual)
     if parts.block == expected:
         return None
     if parts.block is None:
