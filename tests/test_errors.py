@@ -785,6 +785,50 @@ CASES: list[Case] = [
         ),
     ),
     (
+        "misleading-link-domain-in-words",
+        {
+            "kpis/win-rate.yml": KPI.replace(
+                "definition: d", "definition: '[pay at northwind.bank today](https://evil.example/x)'"
+            )
+        },
+        (
+            "kpis/win-rate.yml",
+            2,
+            44,
+            "misleading-link",
+            "the link's text names `northwind.bank` but the link goes to `evil.example`",
+            "a link goes where its text says",
+        ),
+    ),
+    (
+        "misleading-link-userinfo",
+        {"kpis/win-rate.yml": KPI.replace("definition: d", "definition: '[the wiki](https://wiki.example.com@evil.example/x)'")},
+        (
+            "kpis/win-rate.yml",
+            2,
+            25,
+            "misleading-link",
+            "a link address with a user name before `@` is not allowed",
+            "without `name@`",
+        ),
+    ),
+    (
+        "misleading-link-mail-bcc",
+        {
+            "kpis/win-rate.yml": KPI.replace(
+                "definition: d", "definition: '[a@example.com](mailto:a@example.com?bcc=m@evil.example)'"
+            )
+        },
+        (
+            "kpis/win-rate.yml",
+            2,
+            30,
+            "misleading-link",
+            "the link's text names `a@example.com` but the link goes to `mailto:a@example.com?bcc=m@evil.example`",
+            "a link goes where its text says",
+        ),
+    ),
+    (
         "dangling-entity-link",
         {"kpis/win-rate.yml": KPI.replace("definition: d", "definition: '[AE](role:acount-executive)'")},
         ("kpis/win-rate.yml", 2, 13, "dangling-link", "points to no role", "did you mean `account-executive`?"),
