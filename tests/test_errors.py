@@ -903,6 +903,52 @@ CASES: list[Case] = [
         {"playbook.yml": "# $schema: //evil.example/p.json\n" + META},
         ("playbook.yml", 1, 12, "schema-line", "`//evil.example/p.json`", "$schema=../schema/playbook.schema.json`"),
     ),
+    # Every comment the YAML language server (`\$schema[=:]`, with or without its modeline) or JetBrains reads.
+    (
+        "schema-line-with-a-colon",
+        {"roles/sales-manager.yml": "# yaml-language-server: $schema: https://evil.example/role.json\n" + ROLE},
+        (
+            "roles/sales-manager.yml",
+            1,
+            34,
+            "schema-line",
+            "`https://evil.example/role.json`",
+            "$schema=../../schema/role.schema.json`",
+        ),
+    ),
+    (
+        "schema-line-without-the-modeline",
+        {"roles/sales-manager.yml": "# $schema=https://evil.example/role.json\n" + ROLE},
+        (
+            "roles/sales-manager.yml",
+            1,
+            11,
+            "schema-line",
+            "`https://evil.example/role.json`",
+            "$schema=../../schema/role.schema.json`",
+        ),
+    ),
+    (
+        "schema-line-in-a-trailing-comment",
+        {
+            "roles/sales-manager.yml": ROLE.replace(
+                "Sales Manager", "Sales Manager # yaml-language-server: $schema=https://evil.example/r.json"
+            )
+        },
+        (
+            "roles/sales-manager.yml",
+            1,
+            53,
+            "schema-line",
+            "`https://evil.example/r.json`",
+            "$schema=../../schema/role.schema.json`",
+        ),
+    ),
+    (
+        "schema-line-in-a-list-items-comment",
+        {"roles/sales-manager.yml": ROLE.replace("  - Coaches.", "  - Coaches. #  $schema:  //evil.example/r.json")},
+        ("roles/sales-manager.yml", 5, 27, "schema-line", "`//evil.example/r.json`", "$schema=../../schema/role.schema.json`"),
+    ),
     (
         "file-not-in-the-format",
         {"kpi.yml": KPI},

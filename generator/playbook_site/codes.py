@@ -228,7 +228,7 @@ CHECKS: tuple[Check, ...] = (
     Check(
         ("schema-line",),
         "error",
-        "a schema line (`# yaml-language-server: $schema=...`, or JetBrains' `# $schema: ...`) that names anything but the project's own schema for the file: an address on the web, a file outside the project; editors fetch what it names when the file is opened and show its text",
+        "a schema comment (`# yaml-language-server: $schema=...`, `$schema:`, a bare `# $schema=...`, JetBrains' `# $schema: ...`, on a line of its own or at the end of a value line) that names anything but the project's own schema for the file: an address on the web, a file outside the project; editors fetch what it names when the file is opened and show its text",
         "write `# yaml-language-server: $schema=../../schema/role.schema.json` (the path from the file to `schema/`, which `playbook schema` writes), or remove the line; `playbook fix` writes the right path",
     ),
     Check(
