@@ -51,6 +51,13 @@ REFUSED = [
     "[northwind.bank](https://evil.example/login)",
     "[pay at northwind.bank today](https://evil.example/login)",
     "[ASP.NET guide](https://evil.example/)",  # asp.net is a domain: decided, documented
+    # An address glued to other characters is still read.
+    "[see:northwind.com](https://evil.example/)",
+    "[x=https://wiki.northwind.example/forecast](https://evil.example/)",
+    "[see:https://wiki.northwind.example](https://evil.example/)",
+    "[mail:mailto:alice@northwind.example](mailto:alice@evil.example)",
+    "[northwind.com+wiki](https://evil.example/)",
+    "[a@b:northwind.com](https://evil.example/)",  # no email address, but a domain after the `@`
     "[wiki.northwind.example](https://wiki.northwind.example/) and [northwind.shop](https://evil.example/)",
     # Host names compared strictly: IDNA 2003 maps ß to ss and ς to σ, browsers (UTS-46) do not.
     "[https://stra\u00dfe.example/](https://strasse.example/)",
@@ -88,6 +95,8 @@ ACCEPTED = [
     "[README.md](https://wiki.northwind.example/README.md)",  # a file name is no domain
     "[the playbook.yml and data.csv files](https://wiki.northwind.example/)",
     "[Node.js docs](https://nodejs.org/)",
+    "[see:northwind.com](https://northwind.com/)",
+    "[https://evil.example/northwind.com](https://evil.example/northwind.com)",  # a path is no host
     "[alice@northwind.example](mailto:alice@northwind.example?subject=Hi&body=Hello)",
     "[write to us](mailto:alice@northwind.example?cc=bob@northwind.example)",  # words, not an address
     "[sales@northwind.example](mailto:sales@northwind.example)",

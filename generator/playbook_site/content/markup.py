@@ -195,7 +195,10 @@ _HOST_RE = re.compile(rf"^(?:{_LABEL}\.)+{_TLD}\.?$", re.I)
 _FILE_EXTENSIONS = frozenset("md txt yml yaml json csv pdf docx xlsx pptx html htm py js css png jpg jpeg gif svg zip".split())
 _SPLIT_RE = re.compile(r"[\s()\[\]<>{}\"'“”‘’«»,;!*`|]+")
 _STOPS_RE = re.compile(r"[\u3002\uff0e\uff61]")  # the full stops UTS-46 maps to `.`
-_SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
+_SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-")
+_MAILTO_RE = re.compile(r"mailto:", re.I)
+# A domain inside a word: labels and a top-level domain, not glued to more letters, digits, dots or hyphens.
+_DOMAIN_IN_RE = re.compile(rf"(?<![\w.-])(?:{_LABEL}\.)+{_TLD}(?![\w-])\.?", re.I)
 _MAIL_HEADERS_ALLOWED = frozenset({"subject", "body"})
 _EDGES = "()[]<>{}\"'“”‘’«»,;:!?*_`"
 
@@ -228,33 +231,57 @@ def _as_read(label: str) -> str:
 
 def _named_places(label: str) -> list[tuple[str, str]]:
     """What a link's text names as a place: ("web", host) or ("mail", address), for each word of it
-    that reads as an address or a domain."""
+    that reads as an address or a domain, wherever it stands in the word (`see:https://…`)."""
     found: list[tuple[str, str]] = []
     for raw in _SPLIT_RE.split(_as_read(label)):
         word = raw.strip(_EDGES).rstrip(".,;:!?)")
-        if not word:
-            continue
-        lowered = word.lower()
-        if lowered.startswith("mailto:"):
-            found.append(("mail", word[7:].split("?")[0]))
-        elif _SCHEME_RE.match(word):
-            authority, _ = _authority(word.split("://", 1)[1])
-            found.append(("web", _web_host(authority, word)))
+        scheme = _scheme(word)
+        mailto = _MAILTO_RE.search(word)
+        if mailto and (not scheme or mailto.start() < scheme[0]):
+            found += _plain_places(word[: mailto.start()])
+            found.append(("mail", word[mailto.end() :].split("?")[0]))
+        elif scheme:
+            found += _plain_places(word[: scheme[0]])
+            authority, _ = _authority(word[scheme[1] :])
+            found.append(("web", _web_host(authority, word[scheme[0] :])))
         else:
-            authority, path = _authority(word)
-            if "@" in authority:
-                local, _, domain = authority.rpartition("@")
-                if path:
-                    raise _UserInfo(word)  # `wiki.example@evil.example/login`
-                if local and _HOST_RE.match(domain):
-                    found.append(("mail", word))
-                continue
-            host = re.sub(r":\d+$", "", authority)
-            if not _HOST_RE.match(host):
-                continue
-            last = host.rstrip(".").rsplit(".", 1)[-1].lower()
-            if lowered.startswith("www.") or path or last not in _FILE_EXTENSIONS:
-                found.append(("web", host))
+            found += _plain_places(word)
+    return found
+
+
+def _scheme(word: str) -> tuple[int, int] | None:
+    """Where the first `scheme://` of a word is (`x=https://…` included), found in linear time: each `://`
+    is looked up once and its scheme read backwards (a regex search would rescan the word from each start)."""
+    at = word.find("://")
+    while at >= 0:
+        start = at
+        while start > 0 and word[start - 1] in _SCHEME_CHARS:
+            start -= 1
+        while start < at and not word[start].isalpha():
+            start += 1
+        if start < at:
+            return start, at + 3
+        at = word.find("://", at + 3)
+    return None
+
+
+def _plain_places(word: str) -> list[tuple[str, str]]:
+    """The places a word without a scheme names: an email address, a host and a path, `www.` a host,
+    or a domain anywhere in it (`see:northwind.com`) whose last part is no file extension."""
+    authority, path = _authority(word)
+    if "@" in authority:
+        local, _, domain = authority.rpartition("@")
+        if path:
+            raise _UserInfo(word)  # `wiki.example@evil.example/login`
+        if local and _HOST_RE.match(domain):
+            return [("mail", authority)]
+    found: list[tuple[str, str]] = []
+    for match in _DOMAIN_IN_RE.finditer(authority):
+        host = match.group()
+        last = host.rstrip(".").rsplit(".", 1)[-1].lower()
+        hosts_a_path = bool(path) and re.fullmatch(r"(?::\d*)?", authority[match.end() :]) is not None
+        if host.lower().startswith("www.") or hosts_a_path or last not in _FILE_EXTENSIONS:
+            found.append(("web", host))
     return found
 
 
