@@ -64,6 +64,7 @@ from playbook_site.content.schema import (
     PlaybookMeta,
     Question,
 )
+from playbook_site.content.schema_line import kind_of
 from playbook_site.content.translate import ID_RE
 from playbook_site.content.units import CURRENCIES
 from playbook_site.content.yaml_reader import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
@@ -1965,6 +1966,23 @@ def broken_yaml_at_the_end(draw: st.DrawFn, doc: Doc) -> str:
     )
     doc.files[rel] = file_bytes(doc, rel).rstrip(b"\r\n") + b"\n" + tail
     return "yaml-syntax"
+
+
+@fault("schema-line")
+def schema_comment_naming_another_address(draw: st.DrawFn, doc: Doc) -> str:
+    """A comment an editor reads as the file's schema (any form the YAML language server or JetBrains reads),
+    naming an address on the web or a file outside the project, before or after the file's lines."""
+    rel = pick(draw, sorted(r for r, v in doc.files.items() if isinstance(v, dict) and kind_of(r)))
+    address = pick(draw, ["https://evil.example/s.json", "//evil.example/s.json", "../../../../home/me/s.json"])
+    form = pick(
+        draw, ["# yaml-language-server: $schema={}", "# yaml-language-server: $schema: {}", "# $schema={}", "# $schema: {}"]
+    )
+    line = form.format(address).encode("utf-8")
+    data = file_bytes(doc, rel)
+    bom = data[:3] if data.startswith(b"\xef\xbb\xbf") else b""
+    body = data[len(bom) :]
+    doc.files[rel] = bom + line + b"\n" + body if draw(st.booleans()) else data.rstrip(b"\r\n") + b"\n" + line + b"\n"
+    return "schema-line"
 
 
 # --- the layout of the folder ---

@@ -785,6 +785,50 @@ CASES: list[Case] = [
         ),
     ),
     (
+        "misleading-link-domain-in-words",
+        {
+            "kpis/win-rate.yml": KPI.replace(
+                "definition: d", "definition: '[pay at northwind.bank today](https://evil.example/x)'"
+            )
+        },
+        (
+            "kpis/win-rate.yml",
+            2,
+            44,
+            "misleading-link",
+            "the link's text names `northwind.bank` but the link goes to `evil.example`",
+            "a link goes where its text says",
+        ),
+    ),
+    (
+        "misleading-link-userinfo",
+        {"kpis/win-rate.yml": KPI.replace("definition: d", "definition: '[the wiki](https://wiki.example.com@evil.example/x)'")},
+        (
+            "kpis/win-rate.yml",
+            2,
+            25,
+            "misleading-link",
+            "a link address with a user name before `@` is not allowed",
+            "without `name@`",
+        ),
+    ),
+    (
+        "misleading-link-mail-bcc",
+        {
+            "kpis/win-rate.yml": KPI.replace(
+                "definition: d", "definition: '[a@example.com](mailto:a@example.com?bcc=m@evil.example)'"
+            )
+        },
+        (
+            "kpis/win-rate.yml",
+            2,
+            30,
+            "misleading-link",
+            "the link's text names `a@example.com` but the link goes to `mailto:a@example.com?bcc=m@evil.example`",
+            "a link goes where its text says",
+        ),
+    ),
+    (
         "dangling-entity-link",
         {"kpis/win-rate.yml": KPI.replace("definition: d", "definition: '[AE](role:acount-executive)'")},
         ("kpis/win-rate.yml", 2, 13, "dangling-link", "points to no role", "did you mean `account-executive`?"),
@@ -858,6 +902,52 @@ CASES: list[Case] = [
         "schema-comment-for-jetbrains",
         {"playbook.yml": "# $schema: //evil.example/p.json\n" + META},
         ("playbook.yml", 1, 12, "schema-line", "`//evil.example/p.json`", "$schema=../schema/playbook.schema.json`"),
+    ),
+    # Every comment the YAML language server (`\$schema[=:]`, with or without its modeline) or JetBrains reads.
+    (
+        "schema-line-with-a-colon",
+        {"roles/sales-manager.yml": "# yaml-language-server: $schema: https://evil.example/role.json\n" + ROLE},
+        (
+            "roles/sales-manager.yml",
+            1,
+            34,
+            "schema-line",
+            "`https://evil.example/role.json`",
+            "$schema=../../schema/role.schema.json`",
+        ),
+    ),
+    (
+        "schema-line-without-the-modeline",
+        {"roles/sales-manager.yml": "# $schema=https://evil.example/role.json\n" + ROLE},
+        (
+            "roles/sales-manager.yml",
+            1,
+            11,
+            "schema-line",
+            "`https://evil.example/role.json`",
+            "$schema=../../schema/role.schema.json`",
+        ),
+    ),
+    (
+        "schema-line-in-a-trailing-comment",
+        {
+            "roles/sales-manager.yml": ROLE.replace(
+                "Sales Manager", "Sales Manager # yaml-language-server: $schema=https://evil.example/r.json"
+            )
+        },
+        (
+            "roles/sales-manager.yml",
+            1,
+            53,
+            "schema-line",
+            "`https://evil.example/r.json`",
+            "$schema=../../schema/role.schema.json`",
+        ),
+    ),
+    (
+        "schema-line-in-a-list-items-comment",
+        {"roles/sales-manager.yml": ROLE.replace("  - Coaches.", "  - Coaches. #  $schema:  //evil.example/r.json")},
+        ("roles/sales-manager.yml", 5, 27, "schema-line", "`//evil.example/r.json`", "$schema=../../schema/role.schema.json`"),
     ),
     (
         "file-not-in-the-format",

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from conftest import DEFAULT_CONTENT, REPO, run_cli, write_content
@@ -274,6 +275,35 @@ def test_fix_writes_the_projects_own_schema_line(tmp_path: Path) -> None:
     glossary = (root / "glossary.yml").read_text(encoding="utf-8")
     assert glossary == "# keep this comment\n# yaml-language-server: $schema=../schema/glossary.schema.json\nterms: []\n"
     assert "$schema" not in (root / "playbook.yml").read_text(encoding="utf-8")
+    result = run_cli("validate", "--content", str(root))
+    assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            "# yaml-language-server: $schema: https://evil.example/r.json\n",
+            "# yaml-language-server: $schema: ../../schema/role.schema.json\n",
+        ),
+        ("# $schema=https://evil.example/r.json\n", "# $schema=../../schema/role.schema.json\n"),
+        ("#$schema:   https://evil.example/r.json\n", "#$schema:   ../../schema/role.schema.json\n"),
+    ],
+)
+def test_fix_rewrites_every_schema_comment(tmp_path: Path, before: str, after: str) -> None:
+    """Issue 21, finding 13 (reopened): the YAML language server reads `$schema:` as well as `$schema=`,
+    without its modeline too, and in a comment at the end of a value line; fix rewrites each."""
+    trailing = "name: Sales Manager # yaml-language-server: $schema=https://evil.example/r.json\n"
+    body = "function: sales\nsummary: Leads.\nresponsibilities:\n  - Coaches. # $schema=//evil.example/x.json\n"
+    root = write_content(tmp_path / "content", {"roles/sales-manager.yml": before + trailing + body})
+    assert run_cli("validate", "--content", str(root)).exit_code == 1
+    assert run_cli("fix", "--content", str(root)).exit_code == 0
+    text = (root / "roles" / "sales-manager.yml").read_text(encoding="utf-8")
+    assert text == (
+        after
+        + "name: Sales Manager # yaml-language-server: $schema=../../schema/role.schema.json\n"
+        + body.replace("//evil.example/x.json", "../../schema/role.schema.json")
+    )
     result = run_cli("validate", "--content", str(root))
     assert result.exit_code == 0, result.stderr
 

@@ -196,3 +196,19 @@ def test_a_costly_content_shape_validates_in_linear_time(tmp_path: Path, shape: 
         assert f"[{code}]" in output[0]
         if shape != "many-files":  # there, one problem a file
             assert output[0].count(f"[{code}]") <= 100 and "[more-problems]" in output[0]
+
+
+def test_a_long_link_text_validates_in_linear_time(tmp_path: Path, ordinary: tuple[float, float]) -> None:
+    """Issue 21 (misleading links): every word of a link's text is searched for an address or a domain.
+    A text made only of characters a scheme or a domain may hold (`a.a.a.…1`, not an address) is where a
+    search from each of its starts would be quadratic; one link of a quarter of SIZE in one field."""
+    project = project_with(tmp_path / "repo", (ORDINARY * (SIZE // len(ORDINARY) + 1))[: SIZE // 2])
+    role = project / "content" / "roles" / "pathological-role.yml"
+    label = "a." * (SIZE // 8) + "1"
+    text = role.read_text(encoding="utf-8").replace(
+        "summary: A role whose duties are one long shape.", "summary: " + json.dumps(f"[{label}](https://a.example/)")
+    )
+    role.write_text(text, encoding="utf-8")
+    validated = cpu_seconds(playbook("validate"), project)
+    print(f"long link text: validate {validated:.2f} s (ordinary {ordinary[0]:.2f} s)")
+    assert validated <= BOUND * ordinary[0], f"validate took {validated:.2f} s against {ordinary[0]:.2f} s for ordinary text"

@@ -38,6 +38,45 @@ REFUSED = [
     "[sales@northwind.example](https://evil.example/)",  # an address that is no email
     "[https://wiki.northwind.example](mailto:sales@wiki.northwind.example)",  # a web address that writes mail
     "[`wiki.northwind.example`](https://evil.example/)",  # as code
+    # Text a browser maps to an address (NFKC, as UTS-46 does): fullwidth and ideographic stops and colons.
+    "[https\uff1a//wiki.northwind.example/forecast](https://evil.example/login)",
+    "[wiki\uff0enorthwind\uff0eexample](https://evil.example/login)",
+    "[https://wiki\u3002northwind\u3002example/forecast](https://evil.example/login)",
+    "[\uff57\uff49\uff4b\uff49.northwind.example](https://evil.example/)",  # fullwidth letters
+    # A domain anywhere among the words, whatever its top-level domain.
+    "[open northwind.com](https://evil.example/login)",
+    "[the wiki.northwind.example page](https://evil.example/login)",
+    "[see the (northwind.com) site](https://evil.example/)",
+    "[report,northwind.com](https://evil.example/)",
+    "[northwind.bank](https://evil.example/login)",
+    "[pay at northwind.bank today](https://evil.example/login)",
+    "[ASP.NET guide](https://evil.example/)",  # asp.net is a domain: decided, documented
+    # An address glued to other characters is still read.
+    "[see:northwind.com](https://evil.example/)",
+    "[x=https://wiki.northwind.example/forecast](https://evil.example/)",
+    "[see:https://wiki.northwind.example](https://evil.example/)",
+    "[mail:mailto:alice@northwind.example](mailto:alice@evil.example)",
+    "[northwind.com+wiki](https://evil.example/)",
+    "[a@b:northwind.com](https://evil.example/)",  # no email address, but a domain after the `@`
+    "[wiki.northwind.example](https://wiki.northwind.example/) and [northwind.shop](https://evil.example/)",
+    # Host names compared strictly: IDNA 2003 maps ß to ss and ς to σ, browsers (UTS-46) do not.
+    "[https://stra\u00dfe.example/](https://strasse.example/)",
+    "[https://strasse.example/](https://stra\u00dfe.example/)",
+    "[https://\u03c3\u03bf\u03c2.example/](https://\u03c3\u03bf\u03c3.example/)",
+    # A user name before `@` in the text or the target: refused outright.
+    "[https://wiki.northwind.example@evil.example/login](https://evil.example/login)",
+    "[wiki.northwind.example@evil.example/login](https://evil.example/login)",
+    "[the forecast](https://wiki.northwind.example@evil.example/login)",
+    "[the forecast](https://user:pass@wiki.northwind.example/)",
+    "[wiki.northwind.example](https://wiki.northwind.example\\@evil.example/)",
+    # A mail link whose text is one address sends to that address only.
+    "[alice@northwind.example](mailto:alice@northwind.example?bcc=mallory@evil.example)",
+    "[alice@northwind.example](mailto:alice@northwind.example?CC=mallory@evil.example)",
+    "[alice@northwind.example](mailto:alice@northwind.example?to=mallory@evil.example)",
+    "[alice@northwind.example](mailto:alice@northwind.example?%62cc=mallory@evil.example)",
+    "[alice@northwind.example](mailto:alice@northwind.example,mallory@evil.example)",
+    "[alice@northwind.example](mailto:alice@northwind.example%2Cmallory@evil.example)",
+    "[alice@northwind.example](mailto:alice@northwind.example?subject=Hi&bcc=mallory@evil.example)",
 ]
 
 ACCEPTED = [
@@ -48,6 +87,18 @@ ACCEPTED = [
     "[northwind.example](https://www.northwind.example/)",
     "[wiki.northwind.example.](https://wiki.northwind.example/)",  # a sentence's full stop, or the root's dot
     "[bücher.example](https://xn--bcher-kva.example/)",  # the same host, in Unicode and in punycode
+    "[https://stra\u00dfe.example/](https://stra\u00dfe.example/)",
+    "[\u03c3\u03bf\u03c2.example](https://\u03c3\u03bf\u03c2.example/)",  # final sigma on both sides
+    "[wiki\uff0enorthwind\uff0eexample](https://wiki.northwind.example/)",  # the same host, fullwidth
+    "[open northwind.com](https://northwind.com/open)",
+    "[the wiki.northwind.example page](https://wiki.northwind.example/)",
+    "[README.md](https://wiki.northwind.example/README.md)",  # a file name is no domain
+    "[the playbook.yml and data.csv files](https://wiki.northwind.example/)",
+    "[Node.js docs](https://nodejs.org/)",
+    "[see:northwind.com](https://northwind.com/)",
+    "[https://evil.example/northwind.com](https://evil.example/northwind.com)",  # a path is no host
+    "[alice@northwind.example](mailto:alice@northwind.example?subject=Hi&body=Hello)",
+    "[write to us](mailto:alice@northwind.example?cc=bob@northwind.example)",  # words, not an address
     "[sales@northwind.example](mailto:sales@northwind.example)",
     "[Sales@Northwind.example](mailto:sales@northwind.example?subject=Hi)",
     "[the forecast](https://evil.example/)",  # words, not an address: any link

@@ -165,3 +165,46 @@ def test_the_reference_scan_sees_a_reference() -> None:
     html = cmarkgfm.github_flavored_markdown_to_html(REFERENCES, options=Options.CMARK_OPT_UNSAFE)
     assert "<a " in html
     assert len(REFERENCE.findall("".join(rendered(REFERENCES).scanned))) == 4
+
+
+# The word diff escapes each run of a changed text on its own: a `#` in one run and a number in the next
+# (once the pull request deletes the words between them) must not join into `#30` in the assembled cell;
+# nor `@` and a name, `GH` and `-12`, `https:` and `//…`, `www` and `.…` (issue 21, reopened).
+SPLIT_ACROSS_RUNS = {
+    "issue-number": (
+        "Posts every won deal in #sales-team and closes most deals within 30 days.",
+        "Posts every won deal in #30 days.",
+    ),
+    "mention": ("Ask @ the sales team now.", "Ask @team now."),
+    "mention-inserted": ("Ask @ now.", "Ask @team now."),
+    "gh-number": ("See GH issue -12 first.", "See GH-12 first."),
+    "url": (
+        "Read https: the page //github.com/northwind/playbook/issues/5 today.",
+        "Read https://github.com/northwind/playbook/issues/5 today.",
+    ),
+    "www": ("Read www then .github.com/northwind/playbook/pull/6 today.", "Read www.github.com/northwind/playbook/pull/6 today."),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SPLIT_ACROSS_RUNS))
+def test_a_reference_split_across_the_word_diffs_runs_is_neutralised(tmp_path: Path, case: str) -> None:
+    before, after = SPLIT_ACROSS_RUNS[case]
+    repo = tmp_path / "repo"
+    write_content(repo / "content")
+    role = repo / "content" / "roles" / "account-executive.yml"
+    original = role.read_text(encoding="utf-8")
+    assert "summary: Closes deals." in original
+    role.write_text(original.replace("summary: Closes deals.", f"summary: '{before}'"), encoding="utf-8")
+    init_repo(repo)
+    role.write_text(original.replace("summary: Closes deals.", f"summary: '{after}'"), encoding="utf-8")
+    subprocess.run(["git", "commit", "-q", "-am", "Split"], cwd=repo, check=True)
+    result = run_cli("diff", "HEAD~1", "HEAD", "--format", "markdown", cwd=repo)
+    assert result.exit_code == 0, result.output
+    [row] = [line for line in result.stdout.splitlines() if line.startswith("| summary")]
+    html = cmarkgfm.github_flavored_markdown_to_html(result.stdout, options=Options.CMARK_OPT_UNSAFE)
+    assert "<a " not in html, row
+    scanned = "".join(rendered(result.stdout).scanned)
+    assert REFERENCE.findall(scanned) == [], row
+    assert MENTION.findall(scanned) == [], row
+    assert "://" not in scanned and "www." not in scanned, row
+    assert after in scanned.replace("\u200b", ""), row  # it reads the same

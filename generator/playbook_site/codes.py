@@ -168,7 +168,7 @@ CHECKS: tuple[Check, ...] = (
     Check(
         ("misleading-link",),
         "error",
-        "a link whose text reads as an address (a URL, `www.` a host, a host and a path, an email address, a domain) but goes to another host or address: `[https://wiki.example.com](https://evil.example/)`; upper case, a final dot, `www.` and punycode are compared as a browser does",
+        "a link whose text holds a word that reads as an address (a URL, `www.` a host, a host and a path, an email address, or a domain `name.tld` anywhere in the words, whatever the TLD; file names such as `README.md` or `data.csv` are no domains, `ASP.NET` is one) but goes to another host or address: `[https://wiki.example.com](https://evil.example/)`, `[open northwind.com](https://evil.example/)`; the text is read after NFKC (fullwidth `：` and `．` are `:` and `.`); case, a final dot and `www.` are ignored, a non-ASCII or punycode host must be the same letters (`straße` is not `strasse`); a user name before `@` in the text or the target is refused; a mail link whose text is an address goes to that one address (no other recipients, no `to`/`cc`/`bcc`; `subject` and `body` are fine)",
         "make the text name where the link goes, or write words instead of an address (`[the forecast](https://...)`)",
     ),
     Check(
@@ -228,7 +228,7 @@ CHECKS: tuple[Check, ...] = (
     Check(
         ("schema-line",),
         "error",
-        "a schema line (`# yaml-language-server: $schema=...`, or JetBrains' `# $schema: ...`) that names anything but the project's own schema for the file: an address on the web, a file outside the project; editors fetch what it names when the file is opened and show its text",
+        "a schema comment (`# yaml-language-server: $schema=...`, `$schema:`, a bare `# $schema=...`, JetBrains' `# $schema: ...`, on a line of its own or at the end of a value line) that names anything but the project's own schema for the file: an address on the web, a file outside the project; editors fetch what it names when the file is opened and show its text",
         "write `# yaml-language-server: $schema=../../schema/role.schema.json` (the path from the file to `schema/`, which `playbook schema` writes), or remove the line; `playbook fix` writes the right path",
     ),
     Check(

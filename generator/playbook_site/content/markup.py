@@ -149,7 +149,17 @@ def check_text(value: str) -> str:
                     " [Account Executive](role:account-executive); kinds: " + ", ".join(KIND_NAMES),
                 },
             )
-        misleading = _misleading(link)
+        try:
+            misleading = _misleading(link)
+        except _UserInfo as userinfo:
+            raise PydanticCustomError(
+                "misleading_link",
+                "a link address with a user name before `@` is not allowed (`{found}`): its host is what follows the `@`",
+                {
+                    "found": userinfo.address,
+                    "hint": "write the address without `name@` before its host ([the forecast](https://wiki.example.com/...))",
+                },
+            ) from None
         if misleading is not None:
             named, goes = misleading
             raise PydanticCustomError(
@@ -167,92 +177,172 @@ def check_text(value: str) -> str:
 
 
 # --- a link goes where its text says ---------------------------------------------------------------
+#
+# The text is read as a browser would read it as an address: NFKC first (fullwidth letters, colons and
+# stops become ASCII, as UTS-46 maps them) and the ideographic stops become dots. Then every word of it
+# that reads as an address or a domain must name the link's host: a URL, `www.` a host, a host and a
+# path, an email address, or `name.tld` whose last part is letters and not a common file extension
+# (`README.md`, `data.csv`, `v2.1` are no domains; `ASP.NET` is one, as asp.net is a real host).
+# A user name before `@` (`https://wiki.example@evil.example/`) is refused in the text and the target.
+# Hosts are compared strictly: lower case, without a final dot or `www.`, punycode labels decoded by
+# punycode alone, then the same string; no IDNA mapping (Python's IDNA 2003 maps `ß` to `ss` and `ς`
+# to `σ`, browsers' UTS-46 does not), so a non-ASCII host matches only the same letters.
 
 _LABEL = r"[^\W_](?:[\w-]{0,62}[^\W_])?"  # one name of a host (Unicode letters and digits, inner hyphens)
 _TLD = r"(?:[^\W\d_]{2,63}|xn--[a-z0-9-]{1,59})"
 _HOST_RE = re.compile(rf"^(?:{_LABEL}\.)+{_TLD}\.?$", re.I)
-# Top-level domains common enough that `name.tld` alone reads as an address (two dots always do).
-_COMMON_TLDS = frozenset(
-    "com net org io co ai app dev edu gov info biz me us uk de fr eu ca au ch nl es it be at se no dk fi ie nz in jp"
-    " cn ru br example test local".split()
-)
+# Last parts that name a file, not a domain, when a word stands alone (`README.md`, `forecast.xlsx`).
+_FILE_EXTENSIONS = frozenset("md txt yml yaml json csv pdf docx xlsx pptx html htm py js css png jpg jpeg gif svg zip".split())
+_SPLIT_RE = re.compile(r"[\s()\[\]<>{}\"'“”‘’«»,;!*`|]+")
+_STOPS_RE = re.compile(r"[\u3002\uff0e\uff61]")  # the full stops UTS-46 maps to `.`
+_SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-")
+_MAILTO_RE = re.compile(r"mailto:", re.I)
+# A domain inside a word: labels and a top-level domain, not glued to more letters, digits, dots or hyphens.
+_DOMAIN_IN_RE = re.compile(rf"(?<![\w.-])(?:{_LABEL}\.)+{_TLD}(?![\w-])\.?", re.I)
+_MAIL_HEADERS_ALLOWED = frozenset({"subject", "body"})
 _EDGES = "()[]<>{}\"'“”‘’«»,;:!?*_`"
+
+
+class _UserInfo(Exception):
+    """An address with a user name before `@`: its host is not what a reader reads first."""
+
+    def __init__(self, address: str) -> None:
+        super().__init__(address)
+        self.address = address
+
+
+def _authority(rest: str) -> tuple[str, str]:
+    """(authority, what follows it) of an address after its `scheme://`, split where a browser splits."""
+    match = re.search(r"[/\\?#]", rest)
+    return (rest[: match.start()], rest[match.start() :]) if match else (rest, "")
+
+
+def _web_host(authority: str, address: str) -> str:
+    if "@" in authority:
+        raise _UserInfo(address)
+    return re.sub(r":\d*$", "", authority)
+
+
+def _as_read(label: str) -> str:
+    import unicodedata
+
+    return _STOPS_RE.sub(".", unicodedata.normalize("NFKC", label))
 
 
 def _named_places(label: str) -> list[tuple[str, str]]:
     """What a link's text names as a place: ("web", host) or ("mail", address), for each word of it
-    that reads as an address (a URL, `www.` a host, a host and a path, an email address), or the
-    whole text when it is a domain."""
-    from urllib.parse import urlsplit
-
-    words = label.split()
+    that reads as an address or a domain, wherever it stands in the word (`see:https://…`)."""
     found: list[tuple[str, str]] = []
-    for raw in words:
+    for raw in _SPLIT_RE.split(_as_read(label)):
         word = raw.strip(_EDGES).rstrip(".,;:!?)")
-        lowered = word.lower()
-        if lowered.startswith("mailto:"):
-            found.append(("mail", word[7:].split("?")[0]))
-        elif re.match(r"^[a-z][a-z0-9+.-]*://", lowered):
-            try:
-                host = urlsplit(word).hostname or ""
-            except ValueError:
-                host = ""
-            found.append(("web", host))
-        elif "@" in word and "/" not in word:
-            local, _, domain = word.rpartition("@")
-            if local and _HOST_RE.match(domain):
-                found.append(("mail", word))
+        scheme = _scheme(word)
+        mailto = _MAILTO_RE.search(word)
+        if mailto and (not scheme or mailto.start() < scheme[0]):
+            found += _plain_places(word[: mailto.start()])
+            found.append(("mail", word[mailto.end() :].split("?")[0]))
+        elif scheme:
+            found += _plain_places(word[: scheme[0]])
+            authority, _ = _authority(word[scheme[1] :])
+            found.append(("web", _web_host(authority, word[scheme[0] :])))
         else:
-            host = re.split(r"[/?#]", word, maxsplit=1)[0]
-            host = re.sub(r":\d+$", "", host)
-            if not _HOST_RE.match(host):
-                continue
-            dots = host.rstrip(".").count(".")
-            bare = host == word
-            if (
-                lowered.startswith("www.")
-                or not bare
-                or (len(words) == 1 and (dots >= 2 or host.rstrip(".").rsplit(".", 1)[-1].lower() in _COMMON_TLDS))
-            ):
-                found.append(("web", host))
+            found += _plain_places(word)
+    return found
+
+
+def _scheme(word: str) -> tuple[int, int] | None:
+    """Where the first `scheme://` of a word is (`x=https://…` included), found in linear time: each `://`
+    is looked up once and its scheme read backwards (a regex search would rescan the word from each start)."""
+    at = word.find("://")
+    while at >= 0:
+        start = at
+        while start > 0 and word[start - 1] in _SCHEME_CHARS:
+            start -= 1
+        while start < at and not word[start].isalpha():
+            start += 1
+        if start < at:
+            return start, at + 3
+        at = word.find("://", at + 3)
+    return None
+
+
+def _plain_places(word: str) -> list[tuple[str, str]]:
+    """The places a word without a scheme names: an email address, a host and a path, `www.` a host,
+    or a domain anywhere in it (`see:northwind.com`) whose last part is no file extension."""
+    authority, path = _authority(word)
+    if "@" in authority:
+        local, _, domain = authority.rpartition("@")
+        if path:
+            raise _UserInfo(word)  # `wiki.example@evil.example/login`
+        if local and _HOST_RE.match(domain):
+            return [("mail", authority)]
+    found: list[tuple[str, str]] = []
+    for match in _DOMAIN_IN_RE.finditer(authority):
+        host = match.group()
+        last = host.rstrip(".").rsplit(".", 1)[-1].lower()
+        hosts_a_path = bool(path) and re.fullmatch(r"(?::\d*)?", authority[match.end() :]) is not None
+        if host.lower().startswith("www.") or hosts_a_path or last not in _FILE_EXTENSIONS:
+            found.append(("web", host))
     return found
 
 
 def _host_key(host: str) -> str:
-    """A host as a browser compares it: lower case, no root dot, IDNA (punycode), without `www.`."""
-    host = host.strip().rstrip(".").lower()
-    try:
-        host = host.encode("idna").decode("ascii")
-    except UnicodeError:
-        pass
-    return host[4:] if host.startswith("www.") else host
+    """A host compared strictly: lower case, no root dot, punycode labels decoded, without `www.`."""
+    labels = []
+    for label in host.strip().rstrip(".").lower().split("."):
+        if label.startswith("xn--"):
+            try:
+                label = label[4:].encode("ascii").decode("punycode").lower()
+            except UnicodeError:
+                pass
+        labels.append(label)
+    key = ".".join(labels)
+    return key[4:] if key.startswith("www.") else key
+
+
+def _mail_target(href: str) -> tuple[str, str | None]:
+    """(the one address a `mailto:` link writes to, or the whole target when it writes to more)."""
+    from urllib.parse import parse_qsl, unquote
+
+    addresses, _, query = href[7:].partition("?")
+    address = unquote(addresses)
+    if re.search(r"[,;\s]", address):
+        return address, None
+    for key, _value in parse_qsl(query, keep_blank_values=True):
+        if key.strip().lower() not in _MAIL_HEADERS_ALLOWED:
+            return address, None
+    return address, address
 
 
 def _misleading(link: Link) -> tuple[str, str] | None:
-    """(what the text names, where the link goes) when a link's text names another place."""
-    from urllib.parse import urlsplit
-
+    """(what the text names, where the link goes) when a link's text names another place; raises
+    `_UserInfo` for an address with a user name."""
+    href = link.href
+    lowered = href.lower()
+    goes: tuple[str, str | None]
+    if lowered.startswith(("http://", "https://")):
+        authority, _ = _authority(href.split("://", 1)[1])
+        goes = ("web", _web_host(authority, href))
     named = _named_places(link.label)
     if not named:
         return None
-    href = link.href
-    if href.lower().startswith("mailto:"):
-        goes: tuple[str, str] = ("mail", href[7:].split("?")[0])
+    if lowered.startswith("mailto:"):
+        _address, single = _mail_target(href)
+        goes = ("mail", single)
+        if single is None:
+            return named[0][1], href
     elif entity_link(href):
         goes = ("entity", href)
-    else:
-        try:
-            goes = ("web", urlsplit(href).hostname or "")
-        except ValueError:
-            goes = ("web", "")
+    elif not lowered.startswith(("http://", "https://")):
+        goes = ("other", href)
     for kind, place in named:
+        target = goes[1] or ""
         if kind != goes[0]:
-            return place, goes[1] or href
-        if kind == "web" and _host_key(place) != _host_key(goes[1]):
-            return place, goes[1]
+            return place, target or href
+        if kind == "web" and _host_key(place) != _host_key(target):
+            return place, target
         if kind == "mail":
             local, _, domain = place.rpartition("@")
-            target_local, _, target_domain = goes[1].rpartition("@")
+            target_local, _, target_domain = target.rpartition("@")
             if local.lower() != target_local.lower() or _host_key(domain) != _host_key(target_domain):
-                return place, goes[1]
+                return place, target
     return None

@@ -1,12 +1,14 @@
 """The schema line of a content file: only the project's own JSON Schema, by its relative path.
 
 Editors that read `# yaml-language-server: $schema=<address>` (the YAML extension of VS Code and of
-the GitHub web editor) or `# $schema: <address>` (JetBrains IDEs) fetch that address when the file is
+the GitHub web editor, which also reads `$schema:`, a bare `# $schema=<address>` and a comment at the
+end of any value line) or `# $schema: <address>` (JetBrains IDEs) fetch that address when the file is
 opened and show its text (titles, descriptions) on hover. The line is content, so a pull request could
 point a reviewer's editor at any host, or at a file outside the project. Only the schema `playbook
 schema` writes is accepted: `schema/<kind>.schema.json` at the repository root (the content
 directory's parent), written relative to the file, e.g. `../../schema/role.schema.json` in
-`roles/`; a file may also have none. `playbook fix` writes the right path in a wrong line.
+`roles/`; a file may also have none. Every such comment of a file is checked, wherever it stands,
+and `playbook fix` writes the right path in each wrong one.
 """
 
 from __future__ import annotations
@@ -15,12 +17,12 @@ import re
 
 from ..errors import Problem
 
-# A comment line an editor reads as the file's schema: the YAML language server's modeline (every
-# `$schema=` on it) and JetBrains' `$schema:` comment. Case and spacing are taken loosely, so that no
-# variant an editor might read slips by.
-_MODELINE = re.compile(r"^[ \t]*#[ \t]*yaml-language-server[ \t]*:", re.IGNORECASE)
-_MODELINE_SCHEMA = re.compile(r"\$schema=(?P<value>\S*)", re.IGNORECASE)
-_JETBRAINS = re.compile(r"^[ \t]*#[ \t]*\$schema[ \t]*:[ \t]*(?P<value>\S*)", re.IGNORECASE)
+# Where an editor finds a schema: the YAML language server reads every comment the YAML parser keeps,
+# a comment at the end of a value line too, that matches `^#\s+(?:yaml-language-server\s*:|\$schema[=:])`,
+# and takes the address from `\$schema[=:]\s*(\S+)` (modelineUtil.ts); JetBrains reads `# $schema: <address>`.
+# Read more loosely still, so that no variant an editor might read slips by: every `$schema` followed by
+# `=` or `:` after a `#` on any line, in any case, with or without the modeline, with any spacing.
+_COMMENT_SCHEMA = re.compile(r"\$schema[ \t]*[=:][ \t]*(?P<value>\S*)", re.IGNORECASE)
 
 # The file kinds with a schema: one per file in roles/, leads/, kpis/; the others by their file name.
 _FOLDERS = {"roles": "role", "leads": "lead", "kpis": "kpi"}
@@ -44,11 +46,12 @@ def expected(rel: str, kind: str) -> str:
 
 
 def schema_values(line: str) -> list[tuple[int, str]]:
-    """(0-based column, address) of every schema an editor would read from this line."""
-    if _MODELINE.match(line):
-        return [(match.start("value"), match["value"]) for match in _MODELINE_SCHEMA.finditer(line)]
-    match = _JETBRAINS.match(line)
-    return [(match.start("value"), match["value"])] if match else []
+    """(0-based column, address) of every schema an editor could read from this line: each `$schema=` or
+    `$schema:` after a `#`, whether the comment fills the line or ends a value."""
+    hash_at = line.find("#")
+    if hash_at < 0:
+        return []
+    return [(match.start("value"), match["value"]) for match in _COMMENT_SCHEMA.finditer(line, hash_at + 1)]
 
 
 def check(text: str, display: str, rel: str, kind: str) -> list[Problem]:

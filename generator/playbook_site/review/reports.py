@@ -162,27 +162,31 @@ def _rows(entity: EntityChange, change: FieldChange) -> list[_Row]:
 # GitHub turns `@user` and `@org/team` in a comment into mentions and notifies them, and an email reply
 # can quote a comment as plain text, where a code span no longer protects it. A zero-width space after
 # every `@` of content text (written `&#8203;`, as Renovate does; Dependabot inserts the character)
-# breaks every mention and reads the same. A text that is only handles (an `approvers` value) is shown as code instead.
-_NO_MENTION = "@&#8203;"
+# breaks every mention and reads the same (see `_NO_REFERENCE`). A text that is only handles (an `approvers` value) is shown as code instead.
 _HANDLE = r"@[A-Za-z0-9][A-Za-z0-9_.-]*(?:/[A-Za-z0-9][A-Za-z0-9_.-]*)?|[^@\s`|<>&\\;,]+@[^@\s`|<>&\\;,]+\.[^@\s`|<>&\\;,]+"
 _HANDLES = re.compile(rf"(?:{_HANDLE})(?:; (?:{_HANDLE}))*")
 # GitHub also links `#123`, `owner/repo#123` and `GH-123` to issues and pull requests, and an address it
 # autolinks (`https://…`, `www.…`), an issue's included, adds a "mentioned this" event to that issue. The
-# same zero-width space after `#` or `GH-` (before the number), after `:` of `://` and in `www.` breaks
-# each of them; no address of the content becomes a link.
+# same zero-width space breaks each of them, placed so that no joining of escaped pieces can make one:
+# the word diff escapes each run of a changed text on its own and puts them side by side, so a `#` at
+# the end of one run and `30` at the start of the next must not become `#30`. Hence after EVERY `#` and
+# `@`, whatever follows; after `GH`, `www` and `:` when the next character is `-`, `.` or `/`, or when
+# they end the piece (the next piece may start with it). No address of the content becomes a link.
 _ZWSP = "&#8203;"
-_NO_REFERENCE = re.compile(r"(?<!&)#(?=\d)|\bGH-(?=\d)|:(?=//)|\bwww(?=\.)", re.IGNORECASE)
+_NO_REFERENCE = re.compile(r"[#@]|\bGH(?=-|\Z)|\bwww(?=\.|\Z)|:(?=/|\Z)", re.IGNORECASE)
 
 
 def _gfm(text: str) -> str:
     """Content as literal text in GitHub-flavoured Markdown (a comment, a table cell): no markup, no
-    HTML, no mention; handles (`@org/team`, `@user`, emails, as `approvers` hold them) as code."""
+    HTML, no mention, no issue reference or autolink, even when pieces of it are joined; handles
+    (`@org/team`, `@user`, emails, as `approvers` hold them) as code."""
     text = collapse(text)
     if _HANDLES.fullmatch(text):
         return "; ".join(_code(handle) for handle in text.split("; "))
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     # Parentheses, `#`, `+` and `!` are only special at the start of a line or after `]`, which content never is.
-    text = re.sub(r"([\\`*_\[\]|~])", r"\\\1", text).replace("@", _NO_MENTION)
+    text = re.sub(r"([\\`*_\[\]|~])", r"\\\1", text)
+    # One pass, so the `#` of an inserted `&#8203;` is never itself matched.
     return _NO_REFERENCE.sub(lambda match: match[0] + _ZWSP, text)
 
 
