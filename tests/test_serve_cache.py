@@ -128,7 +128,9 @@ def test_each_serve_rebuild_is_byte_identical_to_a_full_build(session: Session) 
     # The first edit changes few pages: most pages came from the cache.
     _edit(session.project / "content" / "roles" / "account-executive.yml", "Edited in a serve session.", "Edited again.")
     cache = session.rebuild_matches_a_full_build()
-    assert cache.hits > cache.misses > 0
+    assert cache.hits > cache.misses > 0, (
+        f"hits {cache.hits}, misses {cache.misses}, search {cache.search_hits}/{cache.search_misses}"
+    )
 
 
 def test_the_navigation_memo_and_the_search_reader_change_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
