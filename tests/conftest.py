@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import filecmp
 import hashlib
 import json
 import os
@@ -517,3 +518,37 @@ def wheelhouse(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
         except OSError:  # the other worker was first
             shutil.rmtree(packages)
     return Wheelhouse((wheel.parent, folder))
+
+
+# --- building in this process, as `mkdocs serve`'s builder does ---------------------------------------------
+
+SERVE_URL = "http://127.0.0.1:8000/"
+
+
+def mkdocs_build_in_process(project: Path, site: Path, *, startup: str | None = "build") -> Any:
+    """One build as MkDocs runs it; `startup` starts a new session first (None: the serve session's
+    next rebuild, its caches kept: MkDocs keeps the plugin's instance while it has `on_startup`)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
+    if startup is not None:
+        config.plugins.on_startup(command=startup, dirty=False)
+    config.site_url = SERVE_URL
+    build(config, serve_url=SERVE_URL)
+    return config.plugins["playbook"]
+
+
+def site_differences(one: Path, other: Path) -> list[str]:
+    """Every file only in one of two built sites, or whose bytes differ."""
+    found: list[str] = []
+
+    def walk(compared: filecmp.dircmp[str], prefix: str) -> None:
+        found.extend(f"only in one site: {prefix}{name}" for name in compared.left_only + compared.right_only)
+        _match, mismatch, errors = filecmp.cmpfiles(compared.left, compared.right, compared.common_files, shallow=False)
+        found.extend(f"differs: {prefix}{name}" for name in mismatch + errors)
+        for name, sub in compared.subdirs.items():
+            walk(sub, f"{prefix}{name}/")
+
+    walk(filecmp.dircmp(one, other), "")
+    return found

@@ -8,7 +8,6 @@ different parser, a different function building a page's context, a method with 
 
 from __future__ import annotations
 
-import filecmp
 import json
 import logging
 import os
@@ -17,13 +16,13 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pytest
 
 from conftest import DEFAULT_CONTENT, make_site_project
-
-URL = "http://127.0.0.1:8000/"
+from conftest import mkdocs_build_in_process as _build
+from conftest import site_differences as _differences
 
 
 @pytest.fixture(autouse=True)
@@ -57,34 +56,6 @@ def notices() -> Iterator[Notices]:
     yield handler
     logger.removeHandler(handler)
     logger.setLevel(level)
-
-
-def _build(project: Path, site: Path, *, startup: Literal["build", "serve"] | None = "build") -> Any:
-    """One build as MkDocs runs it; `startup` starts a new session first (None: the serve session's
-    next rebuild, its caches kept: MkDocs keeps the plugin's instance while it has `on_startup`)."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
-    if startup is not None:
-        config.plugins.on_startup(command=startup, dirty=False)
-    config.site_url = URL
-    build(config, serve_url=URL)
-    return config.plugins["playbook"]
-
-
-def _differences(one: Path, other: Path) -> list[str]:
-    found: list[str] = []
-
-    def walk(compared: filecmp.dircmp[str], prefix: str) -> None:
-        found.extend(f"only in one site: {prefix}{name}" for name in compared.left_only + compared.right_only)
-        _match, mismatch, errors = filecmp.cmpfiles(compared.left, compared.right, compared.common_files, shallow=False)
-        found.extend(f"differs: {prefix}{name}" for name in mismatch + errors)
-        for name, sub in compared.subdirs.items():
-            walk(sub, f"{prefix}{name}/")
-
-    walk(filecmp.dircmp(one, other), "")
-    return found
 
 
 def _project(root: Path) -> Path:

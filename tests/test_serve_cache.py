@@ -8,7 +8,6 @@ compared file by file with a build of the same files from scratch.
 
 from __future__ import annotations
 
-import filecmp
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -18,40 +17,13 @@ from typing import Any
 import pytest
 
 from conftest import DEFAULT_CONTENT, make_site_project
-
-URL = "http://127.0.0.1:8000/"
+from conftest import mkdocs_build_in_process as _build
+from conftest import site_differences as _differences
 
 
 @pytest.fixture(autouse=True)
 def _reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")  # the sitemap's dates and its gzip header
-
-
-def _build(project: Path, site: Path, *, startup: str | None) -> Any:
-    """One build as `mkdocs serve`'s builder runs it; `startup` starts a new session first."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
-    if startup is not None:
-        config.plugins.on_startup(command=startup, dirty=False)
-    config.site_url = URL
-    build(config, serve_url=URL)
-    return config.plugins["playbook"]
-
-
-def _differences(one: Path, other: Path) -> list[str]:
-    found: list[str] = []
-
-    def walk(compared: filecmp.dircmp[str], prefix: str) -> None:
-        found.extend(f"only in one site: {prefix}{name}" for name in compared.left_only + compared.right_only)
-        _match, mismatch, errors = filecmp.cmpfiles(compared.left, compared.right, compared.common_files, shallow=False)
-        found.extend(f"differs: {prefix}{name}" for name in mismatch + errors)
-        for name, sub in compared.subdirs.items():
-            walk(sub, f"{prefix}{name}/")
-
-    walk(filecmp.dircmp(one, other), "")
-    return found
 
 
 class Session:
