@@ -216,3 +216,22 @@ def test_not_in_nav_pages_stay_out_of_the_navigation(tmp_path: Path) -> None:
     home = (project / "site" / "index.html").read_text(encoding="utf-8")
     assert 'href="about/"' in home and 'href="print-notes/"' not in home
     assert (project / "site" / "print-notes" / "index.html").is_file()
+
+
+def test_a_build_hands_its_loaded_content_to_that_build_only(tmp_path: Path) -> None:
+    """MkDocs keeps the plugin's instance for the whole process (it has `on_startup`), so what
+    `build_site` hands it (the content it loaded, a release, offline) must not outlive the build: a
+    later build in the same process reads the content as it is then."""
+    from conftest import mkdocs_build_in_process
+    from playbook_site.content import load_all
+    from playbook_site.publishing.build import build_site
+
+    project = make_site_project(tmp_path / "repo", DEFAULT_CONTENT)
+    config_file = project / "mkdocs.yml"
+    build_site(config_file, site_dir=tmp_path / "first", loaded=load_all(project / "content"), offline=True)
+    role = project / "content" / "roles" / "account-executive.yml"
+    role.write_text(role.read_text(encoding="utf-8").replace("summary: ", "summary: Read again. ", 1), encoding="utf-8")
+    plugin = mkdocs_build_in_process(project, tmp_path / "second", startup="build")
+    assert (plugin.preloaded, plugin.release_info, plugin.offline) == (None, None, False)
+    page = (tmp_path / "second" / "roles" / "account-executive" / "index.html").read_text(encoding="utf-8")
+    assert "Read again." in page

@@ -111,6 +111,9 @@ def build_site(
             swap(staging, target)
         finally:
             config.site_dir = str(target)
+            # MkDocs keeps the plugin's instance for the whole process: what was handed to this build
+            # (its content, its release, offline) must not be read by the next one.
+            plugin.release_info, plugin.preloaded, plugin.offline = None, None, False
     return target
 
 
