@@ -19,12 +19,12 @@ from pydantic import BaseModel, ValidationError
 
 from ..clock import today as clock_today
 from ..errors import ContentError, Problem, capped, did_you_mean, suggestion_budget
-from . import schema_line
 from .cache import FileCache, FileCheck
 from .kinds import ENTITY_FOLDERS, KIND_LABELS, KINDS, LIST_FILES
 from .results import ResultsFile, check_results, decode_csv, parse_results, read_results_file
 from .rules import check_playbook, file_links
 from .schema import FILE_MODELS, ActivityEntry, ActivityLog, Alignment, Checklist, Glossary, Playbook, PlaybookMeta
+from .schema_line import check as check_schema_line
 from .sources import Where
 from .translate import ID_RE, id_hint, validate_source
 from .yaml_reader import Reader, Source
@@ -223,7 +223,7 @@ class _Walk:
         self.problems.extend(found.problems)
         self.warnings.extend(found.warnings)
         if b"schema" in raw.lower():  # the schema line names only the project's own schema
-            self.problems.extend(schema_line.check(raw.decode("utf-8", errors="replace"), display, rel, what))
+            self.problems.extend(check_schema_line(raw.decode("utf-8", errors="replace"), display, rel, what))
         if found.source is not None:
             self.where.sources[rel] = found.source
             if found.links:

@@ -110,7 +110,7 @@ _FORMS = (
     ("day", re.compile(r"(\d{4})-(\d{2})-(\d{2})")),
 )
 _FORMS_HINT = "write the period as YYYY, YYYY-Qn, YYYY-MM, YYYY-Www (ISO week) or YYYY-MM-DD, e.g. 2026, 2026-Q3, 2026-07, 2026-W47 or 2026-11-23"
-_MONTH_NAMES = {
+MONTH_NAMES = {
     name: number
     for number, names in enumerate(
         (
@@ -193,9 +193,9 @@ def _suggest_period(text: str) -> str:
         year, number = (month.group(1), month.group(2)) if month.group(1) else (month.group(4), month.group(3))
         return f"write months as YYYY-MM, with two digits: `{year}-{int(number):02d}`"
     named = re.fullmatch(r"(?i)([a-z]+)\.?[\s/-]*(\d{4}|\d{2})", squeezed)
-    if named and named.group(1).lower() in _MONTH_NAMES:
+    if named and named.group(1).lower() in MONTH_NAMES:
         year = named.group(2) if len(named.group(2)) == 4 else f"20{named.group(2)}"
-        return f"write months as YYYY-MM: `{year}-{_MONTH_NAMES[named.group(1).lower()]:02d}`"
+        return f"write months as YYYY-MM: `{year}-{MONTH_NAMES[named.group(1).lower()]:02d}`"
     if re.fullmatch(r"\d{1,4}[/.]\d{1,2}[/.]\d{1,4}|\d{4}-\d{1,2}-\d{1,2}|\d{4}-\d{2}-\d{2}[T ].*", squeezed):
         return "write days as YYYY-MM-DD (year, month, day, with two-digit month and day), e.g. 2026-11-23"
     return ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from .periods import MONTH_NAMES
 from .slips import quoted
 
 _NUMBER = r"[0-9][0-9.,' \u00a0\u202f]*"
@@ -112,29 +113,6 @@ def number_hint(name: str, text: str, *, whole: bool) -> tuple[str, str] | None:
     return None
 
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-
-
 def _real(year: int, month: int, day: int) -> date | None:
     try:
         return date(year, month, day)
@@ -167,7 +145,7 @@ def date_hint(name: str, text: str) -> tuple[str, str] | None:
         r"(?:(\d{1,2})(?:st|nd|rd|th)?\.?\s+([A-Za-z]+)\.?|([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?),?\s+(\d{4})", text
     )
     if words:
-        month = _MONTHS.get((words[2] or words[3]).lower())
+        month = MONTH_NAMES.get((words[2] or words[3]).lower())
         day = int(words[1] or words[4])
         meant = _real(int(words[5]), month, day) if month else None
         if meant:
