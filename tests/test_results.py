@@ -175,6 +175,9 @@ BAD_CSV = [
     ("implausible-percent", "period,value\n2026-Q3,1850\n", (2, 9, "implausible-value"), "1,850%"),
     ("future", "period,value\n2027-Q1,24\n", (2, 1, "future-period"), "has not begun"),
     ("hidden-character", "period,value\n2026-Q3,2\x004\n", (2, 10, "control-character"), "U+0000"),
+    # The one list of refused characters (text.py): what a YAML summary refuses, a note refuses too.
+    ("zero-width-in-note", "period,value,note\n2026-Q3,24,cam\u200bpaign\n", (2, 15, "control-character"), "U+200B"),
+    ("tag-character-in-note", "period,value,note\n2026-Q3,24,ok\U000e0041\n", (2, 14, "control-character"), "U+E0041"),
     ("html-in-note", "period,value,note\n2026-Q3,24,<script>x</script>\n", (2, 12, "raw-html"), "raw HTML"),
 ]
 

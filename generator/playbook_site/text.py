@@ -3,7 +3,26 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
+
+# The one list of characters that no reader lets into the content (YAML files, results CSV files, the
+# survey rounds and the importers' spreadsheets), even written as an escape ("\e", "\u202e"): terminal
+# control characters (tab and line feed aside; a reader that allows carriage returns turns them into
+# line feeds first), the bidirectional overrides of "Trojan Source" that make text read differently from
+# what it is, and the invisible characters that make text differ from what it looks like: the
+# zero-width space, left-to-right and right-to-left marks, the word joiner and invisible operators, a
+# byte-order mark inside text, and Unicode tag characters (a hidden message no one sees).
+HIDDEN_RE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b\u200e\u200f\u2060-\u2064\u180e\ufeff\U000e0000-\U000e007f]"
+)
+_CONTROL_NAMES = {"\x00": "NULL", "\x07": "BELL", "\x1b": "ESCAPE"}
+
+
+def char_name(char: str) -> str:
+    """U+200B (ZERO WIDTH SPACE): how a message names a character no one can see."""
+    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(char, "a control character")
+    return f"U+{ord(char):04X} ({name})"
 
 
 def format_number(value: float | int) -> str:

@@ -23,7 +23,7 @@ from pathlib import Path
 from pydantic_core import PydanticCustomError
 
 from ..errors import Problem, did_you_mean
-from ..text import undecodable
+from ..text import HIDDEN_RE, char_name, undecodable
 from .markup import check_text
 from .periods import (
     CADENCE_KINDS,
@@ -125,8 +125,8 @@ def implausible(value: float, unit: str) -> str:
 
 # --- reading a file ----------------------------------------------------------------------------
 
-# Control characters (tab and line breaks aside) and bidirectional overrides: refused anywhere in the file.
-_HIDDEN_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+_NBSP = "\xa0"  # what comes before it is a control character; what comes after, an invisible one
 
 
 @dataclass(frozen=True)
@@ -151,13 +151,6 @@ class ResultsFile:
 
     def line_of(self, period: Period) -> int:
         return next((row.line for row in self.rows if row.result.period == period), 1)
-
-
-def _char_name(char: str) -> str:
-    import unicodedata
-
-    name = unicodedata.name(char, "") or {"\x00": "NULL", "\x07": "BELL", "\x1b": "ESCAPE"}.get(char, "a control character")
-    return f"U+{ord(char):04X} ({name})"
 
 
 def _cell_starts(lines: list[str], first: int, broken: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
@@ -254,7 +247,7 @@ def decode_csv(raw: bytes, display: str, problems: list[Problem]) -> str | None:
         )
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    hidden = _HIDDEN_RE.search(text)
+    hidden = HIDDEN_RE.search(text)
     if hidden:
         preceding = text[: hidden.start()]
         problems.append(
@@ -263,7 +256,7 @@ def decode_csv(raw: bytes, display: str, problems: list[Problem]) -> str | None:
                 preceding.count("\n") + 1,
                 hidden.start() - (preceding.rfind("\n") + 1) + 1,
                 "control-character",
-                f"the file contains the invisible control character {_char_name(hidden.group())}",
+                f"the file contains the invisible {'control ' if hidden.group() < _NBSP else ''}character {char_name(hidden.group())}",
                 "delete it (it often comes with text pasted from another program)",
             )
         )

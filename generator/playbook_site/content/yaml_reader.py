@@ -18,7 +18,7 @@ import yaml
 import playbook_site.content.slips as slips
 
 from ..errors import Problem
-from ..text import undecodable
+from ..text import HIDDEN_RE, char_name, undecodable
 
 try:  # the C composer is ~10x faster and reports the same positions
     _YamlLoader: Any = yaml.CSafeLoader
@@ -40,23 +40,9 @@ _NOT_YAML_RE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U
 # a value holding one would be split where the reader sees none, and every position after it is off.
 _UNSEEN_BREAK_RE = re.compile("[\x85\u2028\u2029]")
 _REFUSED_RE = re.compile(f"{_NOT_YAML_RE.pattern}|{_UNSEEN_BREAK_RE.pattern}")
-# What no value may carry, even written as an escape ("\e", "\x07", "\u202e"): terminal control
-# characters, and the bidirectional overrides of "Trojan Source" that make text read differently from
-# what it is. Tabs and line breaks are fine.
-# Invisible characters that make text differ from what it looks like, refused too: the zero-width
-# space, left-to-right and right-to-left marks, the word joiner and invisible operators, a byte-order
-# mark inside text, and Unicode tag characters (a hidden message no one sees).
-_HIDDEN_RE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b\u200e\u200f\u2060-\u2064\u180e\ufeff\U000e0000-\U000e007f]"
-)
+# What no value may carry, even written as an escape: the one list of refused characters (text.py).
+_HIDDEN_RE = HIDDEN_RE  # the one list (text.py)
 _MAX_DIGITS = 4000  # Python refuses to convert longer integers; nothing in a playbook comes close
-
-
-def _char_name(char: str) -> str:
-    import unicodedata
-
-    name = unicodedata.name(char, "") or {"\x1b": "ESCAPE", "\x07": "BELL", "\x00": "NULL"}.get(char, "a control character")
-    return f"U+{ord(char):04X} ({name})"
 
 
 @dataclass
@@ -235,7 +221,7 @@ class Reader:
                 line,
                 column,
                 "control-character",
-                f"the file contains the invisible control character {_char_name(char)}"
+                f"the file contains the invisible control character {char_name(char)}"
                 + (": YAML reads it as a line break" if _UNSEEN_BREAK_RE.match(char) else ""),
                 "delete it (it often comes with text pasted from another program); YAML does not allow it"
                 if not _UNSEEN_BREAK_RE.match(char)
@@ -484,7 +470,7 @@ class Reader:
                 node.start_mark.line + 1,
                 node.start_mark.column + 1,
                 "control-character",
-                f"the text contains the invisible character {_char_name(found.group())}",
+                f"the text contains the invisible character {char_name(found.group())}",
                 "delete it: control characters and right-to-left overrides can make text look different from what"
                 " it is (in a double-quoted text they may be written as an escape such as \\e or \\u202e)",
             )
