@@ -216,3 +216,79 @@ def _git_note(directory: Path) -> str:
             return "git is not installed, so the folder is not a git repository yet: install git, then run `git init -b main`."
         return f"Note: `git init` failed ({error.stderr}); run `git init -b main` yourself."
     return "Initialized a git repository (branch main)."
+
+
+UPGRADE_HELP = """Point the repository's automation at the playbook-site you run.
+
+\b
+To move to a newer release, change the one version line of your own install
+command and run it (pip install "playbook-site==0.4.0"), then, at the root of
+the playbook repository:
+  playbook upgrade --dry-run    shows every line it would change
+  playbook upgrade              changes them
+and propose the change as a pull request.
+
+It rewrites PLAYBOOK_VERSION and PLAYBOOK_TOOL in the workflows `playbook init`
+wrote, the hooks' additional_dependencies in .pre-commit-config.yaml, the old
+tool named in README.md, and replaces .github/playbook-requirements.txt (the
+dependencies, locked with hashes) with this release's. Nothing else in those
+files changes, so your own edits stay. The tool's source is where this one was
+installed from, as `init` chooses it (--tool-source to choose another).
+"""
+
+
+@cli.command(name="upgrade", help=UPGRADE_HELP, short_help="Point the automation at the playbook-site you run.")
+@click.argument("directory", default=".", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--tool-source",
+    metavar="SOURCE",
+    envvar="PLAYBOOK_TOOL_SOURCE",
+    help="Where the workflows and hooks install playbook-site from, as for `playbook init`: a version (0.3.0), a"
+    " URL or a requirement. Default: PLAYBOOK_TOOL_SOURCE, else where this one was installed from.",
+)
+@click.option("--dry-run", is_flag=True, help="Show what would change and write nothing.")
+@handle_errors
+def upgrade_command(directory: Path, tool_source: str | None, dry_run: bool) -> None:
+    from ..publishing.upgrade import plan_upgrade
+
+    tool = _tool_requirement(tool_source)
+    plan = plan_upgrade(directory, tool=tool, version=__version__)
+    if not plan.files:
+        click.echo(f"Nothing to change: the automation installs {tool} already, with this release's dependencies.")
+        return
+    for change in plan.lines:
+        click.echo(f"{change.path}:{change.line}\n  - {change.old}\n  + {change.new}")
+    for rel in plan.replaced:
+        click.echo(f"{rel}: replaced by the dependencies of playbook-site {__version__}, locked with hashes")
+    if dry_run:
+        click.echo(f"Dry run: {len(plan.files)} files would change; nothing was written.")
+        return
+    _write_all(directory, plan.files)
+    click.echo(
+        f"Changed {len(plan.files)} files: the automation now installs {tool}. Commit them in one pull request;"
+        " the workflows check with `pip check` that the tool and the locked dependencies fit."
+    )
+
+
+def _write_all(directory: Path, files: dict[str, bytes]) -> None:
+    """Each file whole (a new file renamed over it, never through a link); when one fails, the ones
+    written before it get their old bytes back, so the repository is never half upgraded."""
+    with Folder(directory) as folder:
+        before = {rel: folder.read(rel) for rel in files}
+        written: list[str] = []
+        try:
+            for rel, data in files.items():
+                folder.write(rel, data, mode=0o644 & file_mode())
+                written.append(rel)
+        except (OSError, UsageError) as error:
+            for rel in written:
+                old = before[rel]
+                if old is None:
+                    folder.remove(rel)
+                else:
+                    folder.write(rel, old, mode=0o644 & file_mode())
+            if isinstance(error, UsageError):
+                raise
+            raise UsageError(
+                f"could not write {error.filename or directory}: {error.strerror or error}; nothing was changed"
+            ) from None
