@@ -19,6 +19,9 @@ import yaml
 
 from conftest import REPO
 
+# The import contracts, hooks and layout of this repository's source tree: not in an installed wheel.
+pytestmark = pytest.mark.source
+
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from conftest import MINIMAL, REPO, run_cli, write_content
 from playbook_site.content import load
 from playbook_site.review.codeowners import codeowners_text, entity_approvers
@@ -199,6 +201,7 @@ def test_invalid_content_writes_nothing(tmp_path: Path) -> None:
     assert not (repo / ".github").exists()
 
 
+@pytest.mark.source  # this repository's .github/CODEOWNERS
 def test_this_repository_codeowners_is_in_sync() -> None:
     """The bundled playbook names approvers, so its CODEOWNERS is committed and kept in sync."""
     result = run_cli("codeowners", "--check", cwd=REPO)
@@ -216,6 +219,7 @@ def test_code_paths_have_owners_by_default(tmp_path: Path) -> None:
     assert owners_of(text, "content/kpis/win-rate.yml") == ["@example/sales-leads", "ops@example.com"]
 
 
+@pytest.mark.source  # this repository's .github/CODEOWNERS
 def test_this_repository_gives_its_code_an_owner() -> None:
     text = (REPO / ".github" / "CODEOWNERS").read_text(encoding="utf-8")
     for path in CODE_PATHS:

@@ -23,6 +23,9 @@ import yaml
 
 from conftest import DEFAULT_CONTENT, REPO, init_repo, make_site_project
 
+# This repository's own publish workflow (.github/workflows/publish.yml): not in an installed wheel.
+pytestmark = pytest.mark.source
+
 WORKFLOW = REPO / ".github" / "workflows" / "publish.yml"
 TOOLS = REPO / "tests" / "tools"
 BIN = Path(sys.executable).parent

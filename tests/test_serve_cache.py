@@ -105,6 +105,7 @@ def test_each_serve_rebuild_is_byte_identical_to_a_full_build(session: Session) 
     )
 
 
+@pytest.mark.source  # the benchmark's generator (bench/synth.py) is not in an installed wheel
 def test_the_navigation_memo_and_the_search_reader_change_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A site built with Material's own navigation macro and search parser for every page is the same,
     byte for byte, at a size where the navigation is grouped and the matrix split."""

@@ -12,6 +12,8 @@ import os
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from conftest import REPO, make_site_project, run_cli, write_content
 from playbook_site.content import load
 from playbook_site.publishing.engines import settings_of
@@ -84,6 +86,7 @@ def test_a_template_saved_under_serve_is_compiled_again(tmp_path: Path) -> None:
     assert "Northwind's edited role page" in second and "own role page" not in second
 
 
+@pytest.mark.source  # the source tree's templates/ beside the package
 def test_where_the_repositorys_templates_are(tmp_path: Path) -> None:
     assert repository_templates(tmp_path) is None  # no folder: the bundled templates alone
     (tmp_path / "templates").mkdir()

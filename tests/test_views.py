@@ -772,9 +772,9 @@ def test_export_command_writes_nothing_for_bad_content(tmp_path: Path) -> None:
 
 
 def test_print_stylesheet_makes_a_handout() -> None:
-    css = (Path(__file__).resolve().parents[1] / "generator" / "playbook_site" / "site" / "assets" / "playbook.css").read_text(
-        encoding="utf-8"
-    )
+    import playbook_site.site
+
+    css = (Path(playbook_site.site.__file__).parent / "assets" / "playbook.css").read_text(encoding="utf-8")
     block = css.split("@media print", 1)[1]
     for selector in (".md-header", ".md-sidebar", ".md-footer", ".headerlink", ".pb-onboarding input", ".pb-assessment__result"):
         assert selector in block, selector

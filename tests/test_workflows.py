@@ -31,6 +31,9 @@ import yaml
 
 from conftest import REPO
 
+# This repository's own workflows (.github/) and scripts: not in an installed wheel.
+pytestmark = pytest.mark.source
+
 WORKFLOWS = REPO / ".github" / "workflows"
 PR_WORKFLOW = WORKFLOWS / "playbook-pull-request.yml"  # trusted: pull_request_target
 CODE_WORKFLOW = WORKFLOWS / "playbook-pr-code.yml"  # the pull request's own code, read-only
