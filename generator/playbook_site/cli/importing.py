@@ -1,0 +1,134 @@
+"""`playbook import results` and `playbook import definitions`: start from what the company already has."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from ..clock import today
+from ..errors import printable
+from ..text import format_number, plural
+from .base import EXIT_OK, EXIT_PROBLEMS, cli, content_option, handle_errors
+
+if TYPE_CHECKING:
+    from ..importers.results import ResultsPlan
+
+EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@cli.group(name="import")
+def import_group() -> None:
+    """Write content from a spreadsheet or a CRM or BI export.
+
+    `import results` turns an export of dated rows into a KPI's results;
+    `import definitions` turns a spreadsheet of roles, lead stages, KPIs and
+    glossary terms into one YAML file per entity. No cell is evaluated, and
+    nothing is written that does not validate.
+    """
+
+
+@import_group.command(name="results")
+@click.argument("file", type=EXISTING_FILE)
+@click.option("--kpi", "kpi_id", required=True, help="The id of the KPI whose results/<kpi>.csv is written.")
+@click.option("--date", "date_column", help="The export's column of dates, as its header writes it.")
+@click.option(
+    "--value", "value_column", help="The export's column of numbers, as its header writes it (not needed with --aggregate count)."
+)
+@click.option(
+    "--aggregate",
+    type=click.Choice(["sum", "mean", "median", "last", "count"]),
+    help="How the rows of a period make its value. Default: sum for a KPI in count or currency, mean for the others"
+    " (percent, hours, days, ratio, score).",
+)
+@click.option("--day-first", "dates", flag_value="day-first", help="Read 03/04/2026 as 3 April 2026.")
+@click.option("--month-first", "dates", flag_value="month-first", help="Read 03/04/2026 as 4 March 2026.")
+@click.option("--sheet", help="The sheet to read in a workbook (default: the first that holds cells).")
+@click.option(
+    "--period",
+    type=click.Choice(["week", "month", "quarter", "year"]),
+    help="The periods to write, for a KPI that has no target period, no results yet and no cadence.",
+)
+@click.option("--include-partial", is_flag=True, help="Also write the current period, which is not over yet.")
+@click.option("--update", is_flag=True, help="Change periods the results file already has when the export says otherwise.")
+@click.option(
+    "--yes", is_flag=True, help="Import with the guessed columns (without it, a guess is shown and nothing is written)."
+)
+@click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+@content_option
+@handle_errors
+def import_results(
+    file: Path,
+    kpi_id: str,
+    date_column: str | None,
+    value_column: str | None,
+    aggregate: str | None,
+    dates: str | None,
+    sheet: str | None,
+    period: str | None,
+    include_partial: bool,
+    update: bool,
+    yes: bool,
+    dry_run: bool,
+    content_dir: Path,
+) -> None:
+    """Write or update a KPI's results from a CRM or BI export (CSV, XLSX, XLS, ODS).
+
+    The rows' dates are read in the forms these tools write (2026-12-31, 12/31/2026
+    with --month-first or --day-first when the column does not show which, Excel
+    day numbers, date cells), their numbers with thousands separators, currency
+    symbols and percent signs; the rows are aggregated to the KPI's periods (its
+    target's period, else those of its results, else its cadence). A period already
+    in the file is changed only with --update, and each change is listed. The
+    columns and the aggregation are remembered in results/sources.yml, so the next
+    import of the same export is `playbook import results FILE --kpi ID`.
+    Exit codes: 0 imported (or nothing to change), 1 refused or a problem in the
+    file, 2 wrong usage.
+
+    \b
+    Examples:
+      playbook import results pipeline.csv --kpi new-pipeline --date "Created Date" --value Amount
+      playbook import results deals.xlsx --kpi win-rate --yes --dry-run
+    """
+    from ..importers.results import ImportOptions, plan_results
+
+    options = ImportOptions(kpi_id, date_column, value_column, aggregate, dates, sheet, period, include_partial, update)
+    plan = plan_results(content_dir, file, options, today())
+    sys.exit(_apply(plan, content_dir, yes=yes, update=update, dry_run=dry_run))
+
+
+def _apply(plan: ResultsPlan, content_dir: Path, *, yes: bool, update: bool, dry_run: bool) -> int:
+    """Say what the import reads and changes, and write it unless refused: the exit code."""
+    from ..importers.results import write_results
+
+    for note in plan.notes:
+        click.echo(note)
+    if plan.guessed and not yes:
+        click.echo(f"Guessed the {plan.guessed}.")
+        click.echo(
+            "Nothing was written: run again with --yes to import with these columns, or name them with --date and --value."
+        )
+        return EXIT_PROBLEMS
+    if plan.guessed:
+        click.echo(f"Used the guessed {plan.guessed}.")
+    for change in plan.changes:
+        old = "new" if change.old is None else format_number(change.old)
+        click.echo(f"  {change.period}: {old} -> {format_number(change.new)}")
+    if plan.refused and not update:
+        click.echo(
+            f"Refused: {plural(len(plan.refused), 'period')} already in {printable(plan.display)} would change"
+            " (listed above with their old and new values). Nothing was written: run again with --update to change them.",
+            err=True,
+        )
+        return EXIT_PROBLEMS
+    added = len(plan.changes) - len(plan.refused)
+    summary = f"{plural(added, 'new period')}, {plural(len(plan.refused), 'changed period')}, {plan.unchanged} unchanged"
+    if dry_run:
+        click.echo(f"Dry run: {printable(plan.display)} would get {summary}; nothing was written.")
+    elif write_results(content_dir, plan):
+        click.echo(f"Wrote {printable(plan.display)}: {summary}.")
+    else:
+        click.echo(f"{printable(plan.display)} is up to date: {summary}.")
+    return EXIT_OK
