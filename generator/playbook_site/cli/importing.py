@@ -11,7 +11,8 @@ import click
 from ..clock import today
 from ..errors import printable
 from ..text import format_number, plural
-from .base import EXIT_OK, EXIT_PROBLEMS, cli, content_option, handle_errors
+from .base import EXIT_OK, EXIT_PROBLEMS, cli, color, content_option, handle_errors
+from .output import format_text
 
 if TYPE_CHECKING:
     from ..importers.results import ResultsPlan
@@ -131,4 +132,76 @@ def _apply(plan: ResultsPlan, content_dir: Path, *, yes: bool, update: bool, dry
         click.echo(f"Wrote {printable(plan.display)}: {summary}.")
     else:
         click.echo(f"{printable(plan.display)} is up to date: {summary}.")
+    return EXIT_OK
+
+
+@import_group.command(name="definitions")
+@click.argument("files", nargs=-1, required=True, type=EXISTING_FILE)
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar='"COLUMN=FIELD"',
+    help='Read a column the importer does not recognise as a field, e.g. --map "Job title=name" (repeatable).',
+)
+@click.option("--dry-run", is_flag=True, help="Say which files would be written; write nothing.")
+@content_option
+@handle_errors
+def import_definitions(files: tuple[Path, ...], maps: tuple[str, ...], dry_run: bool, content_dir: Path) -> None:
+    """Write roles, lead stages, KPIs, checklist steps and glossary terms from a spreadsheet.
+
+    FILES are XLSX, XLS or ODS workbooks with a sheet per kind, or CSV files with a
+    file per kind, named after it (Roles, Lead stages, KPIs, Checklist, Glossary;
+    a sheet named RACI holds a RACI matrix). Columns are matched to fields by the
+    field's name or label (case and spacing ignored), ids are made from names,
+    references between sheets are resolved by name, abbreviation or id, and
+    lists are split at line breaks and semicolons. A RACI matrix (roles as
+    columns, activities as rows, R/A/C/I) adds responsibilities, and owners and
+    participants of the checklist steps its activities name. Columns that name no
+    field are listed. Nothing is written while a problem is left (each is located
+    in the spreadsheet), and an existing file is never replaced.
+    Exit codes: 0 written (or nothing to write), 1 problems to fix, 2 wrong usage.
+
+    \b
+    Examples:
+      playbook import definitions playbook.xlsx --dry-run
+      playbook import definitions roles.csv kpis.csv --map "Job title=name"
+    """
+    from ..errors import ContentError
+    from ..importers.definitions import plan_definitions, write_definitions
+
+    plan, problems = plan_definitions(list(files), content_dir, maps)
+    for note in plan.notes:
+        click.echo(printable(note))
+    if problems:
+        raise ContentError(problems)
+    for rel in plan.existing:
+        click.echo(f"{printable(rel)} exists: left as it is")
+    counts = ", ".join(f"{count} {kind}" for kind, count in plan.counts.items())
+    if dry_run:
+        for rel in plan.files:
+            click.echo(f"would write {content_dir.as_posix()}/{rel}")
+        click.echo(f"Dry run: {plural(len(plan.files), 'file')} would be written ({counts}); nothing was written.")
+        sys.exit(EXIT_OK)
+    write_definitions(content_dir, plan)
+    for rel in plan.files:
+        click.echo(f"wrote {content_dir.as_posix()}/{rel}")
+    click.echo(f"Wrote {plural(len(plan.files), 'file')} ({counts}).")
+    sys.exit(_validated(content_dir))
+
+
+def _validated(content_dir: Path) -> int:
+    """The whole playbook validated after an import: what is left to fix is listed (exit 1)."""
+    from ..content import load_all
+    from ..errors import ContentError
+
+    try:
+        load_all(content_dir, today=today())
+    except ContentError as error:
+        click.echo(format_text(error.problems, color=color()), err=True)
+        click.echo(
+            f"{content_dir}: {plural(len(error.problems), 'problem')} left to fix before the playbook validates.", err=True
+        )
+        return EXIT_PROBLEMS
+    click.echo(f"{content_dir}: valid.")
     return EXIT_OK
