@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING
 import click
 
 from ..clock import today
+from ..content.periods import CADENCE_KINDS
 from ..errors import printable
+from ..importers import AGGREGATES, SUMMED_UNITS
 from ..text import format_number, plural
 from .base import EXIT_OK, EXIT_PROBLEMS, cli, color, content_option, handle_errors
 from .output import format_text
@@ -40,16 +42,16 @@ def import_group() -> None:
 )
 @click.option(
     "--aggregate",
-    type=click.Choice(["sum", "mean", "median", "last", "count"]),
-    help="How the rows of a period make its value. Default: sum for a KPI in count or currency, mean for the others"
-    " (percent, hours, days, ratio, score).",
+    type=click.Choice(AGGREGATES),
+    help=f"How the rows of a period make its value. Default: sum for a KPI in {' or '.join(SUMMED_UNITS)},"
+    " mean for a KPI in any other unit.",
 )
 @click.option("--day-first", "dates", flag_value="day-first", help="Read 03/04/2026 as 3 April 2026.")
 @click.option("--month-first", "dates", flag_value="month-first", help="Read 03/04/2026 as 4 March 2026.")
 @click.option("--sheet", help="The sheet to read in a workbook (default: the first that holds cells).")
 @click.option(
     "--period",
-    type=click.Choice(["week", "month", "quarter", "year"]),
+    type=click.Choice(tuple(CADENCE_KINDS.values())),
     help="The periods to write, for a KPI that has no target period, no results yet and no cadence.",
 )
 @click.option("--include-partial", is_flag=True, help="Also write the current period, which is not over yet.")

@@ -10,3 +10,13 @@ before it reaches the disk.
 """
 
 from __future__ import annotations
+
+from typing import Literal, get_args
+
+# How the rows of a period make its value (`--aggregate`, `aggregate:` in results/sources.yml).
+Aggregate = Literal["sum", "mean", "median", "last", "count"]
+AGGREGATES: tuple[str, ...] = get_args(Aggregate)
+# Units whose results add up over a period (a count of deals, an amount of money): summed by default.
+# Every other unit of schema.Unit (a percent, hours, a ratio) is a level, averaged over the period;
+# importers.results checks that these are units of schema.Unit.
+SUMMED_UNITS = ("count", "currency")

@@ -28,13 +28,11 @@ from ..content.schema import Kpi, Unit
 from ..errors import ContentError, Problem, UsageError, capped, did_you_mean, printable
 from ..files import Folder
 from ..text import format_number
+from . import AGGREGATES, SUMMED_UNITS
 from .sheets import Cell, Table, read_tables, text_of
 from .sources import SOURCES_REL, SourceEntry, read_sources, sources_text
 from .values import DAY_FIRST, MONTH_FIRST, Amount, ValueProblem, is_numeric_date, numeric_order, parse_amount, parse_date
 
-# Units whose results add up over a period (a count of deals, an amount of money); every other unit
-# (a percent, hours, days, a ratio, a score) is a level, averaged over the period.
-SUMMED_UNITS = ("count", "currency")
 DEFAULT_AGGREGATE: dict[str, str] = {unit: "sum" if unit in SUMMED_UNITS else "mean" for unit in get_args(Unit)}
 assert set(SUMMED_UNITS) <= set(DEFAULT_AGGREGATE), "SUMMED_UNITS names units of schema.Unit"
 
@@ -359,13 +357,14 @@ def _percent_scale(amounts: list[Amount], notes: list[str]) -> float:
 
 # --- periods ----------------------------------------------------------------------------------------------
 
-AGGREGATORS: dict[str, Callable[[list[float]], float]] = {
+_AGGREGATORS: dict[str, Callable[[list[float]], float]] = {
     "sum": lambda values: float(sum(values)),
     "mean": statistics.fmean,
     "median": lambda values: float(statistics.median(values)),
     "last": lambda values: values[-1],
     "count": lambda values: float(len(values)),
 }
+AGGREGATORS = {name: _AGGREGATORS[name] for name in AGGREGATES}  # one for each of the vocabulary, in its order
 
 
 def period_form(kpi: Kpi, existing: list[Period], option: str | None) -> str:

@@ -23,10 +23,9 @@ from ..content.translate import ID_RE
 from ..content.yaml_reader import Reader
 from ..errors import ContentError, Problem
 from ..files import Folder
+from . import Aggregate
 
 SOURCES_REL = f"results/{SOURCES_NAME}"
-AGGREGATES = ("sum", "mean", "median", "last", "count")
-Aggregate = Literal["sum", "mean", "median", "last", "count"]
 DateOrder = Literal["day-first", "month-first"]
 ColumnName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
