@@ -234,3 +234,38 @@ def test_ids_are_made_from_names_by_the_format_rules(name: str, made: str) -> No
 
 def test_lists_split_at_line_breaks_and_semicolons() -> None:
     assert split_list("- one\n• two; three ;\n\n4. four") == ["one", "two", "three", "four"]
+
+
+def test_a_raci_matrix_in_csv_files_and_a_checklist_that_exists(tmp_path: Path) -> None:
+    root = fresh_content(tmp_path)
+    (root / "checklist.yml").write_text(
+        "steps:\n  - id: weekly-pipeline-review\n    title: Weekly pipeline review\n    description: d\n    owner: sales-manager\n",
+        encoding="utf-8",
+    )
+    (root / "roles").mkdir()
+    (root / "roles" / "sales-manager.yml").write_text(
+        "name: Sales Manager\nfunction: sales\nsummary: Leads.\nresponsibilities: [Coaches]\n", encoding="utf-8"
+    )
+    roles = tmp_path / "roles.csv"
+    roles.write_text("Name,Function,Summary\nAccount Executive,Sales,Closes deals.\n", encoding="utf-8")
+    raci = tmp_path / "raci.csv"
+    raci.write_text(
+        "Activity,Account Executiv,Sales Manager\nWeekly pipeline review,R,A\nRun discovery calls,A/R,C\n", encoding="utf-8"
+    )
+    misspelt = run_cli("import", "definitions", str(roles), str(raci), "--content", str(root))
+    assert misspelt.exit_code == 1
+    assert f"{raci}:1:2: error: line 1, column 2: there is no role `Account Executiv` [dangling-reference]" in misspelt.stderr
+    assert "did you mean `Account Executive`?" in misspelt.stderr
+    raci.write_text(raci.read_text(encoding="utf-8").replace("Executiv,", "Executive,"), encoding="utf-8")
+    result = run_cli("import", "definitions", str(roles), str(raci), "--content", str(root))
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert (
+        "`Weekly pipeline review` is the checklist step `weekly-pipeline-review`, whose checklist.yml exists and is left"
+        in result.stdout
+    )
+    assert (
+        "the role `sales-manager` is not in the spreadsheet and its file is left: add its responsibilities there" in result.stdout
+    )
+    playbook = load_all(root).playbook
+    assert playbook.roles["account-executive"].responsibilities == ["Weekly pipeline review", "Run discovery calls"]
+    assert playbook.roles["sales-manager"].responsibilities == ["Coaches"]  # its file was left as it was

@@ -163,6 +163,10 @@ def test_a_salesforce_export_becomes_quarterly_results_equal_to_the_rows(tmp_pat
     assert "the sum of its rows (the default for a KPI in currency)" in result.stdout
     assert "month-first" in result.stdout  # 11/23/2024 shows the order; the output says how it read it
     assert "Left out the current quarter, 2026-Q4" in result.stdout
+    assert (
+        "The export starts on 2024-11-23, within the quarter 2024-Q4: its value counts only the rows from that day on."
+        in result.stdout
+    )
     assert results_of(root, "new-pipeline") == expected(rows, "quarter", "sum")
     loaded = load_all(root)
     assert loaded.playbook.results["new-pipeline"]  # the whole content validates with them
@@ -370,3 +374,65 @@ def test_numbers_in_the_forms_exports_write(cell: str | float, value: float, per
 def test_formulas_and_words_are_not_numbers(cell: str) -> None:
     with pytest.raises(ValueProblem):
         parse_amount(cell)
+
+
+def test_the_current_period_is_kept_with_include_partial(tmp_path: Path) -> None:
+    root = content(tmp_path)
+    export = tmp_path / "export.csv"
+    export.write_text("Date,Amount\n2026-10-30,5\n2026-11-02,7\n2026-11-20,1\n2026-12-01,100\n", encoding="utf-8")
+    args = [
+        "import",
+        "results",
+        str(export),
+        "--kpi",
+        "deal-value",
+        "--content",
+        str(root),
+        "--date",
+        "Date",
+        "--value",
+        "Amount",
+    ]
+    assert run_cli(*args).exit_code == 0
+    assert results_of(root, "deal-value") == {"2026-10": "5"}
+    kept = run_cli(*args, "--include-partial")
+    assert kept.exit_code == 0, kept.stderr
+    assert "Left out 1 rows dated after today (2026-11-23)." in kept.stdout
+    assert results_of(root, "deal-value") == {"2026-10": "5", "2026-11": "8"}
+
+
+def test_dates_written_in_two_orders_are_refused(tmp_path: Path) -> None:
+    root = content(tmp_path)
+    export = tmp_path / "export.csv"
+    export.write_text("Date,Amount\n12/31/2025,5\n31/12/2025,7\n", encoding="utf-8")
+    result = run_cli(
+        "import", "results", str(export), "--kpi", "deal-value", "--content", str(root), "--date", "Date", "--value", "Amount"
+    )
+    assert result.exit_code == 2
+    assert "the dates mix two orders: line 3, column 1 is day-first (31/12/2025), line 2, column 1 month-first" in result.stderr
+
+
+def test_a_wrong_entry_in_sources_yml_is_located(tmp_path: Path) -> None:
+    root = content(tmp_path)
+    (root / "results").mkdir()
+    (root / "results" / "sources.yml").write_text("deal-value:\n  date: Date\n  aggregate: total\n", encoding="utf-8")
+    export = tmp_path / "export.csv"
+    export.write_text("Date,Amount\n2026-10-30,5\n", encoding="utf-8")
+    result = run_cli("import", "results", str(export), "--kpi", "deal-value", "--content", str(root))
+    assert result.exit_code == 1
+    assert (
+        "results/sources.yml:1:1: error: `deal-value`: Input should be 'sum', 'mean', 'median', 'last' or 'count'"
+        in result.stderr
+    )
+
+
+def test_an_unknown_kpi_gets_a_did_you_mean(tmp_path: Path) -> None:
+    root = content(tmp_path)
+    export = tmp_path / "export.csv"
+    export.write_text("Date,Amount\n2026-10-30,5\n", encoding="utf-8")
+    result = run_cli("import", "results", str(export), "--kpi", "deal-values", "--content", str(root))
+    assert (
+        result.exit_code == 2
+        and "there is no KPI `deal-values`" in result.stderr
+        and "did you mean `deal-value`?" in result.stderr
+    )

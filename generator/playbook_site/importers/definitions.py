@@ -392,20 +392,31 @@ def _raci(matrices: list[Table], index: Index, sheets: list[Sheet], context: Con
     found = []
     for table in matrices:
         matrix = read_raci(table, index.names.get("role", {}), index.shown.get("role", []), context.problems, context.notes)
-        if matrix is None:
-            continue
-        found.append(matrix)
-        imported = {key(r.name) for s in sheets if s.kind == "step" for r in s.records} | {
-            r.id for s in sheets if s.kind == "step" for r in s.records
-        }
-        for activity in matrix.activities:
-            step = index.resolve("step", activity.name)
-            if step is not None and key(activity.name) not in imported and step not in imported:
-                context.notes.append(
-                    f"{table.cell_name(activity.row, 0)}: `{printable(activity.name)}` is the checklist step `{step}`,"
-                    " whose checklist.yml exists and is left: set its owner and participants there"
-                )
+        if matrix is not None:
+            found.append(matrix)
+            _left_alone(matrix, index, sheets, context.notes)
     return found
+
+
+def _left_alone(matrix: Any, index: Index, sheets: list[Sheet], notes: list[str]) -> None:
+    """What a RACI matrix says about roles and checklist steps whose files exist and are left: said, for a person to add."""
+    table = matrix.table
+    records = {sheet.kind: sheet.records for sheet in sheets}
+    roles = {record.id for record in records.get("role", [])}
+    steps = {record.id for record in records.get("step", [])} | {key(record.name) for record in records.get("step", [])}
+    for role, activities in matrix.responsibilities().items():
+        if role not in roles:
+            notes.append(
+                f"{printable(table.display)}: the role `{role}` is not in the spreadsheet and its file is left:"
+                f" add its responsibilities there if they are missing ({printable('; '.join(activities))})"
+            )
+    for activity in matrix.activities:
+        step = index.resolve("step", activity.name)
+        if step is not None and key(activity.name) not in steps and step not in steps:
+            notes.append(
+                f"{table.cell_name(activity.row, 0)}: `{printable(activity.name)}` is the checklist step `{step}`,"
+                " whose checklist.yml exists and is left: set its owner and participants there"
+            )
 
 
 def _dumped(entity: Any, keep_id: bool) -> dict[str, Any]:

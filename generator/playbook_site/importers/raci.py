@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..errors import Problem, did_you_mean, printable
+from ..errors import Problem, close_matches, did_you_mean, printable
 from .fields import key
 from .sheets import Table, text_of
 
@@ -44,13 +44,17 @@ class Raci:
         return found
 
 
-def _roles_in(table: Table, row: int, resolve: dict[str, str]) -> int:
-    return sum(1 for cell in table.rows[row] if key(text_of(cell)) in resolve)
+def _roles_in(table: Table, row: int, resolve: dict[str, str], shown: list[str]) -> int:
+    """How many cells of a row name a role, or nearly do (a misspelt role is still a column of roles); 0 without one that does."""
+    texts = [text_of(cell) for cell in table.rows[row] if cell is not None]
+    if not any(key(text) in resolve for text in texts):
+        return 0
+    return sum(1 for text in texts if key(text) in resolve or close_matches(text, shown))
 
 
 def read_raci(table: Table, resolve: dict[str, str], shown: list[str], problems: list[Problem], notes: list[str]) -> Raci | None:
     """The matrix: the header is the first row that names two roles; the activities are in the first column before them."""
-    header = next((row for row in range(min(10, len(table.rows))) if _roles_in(table, row, resolve) >= 2), None)
+    header = next((row for row in range(min(10, len(table.rows))) if _roles_in(table, row, resolve, shown) >= 2), None)
     if header is None:
         problems.append(
             Problem(
@@ -64,7 +68,11 @@ def read_raci(table: Table, resolve: dict[str, str], shown: list[str], problems:
         )
         return None
     cells = table.rows[header]
-    first_role = next(column for column, cell in enumerate(cells) if key(text_of(cell)) in resolve)
+    first_role = next(
+        column
+        for column, cell in enumerate(cells)
+        if cell is not None and (key(text_of(cell)) in resolve or close_matches(text_of(cell), shown))
+    )
     activity_column = next(
         (column for column in range(first_role) if any(table.cell(r, column) for r in range(header + 1, len(table.rows)))), 0
     )

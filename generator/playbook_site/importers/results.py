@@ -406,6 +406,12 @@ def aggregate(
         )
     if future:
         notes.append(f"Left out {future} rows dated after today ({today.isoformat()}).")
+    first = min((day for day, _ in values if day <= today), default=None)
+    if first is not None and first > period_of(form, first).start and grouped:
+        notes.append(
+            f"The export starts on {first.isoformat()}, within the {form} {period_of(form, first).text}:"
+            " its value counts only the rows from that day on."
+        )
     return {period: AGGREGATORS[how](items) for period, items in sorted(grouped.items())}
 
 
