@@ -236,3 +236,23 @@ def test_an_unknown_format_is_wrong_usage(tmp_path: Path, root: Path) -> None:
     file.write_bytes(b"%PDF-1.7")
     result = run_cli(*command("results", file, root))
     assert result.exit_code == 2 and "cannot read a `.pdf` file" in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["results", "definitions"])
+def test_a_content_folder_that_is_a_link_is_refused(tmp_path: Path, kind: str) -> None:
+    elsewhere = write_content(tmp_path / "elsewhere" / "content", {"kpis/new-pipeline.yml": KPI})
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "content").symlink_to(elsewhere, target_is_directory=True)
+    before = snapshot(elsewhere)
+    if kind == "results":
+        file = tmp_path / "export.csv"
+        file.write_text(results_csv("5"), encoding="utf-8")
+    else:
+        file = tmp_path / "roles.csv"
+        file.write_text(roles_csv("Closes deals.").replace("Account Executive", "Closer"), encoding="utf-8")
+    args = command(kind, file, repo / "content")
+    result = run_cli(*[arg if arg != str(repo / "content") else "content" for arg in args], cwd=repo)
+    assert result.exit_code == 2, result.stdout + result.stderr
+    assert "is a symbolic link" in result.stderr
+    assert snapshot(elsewhere) == before

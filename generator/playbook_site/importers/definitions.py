@@ -27,7 +27,7 @@ from ..content.schema import ENTITY_MODELS, FILE_MODELS, PlaybookMeta, functions
 from ..content.translate import ID_RE, validate_source
 from ..content.yaml_reader import Source
 from ..errors import Problem, UsageError, capped, did_you_mean, printable
-from ..files import Folder
+from ..files import Folder, content_folder
 from .fields import (
     IMPORTED_KINDS,
     RACI,
@@ -487,7 +487,7 @@ def plan_definitions(paths: list[Path], content_dir: Path, maps: tuple[str, ...]
 
 def write_definitions(content_dir: Path, plan: DefinitionsPlan) -> None:
     """Write the planned files; none of them existed when planned, and none is replaced now (a file that appeared since is left)."""
-    with Folder.at(content_dir) as folder:
+    with content_folder(content_dir) as folder:  # a content folder that is a link, or lies through one, is refused
         for rel, raw in plan.files.items():
             try:
                 folder.write(rel, raw, exclusive=True)

@@ -26,7 +26,7 @@ from ..content.periods import CADENCE_KINDS, PERIOD_KINDS, Period, period_of
 from ..content.results import check_results, expected_form, parse_results, read_results_file
 from ..content.schema import Kpi, Unit
 from ..errors import ContentError, Problem, UsageError, capped, did_you_mean, printable
-from ..files import Folder
+from ..files import Folder, content_folder
 from ..text import format_number
 from . import AGGREGATES, SUMMED_UNITS
 from .sheets import Cell, Table, read_tables, text_of
@@ -524,7 +524,7 @@ def write_results(content_dir: Path, plan: ResultsPlan) -> bool:
     """Write the results file and remember how the export was read; False when nothing changed."""
     sources = read_sources(content_dir)
     remember = plan.entry is not None and sources.get(plan.kpi.id) != plan.entry
-    with Folder.at(content_dir) as folder:
+    with content_folder(content_dir) as folder:  # a content folder that is a link, or lies through one, is refused
         changed = folder.read(plan.rel) != plan.text.encode("utf-8")
         if changed:
             folder.write(plan.rel, plan.text.encode("utf-8"))
