@@ -436,3 +436,55 @@ def test_an_unknown_kpi_gets_a_did_you_mean(tmp_path: Path) -> None:
         and "there is no KPI `deal-values`" in result.stderr
         and "did you mean `deal-value`?" in result.stderr
     )
+
+
+def write_ods(path: Path, sheet: str, rows: list[list[object]]) -> Path:
+    """An OpenDocument spreadsheet, as LibreOffice saves one (mimetype first and stored, then content.xml):
+    text cells, float cells and date cells."""
+    import zipfile
+    from xml.sax.saxutils import escape, quoteattr
+
+    def cell(value: object) -> str:
+        if isinstance(value, date):
+            return f'<table:table-cell office:value-type="date" office:date-value="{value.isoformat()}"><text:p>{value}</text:p></table:table-cell>'
+        if isinstance(value, (int, float)):
+            return (
+                f'<table:table-cell office:value-type="float" office:value="{value}"><text:p>{value}</text:p></table:table-cell>'
+            )
+        return f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}</text:p></table:table-cell>'
+
+    body = "".join("<table:table-row>" + "".join(cell(value) for value in row) + "</table:table-row>" for row in rows)
+    office = "urn:oasis:names:tc:opendocument:xmlns"
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="{office}:office:1.0"'
+        f' xmlns:table="{office}:table:1.0" xmlns:text="{office}:text:1.0" office:version="1.2"><office:body>'
+        f"<office:spreadsheet><table:table table:name={quoteattr(sheet)}>{body}</table:table></office:spreadsheet>"
+        "</office:body></office:document-content>"
+    )
+    manifest = (
+        f'<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="{office}:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+def test_an_ods_report_of_fractions_becomes_monthly_percents(tmp_path: Path) -> None:
+    root = content(tmp_path)
+    rows: list[list[object]] = [["Week", "Leads", "Conversion"]]
+    rows += [[date(2026, 9, 7) + timedelta(days=7 * week), 100 + week, 0.15 + week / 100] for week in range(8)]
+    export = write_ods(tmp_path / "bi-report.ods", "Weekly", rows)
+    result = run_cli("import", "results", str(export), "--kpi", "conversion-rate", "--content", str(root), "--yes")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "Used the guessed date column `Week`, value column `Conversion`." in result.stdout
+    assert "Read numbers without a % sign as fractions (0.15 as 15%)." in result.stdout
+    by_month: dict[str, list[float]] = defaultdict(list)
+    for day, _leads, share in rows[1:]:
+        assert isinstance(day, date) and isinstance(share, float)
+        by_month[period_of("month", day).text].append(share * 100)
+    wanted = {month: f"{round(statistics.fmean(values), 4):.4f}".rstrip("0").rstrip(".") for month, values in by_month.items()}
+    assert results_of(root, "conversion-rate") == wanted
