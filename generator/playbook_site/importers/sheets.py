@@ -49,6 +49,7 @@ class Table:
     rows: list[list[Cell]]
     lines: list[int]  # the file's line (CSV) or the sheet's row number of each row
     csv: bool = False
+    clean: bool = False  # known to hold no refused character (a CSV file's text was searched whole)
     merged_above: dict[tuple[int, int], int] = field(default_factory=dict)  # (row, column) -> columns its merge spans
 
     def at(self, row: int, column: int) -> tuple[int, int]:
@@ -91,7 +92,7 @@ def read_tables(path: Path, display: str | None = None) -> list[Table]:
         )
     raw = _read(path, shown)
     tables = _csv_tables(raw, path, shown) if suffix in (".csv", ".txt") else _sheet_tables(raw, path, shown)
-    problems = [problem for table in tables for problem in _hidden(table)]
+    problems = [problem for table in tables if not table.clean for problem in _hidden(table)]
     if problems:
         raise ContentError(capped(problems))
     return tables
@@ -168,7 +169,7 @@ def _csv_tables(raw: bytes, path: Path, shown: str) -> list[Table]:
         ) from None
     if not any(any(cell is not None for cell in row) for row in rows):
         raise _fail(shown, "empty-file", "the file holds no cells", "export the report with its rows", 1, 1)
-    return [Table(path.stem, shown, rows, lines, csv=True)]
+    return [Table(path.stem, shown, rows, lines, csv=True, clean=not HIDDEN_RE.search(text))]
 
 
 def _too_many(shown: str) -> ContentError:
