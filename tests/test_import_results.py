@@ -488,3 +488,15 @@ def test_an_ods_report_of_fractions_becomes_monthly_percents(tmp_path: Path) -> 
         by_month[period_of("month", day).text].append(share * 100)
     wanted = {month: f"{round(statistics.fmean(values), 4):.4f}".rstrip("0").rstrip(".") for month, values in by_month.items()}
     assert results_of(root, "conversion-rate") == wanted
+
+
+def test_excel_day_numbers_and_hubspot_date_times_in_a_csv(tmp_path: Path) -> None:
+    root = content(tmp_path)
+    export = tmp_path / "export.csv"
+    # 46022 is 2025-12-31, 46023 is 2026-01-01 (Excel's 1900 date system); HubSpot writes date and time.
+    export.write_text('Day,Deal amount\n46022,"1,000.50"\n46023,"€2.000,25"\n2026-01-15 10:23,300\n', encoding="utf-8")
+    result = run_cli(
+        "import", "results", str(export), "--kpi", "deal-value", "--content", str(root), "--date", "Day", "--value", "Deal amount"
+    )
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert results_of(root, "deal-value") == {"2025-12": "1000.5", "2026-01": "2300.25"}
