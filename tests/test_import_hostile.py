@@ -256,3 +256,41 @@ def test_a_content_folder_that_is_a_link_is_refused(tmp_path: Path, kind: str) -
     assert result.exit_code == 2, result.stdout + result.stderr
     assert "is a symbolic link" in result.stderr
     assert snapshot(elsewhere) == before
+
+
+def lying_zip(data: bytes, declared: int) -> bytes:
+    """A zip of one part `data` whose headers say it expands to `declared` bytes (with the CRC of that prefix)."""
+    import struct
+    import zlib
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", data)
+    raw = bytearray(buffer.getvalue())
+    crc = zlib.crc32(data[:declared])
+    local = raw.index(b"PK\x03\x04")
+    struct.pack_into("<I", raw, local + 14, crc)
+    struct.pack_into("<I", raw, local + 22, declared)
+    central = raw.index(b"PK\x01\x02")
+    struct.pack_into("<I", raw, central + 16, crc)
+    struct.pack_into("<I", raw, central + 24, declared)
+    return bytes(raw)
+
+
+def test_a_part_that_lies_about_its_size_is_read_only_as_far_as_it_says() -> None:
+    """calamine is handed the parts as the zipfile module reads them, which stops at the declared size:
+    a part declaring 1 KB that expands to 50 MB reaches it as 1 KB."""
+    data = b"<row>" + b"x" * (50 * 1024 * 1024) + b"</row>"
+    raw = lying_zip(data, 1024)
+    assert zipfile.ZipFile(io.BytesIO(raw)).infolist()[0].file_size == 1024  # what the archive declares
+    rebuilt = sheets._bounded_zip(raw, "lie.xlsx")
+    (part,) = zipfile.ZipFile(io.BytesIO(rebuilt)).infolist()
+    assert part.file_size == 1024 and zipfile.ZipFile(io.BytesIO(rebuilt)).read(part) == data[:1024]
+
+
+@pytest.mark.parametrize("kind", ["results", "definitions"])
+def test_a_lying_workbook_is_a_clear_error(tmp_path: Path, root: Path, kind: str) -> None:
+    file = tmp_path / "lie.xlsx"
+    file.write_bytes(lying_zip(b"<worksheet>" + b"<row/>" * 100_000 + b"</worksheet>", 64))
+    result = run_cli(*command(kind, file, root))
+    assert result.exit_code == 1 and "[unreadable]" in result.stderr and "Traceback" not in result.stderr

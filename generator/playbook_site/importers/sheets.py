@@ -184,32 +184,46 @@ def _too_many(shown: str) -> ContentError:
 # --- XLSX, XLS, ODS ---------------------------------------------------------------------------------------
 
 
-def _check_zip(raw: bytes, shown: str) -> None:
-    """Refuse a zipped spreadsheet whose parts would expand beyond MAX_EXPANDED_BYTES."""
+def _unreadable(shown: str) -> ContentError:
+    return _fail(
+        shown,
+        "unreadable",
+        "the file is not a spreadsheet that can be read (it is damaged, or not what its name says)",
+        "open it in the spreadsheet program and save it again as XLSX or ODS, or export it as CSV",
+    )
+
+
+def _bounded_zip(raw: bytes, shown: str) -> bytes:
+    """The zipped spreadsheet rebuilt from its parts as they declare themselves, refused when they would expand
+    beyond MAX_EXPANDED_BYTES. Each part is read by the zipfile module, which stops at the size the archive
+    declares (and checks its CRC), so a part that lies about its size cannot make calamine expand more."""
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            expanded = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise _fail(
-            shown,
-            "unreadable",
-            "the file is not a spreadsheet that can be read (it is damaged, or not what its name says)",
-            "open it in the spreadsheet program and save it again as XLSX or ODS, or export it as CSV",
-        ) from None
-    if expanded > MAX_EXPANDED_BYTES:
-        raise _fail(
-            shown,
-            "file-too-large",
-            f"the spreadsheet expands to {expanded:,} bytes; an import reads at most {MAX_EXPANDED_BYTES:,}",
-            "export a shorter period, or only the sheets and columns the import needs",
-        )
+            parts = archive.infolist()
+            expanded = sum(info.file_size for info in parts)
+            if expanded > MAX_EXPANDED_BYTES:
+                raise _fail(
+                    shown,
+                    "file-too-large",
+                    f"the spreadsheet expands to {expanded:,} bytes; an import reads at most {MAX_EXPANDED_BYTES:,}",
+                    "export a shorter period, or only the sheets and columns the import needs",
+                )
+            rebuilt = io.BytesIO()
+            with zipfile.ZipFile(rebuilt, "w") as copy:
+                for info in parts:
+                    stored = info.filename == "mimetype"  # an ODS file's first part stays uncompressed
+                    kind = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+                    copy.writestr(info.filename, archive.read(info), compress_type=kind, compresslevel=None if stored else 1)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError, EOFError, RuntimeError):
+        raise _unreadable(shown) from None
+    return rebuilt.getvalue()
 
 
 def _sheet_tables(raw: bytes, path: Path, shown: str) -> list[Table]:
     from python_calamine import CalamineWorkbook
 
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xlsb", ".ods"):
-        _check_zip(raw, shown)
+        raw = _bounded_zip(raw, shown)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(raw))
         tables: list[Table] = []
