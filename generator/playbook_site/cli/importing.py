@@ -27,8 +27,8 @@ def import_group() -> None:
     """Write content from a spreadsheet or a CRM or BI export.
 
     `import results` turns an export of dated rows into a KPI's results;
-    `import definitions` turns a spreadsheet of roles, lead stages, KPIs and
-    glossary terms into one YAML file per entity. No cell is evaluated, and
+    `import definitions` turns a spreadsheet of roles, lead stages, KPIs,
+    checklist steps and glossary terms (and a RACI matrix) into content. No cell is evaluated, and
     nothing is written that does not validate.
     """
 
