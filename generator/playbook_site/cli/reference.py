@@ -206,7 +206,22 @@ def commands_reference() -> str:
                 continue
             with click.Context(command, info_name=name, parent=context, **settings) as sub:
                 lines += [f"## playbook {name}\n", "```text", command.get_help(sub), "```\n"]
+                lines += _subcommands(command, sub, f"playbook {name}", settings)
     return "\n".join(lines)
+
+
+def _subcommands(group: click.Command, context: click.Context, path: str, settings: dict[str, Any]) -> list[str]:
+    """The help of each command of a group (`playbook import results`), as `playbook import results --help` prints it."""
+    if not isinstance(group, click.Group):
+        return []
+    lines: list[str] = []
+    for name in sorted(group.list_commands(context)):
+        command = group.get_command(context, name)
+        if command is None or command.hidden:
+            continue
+        with click.Context(command, info_name=name, parent=context, **settings) as sub:
+            lines += [f"### {path} {name}\n", "```text", command.get_help(sub), "```\n"]
+    return lines
 
 
 def reference_files() -> dict[str, str]:

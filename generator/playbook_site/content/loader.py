@@ -21,7 +21,7 @@ from ..clock import today as clock_today
 from ..errors import ContentError, Problem, capped, did_you_mean, suggestion_budget
 from .cache import FileCache, FileCheck
 from .kinds import ENTITY_FOLDERS, KIND_LABELS, KINDS, LIST_FILES
-from .results import ResultsFile, check_results, decode_csv, parse_results, read_results_file
+from .results import SOURCES_NAME, ResultsFile, check_results, decode_csv, parse_results, read_results_file
 from .rules import check_playbook, file_links
 from .schema import FILE_MODELS, ActivityEntry, ActivityLog, Alignment, Checklist, Glossary, Playbook, PlaybookMeta
 from .schema_line import check as check_schema_line
@@ -425,7 +425,7 @@ class _Walk:
         for file in sorted(directory.iterdir()):
             rel = f"results/{file.name}"
             if file.suffix != ".csv":
-                if not file.name.startswith("."):
+                if not file.name.startswith(".") and file.name != SOURCES_NAME:
                     self.warnings.append(
                         Problem(
                             self.display(rel),

@@ -47,6 +47,8 @@ MAX_NOTE = 500  # characters in a note
 MAX_PROBLEMS = 50  # per file: an export that went wrong on every row is told in a screenful
 COLUMNS = ("period", "value", "note")
 REQUIRED_COLUMNS = ("period", "value")
+# Beside the results files: how `playbook import results` reads each KPI's export (importers/sources.py).
+SOURCES_NAME = "sources.yml"
 
 # --- numbers -----------------------------------------------------------------------------------
 
