@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .compare import ChangeSet, EntityChange, FieldChange, UsedBy, compare, used_by
-    from .reader import format_reader_markdown, reader_changes, reader_numbers
+    from .reader import format_reader_markdown, reader_changes, reader_numbers, role_changes, roles_touched
     from .reports import format_markdown, format_text, to_json, word_diff
 
 _WHERE = {
@@ -26,6 +26,8 @@ _WHERE = {
     "format_reader_markdown": "reader",
     "reader_changes": "reader",
     "reader_numbers": "reader",
+    "role_changes": "reader",
+    "roles_touched": "reader",
     "format_markdown": "reports",
     "format_text": "reports",
     "to_json": "reports",
@@ -54,6 +56,8 @@ __all__ = [
     "format_reader_markdown",
     "reader_numbers",
     "reader_changes",
+    "role_changes",
+    "roles_touched",
     "format_text",
     "to_json",
     "used_by",
