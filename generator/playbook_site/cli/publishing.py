@@ -33,6 +33,11 @@ def version_name(version: str, title: str) -> str:
 )
 @push_option
 @click.option("--force", is_flag=True, help="Replace VERSION if it is published already (only that version changes).")
+@click.option(
+    "--allow-same",
+    is_flag=True,
+    help="Publish the commit even if another version was built from it already (refused without this).",
+)
 @remote_option
 @branch_option
 @click.option("--revision", default="HEAD", show_default=True, help="The commit, branch or tag to publish.")
@@ -42,6 +47,13 @@ def version_name(version: str, title: str) -> str:
     type=click.Choice(["mkdocs", "zensical"]),
     help="The engine that builds the version (default: `engine:` of the playbook plugin in mkdocs.yml, else mkdocs).",
 )
+@click.option(
+    "--announcement",
+    "announcement_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the announcement (Markdown for a chat channel or an email; `-` prints it)."
+    " Default: .playbook/announcements/VERSION.md",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs debug output.")
 @handle_errors
 def publish_command(
@@ -50,11 +62,13 @@ def publish_command(
     aliases: tuple[str, ...],
     push: bool,
     force: bool,
+    allow_same: bool,
     remote: str,
     branch: str,
     revision: str,
     config_file: Path,
     engine: str | None,
+    announcement_file: Path | None,
     verbose: bool,
 ) -> None:
     """Publish the committed playbook as VERSION on the gh-pages branch.
@@ -64,6 +78,11 @@ def publish_command(
     version, and commits it with mike as VERSION/ with versions.json, the aliases
     (as redirects) and the default version. The working tree and the current branch
     are not touched; if anything fails, the branch is left exactly as it was.
+
+    The Atom feeds at the root of the branch (feeds/playbook.xml, and
+    feeds/roles/ROLE.xml for each role) get the version's changes, and the
+    announcement (what changed, for whom, a link per change; no @mention pings
+    anyone) is written to --announcement.
 
     \b
     Examples:
@@ -85,6 +104,7 @@ def publish_command(
         aliases=list(aliases) if aliases else None,
         push=push,
         force=force,
+        allow_same=allow_same,
         remote=remote,
         branch=branch,
         revision=revision,
@@ -113,6 +133,7 @@ def publish_command(
             " instead of the same page; set site_url to the site's address (e.g. https://ORG.github.io/REPOSITORY/).",
             err=True,
         )
+    _write_announcement(result.announcement, announcement_file or Path(".playbook", "announcements", f"{version}.md"))
     if result.unpublished_changes:
         listed = ", ".join(result.unpublished_changes[:5]) + (", ..." if len(result.unpublished_changes) > 5 else "")
         click.echo(
@@ -121,6 +142,18 @@ def publish_command(
             " commit them and publish again to include them.",
             err=True,
         )
+
+
+def _write_announcement(text: str, target: Path) -> None:
+    """The announcement, written whole (nothing through a link), or printed for `-`."""
+    if str(target) == "-":
+        click.echo(text, nl=False)
+        return
+    from ..files import Folder
+
+    with Folder.at(target.parent) as folder:
+        folder.write(target.name, text.encode("utf-8"))
+    click.echo(f"Announcement (Markdown, for a chat channel or an email): {target}")
 
 
 @cli.command(name="versions")

@@ -32,6 +32,7 @@ from . import mike
 from .build import load_config
 from .changes import PreviousVersion, release_of
 from .engines import build, raw_config, settings_of
+from .feeds import Links, announcement, branch_feeds
 from .git import (
     branch_tip,
     delete_ref,
@@ -59,6 +60,7 @@ from .versions import (
     previous_version,
     published_export,
     read_site,
+    selector_title,
 )
 
 
@@ -77,6 +79,7 @@ class PublishResult:
     drafts_left_out: tuple[tuple[str, str], ...] = ()
     unpublished_changes: tuple[str, ...] = ()  # uncommitted paths, which were not published
     site_url: str | None = None  # mkdocs.yml's site_url: without it the selector cannot keep the reader's page
+    announcement: str = ""  # Markdown for a chat channel or an email: what changed, for whom, with links
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,20 @@ def _plan(version: str, aliases: Sequence[str] | None, site: Site, root: Path, *
     if DEFAULT_ALIAS in names:
         default = DEFAULT_ALIAS
     return _Plan(version, names, existing, previous_version(site, version), default)
+
+
+def _check_not_published_already(site: Site, version: str, commit: str, revision: str) -> None:
+    """Refuse to publish a commit that another version was built from: two numbers for one agreement
+    (pass --allow-same for a deliberate copy, e.g. under a new title)."""
+    same = [v for v in site.versions if v.commit == commit and v.version != version]
+    if same:
+        names = ", ".join(v.version for v in same)
+        raise PublishError(
+            f"commit {commit[:12]} ({revision}) is already published as version {names}; a new number would tell"
+            " readers something changed when nothing did",
+            f"commit the changes first, or point an alias at it (`playbook alias {same[0].version} ALIAS`);"
+            " pass --allow-same to publish the same commit under a new number anyway",
+        )
 
 
 def _check_title(title: str | None) -> None:
@@ -205,14 +222,14 @@ def _build_release(
 
 def _write_to_branch(
     plan: _Plan, built: _Built, site: Site, root: Path, *, title: str, commit: str, today: date, branch: str
-) -> tuple[str, Site]:
-    """mike's commits on a staging branch, the root 404 page, then `branch` moved once; the new tip
-    and what the branch now holds."""
+) -> tuple[str, Site, str]:
+    """mike's commits on a staging branch, the root 404 page and the feeds, then `branch` moved once;
+    the new tip, what the branch now holds and the version's announcement."""
     with mike.staging_branch(branch, root) as staging:
         mike.deploy(
             built.site_dir,
             plan.version,
-            title=title,
+            title=selector_title(plan.version, title),
             aliases=plan.aliases,
             branch=staging,
             root=root,
@@ -221,6 +238,7 @@ def _write_to_branch(
             properties={
                 "published": today.isoformat(),
                 "commit": commit,
+                "title": title,  # the title as given; the selector shows the number too
                 "compared_with": plan.previous.version if plan.previous else "",  # "": the first
             },
         )
@@ -228,11 +246,16 @@ def _write_to_branch(
             mike.set_default(plan.default, branch=staging, root=root, message=f"Readers start at {plan.default}")
         after = read_site(staging, root)
         page = root_404_html(after, title=built.loaded.playbook.meta.title, base_path=base_path(built.site_url))
-        mike.commit_files({"404.html": page}, branch=staging, root=root, message="Page-not-found page for every version")
+        feeds, news = branch_feeds(after, root, Links(built.site_url, built.use_directory_urls))
+        mike.commit_files(
+            {"404.html": page, **feeds}, branch=staging, root=root, message="Page-not-found page and feeds for every version"
+        )
         new_tip = branch_tip(staging, root)
         assert new_tip is not None
         update_ref(f"refs/heads/{branch}", new_tip, site.tip, root)
-    return new_tip, after
+    this = next(item for item in news if item.version == plan.version)
+    text = announcement(this, Links(built.site_url, built.use_directory_urls), title=str(built.loaded.playbook.meta.title))
+    return new_tip, after, text
 
 
 def publish(
@@ -244,6 +267,7 @@ def publish(
     aliases: Sequence[str] | None = None,
     push: bool = False,
     force: bool = False,
+    allow_same: bool = False,
     remote: str = DEFAULT_REMOTE,
     branch: str = DEFAULT_BRANCH,
     revision: str = "HEAD",
@@ -261,6 +285,8 @@ def publish(
     bring_up_to_date(remote, branch, root, push=push)
     site = read_site(branch, root)
     plan = _plan(version, aliases, site, root, force=force)
+    if not allow_same:
+        _check_not_published_already(site, version, commit, revision)
     shown_title = title or (plan.existing.title if plan.existing else version)
     previous = (
         PreviousVersion(plan.previous.version, plan.previous.title, published_export(site, plan.previous.version, root))
@@ -288,7 +314,7 @@ def publish(
             release=release,
         )
         progress(f"Writing version {version} to {branch} ...")
-        new_tip, after = _write_to_branch(plan, built, site, root, title=shown_title, commit=commit, today=today, branch=branch)
+        new_tip, after, text = _write_to_branch(plan, built, site, root, title=shown_title, commit=commit, today=today, branch=branch)
 
     if push:
         progress(f"Pushing {branch} to {remote} ...")
@@ -307,6 +333,7 @@ def publish(
         pushed=push,
         drafts_left_out=tuple(drafts(built.loaded.playbook)),
         unpublished_changes=tuple(uncommitted_changes(root)) if revision == "HEAD" else (),
+        announcement=text,
     )
 
 
@@ -356,10 +383,14 @@ def _site_config(repo: Path, config_file: Path) -> Any:
 
 
 def _finish(site: Site, staging: str, root: Path, *, config: Any, push: bool, remote: str) -> ChangeResult:
-    """After `alias` or `retract`: the root 404 page again, then move the branch (and push)."""
+    """After `alias` or `retract`: the root 404 page and the feeds again, then move the branch (and push)."""
     after = read_site(staging, root)
-    page = root_404_html(after, title=site_title(site, root), base_path=base_path(config.site_url if config else None))
-    mike.commit_files({"404.html": page}, branch=staging, root=root, message="Page-not-found page for every version")
+    site_url = config.site_url if config else None
+    page = root_404_html(after, title=site_title(site, root), base_path=base_path(site_url))
+    feeds = branch_feeds(after, root, Links(site_url, bool(config.use_directory_urls) if config else True))[0]
+    mike.commit_files(
+        {"404.html": page, **feeds}, branch=staging, root=root, message="Page-not-found page and feeds for every version"
+    )
     new_tip = branch_tip(staging, root)
     assert new_tip is not None
     update_ref(f"refs/heads/{site.branch}", new_tip, site.tip, root)

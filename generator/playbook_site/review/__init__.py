@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .compare import ChangeSet, EntityChange, FieldChange, UsedBy, compare, used_by
     from .reader import format_reader_markdown, reader_changes, reader_numbers, role_changes, roles_touched
-    from .reports import format_markdown, format_text, to_json, word_diff
+    from .reports import chat_text, format_markdown, format_text, to_json, word_diff
 
 _WHERE = {
     "ChangeSet": "compare",
@@ -28,6 +28,7 @@ _WHERE = {
     "reader_numbers": "reader",
     "role_changes": "reader",
     "roles_touched": "reader",
+    "chat_text": "reports",
     "format_markdown": "reports",
     "format_text": "reports",
     "to_json": "reports",
@@ -48,6 +49,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "ChangeSet",
+    "chat_text",
     "EntityChange",
     "FieldChange",
     "UsedBy",
