@@ -28,7 +28,7 @@ SITE_URL = "https://playbook.example.com/handbook/"
 # Text validation lets through (tests/hostile.py: entity-escaped markup, which would run if any layer
 # decoded it once more), with quotes, mentions, an issue number and links.
 HOSTILE = (
-    'Ends with &lt;script&gt;window.__pwned=1&lt;/script&gt; and "quotes" \'both\', &lt;img src=x onerror=window.__pwned=2&gt;,'
+    "Ends with &lt;script&gt;window.__pwned=1&lt;/script&gt; and \"quotes\" 'both', &lt;img src=x onerror=window.__pwned=2&gt;,"
     " ping @everyone and @northwind/sales about #123, see &lt;a href=javascript&#58;alert(1)&gt;the form&lt;/a&gt;"
     " and [the form](https://evil.example/x)"
 )
@@ -48,11 +48,19 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     commit_all(repo, "The site's address")
     assert run_cli("publish", "1.0", "--title", "Q3 2026", cwd=repo).exit_code == 0
     content = repo / "content"
-    _edit(content / "roles/sales-development-rep.yml", "owns: the first conversation", f"owns: '{HOSTILE.replace(chr(39), chr(39) * 2)}'")
+    _edit(
+        content / "roles/sales-development-rep.yml",
+        "owns: the first conversation",
+        f"owns: '{HOSTILE.replace(chr(39), chr(39) * 2)}'",
+    )
     _edit(content / "leads/sales-accepted-lead.yml", "sla_hours: 8", "sla_hours: 4")
     commit_all(repo, "Hostile words, a faster hand-off")
     result = run_cli("publish", "1.1", "--title", "Q4 2026", cwd=repo)
     assert result.exit_code == 0, result.output
+    (repo / "news").mkdir()
+    (repo / "news" / "1.1.md").write_text(
+        result.stdout.split("Announcement (Markdown, for a chat channel or an email):")[1], encoding="utf-8"
+    )
     _edit(content / "kpis/win-rate.yml", "value: 27", "value: 30")
     commit_all(repo, "A higher win-rate target")
     result = run_cli("publish", "1.2", "--title", "Q1 2027", "--announcement", "news/1.2.md", cwd=repo)
@@ -139,6 +147,7 @@ def test_a_feed_per_role_each_keeping_rfc_4287(site: Path) -> None:
     roles = sorted(p.stem for p in (site / "content" / "roles").glob("*.yml"))
     listed = git("ls-tree", "--name-only", "gh-pages:feeds/roles/", cwd=site).split()
     assert listed == [f"{role}.xml" for role in roles]
+    assert git("ls-tree", "--name-only", "gh-pages:feeds/", cwd=site).split() == ["playbook.xml", "roles", "sitemap.xml"]
     for role in roles:
         feed = check_rfc4287(show(site, f"feeds/roles/{role}.xml").encode("utf-8"))
         assert len(_entries(feed)) == 3, role
@@ -184,7 +193,7 @@ def test_hostile_text_stays_text_in_the_feed(site: Path) -> None:
 def test_the_announcement_says_what_changed_for_whom_with_a_link_each_and_pings_nobody(site: Path) -> None:
     text = (site / "news" / "1.2.md").read_text(encoding="utf-8")
     assert "**For Sales Manager**" in text and f"]({SITE_URL}1.2/kpis/#win-rate)" in text
-    announcement = (site / ".playbook" / "announcements" / "1.1.md").read_text(encoding="utf-8")
+    announcement = (site / "news" / "1.1.md").read_text(encoding="utf-8")  # as printed
     assert f"]({SITE_URL}1.1/leads/#sales-accepted-lead)" in announcement
     assert "**For Sales Development Representative**" in announcement
     lines = [line for line in announcement.splitlines() if line.startswith("- ")]
@@ -200,7 +209,9 @@ def test_the_announcement_says_what_changed_for_whom_with_a_link_each_and_pings_
 
 def test_the_site_links_its_feeds_without_asking_another_host(site: Path) -> None:
     home = show(site, "1.2/index.html")
-    assert re.search(r'<link rel="alternate" type="application/atom\+xml" title="[^"]*" href="\./?\.\./feeds/playbook\.xml">', home), home[:2000]
+    assert re.search(
+        r'<link rel="alternate" type="application/atom\+xml" title="[^"]*" href="\./?\.\./feeds/playbook\.xml">', home
+    ), home[:2000]
     role = show(site, "1.2/roles/account-executive/index.html")
     assert 'href="../../../feeds/roles/account-executive.xml"' in role
     assert 'href="../../feeds/playbook.xml"' in show(site, "1.2/changes/index.html")

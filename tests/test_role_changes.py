@@ -1,4 +1,4 @@
-""""What changed for you" on each role page and "Changes by role" on a version's What changed page
+""" "What changed for you" on each role page and "Changes by role" on a version's What changed page
 (issue 23), from real versions published with `playbook publish` in a real git repository.
 
 Ten edits across roles, KPIs, lead stages and checklist steps (and one glossary edit that touches no
@@ -158,7 +158,9 @@ def test_the_glossary_edit_is_on_the_what_changed_page_but_no_role_page(versions
     page = show(repo, "1.1/changes/index.html")
     assert "Ideal customer profile" in re.sub(r"<[^>]+>", "", page)
     for role_id in _load(repo)["role"]:
-        assert "Ideal customer profile" not in _items(show(repo, f"1.1/roles/{role_id}/index.html"), "what-changed-for-you", "<h2")
+        assert "Ideal customer profile" not in _items(
+            show(repo, f"1.1/roles/{role_id}/index.html"), "what-changed-for-you", "<h2"
+        )
 
 
 def test_the_what_changed_page_groups_the_same_changes_by_role(versions: Any) -> None:

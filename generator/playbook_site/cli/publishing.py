@@ -51,8 +51,7 @@ def version_name(version: str, title: str) -> str:
     "--announcement",
     "announcement_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the announcement (Markdown for a chat channel or an email; `-` prints it)."
-    " Default: .playbook/announcements/VERSION.md",
+    help="Write the announcement (Markdown for a chat channel or an email) to this file instead of printing it.",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs debug output.")
 @handle_errors
@@ -82,7 +81,7 @@ def publish_command(
     The Atom feeds at the root of the branch (feeds/playbook.xml, and
     feeds/roles/ROLE.xml for each role) get the version's changes, and the
     announcement (what changed, for whom, a link per change; no @mention pings
-    anyone) is written to --announcement.
+    anyone) is printed, or written to --announcement.
 
     \b
     Examples:
@@ -133,7 +132,7 @@ def publish_command(
             " instead of the same page; set site_url to the site's address (e.g. https://ORG.github.io/REPOSITORY/).",
             err=True,
         )
-    _write_announcement(result.announcement, announcement_file or Path(".playbook", "announcements", f"{version}.md"))
+    _write_announcement(result.announcement, announcement_file)
     if result.unpublished_changes:
         listed = ", ".join(result.unpublished_changes[:5]) + (", ..." if len(result.unpublished_changes) > 5 else "")
         click.echo(
@@ -144,9 +143,10 @@ def publish_command(
         )
 
 
-def _write_announcement(text: str, target: Path) -> None:
-    """The announcement, written whole (nothing through a link), or printed for `-`."""
-    if str(target) == "-":
+def _write_announcement(text: str, target: Path | None) -> None:
+    """The announcement, written whole (nothing through a link), or printed after the summary."""
+    if target is None or str(target) == "-":
+        click.echo("\nAnnouncement (Markdown, for a chat channel or an email):\n")
         click.echo(text, nl=False)
         return
     from ..files import Folder

@@ -40,6 +40,7 @@ from .versions import Site, published_export
 ATOM = "http://www.w3.org/2005/Atom"
 FEEDS_DIR = "feeds"
 PLAYBOOK_FEED = f"{FEEDS_DIR}/playbook.xml"
+EMPTY_SITEMAP = b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>\n'
 
 
 def role_feed(role_id: str) -> str:
@@ -96,9 +97,7 @@ def version_news(site: Site, root: Path) -> list[VersionNews]:
             found.append(VersionNews(published.version, published.title, day, None))
             continue
         before = site.find(published.compared_with) if published.compared_with else None
-        previous = (
-            PreviousVersion(before.version, before.title, published_export(site, before.version, root)) if before else None
-        )
+        previous = PreviousVersion(before.version, before.title, published_export(site, before.version, root)) if before else None
         when = date.fromisoformat(day) if day else date(1970, 1, 1)
         release = release_of(playbook, version=published.version, title=published.title, day=when, previous=previous)
         roles = {role_id: display_name(role) for role_id, role in playbook.roles.items()}
@@ -164,7 +163,9 @@ def _html_list(news: VersionNews, items: Iterable[ReaderChange], links: Links, w
         name = f'<a href="{escape(url)}">{name}</a>' if url else name
         roles = touched.get((item.kind, item.id))
         for_whom = f"<br>For: {escape(', '.join(roles))}." if roles else ""
-        lines.append(f"<li><strong>{name}</strong>{' ' if sentence(item).startswith('(') else ''}{escape(sentence(item))}{for_whom}</li>")
+        lines.append(
+            f"<li><strong>{name}</strong>{' ' if sentence(item).startswith('(') else ''}{escape(sentence(item))}{for_whom}</li>"
+        )
     return "<ul>" + "".join(lines) + "</ul>" if lines else ""
 
 
@@ -209,7 +210,9 @@ def atom(spec: FeedSpec, entries: list[tuple[VersionNews, str]], links: Links) -
     _text(feed, "updated", max((_updated(news.day) for news, _ in entries), default=_updated("")))
     author = ET.SubElement(feed, "author")
     _text(author, "name", spec.author)
-    ET.SubElement(feed, "link", {"rel": "self", "type": "application/atom+xml", "href": links.at(spec.path) or spec.path.rsplit("/", 1)[-1]})
+    ET.SubElement(
+        feed, "link", {"rel": "self", "type": "application/atom+xml", "href": links.at(spec.path) or spec.path.rsplit("/", 1)[-1]}
+    )
     home = links.at("") or ("../" * spec.path.count("/"))
     ET.SubElement(feed, "link", {"rel": "alternate", "type": "text/html", "href": home})
     for news, html in entries:
@@ -222,12 +225,16 @@ def atom(spec: FeedSpec, entries: list[tuple[VersionNews, str]], links: Links) -
             ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": page})
         _text(entry, "content", html, type="html")
     ET.indent(feed)
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+    written: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return written + b"\n"
 
 
 def feed_files(news: list[VersionNews], links: Links, *, title: str, author: str, key: str) -> dict[str, bytes]:
     """{path on the branch: Atom}: the playbook's feed and one per role any version has."""
     files = {
+        # Material reads the sitemap.xml beside every <link rel="alternate"> of a page (for its language
+        # selector): an empty one answers it, instead of a "404 Not Found" in the reader's console.
+        f"{FEEDS_DIR}/sitemap.xml": EMPTY_SITEMAP,
         PLAYBOOK_FEED: atom(
             FeedSpec(PLAYBOOK_FEED, f"{title}: what changed", author, key),
             [(item, _entry_html(item, item.release.changes if item.release else None, links, True)) for item in news],
@@ -295,4 +302,14 @@ def announcement(news: VersionNews, links: Links, *, title: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["FEEDS_DIR", "branch_feeds", "PLAYBOOK_FEED", "Links", "VersionNews", "announcement", "feed_files", "role_feed", "version_news"]
+__all__ = [
+    "FEEDS_DIR",
+    "branch_feeds",
+    "PLAYBOOK_FEED",
+    "Links",
+    "VersionNews",
+    "announcement",
+    "feed_files",
+    "role_feed",
+    "version_news",
+]

@@ -133,7 +133,8 @@ def _check_not_published_already(site: Site, version: str, commit: str, revision
     if same:
         names = ", ".join(v.version for v in same)
         raise PublishError(
-            f"commit {commit[:12]} ({revision}) is already published as version {names}; a new number would tell"
+            f"commit {commit[:12]} ({revision}) is already published as version{'s' if len(same) > 1 else ''} {names};"
+            " a new number would tell"
             " readers something changed when nothing did",
             f"commit the changes first, or point an alias at it (`playbook alias {same[0].version} ALIAS`);"
             " pass --allow-same to publish the same commit under a new number anyway",
@@ -314,7 +315,9 @@ def publish(
             release=release,
         )
         progress(f"Writing version {version} to {branch} ...")
-        new_tip, after, text = _write_to_branch(plan, built, site, root, title=shown_title, commit=commit, today=today, branch=branch)
+        new_tip, after, text = _write_to_branch(
+            plan, built, site, root, title=shown_title, commit=commit, today=today, branch=branch
+        )
 
     if push:
         progress(f"Pushing {branch} to {remote} ...")
