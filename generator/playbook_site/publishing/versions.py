@@ -48,6 +48,11 @@ class PublishedVersion:
     commit: str | None = None  # the commit it was built from
     compared_with: str | None = None  # the version its "What changed" compares it with; "" the first; None unknown
 
+    @property
+    def shown_title(self) -> str:
+        """As the version selector shows it: "1.1 · Q4 2026"."""
+        return selector_title(self.version, self.title)
+
 
 @dataclass(frozen=True)
 class Site:
