@@ -239,7 +239,7 @@ def feed_files(news: list[VersionNews], links: Links, *, title: str, author: str
             FeedSpec(PLAYBOOK_FEED, f"{title}: what changed", author, key),
             [(item, _entry_html(item, item.release.changes if item.release else None, links, True)) for item in news],
             links,
-        )
+        ),
     }
     names: dict[str, str] = {}
     for item in reversed(news):  # the newest version's name of a role wins
