@@ -238,3 +238,48 @@ def test_publishing_a_published_commit_again_needs_allow_same(site: Path, tmp_pa
     assert git("rev-parse", "gh-pages", cwd=copy) == tip
     allowed = run_cli("publish", "1.3", "--allow-same", cwd=copy)
     assert allowed.exit_code == 0, allowed.output
+
+
+@pytest.fixture
+def copy(site: Path, tmp_path: Path) -> Path:
+    import shutil
+
+    copied = tmp_path / "copy"
+    shutil.copytree(site, copied, symlinks=True)
+    return copied
+
+
+def test_versions_published_before_numbered_titles_get_their_number(copy: Path) -> None:
+    import json
+
+    from test_publish import commit_on_gh_pages
+
+    listed = json.loads(show(copy, "versions.json"))
+    for entry in listed:  # as an earlier release of the tool wrote them: the title alone
+        entry["title"] = entry["properties"].pop("title")
+    commit_on_gh_pages(copy, {"versions.json": json.dumps(listed)}, "versions.json as an older tool wrote it")
+    assert [entry["title"] for entry in json.loads(show(copy, "versions.json"))] == ["Q1 2027", "Q4 2026", "Q3 2026"]
+    _edit(copy / "content/kpis/win-rate.yml", "value: 30", "value: 31")
+    commit_all(copy, "Another target")
+    assert run_cli("publish", "1.3", "--title", "Q2 2027", cwd=copy).exit_code == 0
+    titles = [entry["title"] for entry in json.loads(show(copy, "versions.json"))]
+    assert titles == ["1.3 · Q2 2027", "1.2 · Q1 2027", "1.1 · Q4 2026", "1.0 · Q3 2026"]
+    listed_now = json.loads(run_cli("versions", "--format", "json", cwd=copy).stdout)["versions"]
+    assert [v["title"] for v in listed_now] == ["Q2 2027", "Q1 2027", "Q4 2026", "Q3 2026"]
+
+
+def test_a_retracted_version_leaves_the_feeds_with_its_role(copy: Path) -> None:
+    role = copy / "content/roles/partner-manager.yml"
+    role.write_text(
+        "name: Partner Manager\nfunction: sales\nsummary: Works with resellers.\nresponsibilities:\n  - Recruits resellers.\n",
+        encoding="utf-8",
+    )
+    commit_all(copy, "A new role")
+    assert run_cli("publish", "1.3", cwd=copy).exit_code == 0
+    assert len(check_rfc4287(show(copy, "feeds/playbook.xml").encode("utf-8")).findall(A + "entry")) == 4
+    partner = check_rfc4287(show(copy, "feeds/roles/partner-manager.xml").encode("utf-8"))
+    assert list(_entries(partner)) == ["Version 1.3"]
+    assert run_cli("alias", "1.2", "latest", cwd=copy).exit_code == 0
+    assert run_cli("retract", "1.3", cwd=copy).exit_code == 0
+    assert len(check_rfc4287(show(copy, "feeds/playbook.xml").encode("utf-8")).findall(A + "entry")) == 3
+    assert "partner-manager.xml" not in git("ls-tree", "--name-only", "gh-pages:feeds/roles/", cwd=copy).split()

@@ -6,12 +6,16 @@ import json
 import logging
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..clock import today
 from ..text import plural
 from .base import branch_option, cli, config_option, handle_errors, push_option, pushed_note, remote_option, setup_mkdocs_logging
+
+if TYPE_CHECKING:
+    from ..publishing.publish import PublishResult
 
 
 def version_name(version: str, title: str) -> str:
@@ -111,11 +115,17 @@ def publish_command(
         engine=engine,
         progress=lambda step: click.echo(step, err=True),
     )
+    _report_published(result, time.perf_counter() - started, remote)
+    _write_announcement(result.announcement, announcement_file)
+
+
+def _report_published(result: PublishResult, seconds: float, remote: str) -> None:
+    """What `publish` did, then its notes (no site_url, uncommitted changes left out) on stderr."""
     verb = "Replaced" if result.replaced else "Published"
     aliases_text = f", aliases {', '.join(result.aliases)}" if result.aliases else ""
     click.echo(
         f"{verb} {version_name(result.version, result.title)} from commit {result.commit[:12]} on {result.branch}"
-        f"{aliases_text} in {time.perf_counter() - started:.1f} s."
+        f"{aliases_text} in {seconds:.1f} s."
     )
     click.echo(f"Readers start at: {result.default}." if result.default else "No default version is set.")
     if result.previous:
@@ -132,7 +142,6 @@ def publish_command(
             " instead of the same page; set site_url to the site's address (e.g. https://ORG.github.io/REPOSITORY/).",
             err=True,
         )
-    _write_announcement(result.announcement, announcement_file)
     if result.unpublished_changes:
         listed = ", ".join(result.unpublished_changes[:5]) + (", ..." if len(result.unpublished_changes) > 5 else "")
         click.echo(

@@ -32,7 +32,7 @@ from . import mike
 from .build import load_config
 from .changes import PreviousVersion, release_of
 from .engines import build, raw_config, settings_of
-from .feeds import Links, announcement, branch_feeds
+from .feeds import FEEDS_DIR, Links, announcement, branch_feeds
 from .git import (
     branch_tip,
     delete_ref,
@@ -245,11 +245,16 @@ def _write_to_branch(
         )
         if plan.default != site.default:
             mike.set_default(plan.default, branch=staging, root=root, message=f"Readers start at {plan.default}")
+        _number_every_title(read_site(staging, root), staging, root)
         after = read_site(staging, root)
         page = root_404_html(after, title=built.loaded.playbook.meta.title, base_path=base_path(built.site_url))
         feeds, news = branch_feeds(after, root, Links(built.site_url, built.use_directory_urls))
         mike.commit_files(
-            {"404.html": page, **feeds}, branch=staging, root=root, message="Page-not-found page and feeds for every version"
+            {"404.html": page, **feeds},
+            branch=staging,
+            root=root,
+            message="Page-not-found page and feeds for every version",
+            replace=(FEEDS_DIR,),
         )
         new_tip = branch_tip(staging, root)
         assert new_tip is not None
@@ -257,6 +262,14 @@ def _write_to_branch(
     this = next(item for item in news if item.version == plan.version)
     text = announcement(this, Links(built.site_url, built.use_directory_urls), title=str(built.loaded.playbook.meta.title))
     return new_tip, after, text
+
+
+def _number_every_title(site: Site, staging: str, root: Path) -> None:
+    """Versions published before the selector showed numbers get theirs ("Q3 2026" -> "1.0 · Q3 2026")."""
+    for published in site.versions:
+        if published.listed_title != published.shown_title:
+            message = f"Version {published.version} in the selector: {published.shown_title}"
+            mike.retitle(published.version, published.shown_title, branch=staging, root=root, message=message)
 
 
 def publish(
@@ -289,15 +302,7 @@ def publish(
     if not allow_same:
         _check_not_published_already(site, version, commit, revision)
     shown_title = title or (plan.existing.title if plan.existing else version)
-    previous = (
-        PreviousVersion(plan.previous.version, plan.previous.title, published_export(site, plan.previous.version, root))
-        if plan.previous
-        else None
-    )
-
-    def release(loaded: Loaded) -> Release:
-        shipped = without_drafts(loaded.playbook)
-        return release_of(shipped, version=version, title=shown_title, day=today, current=(plan.default,), previous=previous)
+    release = _releaser(plan, shown_title, today, _previous(plan, site, root))
 
     with tempfile.TemporaryDirectory(prefix="playbook-publish-") as temp:
         tree = Path(temp) / "tree"
@@ -322,20 +327,54 @@ def publish(
     if push:
         progress(f"Pushing {branch} to {remote} ...")
         _push_or_roll_back(remote, branch, root, new_tip, site.tip)
+    unpublished = tuple(uncommitted_changes(root)) if revision == "HEAD" else ()
+    return _result(plan, built, after, commit=commit, branch=branch, tip=new_tip, push=push, unpublished=unpublished, text=text)
+
+
+def _releaser(plan: _Plan, title: str, today: date, previous: PreviousVersion | None) -> Callable[[Loaded], Release]:
+    """What the build is given: the version, without its drafts, and what changed since `previous`."""
+
+    def release(loaded: Loaded) -> Release:
+        shipped = without_drafts(loaded.playbook)
+        return release_of(shipped, version=plan.version, title=title, day=today, current=(plan.default,), previous=previous)
+
+    return release
+
+
+def _previous(plan: _Plan, site: Site, root: Path) -> PreviousVersion | None:
+    """The version "What changed" compares with, and its playbook.json."""
+    if plan.previous is None:
+        return None
+    return PreviousVersion(plan.previous.version, plan.previous.title, published_export(site, plan.previous.version, root))
+
+
+def _result(
+    plan: _Plan,
+    built: _Built,
+    after: Site,
+    *,
+    commit: str,
+    branch: str,
+    tip: str,
+    push: bool,
+    unpublished: tuple[str, ...],
+    text: str,
+) -> PublishResult:
+    """What `publish` did, for the command to tell."""
     return PublishResult(
-        version=version,
-        title=shown_title,
-        aliases=tuple(next((v.aliases for v in after.versions if v.version == version), ())),
+        version=plan.version,
+        title=next((v.title for v in after.versions if v.version == plan.version), plan.version),
+        aliases=tuple(next((v.aliases for v in after.versions if v.version == plan.version), ())),
         commit=commit,
         branch=branch,
-        tip=new_tip,
+        tip=tip,
         previous=plan.previous.version if plan.previous else None,
         site_url=built.site_url,
         replaced=plan.existing is not None,
         default=plan.default,
         pushed=push,
         drafts_left_out=tuple(drafts(built.loaded.playbook)),
-        unpublished_changes=tuple(uncommitted_changes(root)) if revision == "HEAD" else (),
+        unpublished_changes=unpublished,
         announcement=text,
     )
 
@@ -392,7 +431,11 @@ def _finish(site: Site, staging: str, root: Path, *, config: Any, push: bool, re
     page = root_404_html(after, title=site_title(site, root), base_path=base_path(site_url))
     feeds = branch_feeds(after, root, Links(site_url, bool(config.use_directory_urls) if config else True))[0]
     mike.commit_files(
-        {"404.html": page, **feeds}, branch=staging, root=root, message="Page-not-found page and feeds for every version"
+        {"404.html": page, **feeds},
+        branch=staging,
+        root=root,
+        message="Page-not-found page and feeds for every version",
+        replace=(FEEDS_DIR,),
     )
     new_tip = branch_tip(staging, root)
     assert new_tip is not None

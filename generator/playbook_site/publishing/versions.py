@@ -47,6 +47,7 @@ class PublishedVersion:
     published: str | None = None  # YYYY-MM-DD, for versions published by this tool
     commit: str | None = None  # the commit it was built from
     compared_with: str | None = None  # the version its "What changed" compares it with; "" the first; None unknown
+    listed_title: str = ""  # the title in versions.json, as the selector shows it ("1.1 · Q4 2026")
 
     @property
     def shown_title(self) -> str:
@@ -97,11 +98,12 @@ def read_site(branch: str, root: Path, *, tip: str | None = None) -> Site:
         listed.append(
             PublishedVersion(
                 str(info.version),
-                given if isinstance(given, str) and given else info.title,
+                given if isinstance(given, str) and given else str(info.title).removeprefix(f"{info.version} · "),
                 tuple(sorted(info.aliases)),
                 properties.get("published"),
                 properties.get("commit"),
                 properties.get("compared_with"),
+                info.title,
             )
         )
     index = read_file_at(tip, "index.html", root)
