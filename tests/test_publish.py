@@ -230,7 +230,7 @@ def test_the_root_404_page_links_every_version_and_requests_nothing(published: P
     assert "<title>Page not found · Revenue Alignment Playbook</title>" in page
     assert '<a data-name="latest" href="/latest/">Read the current version of the playbook</a>' in page
     assert '<a data-name="2.0" href="/2.0/">2.0</a> (latest)' in page
-    assert '<a data-name="1.0" href="/1.0/">Q3 2026 agreed</a>' in page
+    assert '<a data-name="1.0" href="/1.0/">1.0 · Q3 2026 agreed</a>' in page
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
     after_v1 = git("show", f"{published.v1_tip}:404.html", cwd=published.repo)
     assert "/2.0/" not in after_v1 and '<a data-name="1.0" href="/1.0/">' in after_v1
