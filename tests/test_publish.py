@@ -187,6 +187,7 @@ def test_the_branch_holds_both_versions_an_alias_and_the_root_files(published: P
         "index.html",
         "latest",
         "versions.json",
+        "feeds",  # the Atom feeds (tests/test_feeds.py)
     }
     for version in ("1.0", "2.0"):
         for page in ("index.html", "changes/index.html", "roles/account-executive/index.html", "playbook.json", "sitemap.xml"):
@@ -201,13 +202,13 @@ def test_versions_json_lists_the_versions_newest_first_with_aliases(published: P
             "version": "2.0",
             "title": "2.0",
             "aliases": ["latest"],
-            "properties": {"published": TODAY, "commit": published.v2_commit, "compared_with": "1.0"},
+            "properties": {"published": TODAY, "commit": published.v2_commit, "title": "2.0", "compared_with": "1.0"},
         },
         {
             "version": "1.0",
-            "title": "Q3 2026 agreed",
+            "title": "1.0 · Q3 2026 agreed",  # the selector shows the number and the title
             "aliases": [],
-            "properties": {"published": TODAY, "commit": published.v1_commit, "compared_with": ""},
+            "properties": {"published": TODAY, "commit": published.v1_commit, "title": "Q3 2026 agreed", "compared_with": ""},
         },
     ]
     after_v1 = json.loads(git("show", f"{published.v1_tip}:versions.json", cwd=published.repo))
@@ -229,7 +230,7 @@ def test_the_root_404_page_links_every_version_and_requests_nothing(published: P
     assert "<title>Page not found · Revenue Alignment Playbook</title>" in page
     assert '<a data-name="latest" href="/latest/">Read the current version of the playbook</a>' in page
     assert '<a data-name="2.0" href="/2.0/">2.0</a> (latest)' in page
-    assert '<a data-name="1.0" href="/1.0/">Q3 2026 agreed</a>' in page
+    assert '<a data-name="1.0" href="/1.0/">1.0 · Q3 2026 agreed</a>' in page
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
     after_v1 = git("show", f"{published.v1_tip}:404.html", cwd=published.repo)
     assert "/2.0/" not in after_v1 and '<a data-name="1.0" href="/1.0/">' in after_v1
@@ -346,7 +347,7 @@ def test_versions_lists_what_is_published(published: Published) -> None:
     assert data["default"] == "latest"
     assert [(v["version"], v["title"], v["aliases"]) for v in data["versions"]] == [
         ("2.0", "2.0", ["latest"]),
-        ("1.0", "Q3 2026 agreed", []),
+        ("1.0", "Q3 2026 agreed", []),  # the title as given; the selector adds the number (versions.json)
     ]
 
 
@@ -509,15 +510,16 @@ def test_force_replaces_that_version_only(copy: Path) -> None:
     after = tree(copy)
     assert {path: entry for path, entry in after.items() if path.split("/")[0] in ("2.0", "latest", "index.html")} == root_before
     changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
-    # Only the version's folder and the lists of versions (versions.json; 404.html when a title changed).
+    # Only the version's folder and the lists of versions (versions.json; 404.html when a title changed;
+    # the feeds, whose entry for 1.0 is that version's).
     tops = {path.split("/")[0] for path in changed}
-    assert "1.0" in tops and tops <= {"1.0", "versions.json", "404.html"}, sorted(changed)[:10]
+    assert "1.0" in tops and tops <= {"1.0", "versions.json", "404.html", "feeds"}, sorted(changed)[:10]
     assert after["1.0/roles/account-executive/index.html"] != before["1.0/roles/account-executive/index.html"]
     assert "Account Executive (AE)" in show(copy, "1.0/roles/account-executive/index.html")
     versions = json.loads(show(copy, "versions.json"))
     assert [(v["version"], v["title"], v["aliases"]) for v in versions] == [
         ("2.0", "2.0", ["latest"]),
-        ("1.0", "Q3 2026 agreed", []),
+        ("1.0", "1.0 · Q3 2026 agreed", []),
     ]
     assert "It is the first published version" in article_text(show(copy, "1.0/changes/index.html"))
 
@@ -555,19 +557,25 @@ def commit_on_gh_pages(repo: Path, files: dict[str, str], message: str) -> None:
 
 
 def test_a_version_under_another_alias_does_not_take_the_site_address(copy: Path) -> None:
-    result = run_cli("publish", "3.0-preview", "--alias", "preview", cwd=copy)
+    result = run_cli("publish", "3.0-preview", "--alias", "preview", "--allow-same", cwd=copy)
     assert result.exit_code == 0, result.output
     assert "Readers start at: latest." in result.stdout
     assert redirect_target(show(copy, "index.html")) == "latest/"
     assert redirect_target(show(copy, "latest/index.html")) == "../2.0/"
-    # Its pages know the current version is `latest` (Material's banner leads there), not the preview.
+    # Its pages know the current version is `latest` (the banner leads there), not the preview; the
+    # banner itself is decided by assets/versions.js from versions.json (Material's test never marks
+    # a version by its own name).
     page = show(copy, "3.0-preview/index.html")
     config = json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>', page, re.S).group(1))
-    assert config["version"] == {"provider": "mike", "default": ["^latest$"]}
+    assert config["version"] == {
+        "provider": "mike",
+        "default": ["^latest$", r"^3\.0\-preview$"],
+        "playbook": {"version": "3.0-preview", "current": ["latest"]},
+    }
 
 
 def test_a_lower_number_published_later_is_compared_with_what_readers_had(copy: Path) -> None:
-    result = run_cli("publish", "0.9", cwd=copy)
+    result = run_cli("publish", "0.9", "--allow-same", cwd=copy)
     assert result.exit_code == 0, result.output
     assert 'Its "What changed" page compares it with version 2.0.' in result.stdout
     text = article_text(show(copy, "0.9/changes/index.html"))
@@ -579,7 +587,7 @@ def test_an_unreadable_previous_export_is_said_plainly_not_a_traceback(copy: Pat
     export = json.loads(show(copy, "2.0/playbook.json"))
     export["playbook"]["title"] = 5  # e.g. written by a tool whose format has since changed
     commit_on_gh_pages(copy, {"2.0/playbook.json": json.dumps(export)}, "An export this tool cannot read")
-    result = run_cli("publish", "3.0", cwd=copy)
+    result = run_cli("publish", "3.0", "--allow-same", cwd=copy)
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
     text = article_text(show(copy, "3.0/changes/index.html"))
@@ -598,7 +606,7 @@ def test_a_fresh_clone_publishes_on_top_of_the_remote_versions(published: Publis
     listed = run_cli("versions", cwd=clone)
     assert listed.stdout.startswith("origin/gh-pages: 2 published versions; readers start at latest (2.0)\n"), listed.output
     remote_tip = git("rev-parse", "origin/gh-pages", cwd=clone).strip()
-    result = run_cli("publish", "3.0", cwd=clone)
+    result = run_cli("publish", "3.0", "--allow-same", cwd=clone)
     assert result.exit_code == 0, result.output
     assert "compares it with version 2.0" in result.stdout
     assert git("merge-base", "--is-ancestor", remote_tip, "gh-pages", cwd=clone) == ""  # a fast-forward: pushable
@@ -690,22 +698,22 @@ def test_the_first_publish_under_a_preview_alias_does_not_keep_the_address(tmp_p
     repo = new_repo(tmp_path / "repo")
     assert run_cli("publish", "0.9-rc", "--alias", "preview", cwd=repo).exit_code == 0
     assert redirect_target(show(repo, "index.html")) == "preview/"
-    first = run_cli("publish", "1.0", cwd=repo)
+    first = run_cli("publish", "1.0", "--allow-same", cwd=repo)
     assert "Readers start at: latest." in first.stdout, first.output
     assert redirect_target(show(repo, "index.html")) == "latest/"
-    second = run_cli("publish", "2.0", cwd=repo)
+    second = run_cli("publish", "2.0", "--allow-same", cwd=repo)
     assert 'Its "What changed" page compares it with version 1.0.' in second.stdout
 
 
 def test_force_keeps_the_comparison_the_version_had(tmp_path: Path) -> None:
     repo = new_repo(tmp_path / "repo")
     for version in ("1.0", "1.1"):
-        assert run_cli("publish", version, cwd=repo).exit_code == 0
-    patch = run_cli("publish", "1.0.1", cwd=repo)
+        assert run_cli("publish", version, "--allow-same", cwd=repo).exit_code == 0
+    patch = run_cli("publish", "1.0.1", "--allow-same", cwd=repo)
     assert "compares it with version 1.1." in patch.stdout, patch.output
-    again = run_cli("publish", "1.0.1", "--force", cwd=repo)
+    again = run_cli("publish", "1.0.1", "--force", "--allow-same", cwd=repo)
     assert "compares it with version 1.1." in again.stdout, again.output
-    first_again = run_cli("publish", "1.0", "--force", cwd=repo)
+    first_again = run_cli("publish", "1.0", "--force", "--allow-same", cwd=repo)
     assert 'Its "What changed" page says it is the first version.' in first_again.stdout, first_again.output
     recorded = {v["version"]: v["properties"]["compared_with"] for v in json.loads(show(repo, "versions.json"))}
     assert recorded == {"1.0.1": "1.1", "1.1": "1.0", "1.0": ""}

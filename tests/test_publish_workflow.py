@@ -164,7 +164,7 @@ def test_a_tag_on_the_default_branch_is_published_and_pushed(checkout: Path, tmp
     origin = tmp_path / "origin.git"
     versions = json.loads(git(origin, "show", "gh-pages:versions.json"))
     assert [(v["version"], v["title"], v["aliases"], v["properties"]["commit"]) for v in versions] == [
-        ("2026-Q4", "Q4 2026, agreed on 20 November", ["latest"], sha)
+        ("2026-Q4", "2026-Q4 · Q4 2026, agreed on 20 November", ["latest"], sha)  # number and title, as the selector shows
     ]
     summary = tmp_path / "summary.md"
     summary.write_text("", encoding="utf-8")

@@ -346,6 +346,7 @@ def test_the_first_version_says_so(content: Path) -> None:
     assert page == (
         "What changed in version 2026-Q4 This is version 2026-Q4 (Q4 2026) of the playbook, published on 23 November 2026."
         " It is the first published version: there is no earlier version to compare it with. Every definition in it is new."
+        " Follow the changes of every version in a feed reader: the playbook's feed , or one role's (on its page)."
     )
 
 
@@ -379,7 +380,10 @@ def test_the_changes_since_the_previous_version_in_plain_words(tmp_path: Path) -
     )
     assert "Only editors" not in page and "Sales Manager" not in page
     same = changes_page(old, version="1.1", title="1.1", day=date(2027, 1, 5), previous=previous)
-    assert same.endswith("Nothing a reader sees changed since version 1.0.")
+    assert same.endswith(
+        "Nothing a reader sees changed since version 1.0. Follow the changes of every version in a feed reader:"
+        " the playbook's feed , or one role's (on its page)."
+    )
     # The version label in playbook.yml is not a change to the definitions.
     labelled = released(old, Release("1.1", "1.1", date(2027, 1, 5)))
     assert changes_page(labelled, version="1.1", title="1.1", day=date(2027, 1, 5), previous=previous) == same
@@ -467,7 +471,12 @@ def test_a_release_build_leaves_drafts_out_and_adds_what_changed(tmp_path: Path)
     assert "pipeline-velocity" not in (site / "playbook.json").read_text(encoding="utf-8")
     assert "pipeline-velocity" not in (site / "search" / "search_index.json").read_text(encoding="utf-8")
     index = (site / "index.html").read_text(encoding="utf-8")
-    assert config_of(index)["version"] == {"provider": "mike", "default": ["^latest$"]}
+    # Material never marks a version by its own name; assets/versions.js decides from versions.json.
+    assert config_of(index)["version"] == {
+        "provider": "mike",
+        "default": ["^latest$", r"^1\.1$"],
+        "playbook": {"version": "1.1", "current": ["latest"]},
+    }
     assert "This is an earlier version of the playbook, kept so that anyone can read what was agreed." in index
     assert re.search(r'<a href="changes/" class="md-nav__link">\s*<span class="md-ellipsis">\s*What changed', index)
     changes = (site / "changes" / "index.html").read_text(encoding="utf-8")

@@ -65,13 +65,16 @@ def test_the_selector_switches_versions_in_the_preview(reader: tuple[Any, Watch]
     page.goto(preview)
     page.wait_for_url(preview + "2.0/", timeout=15_000)  # / -> latest/ -> 2.0/
     page.wait_for_selector(".md-version__current", timeout=15_000)
-    assert page.locator(".md-version__current").inner_text().strip() == "Winter agreed"
+    assert page.locator(".md-version__current").inner_text().strip() == "2.0 · Winter agreed"
     entries = page.locator(".md-version__link").evaluate_all("links => links.map(a => [a.textContent.trim(), a.href])")
-    assert [tuple(entry) for entry in entries] == [("Winter agreed", preview + "2.0/"), ("Autumn agreed", preview + "1.0/")]
+    assert [tuple(entry) for entry in entries] == [
+        ("2.0 · Winter agreed", preview + "2.0/"),
+        ("1.0 · Autumn agreed", preview + "1.0/"),
+    ]
     page.goto(preview + "2.0/leads/")
     assert "within 12 hours" in mql_handoff(page)
     page.locator(".md-version").hover()
-    link = page.locator(".md-version__link", has_text="Autumn agreed")
+    link = page.locator(".md-version__link", has_text="1.0 · Autumn agreed")
     link.wait_for(state="visible", timeout=5_000)
     link.click()
     page.wait_for_url(preview + "1.0/leads/", timeout=15_000)  # the same page, in the other version

@@ -138,8 +138,8 @@ def test_the_address_leads_to_the_current_version(reader: tuple[Any, Watch], pub
     page.goto(published.url)
     page.wait_for_url(published.url + "2.0/", timeout=15_000)  # / -> latest/ -> 2.0/ (redirect pages)
     current, entries = selector_versions(page)
-    assert current == "Q4 2026 agreed"
-    assert entries == [("Q4 2026 agreed", published.url + "2.0/"), ("Q3 2026 agreed", published.url + "1.0/")]
+    assert current == "2.0 · Q4 2026 agreed"
+    assert entries == [("2.0 · Q4 2026 agreed", published.url + "2.0/"), ("1.0 · Q3 2026 agreed", published.url + "1.0/")]
     assert page.locator('[data-md-component="outdated"]').is_hidden()
     check_policy(page)
     assert_no_violations(page, watch)
@@ -152,17 +152,17 @@ def test_the_selector_switches_versions_on_the_same_page(reader: tuple[Any, Watc
     page, watch = reader
     page.goto(published.url + "2.0/leads/")
     assert "within 4 hours" in sal_handoff(page)
-    choose_version(page, "Q3 2026 agreed")
+    choose_version(page, "1.0 · Q3 2026 agreed")
     page.wait_for_url(published.url + "1.0/leads/", timeout=15_000)
     assert "within 8 hours" in sal_handoff(page)
-    assert selector_versions(page)[0] == "Q3 2026 agreed"
+    assert selector_versions(page)[0] == "1.0 · Q3 2026 agreed"
     banner = page.locator('[data-md-component="outdated"]')
     banner.wait_for(state="visible", timeout=5_000)
     assert "This is an earlier version of the playbook, kept so that anyone can read what was agreed." in banner.inner_text()
     check_policy(page)
     screenshot(page, published.shot("versions-earlier-desktop"), full_page=False)
 
-    choose_version(page, "Q4 2026 agreed")
+    choose_version(page, "2.0 · Q4 2026 agreed")
     page.wait_for_url(published.url + "2.0/leads/", timeout=15_000)
     assert "within 4 hours" in sal_handoff(page)
     assert published.url + "1.0/sitemap.xml" in watch.requests  # how Material finds the same page
@@ -225,8 +225,8 @@ def test_a_missing_page_offers_the_current_version(reader: tuple[Any, Watch], pu
     links = page.locator("a[data-name]").evaluate_all("links => links.map(a => [a.textContent.trim(), a.href])")
     assert [tuple(link) for link in links] == [
         ("Read the current version of the playbook", base + "latest/"),
-        ("Q4 2026 agreed", base + "2.0/"),
-        ("Q3 2026 agreed", base + "1.0/"),
+        ("2.0 · Q4 2026 agreed", base + "2.0/"),
+        ("1.0 · Q3 2026 agreed", base + "1.0/"),
     ]
     page.get_by_role("link", name="Read the current version of the playbook").click()
     page.wait_for_url(base + "2.0/", timeout=15_000)

@@ -6,12 +6,16 @@ import json
 import logging
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..clock import today
 from ..text import plural
 from .base import branch_option, cli, config_option, handle_errors, push_option, pushed_note, remote_option, setup_mkdocs_logging
+
+if TYPE_CHECKING:
+    from ..publishing.publish import PublishResult
 
 
 def version_name(version: str, title: str) -> str:
@@ -33,6 +37,11 @@ def version_name(version: str, title: str) -> str:
 )
 @push_option
 @click.option("--force", is_flag=True, help="Replace VERSION if it is published already (only that version changes).")
+@click.option(
+    "--allow-same",
+    is_flag=True,
+    help="Publish the commit even if another version was built from it already (refused without this).",
+)
 @remote_option
 @branch_option
 @click.option("--revision", default="HEAD", show_default=True, help="The commit, branch or tag to publish.")
@@ -42,6 +51,12 @@ def version_name(version: str, title: str) -> str:
     type=click.Choice(["mkdocs", "zensical"]),
     help="The engine that builds the version (default: `engine:` of the playbook plugin in mkdocs.yml, else mkdocs).",
 )
+@click.option(
+    "--announcement",
+    "announcement_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the announcement (Markdown for a chat channel or an email) to this file instead of printing it.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs debug output.")
 @handle_errors
 def publish_command(
@@ -50,11 +65,13 @@ def publish_command(
     aliases: tuple[str, ...],
     push: bool,
     force: bool,
+    allow_same: bool,
     remote: str,
     branch: str,
     revision: str,
     config_file: Path,
     engine: str | None,
+    announcement_file: Path | None,
     verbose: bool,
 ) -> None:
     """Publish the committed playbook as VERSION on the gh-pages branch.
@@ -64,6 +81,11 @@ def publish_command(
     version, and commits it with mike as VERSION/ with versions.json, the aliases
     (as redirects) and the default version. The working tree and the current branch
     are not touched; if anything fails, the branch is left exactly as it was.
+
+    The Atom feeds at the root of the branch (feeds/playbook.xml, and
+    feeds/roles/ROLE.xml for each role) get the version's changes, and the
+    announcement (what changed, for whom, a link per change; no @mention pings
+    anyone) is printed, or written to --announcement.
 
     \b
     Examples:
@@ -85,6 +107,7 @@ def publish_command(
         aliases=list(aliases) if aliases else None,
         push=push,
         force=force,
+        allow_same=allow_same,
         remote=remote,
         branch=branch,
         revision=revision,
@@ -92,11 +115,17 @@ def publish_command(
         engine=engine,
         progress=lambda step: click.echo(step, err=True),
     )
+    _report_published(result, time.perf_counter() - started, remote)
+    _write_announcement(result.announcement, announcement_file)
+
+
+def _report_published(result: PublishResult, seconds: float, remote: str) -> None:
+    """What `publish` did, then its notes (no site_url, uncommitted changes left out) on stderr."""
     verb = "Replaced" if result.replaced else "Published"
     aliases_text = f", aliases {', '.join(result.aliases)}" if result.aliases else ""
     click.echo(
         f"{verb} {version_name(result.version, result.title)} from commit {result.commit[:12]} on {result.branch}"
-        f"{aliases_text} in {time.perf_counter() - started:.1f} s."
+        f"{aliases_text} in {seconds:.1f} s."
     )
     click.echo(f"Readers start at: {result.default}." if result.default else "No default version is set.")
     if result.previous:
@@ -121,6 +150,19 @@ def publish_command(
             " commit them and publish again to include them.",
             err=True,
         )
+
+
+def _write_announcement(text: str, target: Path | None) -> None:
+    """The announcement, written whole (nothing through a link), or printed after the summary."""
+    if target is None or str(target) == "-":
+        click.echo("\nAnnouncement (Markdown, for a chat channel or an email):\n")
+        click.echo(text, nl=False)
+        return
+    from ..files import Folder
+
+    with Folder.at(target.parent) as folder:
+        folder.write(target.name, text.encode("utf-8"))
+    click.echo(f"Announcement (Markdown, for a chat channel or an email): {target}")
 
 
 @cli.command(name="versions")

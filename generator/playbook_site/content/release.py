@@ -67,6 +67,13 @@ class Release:
     compared: str = "first"
     changes: tuple[ReaderChange, ...] = ()
     numbers: tuple[tuple[str, tuple[ReaderNumber, ...]], ...] = ()  # (section title, its lines)
+    # (role id, the changes that touch it: its own fields, the KPIs it owns or is measured on, the lead
+    # stages it owns or receives, the checklist steps it takes part in), in the order of the roles
+    for_roles: tuple[tuple[str, tuple[ReaderChange, ...]], ...] = ()
+
+    def changes_for(self, role_id: str) -> tuple[ReaderChange, ...]:
+        """The changes of this version that touch a role (none when nothing was compared)."""
+        return next((items for found, items in self.for_roles if found == role_id), ())
 
 
 # --- what ships --------------------------------------------------------------------------------

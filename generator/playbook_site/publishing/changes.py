@@ -14,7 +14,7 @@ from typing import Any
 from ..content import Playbook
 from ..content.exports import playbook_from_dict
 from ..content.release import Release
-from ..review import compare, reader_changes, reader_numbers
+from ..review import compare, reader_changes, reader_numbers, role_changes
 
 
 @dataclass(frozen=True)
@@ -43,4 +43,11 @@ def release_of(
     old = replace(old, meta=old.meta.model_copy(update={"version": None}))
     new = replace(playbook, meta=playbook.meta.model_copy(update={"version": None}))
     changes = compare(old, new)
-    return replace(release, compared="compared", changes=reader_changes(changes), numbers=reader_numbers(changes))
+    words = reader_changes(changes)
+    return replace(
+        release,
+        compared="compared",
+        changes=words,
+        numbers=reader_numbers(changes),
+        for_roles=role_changes(old, new, words),
+    )

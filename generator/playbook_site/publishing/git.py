@@ -146,6 +146,13 @@ def read_file_at(revision: str, path: str, root: Path) -> bytes | None:
     return run(["cat-file", "blob", f"{revision}:{path}"], cwd=root)
 
 
+def first_commit(revision: str, root: Path) -> str:
+    """The first commit of a revision's history (the lowest id when it has several roots): the same
+    for every later commit of a repository, so it names the repository."""
+    out = run(["rev-list", "--max-parents=0", revision, "--"], cwd=root).decode("ascii").split()
+    return min(out)
+
+
 def uncommitted_changes(root: Path) -> list[str]:
     """Paths with changes that are not committed, untracked files included (`git status --porcelain`)."""
     out = run(["status", "--porcelain=v1", "-z", "--untracked-files=all"], cwd=root).decode("utf-8", "surrogateescape")

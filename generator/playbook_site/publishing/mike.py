@@ -79,6 +79,14 @@ def set_default(identifier: str, *, branch: str, root: Path, message: str) -> No
         commands.set_default(identifier, branch=branch, message=message)
 
 
+def retitle(version: str, title: str, *, branch: str, root: Path, message: str) -> None:
+    """Change the title a version has in versions.json (`mike retitle`)."""
+    from mike import commands
+
+    with _in_directory(root), _mike_errors(f"retitle version {version}"):
+        commands.retitle(version, title, branch=branch, message=message)
+
+
 def delete(version: str, *, branch: str, root: Path, message: str) -> None:
     """Remove a version's folder and its entry in versions.json (`mike delete`)."""
     from mike import commands
@@ -104,12 +112,14 @@ def alias(version: str, aliases: Sequence[str], *, branch: str, root: Path, use_
         )
 
 
-def commit_files(files: dict[str, bytes], *, branch: str, root: Path, message: str) -> None:
-    """Add or replace files at the root of the branch in one commit (mike's fast-import plumbing)."""
+def commit_files(files: dict[str, bytes], *, branch: str, root: Path, message: str, replace: tuple[str, ...] = ()) -> None:
+    """Add or replace files at the root of the branch in one commit (mike's fast-import plumbing); the
+    folders `replace` are emptied first, so that they hold exactly what `files` puts there."""
     from mike import git_utils
 
     with _in_directory(root), _mike_errors("write " + ", ".join(files)):
         with git_utils.Commit(branch, message) as commit:
+            commit.delete_files(list(replace))
             for path, data in files.items():
                 commit.add_file(git_utils.FileInfo(path, data))
 

@@ -32,6 +32,7 @@ from . import mike
 from .build import load_config
 from .changes import PreviousVersion, release_of
 from .engines import build, raw_config, settings_of
+from .feeds import FEEDS_DIR, Links, announcement, branch_feeds
 from .git import (
     branch_tip,
     delete_ref,
@@ -59,6 +60,7 @@ from .versions import (
     previous_version,
     published_export,
     read_site,
+    selector_title,
 )
 
 
@@ -77,6 +79,7 @@ class PublishResult:
     drafts_left_out: tuple[tuple[str, str], ...] = ()
     unpublished_changes: tuple[str, ...] = ()  # uncommitted paths, which were not published
     site_url: str | None = None  # mkdocs.yml's site_url: without it the selector cannot keep the reader's page
+    announcement: str = ""  # Markdown for a chat channel or an email: what changed, for whom, with links
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,21 @@ def _plan(version: str, aliases: Sequence[str] | None, site: Site, root: Path, *
     if DEFAULT_ALIAS in names:
         default = DEFAULT_ALIAS
     return _Plan(version, names, existing, previous_version(site, version), default)
+
+
+def _check_not_published_already(site: Site, version: str, commit: str, revision: str) -> None:
+    """Refuse to publish a commit that another version was built from: two numbers for one agreement
+    (pass --allow-same for a deliberate copy, e.g. under a new title)."""
+    same = [v for v in site.versions if v.commit == commit and v.version != version]
+    if same:
+        names = ", ".join(v.version for v in same)
+        raise PublishError(
+            f"commit {commit[:12]} ({revision}) is already published as version{'s' if len(same) > 1 else ''} {names};"
+            " a new number would tell"
+            " readers something changed when nothing did",
+            f"commit the changes first, or point an alias at it (`playbook alias {same[0].version} ALIAS`);"
+            " pass --allow-same to publish the same commit under a new number anyway",
+        )
 
 
 def _check_title(title: str | None) -> None:
@@ -205,14 +223,14 @@ def _build_release(
 
 def _write_to_branch(
     plan: _Plan, built: _Built, site: Site, root: Path, *, title: str, commit: str, today: date, branch: str
-) -> tuple[str, Site]:
-    """mike's commits on a staging branch, the root 404 page, then `branch` moved once; the new tip
-    and what the branch now holds."""
+) -> tuple[str, Site, str]:
+    """mike's commits on a staging branch, the root 404 page and the feeds, then `branch` moved once;
+    the new tip, what the branch now holds and the version's announcement."""
     with mike.staging_branch(branch, root) as staging:
         mike.deploy(
             built.site_dir,
             plan.version,
-            title=title,
+            title=selector_title(plan.version, title),
             aliases=plan.aliases,
             branch=staging,
             root=root,
@@ -221,18 +239,37 @@ def _write_to_branch(
             properties={
                 "published": today.isoformat(),
                 "commit": commit,
+                "title": title,  # the title as given; the selector shows the number too
                 "compared_with": plan.previous.version if plan.previous else "",  # "": the first
             },
         )
         if plan.default != site.default:
             mike.set_default(plan.default, branch=staging, root=root, message=f"Readers start at {plan.default}")
+        _number_every_title(read_site(staging, root), staging, root)
         after = read_site(staging, root)
         page = root_404_html(after, title=built.loaded.playbook.meta.title, base_path=base_path(built.site_url))
-        mike.commit_files({"404.html": page}, branch=staging, root=root, message="Page-not-found page for every version")
+        feeds, news = branch_feeds(after, root, Links(built.site_url, built.use_directory_urls))
+        mike.commit_files(
+            {"404.html": page, **feeds},
+            branch=staging,
+            root=root,
+            message="Page-not-found page and feeds for every version",
+            replace=(FEEDS_DIR,),
+        )
         new_tip = branch_tip(staging, root)
         assert new_tip is not None
         update_ref(f"refs/heads/{branch}", new_tip, site.tip, root)
-    return new_tip, after
+    this = next(item for item in news if item.version == plan.version)
+    text = announcement(this, Links(built.site_url, built.use_directory_urls), title=str(built.loaded.playbook.meta.title))
+    return new_tip, after, text
+
+
+def _number_every_title(site: Site, staging: str, root: Path) -> None:
+    """Versions published before the selector showed numbers get theirs ("Q3 2026" -> "1.0 · Q3 2026")."""
+    for published in site.versions:
+        if published.listed_title != published.shown_title:
+            message = f"Version {published.version} in the selector: {published.shown_title}"
+            mike.retitle(published.version, published.shown_title, branch=staging, root=root, message=message)
 
 
 def publish(
@@ -244,6 +281,7 @@ def publish(
     aliases: Sequence[str] | None = None,
     push: bool = False,
     force: bool = False,
+    allow_same: bool = False,
     remote: str = DEFAULT_REMOTE,
     branch: str = DEFAULT_BRANCH,
     revision: str = "HEAD",
@@ -261,16 +299,10 @@ def publish(
     bring_up_to_date(remote, branch, root, push=push)
     site = read_site(branch, root)
     plan = _plan(version, aliases, site, root, force=force)
+    if not allow_same:
+        _check_not_published_already(site, version, commit, revision)
     shown_title = title or (plan.existing.title if plan.existing else version)
-    previous = (
-        PreviousVersion(plan.previous.version, plan.previous.title, published_export(site, plan.previous.version, root))
-        if plan.previous
-        else None
-    )
-
-    def release(loaded: Loaded) -> Release:
-        shipped = without_drafts(loaded.playbook)
-        return release_of(shipped, version=version, title=shown_title, day=today, current=(plan.default,), previous=previous)
+    release = _releaser(plan, shown_title, today, _previous(plan, site, root))
 
     with tempfile.TemporaryDirectory(prefix="playbook-publish-") as temp:
         tree = Path(temp) / "tree"
@@ -288,25 +320,62 @@ def publish(
             release=release,
         )
         progress(f"Writing version {version} to {branch} ...")
-        new_tip, after = _write_to_branch(plan, built, site, root, title=shown_title, commit=commit, today=today, branch=branch)
+        new_tip, after, text = _write_to_branch(
+            plan, built, site, root, title=shown_title, commit=commit, today=today, branch=branch
+        )
 
     if push:
         progress(f"Pushing {branch} to {remote} ...")
         _push_or_roll_back(remote, branch, root, new_tip, site.tip)
+    unpublished = tuple(uncommitted_changes(root)) if revision == "HEAD" else ()
+    return _result(plan, built, after, commit=commit, branch=branch, tip=new_tip, push=push, unpublished=unpublished, text=text)
+
+
+def _releaser(plan: _Plan, title: str, today: date, previous: PreviousVersion | None) -> Callable[[Loaded], Release]:
+    """What the build is given: the version, without its drafts, and what changed since `previous`."""
+
+    def release(loaded: Loaded) -> Release:
+        shipped = without_drafts(loaded.playbook)
+        return release_of(shipped, version=plan.version, title=title, day=today, current=(plan.default,), previous=previous)
+
+    return release
+
+
+def _previous(plan: _Plan, site: Site, root: Path) -> PreviousVersion | None:
+    """The version "What changed" compares with, and its playbook.json."""
+    if plan.previous is None:
+        return None
+    return PreviousVersion(plan.previous.version, plan.previous.title, published_export(site, plan.previous.version, root))
+
+
+def _result(
+    plan: _Plan,
+    built: _Built,
+    after: Site,
+    *,
+    commit: str,
+    branch: str,
+    tip: str,
+    push: bool,
+    unpublished: tuple[str, ...],
+    text: str,
+) -> PublishResult:
+    """What `publish` did, for the command to tell."""
     return PublishResult(
-        version=version,
-        title=shown_title,
-        aliases=tuple(next((v.aliases for v in after.versions if v.version == version), ())),
+        version=plan.version,
+        title=next((v.title for v in after.versions if v.version == plan.version), plan.version),
+        aliases=tuple(next((v.aliases for v in after.versions if v.version == plan.version), ())),
         commit=commit,
         branch=branch,
-        tip=new_tip,
+        tip=tip,
         previous=plan.previous.version if plan.previous else None,
         site_url=built.site_url,
         replaced=plan.existing is not None,
         default=plan.default,
         pushed=push,
         drafts_left_out=tuple(drafts(built.loaded.playbook)),
-        unpublished_changes=tuple(uncommitted_changes(root)) if revision == "HEAD" else (),
+        unpublished_changes=unpublished,
+        announcement=text,
     )
 
 
@@ -356,10 +425,18 @@ def _site_config(repo: Path, config_file: Path) -> Any:
 
 
 def _finish(site: Site, staging: str, root: Path, *, config: Any, push: bool, remote: str) -> ChangeResult:
-    """After `alias` or `retract`: the root 404 page again, then move the branch (and push)."""
+    """After `alias` or `retract`: the root 404 page and the feeds again, then move the branch (and push)."""
     after = read_site(staging, root)
-    page = root_404_html(after, title=site_title(site, root), base_path=base_path(config.site_url if config else None))
-    mike.commit_files({"404.html": page}, branch=staging, root=root, message="Page-not-found page for every version")
+    site_url = config.site_url if config else None
+    page = root_404_html(after, title=site_title(site, root), base_path=base_path(site_url))
+    feeds = branch_feeds(after, root, Links(site_url, bool(config.use_directory_urls) if config else True))[0]
+    mike.commit_files(
+        {"404.html": page, **feeds},
+        branch=staging,
+        root=root,
+        message="Page-not-found page and feeds for every version",
+        replace=(FEEDS_DIR,),
+    )
     new_tip = branch_tip(staging, root)
     assert new_tip is not None
     update_ref(f"refs/heads/{site.branch}", new_tip, site.tip, root)

@@ -32,7 +32,7 @@ DEFAULT_ALIAS = "latest"
 VERSIONS_FILE = "versions.json"
 # Files mike and publishing keep at the root of the branch: a version or alias may not take their names.
 # CNAME holds a GitHub Pages custom domain.
-ROOT_NAMES = frozenset({VERSIONS_FILE, "index.html", "404.html", ".nojekyll", "assets", "search", "CNAME"})
+ROOT_NAMES = frozenset({VERSIONS_FILE, "index.html", "404.html", ".nojekyll", "assets", "search", "CNAME", "feeds"})
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")
 # A name that reads as a file at the root of the site (robots.txt, sitemap.xml): a host or a crawler
 # would take the version's folder for that file.
@@ -47,6 +47,12 @@ class PublishedVersion:
     published: str | None = None  # YYYY-MM-DD, for versions published by this tool
     commit: str | None = None  # the commit it was built from
     compared_with: str | None = None  # the version its "What changed" compares it with; "" the first; None unknown
+    listed_title: str = ""  # the title in versions.json, as the selector shows it ("1.1 · Q4 2026")
+
+    @property
+    def shown_title(self) -> str:
+        """As the version selector shows it: "1.1 · Q4 2026"."""
+        return selector_title(self.version, self.title)
 
 
 @dataclass(frozen=True)
@@ -88,20 +94,30 @@ def read_site(branch: str, root: Path, *, tip: str | None = None) -> Site:
     listed = []
     for info in versions:
         properties = info.properties if isinstance(info.properties, dict) else {}
+        given = properties.get("title")
         listed.append(
             PublishedVersion(
                 str(info.version),
-                info.title,
+                given if isinstance(given, str) and given else str(info.title).removeprefix(f"{info.version} · "),
                 tuple(sorted(info.aliases)),
                 properties.get("published"),
                 properties.get("commit"),
                 properties.get("compared_with"),
+                info.title,
             )
         )
     index = read_file_at(tip, "index.html", root)
     match = _REDIRECT_RE.search(index.decode("utf-8", "replace")) if index else None
     default = match.group(1).strip("/") if match else None
     return Site(branch, tip, tuple(listed), default or None)
+
+
+def selector_title(version: str, title: str) -> str:
+    """What the version selector shows: the number and the title ("1.1 · Q4 2026"); a title that is the
+    number, or starts with it, as it is."""
+    if not title or title == version or title.startswith(version + " "):
+        return title or version
+    return f"{version} · {title}"
 
 
 def previous_version(site: Site, version: str) -> PublishedVersion | None:

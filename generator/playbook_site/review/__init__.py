@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .compare import ChangeSet, EntityChange, FieldChange, UsedBy, compare, used_by
-    from .reader import format_reader_markdown, reader_changes, reader_numbers
-    from .reports import format_markdown, format_text, to_json, word_diff
+    from .reader import format_reader_markdown, reader_changes, reader_numbers, role_changes, roles_touched
+    from .reports import chat_text, format_markdown, format_text, to_json, word_diff
 
 _WHERE = {
     "ChangeSet": "compare",
@@ -26,6 +26,9 @@ _WHERE = {
     "format_reader_markdown": "reader",
     "reader_changes": "reader",
     "reader_numbers": "reader",
+    "role_changes": "reader",
+    "roles_touched": "reader",
+    "chat_text": "reports",
     "format_markdown": "reports",
     "format_text": "reports",
     "to_json": "reports",
@@ -46,6 +49,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "ChangeSet",
+    "chat_text",
     "EntityChange",
     "FieldChange",
     "UsedBy",
@@ -54,6 +58,8 @@ __all__ = [
     "format_reader_markdown",
     "reader_numbers",
     "reader_changes",
+    "role_changes",
+    "roles_touched",
     "format_text",
     "to_json",
     "used_by",

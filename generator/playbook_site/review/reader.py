@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from ..content.kinds import PLAYBOOK
 from ..content.release import ReaderChange, ReaderNumber
+from ..content.schema import Playbook
 from ..text import escape_plain
 from .compare import ChangeSet
 from .numbers import ActivityChange, ResultChange
@@ -23,6 +25,45 @@ def reader_changes(changes: ChangeSet) -> tuple[ReaderChange, ...]:
         if sentences:
             found.append(ReaderChange(entity.kind, entity.id, entity.title, entity.kind_label, "changed", sentences))
     return tuple(found)
+
+
+def _roles_of(kind: str, entity: Any, playbook: Playbook, entity_id: str) -> set[str]:
+    """The roles an entity touches: a role itself; a KPI's owner and the roles measured on it; a lead
+    stage's owner and the role it hands off to; a checklist step's owner and participants."""
+    if kind == "role":
+        return {entity_id}
+    if kind == "kpi":
+        return {entity.owner} | {role.id for role in playbook.roles.values() if entity_id in role.kpis}
+    if kind == "lead":
+        return {entity.owner} | ({entity.handoff.to} if entity.handoff is not None else set())
+    if kind == "step":
+        return {entity.owner, *entity.participants}
+    return set()
+
+
+def roles_touched(old: Playbook, new: Playbook, kind: str, entity_id: str) -> set[str]:
+    """Every role a change to an entity touches, on either side: a KPI whose owner moves from one role
+    to another touches both."""
+    if kind == PLAYBOOK:
+        return set()
+    found: set[str] = set()
+    for playbook in (old, new):
+        entity = playbook.collection(kind).get(entity_id)
+        if entity is not None:
+            found |= _roles_of(kind, entity, playbook, entity_id)
+    return found
+
+
+def role_changes(
+    old: Playbook, new: Playbook, changes: tuple[ReaderChange, ...]
+) -> tuple[tuple[str, tuple[ReaderChange, ...]], ...]:
+    """(role id, the changes that touch it) for each role of `new` that a change touches, in the
+    order of `new`'s roles; each role's changes in the order of `changes`."""
+    touched: dict[str, list[ReaderChange]] = {}
+    for item in changes:
+        for role_id in roles_touched(old, new, item.kind, item.id):
+            touched.setdefault(role_id, []).append(item)
+    return tuple((role_id, tuple(touched[role_id])) for role_id in new.roles if role_id in touched)
 
 
 def format_reader_markdown(

@@ -176,10 +176,10 @@ _ZWSP = "&#8203;"
 _NO_REFERENCE = re.compile(r"[#@]|\bGH(?=-|\Z)|\bwww(?=\.|\Z)|:(?=/|\Z)", re.IGNORECASE)
 
 
-def _gfm(text: str) -> str:
+def _gfm(text: str, zwsp: str = _ZWSP) -> str:
     """Content as literal text in GitHub-flavoured Markdown (a comment, a table cell): no markup, no
     HTML, no mention, no issue reference or autolink, even when pieces of it are joined; handles
-    (`@org/team`, `@user`, emails, as `approvers` hold them) as code."""
+    (`@org/team`, `@user`, emails, as `approvers` hold them) as code. `zwsp` is what breaks a mention."""
     text = collapse(text)
     if _HANDLES.fullmatch(text):
         return "; ".join(_code(handle) for handle in text.split("; "))
@@ -187,7 +187,14 @@ def _gfm(text: str) -> str:
     # Parentheses, `#`, `+` and `!` are only special at the start of a line or after `]`, which content never is.
     text = re.sub(r"([\\`*_\[\]|~])", r"\\\1", text)
     # One pass, so the `#` of an inserted `&#8203;` is never itself matched.
-    return _NO_REFERENCE.sub(lambda match: match[0] + _ZWSP, text)
+    return _NO_REFERENCE.sub(lambda match: match[0] + zwsp, text)
+
+
+def chat_text(text: str) -> str:
+    """Content as literal text in Markdown for a chat channel or an email (`playbook publish`'s
+    announcement): as in a pull-request comment, but a mention, `#123` or an address is broken by the
+    zero-width space itself, since a chat client or a plain-text email shows `&#8203;` as it is."""
+    return _gfm(text, "\u200b")
 
 
 def _code(text: str) -> str:

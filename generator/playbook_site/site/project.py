@@ -29,7 +29,7 @@ from .render import render_specs
 SITE = Path(__file__).resolve().parent
 ASSETS_DIR = SITE / "assets"
 OVERRIDES_DIR = SITE / "overrides"
-ASSETS = {f"assets/playbook/{name}": ASSETS_DIR / name for name in ("playbook.css", "playbook.js")}
+ASSETS = {f"assets/playbook/{name}": ASSETS_DIR / name for name in ("playbook.css", "playbook.js", "versions.js")}
 # From a file:// address a browser starts no Worker: Material's search then runs in an iframe (`--offline`).
 OFFLINE_SHIM = "assets/playbook/iframe-worker.js"
 
@@ -111,8 +111,14 @@ class Project:
         extra: dict[str, Any] = {}
         if self.release is not None:
             current = self.release.current or ("latest",)
-            # Material reads each entry as a regular expression matched against a version's names.
-            extra["version"] = {"provider": "mike", "default": [f"^{re.escape(name)}$" for name in current]}
+            # Material reads each entry as a regular expression matched against a version's names, and
+            # shows its "earlier version" banner on any version that `latest` is not (a newer version
+            # too, after a roll-back). A version is never outdated by that test here: assets/versions.js
+            # shows the banner on versions older than the one `latest` points to (`playbook`).
+            own = (self.release.version,) if self.release.version else ()
+            extra["version"] = {"provider": "mike", "default": [f"^{re.escape(name)}$" for name in (*current, *own)]}
+            if self.release.version:
+                extra["version"]["playbook"] = {"version": self.release.version, "current": list(current)}
         if self.offline:
             extra["polyfills"] = [OFFLINE_SHIM]
         return extra
@@ -168,6 +174,8 @@ def broken_links(project: Project, directory_urls: bool) -> list[Problem]:
             target, _, anchor = href.partition("#")
             resolved = posixpath.normpath(posixpath.join(folder, target)) if target else base
             resolved = "" if resolved == "." else resolved
+            if resolved == ".." or resolved.startswith("../"):
+                continue  # beside the published version, at the root of its branch: the feeds
             if target.endswith("/") and resolved:
                 resolved += "/"
             page_found = by_url.get(resolved)

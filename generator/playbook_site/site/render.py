@@ -374,6 +374,7 @@ def render_specs(
             "page": state,
             "writer": writer,
             "today": today,
+            "release": release,
             "title": spec.title or spec.page_title(playbook, **extra),
             **extra,
         }
