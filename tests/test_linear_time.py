@@ -180,7 +180,9 @@ def _many_valid_files(content: Path) -> str:
     return ""
 
 
-LINKED_ROLE = "name: Role {i}\nfunction: sales\nsummary: Hands over to [the next role](role:{next}).\nresponsibilities:\n  - Works.\n"
+LINKED_ROLE = (
+    "name: Role {i}\nfunction: sales\nsummary: Hands over to [the next role](role:{next}).\nresponsibilities:\n  - Works.\n"
+)
 
 
 def _deep_text_links(content: Path) -> str:

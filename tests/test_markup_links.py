@@ -49,7 +49,7 @@ PIECES = st.sampled_from(
         "[docs](https://Example.COM/a_b?x=1#top)",
         "[mail](mailto:someone@example.com)",
         "[bad](javascript:alert)",
-        "[t](https://x.org \"title\")",
+        '[t](https://x.org "title")',
         "[n](https://x.org/%zz)",
         "[u](https://exämple.org)",
         "[e](role:a)(b)",

@@ -642,7 +642,10 @@ def functions_of(declared: list[FunctionDef]) -> dict[str, FunctionDef]:
         return {function.id: function for function in declared}
     if not _BUILTIN:  # the tool's own constants (tests/test_schema.py validates them): no validator is built for them
         _BUILTIN.update(
-            {key: FunctionDef.model_construct(id=key, name=name, colour=colour) for key, (name, colour) in BUILTIN_FUNCTIONS.items()}
+            {
+                key: FunctionDef.model_construct(id=key, name=name, colour=colour)
+                for key, (name, colour) in BUILTIN_FUNCTIONS.items()
+            }
         )
     return dict(_BUILTIN)
 
