@@ -24,7 +24,7 @@ def _where(kind: str) -> str:
     return f"content/{kind}.yml"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _model_schema(kind: str) -> str:
     """The model's own schema as JSON text, made once a process (pydantic makes it anew on each call;
     `serve` writes the schemas on every rebuild)."""
