@@ -661,7 +661,7 @@ def measure_unknown_keys(work: Path, repeat: int) -> dict[str, float]:
     return found
 
 
-def unknown_keys_targets(found: dict[str, float]) -> list[tuple[str, str, str]]:
+def unknown_keys_targets(found: dict[str, float] | None) -> list[tuple[str, str, str]]:
     """(target, measured, verdict and why) for issue 27's unknown keys."""
     if not found:
         return []
@@ -905,7 +905,8 @@ def import_check() -> dict[str, Any]:
             modules[match.group(4)] = int(match.group(2)) / 1e6
     names = set(re.findall(r"\|\s*([\w.]+)\s*$", child.output, re.M))
     heavy = {
-        name: any(n == name or n.startswith(name + ".") for n in names) for name in ("mkdocs", "jinja2", "markdown", "material")
+        name: any(n == name or n.startswith(name + ".") for n in names)
+        for name in ("mkdocs", "jinja2", "markdown", "material", "mike")
     }
     top = sorted(modules.items(), key=lambda item: -item[1])[:6]
     return {"heavy": heavy, "top": top, "total": sum(modules.values())}
@@ -921,7 +922,6 @@ def write_report(
     unknown_keys: dict[str, float] | None = None,
 ) -> str:
     long_series = long_series or {}
-    unknown_keys = unknown_keys or {}
     head = "| | " + " | ".join(f"{r.figures['entities']:,.0f} entities" for r in results) + " |"
     rule = "| --- |" + " --- |" * len(results)
 
@@ -1130,6 +1130,26 @@ would be better for readers; it was not done because other pages and tests link 
 # --- main ------------------------------------------------------------------------------------
 
 
+def measure_bundled(args: argparse.Namespace, work: Path) -> tuple[dict[str, Any], dict[str, float]]:
+    """The figures measured on the bundled playbook (issue 27): a long results series, unknown keys."""
+    long_series: dict[str, Any] = {}
+    if args.long_series != "none":
+        say("\n== a long results series (the bundled playbook)")
+        series_work = work if args.work is not None else Path(tempfile.mkdtemp(prefix="playbook-bench-series-"))
+        try:
+            long_series = measure_long_series(series_work, args.repeat, since_1900=args.long_series == "full")
+        finally:
+            if args.work is None:
+                shutil.rmtree(series_work, ignore_errors=True)
+    say("\n== twelve thousand unknown keys in one file (the bundled playbook)")
+    keys_work = Path(tempfile.mkdtemp(prefix="playbook-bench-keys-"))
+    try:
+        unknown_keys = measure_unknown_keys(keys_work, args.repeat)
+    finally:
+        shutil.rmtree(keys_work, ignore_errors=True)
+    return long_series, unknown_keys
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="100,1000,5000", help="entity counts, comma-separated (default: 100,1000,5000)")
@@ -1205,16 +1225,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
 
-    long_series: dict[str, Any] = {}
-    if args.long_series != "none":
-        say("\n== a long results series (the bundled playbook)")
-        series_work = work if args.work is not None else Path(tempfile.mkdtemp(prefix="playbook-bench-series-"))
-        try:
-            long_series = measure_long_series(series_work, args.repeat, since_1900=args.long_series == "full")
-        finally:
-            if args.work is None:
-                shutil.rmtree(series_work, ignore_errors=True)
-
+    long_series, unknown_keys = measure_bundled(args, work)
     meta = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "command": "bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:]),
@@ -1222,12 +1233,6 @@ def main(argv: list[str] | None = None) -> int:
         "load_before": load_before,
         "load_after": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
-    say("\n== twelve thousand unknown keys in one file (the bundled playbook)")
-    keys_work = Path(tempfile.mkdtemp(prefix="playbook-bench-keys-"))
-    try:
-        unknown_keys = measure_unknown_keys(keys_work, args.repeat)
-    finally:
-        shutil.rmtree(keys_work, ignore_errors=True)
     report = write_report(args.out, results, info, imports, meta, long_series, unknown_keys)
     say("\nTargets:")
     for target, measured, why in targets(results) + long_series_targets(long_series) + unknown_keys_targets(unknown_keys):
