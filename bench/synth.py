@@ -271,6 +271,8 @@ def generate(root: Path, entities: int, *, seed: int = 8) -> Counts:
                 76,
                 initial_indent="  ",
                 subsequent_indent="  ",
+                break_on_hyphens=False,  # a break inside `role:a-b` makes the target `role:a- b`: no link at all
+                break_long_words=False,
             ),
             f"owns: {q('the ' + rng.choice(WORDS))}",
         ]

@@ -89,6 +89,8 @@ def test_report_has_every_figure_parsed_and_positive(bench_run: tuple[subprocess
     if importlib.util.find_spec("zensical") is not None:
         wanted += [
             "`playbook build --engine zensical` (child process)",
+            "Zensical floor: plain Markdown, no plugin (child process)",
+            "Zensical build / Zensical floor",
             "`playbook serve --engine zensical`: edit saved until the page shows it",
         ]
     for label in wanted:
@@ -109,7 +111,7 @@ def test_report_names_the_machine_and_judges_every_target(bench_run: tuple[subpr
         assert key in machine
     targets = report.split("## Targets", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in targets.splitlines() if line.startswith("| ") and not line.startswith(("| target", "| ---"))]
-    sized, series = rows[:7], rows[7:]
+    sized, series, keys = rows[:9], rows[9:11], rows[11:]
     # At one size of 100 entities no target of a size can be judged; the report says so instead of guessing.
     assert all("not measured at this size" in row for row in sized)
     assert not any("**met**" in row or "**not met**" in row for row in sized)
@@ -119,6 +121,11 @@ def test_report_names_the_machine_and_judges_every_target(bench_run: tuple[subpr
         "| no page over 2 MB with a long results series",
     ]
     assert all(("**met**" in row) != ("**not met**" in row) for row in series)
+    # Twelve thousand unknown keys against ordinary text of the same size (issue 27): judged at any size.
+    assert [row.split(" | ")[0] for row in keys] == [
+        "| 12,000 unknown keys in one file: validate <= 5.0x ordinary text of the same size"
+    ]
+    assert all(("**met**" in row) != ("**not met**" in row) for row in keys)
     table = report.split("## A long results series", 1)[1].split("\n## ", 1)[0]
     cells = {
         line.split(" | ")[0]: line.split(" | ")[1:] for line in table.splitlines() if line.startswith("| ") and "---" not in line

@@ -16,6 +16,7 @@ import resource
 import shutil
 import subprocess
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -170,14 +171,67 @@ def _deep_reference_chain(content: Path) -> str:
     return ""
 
 
+def _many_valid_files(content: Path) -> str:
+    """Thousands of valid role files, each reporting to the chief: every reference resolves."""
+    for i in range(SIZE // len(ROLE_FILE)):
+        (content / "roles" / f"role-{i:05d}.yml").write_text(
+            ROLE_FILE.format(i=i, boss="chief-revenue-officer"), encoding="utf-8"
+        )
+    return ""
+
+
+LINKED_ROLE = (
+    "name: Role {i}\nfunction: sales\nsummary: Hands over to [the next role](role:{next}).\nresponsibilities:\n  - Works.\n"
+)
+
+
+def _deep_text_links(content: Path) -> str:
+    """Thousands of roles, each one's summary linking to the next: a chain of entity links in text."""
+    count = SIZE // len(LINKED_ROLE)
+    for i in range(count):
+        after = f"role-{i + 1:05d}" if i + 1 < count else "chief-revenue-officer"
+        (content / "roles" / f"role-{i:05d}.yml").write_text(LINKED_ROLE.format(i=i, next=after), encoding="utf-8")
+    return ""
+
+
+def _long_list_of_valid_references(content: Path) -> str:
+    """A glossary of thousands of terms, the first one's `see_also` naming every other: one long list of
+    references that all resolve (a check of each against the list, or of the list for repeats, is quadratic)."""
+    term = "  - id: term-{i:05d}\n    term: Term {i}\n    definition: A word.\n"
+    count = SIZE // (len(term) + 16)
+    see_also = "    see_also:\n" + "".join(f"      - term-{i:05d}\n" for i in range(1, count))
+    terms = term.format(i=0) + see_also + "".join(term.format(i=i) for i in range(1, count))
+    glossary = content / "glossary.yml"
+    glossary.write_text(glossary.read_text(encoding="utf-8") + terms, encoding="utf-8")
+    return ""
+
+
+def _long_results_series(content: Path) -> str:
+    """A KPI's results, one a day for decades (a CRM's ordinary export, only longer): every row read and checked."""
+    kpi = content / "kpis" / "lead-response-time.yml"
+    kpi.write_text(kpi.read_text(encoding="utf-8").replace("  period: week\n", ""), encoding="utf-8")
+    row = "2000-01-01,5.5\n"
+    first = date(2025, 1, 1) - timedelta(days=SIZE // len(row))
+    days = (first + timedelta(days=n) for n in range(SIZE // len(row)))
+    (content / "results" / "lead-response-time.csv").write_text(
+        "period,value\n" + "".join(f"{day.isoformat()},{5 + day.day / 10:.1f}\n" for day in days), encoding="utf-8"
+    )
+    return ""
+
+
 CONTENT_SHAPES = {
     "unknown-keys": _unknown_keys,
     "nested-unknown-keys": _nested_unknown_keys,
     "long-list-of-bad-items": _long_list_of_bad_items,
     "long-list-of-dangling-references": _long_list_of_dangling_references,
+    "long-list-of-valid-references": _long_list_of_valid_references,
+    "long-results-series": _long_results_series,
     "many-files": _many_files,
+    "many-valid-files": _many_valid_files,
     "deep-reference-chain": _deep_reference_chain,
+    "deep-text-links": _deep_text_links,
 }
+MANY_FILES = ("many-files", "many-valid-files", "deep-reference-chain", "deep-text-links")
 
 
 @pytest.mark.parametrize("shape", list(CONTENT_SHAPES))
@@ -190,7 +244,7 @@ def test_a_costly_content_shape_validates_in_linear_time(tmp_path: Path, shape: 
     output: list[str] = []
     validated = cpu_seconds(playbook("validate"), project, exit_codes=(1,) if code else (0,), output=output)
     print(f"{shape}: validate {validated:.2f} s (ordinary {ordinary[0]:.2f} s)")
-    bound = BOUND_FILES if shape in ("many-files", "deep-reference-chain") else BOUND
+    bound = BOUND_FILES if shape in MANY_FILES else BOUND
     assert validated <= bound * ordinary[0], f"validate took {validated:.2f} s against {ordinary[0]:.2f} s for ordinary text"
     if code:
         assert f"[{code}]" in output[0]

@@ -56,3 +56,16 @@ def test_pre_commit_hook_runs_an_existing_command() -> None:
         assert all(option in {p.opts[0] for p in cli.commands[command].params if p.opts} for option in options)
         assert hook["language"] == "python" and hook["pass_filenames"] is False
     assert hooks[1]["entry"] == "playbook fix --check"  # a pre-commit hook fails, and changes nothing
+
+
+def test_the_built_in_functions_are_valid_functions() -> None:
+    """`functions_of` makes the five built-in functions without validating them (issue 27: no validator is
+    built for the tool's own constants); here they are validated, and are what validation would make."""
+    from playbook_site.content.schema import BUILTIN_FUNCTIONS, FunctionDef, functions_of
+
+    made = functions_of([])
+    assert list(made) == list(BUILTIN_FUNCTIONS)
+    for key, (name, colour) in BUILTIN_FUNCTIONS.items():
+        assert made[key] == FunctionDef.model_validate({"id": key, "name": name, "colour": colour})
+    made["sales"] = made["marketing"]
+    assert functions_of([])["sales"].id == "sales"  # each caller gets its own dict

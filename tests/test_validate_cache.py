@@ -253,8 +253,8 @@ def _imported(content: Path, cache_dir: Path) -> set[str]:
 
 
 def test_validate_imports_no_site_code(content: Path, cache_dir: Path) -> None:
-    """`validate` imports neither MkDocs, Jinja nor Python-Markdown; from the cache, no Markdown parser at all."""
-    site_code = {"mkdocs", "jinja2", "markdown", "material", "nh3", "playbook_site.site", "playbook_site.publishing"}
+    """`validate` imports neither MkDocs, Material, mike, Jinja nor Python-Markdown; from the cache, no Markdown parser at all."""
+    site_code = {"mkdocs", "jinja2", "markdown", "material", "mike", "nh3", "playbook_site.site", "playbook_site.publishing"}
     cold = _imported(content, cache_dir)
     assert not site_code & cold
     warm = _imported(content, cache_dir)

@@ -23,6 +23,9 @@ from .output import format_text, summary
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner is not for our users
+# Pydantic plugins observe validation for tools such as Logfire; the tool's own models need none, and looking
+# for them reads the metadata of every installed distribution on each run (issue 27). Set it to override.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 
 def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -7,6 +7,7 @@ field names and flag wrong values as people type.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -23,10 +24,17 @@ def _where(kind: str) -> str:
     return f"content/{kind}.yml"
 
 
+@functools.cache
+def _model_schema(kind: str) -> str:
+    """The model's own schema as JSON text, made once a process (pydantic makes it anew on each call;
+    `serve` writes the schemas on every rebuild)."""
+    return json.dumps(FILE_MODELS[kind].model_json_schema())
+
+
 def schema_for(kind: str, playbook: Playbook | None = None) -> dict[str, Any]:
     """The JSON Schema of one kind of file; a role's `function` lists the playbook's functions (the
     built-in ones without a playbook)."""
-    schema = FILE_MODELS[kind].model_json_schema()
+    schema: dict[str, Any] = json.loads(_model_schema(kind))  # a fresh copy: it is changed below
     if kind in KINDS and KINDS[kind].one_per_file:
         schema["properties"].pop("id", None)
         schema["required"] = [name for name in schema.get("required", []) if name != "id"]

@@ -67,10 +67,30 @@ class Link:
     label: str  # the link's text, formatting dropped
 
 
+# A text made only of plain words and simple links `[label](target)` has the links this reads, as the
+# parser would find them (tests/test_markup_links.py holds the two against each other): no brackets,
+# escapes, code or `<` besides, a label of plain words, a target of URL characters that the parser's
+# normalizing leaves as they are, with a scheme it accepts. Any other text is parsed (issue 27: most
+# texts with a link are of this shape, and `validate` then needs no parser at all).
+_SIMPLE_LINK = r"\[([^\[\]\\`<>&!*_]+)\]\(((?:https?://|mailto:|(?:" + "|".join(KIND_NAMES) + r"):)[A-Za-z0-9._~:/?#@!$+,;=-]+)\)"
+_SIMPLE_LINKS_RE = re.compile(r"(?:[^\[\]\\`<]|" + _SIMPLE_LINK + r")*")
+_ONE_SIMPLE_LINK_RE = re.compile(_SIMPLE_LINK)
+
+
+def _simple_links(collapsed: str) -> list[Link] | None:
+    """The links of a text of plain words and simple links, or None for any other text."""
+    if "![" in collapsed or not _SIMPLE_LINKS_RE.fullmatch(collapsed):
+        return None
+    return [Link(match.group(2), match.group(1)) for match in _ONE_SIMPLE_LINK_RE.finditer(collapsed)]
+
+
 def links(text: str) -> list[Link]:
     """Every link of a text, as the renderer will write it."""
     if "](" not in text:
         return []
+    simple = _simple_links(" ".join(text.split()))
+    if simple is not None:
+        return simple
     found: list[Link] = []
     label: list[str] | None = None
     href = ""

@@ -640,7 +640,17 @@ def functions_of(declared: list[FunctionDef]) -> dict[str, FunctionDef]:
     """The functions of a playbook that declares `declared`: those, or the five built-in ones."""
     if declared:
         return {function.id: function for function in declared}
-    return {key: FunctionDef(id=key, name=name, colour=colour) for key, (name, colour) in BUILTIN_FUNCTIONS.items()}
+    if not _BUILTIN:  # the tool's own constants (tests/test_schema.py validates them): no validator is built for them
+        _BUILTIN.update(
+            {
+                key: FunctionDef.model_construct(id=key, name=name, colour=colour)
+                for key, (name, colour) in BUILTIN_FUNCTIONS.items()
+            }
+        )
+    return dict(_BUILTIN)
+
+
+_BUILTIN: dict[str, FunctionDef] = {}
 
 
 def display_name(entity: Any) -> str:

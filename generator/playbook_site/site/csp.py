@@ -56,6 +56,11 @@ def shape(script: str) -> str:
 
 def _inline_scripts(html: str) -> list[str]:
     """The bodies of the page's inline scripts that a browser would run (not data such as __config)."""
+    return list(_scripts_of(html))
+
+
+@functools.lru_cache(maxsize=2)  # a page is read twice after its build: `unknown_scripts`, then `policy`
+def _scripts_of(html: str) -> tuple[str, ...]:
     found = []
     for tag, attributes, body in _INLINE.findall(html):
         attributes = attributes or ""
@@ -64,7 +69,7 @@ def _inline_scripts(html: str) -> list[str]:
         kind = _TYPE.search(attributes)
         if (kind.group(1).lower() if kind else "") in _JS_TYPES:
             found.append(body)
-    return found
+    return tuple(found)
 
 
 def unknown_scripts(html: str) -> list[str]:
@@ -148,13 +153,16 @@ class _Head(HTMLParser):
 
     def __init__(self, html: str) -> None:
         super().__init__(convert_charrefs=False)
-        self.lines = [0, *(found.end() for found in re.finditer("\n", html))]  # where each line starts (getpos counts \n)
+        self.html = html
+        self.lines = [0]  # where each line starts (getpos counts \n), found up to the lines the parser reached
         self.head_end: int | None = None  # just after the <head ...> start tag
         self.after_charset: int | None = None  # just after a <meta charset> that is head's first child
         self.policy: tuple[int, int] | None = None  # an existing policy <meta> where ours goes
 
     def _span(self) -> tuple[int, int]:
         line, column = self.getpos()
+        while len(self.lines) < line:  # the parser stops at the head's first child: the rest is never counted
+            self.lines.append(self.html.index("\n", self.lines[-1]) + 1)
         start = self.lines[line - 1] + column
         return start, start + len(self.get_starttag_text() or "")
 
