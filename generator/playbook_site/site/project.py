@@ -24,6 +24,7 @@ from .abbreviations import Abbreviation, abbreviations
 from .nav import build_nav
 from .pages import CHANGES_TITLE, Page, PageSpec
 from .paths import CHANGES_PAGE, url_of
+from .provenance import Origin
 from .render import render_specs
 
 SITE = Path(__file__).resolve().parent
@@ -75,6 +76,7 @@ class Options:
     release: Release | None = None  # a release build: drafts left out, "What changed", the version selector
     tooltips: bool = True  # Material's content.tooltips (on unless the site turns it off)
     offline: bool = False  # a site read from disk (file://): no directory URLs, search without a server
+    origin: Origin | None = None  # where the content is kept and when each file last changed (git), when known
 
 
 @dataclass
@@ -128,6 +130,7 @@ def build_project(playbook: Playbook, options: Options = Options()) -> Project:
         directory_urls=options.directory_urls,
         tooltips=options.tooltips,
         release=options.release,
+        origin=options.origin,
     )
     project = Project(
         playbook=shown,
