@@ -55,7 +55,7 @@ def _issue_text(playbook: Playbook, kind: str, entity: Any, path: str) -> tuple[
     return title, body
 
 
-def line(playbook: Playbook, origin: Origin | None, today: date | None, kind: str, entity: Any, long_date: Any) -> Markup:
+def line(playbook: Playbook, origin: Origin | None, kind: str, entity: Any, long_date: Any) -> Markup:
     """The line under an entity's heading: last agreed change, review date (due or not), the links to
     propose a change. Empty when there is nothing to say."""
     rel = playbook.sources.get((kind, entity.id))
@@ -68,10 +68,12 @@ def line(playbook: Playbook, origin: Origin | None, today: date | None, kind: st
             )
         )
     if getattr(entity, "review_by", None) is not None and entity.status != "retired":
-        review = Markup('<span class="pb-review-by">Review by: <time datetime="{0}">{1}</time></span>').format(
-            entity.review_by.isoformat(), long_date(entity.review_by)
+        # Past it, the badge line above says "due for review" (render's `badges`, in the lists too).
+        parts.append(
+            Markup('<span class="pb-review-by">Review by: <time datetime="{0}">{1}</time></span>').format(
+                entity.review_by.isoformat(), long_date(entity.review_by)
+            )
         )
-        parts.append(review + (Markup(" ") + due_badge() if is_due(entity, today) else Markup("")))
     repository = playbook.meta.repository
     if repository is not None and rel:
         path = (origin or Origin()).repository_path(rel)

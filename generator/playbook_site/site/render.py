@@ -267,21 +267,21 @@ def _url(context: Any, kind: str, entity_id: str) -> str:
 
 
 @pass_context
-def _badges(context: Any, entity: Any) -> Markup:
+def _badges(context: Any, entity: Any, before: str = "") -> Markup:
     """Status other than `agreed`, and "due for review" once `review_by` has passed (not when retired,
-    as `validate` does not warn about a retired definition either)."""
+    as `validate` does not warn about a retired definition either); `before` goes first when there is one."""
     parts = []
     if entity.status != "agreed":
         parts.append(Markup('<span class="pb-badge pb-badge--{0}">{0}</span>').format(entity.status))
     if provenance.is_due(entity, context["today"]):
         parts.append(provenance.due_badge())
-    return Markup(" ").join(parts)
+    return Markup(before) + Markup(" ").join(parts) if parts else Markup("")
 
 
 @pass_context
 def _provenance(context: Any, kind: str, entity: Any) -> Markup:
     """Under an entity's heading: its last agreed change, its review date, the links to propose a change."""
-    return provenance.line(context["playbook"], context["origin"], context["today"], kind, entity, long_date)
+    return provenance.line(context["playbook"], context["origin"], kind, entity, long_date)
 
 
 @pass_context
