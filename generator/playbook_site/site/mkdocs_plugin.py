@@ -131,8 +131,9 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
         for asset in ASSETS:
             if asset.endswith(".css") and asset not in config.extra_css:
                 config.extra_css.append(asset)
-            if asset.endswith(".js") and asset not in [str(script) for script in config.extra_javascript]:
-                config.extra_javascript.append(asset)
+        for script in self.project.scripts:  # the data before the behaviour that reads it
+            if script not in [str(named) for named in config.extra_javascript]:
+                config.extra_javascript.append(script)
         _markdown_settings(config, self.project)
         _add_search(config)
         return config
@@ -201,7 +202,7 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
             files.append(file)
         for path, source in self.project.assets.items():
             files.append(File.generated(config, path, abs_src_path=str(source)))
-        for path, text in self.project.exports.items():
+        for path, text in {**self.project.exports, **self.project.generated}.items():
             files.append(File.generated(config, path, content=text))
         if self.generated_nav:
             config.nav = self.project.nav(_hand_written_pages(files, config, self._pages()))
