@@ -289,3 +289,18 @@ def test_outside_git_and_at_the_edge_of_a_shallow_clone_no_date_is_said(history:
     assert "Last agreed change" not in page_of(site, "kpis")
     assert "20 October 2026" in page_of(site, "roles/account-executive")  # changed by the newest commit: known
     assert "Review by:" in page_of(site, "roles/sales-manager")  # the review date is the content's, always shown
+
+
+def test_a_published_version_dates_its_definitions_by_the_history_up_to_its_commit(history: Path) -> None:
+    """`publish --revision HEAD~1` builds the commit before the review dates: the AE role's last agreed
+    change there is 5 January, not 20 October; and the Win rate KPI's is 3 March."""
+    (history / "docs" / ".gitkeep").write_text("", encoding="utf-8")
+    _git(history, "add", "-A")
+    _git(history, "commit", "-q", "--amend", "--no-edit")  # the folder kept; the tip's dates stay 20 October
+    result = run_cli("publish", "1.0", "--revision", "HEAD~1", cwd=history)
+    assert result.exit_code == 0, result.output + result.stderr
+    role = _git(history, "show", "gh-pages:1.0/roles/account-executive/index.html")
+    assert '<time datetime="2026-01-05">5 January 2026</time>' in role and "20 October 2026" not in role
+    kpis = _git(history, "show", "gh-pages:1.0/kpis/index.html")
+    assert '<time datetime="2026-03-03">3 March 2026</time>' in kpis
+    assert "https://github.com/northwind/revenue-playbook/edit/main/content/kpis/win-rate.yml" in html.unescape(kpis)
