@@ -161,7 +161,8 @@
         mark = element("span", "changed", "pb-since-mark");
         mark.setAttribute("title", "Changed since your last visit");
         mark.setAttribute("data-pb-since", path);
-        link.appendChild(mark);
+        var title = link.querySelector(".md-ellipsis");  // beside the title (never cut off with it), before a section's arrow
+        if (title) title.parentNode.insertBefore(mark, title.nextSibling); else link.appendChild(mark);
       } else if (mark && !(path && changed[path])) {
         mark.parentNode.removeChild(mark);
       }
