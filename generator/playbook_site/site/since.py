@@ -9,8 +9,9 @@ the entities it lists; the responsibility matrix shows names and who takes part 
 notes, approvers and review dates change no fingerprint; neither do results.
 
 The fingerprints reach the browser as data: `SCRIPT`, a file of the site loaded as a script (the page's
-policy allows the site's own files; it works from disk too), which sets one JSON value. Keys are page
-paths and values are hex digests and paths: no text of the content is in it.
+policy allows the site's own files; it works from disk too), which sets one JSON value. It holds page
+paths, hex digests and the version's label, as JSON with `<`, `>` and every non-ASCII character
+escaped: the only text of the content in it is that label, which the script shows as text.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ from .paths import url_of
 SCRIPT = "assets/playbook/since.js"  # the fingerprints of every page, as data; loaded before playbook.js
 Key = tuple[str, str]  # (kind, id); (PLAYBOOK, "") for playbook.yml
 DEFINES = ("kpi", "lead", "step")  # what a role page shows in full of the entities it takes part in
+# What the roles list and the home page's "Start here" show of each role (templates roles.html.j2, home.html.j2).
+ROLE_LISTED = ("name", "abbreviation", "summary", "owns", "function", "reports_to", "status")
 
 
 def _hidden_fields(model: Any) -> set[str]:
@@ -68,6 +71,13 @@ class Graph:
             self._digests[key] = hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
         return self._digests[key]
 
+    def listed(self, kind: str, fields: tuple[str, ...]) -> list[str]:
+        """What a list shows of each entity of a kind: these fields, as lines."""
+        return [
+            f"{kind}:{entity_id}|" + json.dumps([str(getattr(entity, name, None)) for name in fields])
+            for entity_id, entity in self.playbook.collection(kind).items()
+        ]
+
     def name(self, key: Key) -> str:
         entity = self.entity(key)
         if entity is None or key[0] == PLAYBOOK:
@@ -89,10 +99,10 @@ def reads(spec: PageSpec, extra: dict[str, Any], graph: Graph) -> tuple[set[Key]
         return full, graph.neighbours(full) - full, []
     if "part" in extra and spec.template == "responsibilities.html.j2":
         return set(), *_matrix(extra["part"], extra.get("parts") or [])
-    if spec.path == "index.md":
-        full = {(PLAYBOOK, "")} | graph.of_kinds(("role",))
-        return full, graph.neighbours(full) - full, []
-    full = graph.of_kinds(spec.kinds or (("role",) if spec.path == "roles/index.md" else ()))
+    if spec.path in ("index.md", "roles/index.md"):  # the roles as listed (their names name the roles they report to)
+        full = {(PLAYBOOK, "")} if spec.path == "index.md" else set()
+        return full, graph.neighbours(full), graph.listed("role", ROLE_LISTED)
+    full = graph.of_kinds(spec.kinds)
     return full, graph.neighbours(full) - full, []
 
 
