@@ -763,6 +763,16 @@ CASES: list[Case] = [
         ("kpis/win-rate.yml", 3, 14, "unsafe-url", "URLs are not allowed", ""),
     ),
     (
+        "repository-with-a-token",
+        {"playbook.yml": META + "repository:\n  url: https://bot:ghp_token@github.com/org/repo\n"},
+        ("playbook.yml", 5, 8, "bad-repository", "holds a user name or a password", "https://github.com/ORG/REPO"),
+    ),
+    (
+        "repository-host-unknown",
+        {"playbook.yml": META + "repository:\n  url: https://code.example.com/org/repo\n"},
+        ("playbook.yml", 5, 3, "bad-repository", "does not say whether the host is GitHub or GitLab", "host: gitlab"),
+    ),
+    (
         "relative-link",
         {"kpis/win-rate.yml": KPI.replace("definition: d", "definition: '[x](../secrets.md)'")},
         ("kpis/win-rate.yml", 2, 18, "bad-link", "link target `../secrets.md` is not allowed", "use https://"),

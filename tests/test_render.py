@@ -108,9 +108,9 @@ def test_status_badges_and_needs_review(tmp_path: Path) -> None:
     )
     page = render(load(root), today=TODAY)["kpis.md"].html
     assert '<span class="pb-badge pb-badge--proposed">proposed</span>' in page
-    assert '<span class="pb-badge pb-badge--stale">needs review</span>' in page
+    assert '<span class="pb-badge pb-badge--stale">due for review</span>' in page
     agreed = render(load(root), today=date(2025, 1, 1))["kpis.md"].html
-    assert "needs review" not in agreed
+    assert "due for review" not in agreed
 
 
 ABBREVIATIONS = Finder(

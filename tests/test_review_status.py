@@ -64,12 +64,12 @@ def test_today_is_fixed() -> None:
 
 def test_status_and_needs_review_badges_on_the_site(site: Path) -> None:
     leads = (site / "leads" / "index.html").read_text(encoding="utf-8")
-    assert badges(leads, "marketing-qualified-lead") == [("stale", "needs review")]
+    assert badges(leads, "marketing-qualified-lead") == [("stale", "due for review")]
     assert badges(leads, "sales-qualified-lead") == []
     kpis = (site / "kpis" / "index.html").read_text(encoding="utf-8")
-    assert badges(kpis, "win-rate") == [("proposed", "proposed")]  # review_by still ahead: no "needs review"
+    assert badges(kpis, "win-rate") == [("proposed", "proposed")]  # review_by still ahead: no "due for review"
     glossary = (site / "glossary" / "index.html").read_text(encoding="utf-8")
-    assert badges(glossary, "bant") == [("retired", "retired")]  # retired: never "needs review"
+    assert badges(glossary, "bant") == [("retired", "retired")]  # retired: never "due for review"
     role = (site / "roles" / "marketing-manager" / "index.html").read_text(encoding="utf-8")
     assert '<span class="pb-badge pb-badge--draft">draft</span>' in role
     agreed = (site / "roles" / "account-executive" / "index.html").read_text(encoding="utf-8")

@@ -166,6 +166,12 @@ CHECKS: tuple[Check, ...] = (
         "link to https://..., mailto:... or an entity (`[text](role:id)`)",
     ),
     Check(
+        ("bad-repository",),
+        "error",
+        "playbook.yml's `repository`: an address that is not https://HOST/ORG/REPO (`http:`, `javascript:`, `git@host:org/repo`, a user name or token before `@`, a query, a space, a page of the repository such as /tree/main), a branch name git refuses, or a host that the address does not name as GitHub or GitLab without `host:`",
+        "write the address from the browser's address bar (https://github.com/ORG/REPO), the branch as git shows it, and `host: github` or `host: gitlab` for a host of your own",
+    ),
+    Check(
         ("misleading-link",),
         "error",
         "a link whose text holds a word that reads as an address (a URL, `www.` a host, a host and a path, an email address, or a domain `name.tld` anywhere in the words, whatever the TLD; file names such as `README.md` or `data.csv` are no domains, `ASP.NET` is one) but goes to another host or address: `[https://wiki.example.com](https://evil.example/)`, `[open northwind.com](https://evil.example/)`; the text is read after NFKC (fullwidth `：` and `．` are `:` and `.`); case, a final dot and `www.` are ignored, a non-ASCII or punycode host must be the same letters (`straße` is not `strasse`); a user name before `@` in the text or the target is refused; a mail link whose text is an address goes to that one address (no other recipients, no `to`/`cc`/`bcc`; `subject` and `body` are fine)",

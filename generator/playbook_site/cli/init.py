@@ -88,10 +88,13 @@ Examples:
 def init_command(
     directory: Path, organization: str, title: str | None, starter: str, approvers: tuple[str, ...], tool_source: str | None
 ) -> None:
-    from ..publishing.starter import starter_files
+    from ..publishing.starter import repository_of, starter_files
 
     tool = _tool_requirement(tool_source)
-    files = starter_files(starter, organization=organization, title=title, approvers=approvers, today=today(), tool=tool)
+    repository = repository_of(directory) if directory.is_dir() else None
+    files = starter_files(
+        starter, organization=organization, title=title, approvers=approvers, today=today(), tool=tool, repository=repository
+    )
     taken = _taken(directory, files)
     if taken:
         listed = "\n".join(f"  {path}" for path in taken)
@@ -105,6 +108,10 @@ def init_command(
     for line in _tree(files):
         click.echo(f"  {line}")
     click.echo(_git_note(directory))
+    if repository is not None:
+        click.echo(
+            f"Each page links to its files at {repository[0]} (branch {repository[1]}): see `repository:` in content/playbook.yml."
+        )
     if not approvers:
         click.echo(
             "No approvers yet: name them under `approvers:` in content/playbook.yml, then run `playbook codeowners`"

@@ -21,6 +21,7 @@ from pydantic_core import PydanticCustomError
 from .kinds import KIND_NAMES, KINDS
 from .markup import ENTITY_LINK_RE, check_text
 from .periods import FIRST_DAY, HORIZON, LAST_DAY, Result
+from .repository import HostKind, Proposals, check_branch, check_parts, check_url, recognised
 
 ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 
@@ -156,6 +157,39 @@ class FunctionDef(Model):
     )
 
 
+class Repository(Model):
+    """Where the playbook's files are kept: each entity's page links to its file in the host's web
+    editor and to a new issue that names it. The addresses are built from this; nothing asks the host."""
+
+    url: Annotated[str, AfterValidator(check_url), Meta("repository address", "short", MINOR, reader=False)] = Field(
+        description="the repository's web address: https://github.com/ORG/REPO or https://gitlab.com/GROUP/PROJECT"
+        " (https only, no user name or token)"
+    )
+    branch: Annotated[str, AfterValidator(check_branch), Meta("repository branch", "short", MINOR, reader=False)] = Field(
+        "main", description="the branch that holds the agreed playbook (default main)"
+    )
+    host: Annotated[HostKind | None, Meta("kind of host", "enum", MINOR, reader=False)] = Field(
+        None,
+        description="github | gitlab: needed only when the address does not say (GitHub Enterprise, a self-hosted GitLab)",
+    )
+
+    @model_validator(mode="after")
+    def _kind_known(self) -> Repository:
+        kind = self.host or recognised(self.url)
+        if kind is None:
+            raise PydanticCustomError(
+                "bad_repository",
+                "the address `{address}` does not say whether the host is GitHub or GitLab",
+                {"address": self.url, "hint": "add `host: github` or `host: gitlab` under `repository:`"},
+            )
+        check_parts(self.url, kind)
+        return self
+
+    @property
+    def proposals(self) -> Proposals:
+        return Proposals(self.url, self.branch, self.host or recognised(self.url) or "")
+
+
 class PlaybookMeta(Governance):
     """playbook.yml: the playbook itself."""
 
@@ -175,6 +209,11 @@ class PlaybookMeta(Governance):
     functions: Annotated[list[FunctionDef], Meta("functions", "functions", noun=("function", "functions"))] = Field(
         default_factory=list,
         description="the organization's functions (id, name, optional colour); replaces the five built-in ones when present",
+    )
+    repository: Repository | None = Field(
+        None,
+        description='optional: where the files are kept (`url`, `branch`, `host`), for the pages\' "Edit this definition"'
+        ' and "Suggest a change" links',
     )
 
 

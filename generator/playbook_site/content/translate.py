@@ -176,7 +176,7 @@ def _translate(error: dict[str, Any], model: type[BaseModel], source: Source | N
         bound = ctx.get("gt", ctx.get("ge"))
         word = "greater than" if kind == "greater_than" else "at least"
         return "bad-value", f"`{name}` must be {word} {bound} (got {value})", f"use a number {word} {bound}", False
-    if kind in ("raw_html", "unsafe_url", "bad_link", "misleading_link", "band_order"):
+    if kind in ("raw_html", "unsafe_url", "bad_link", "misleading_link", "band_order", "bad_repository"):
         return kind.replace("_", "-"), error["msg"], ctx.get("hint", ""), False
     if kind in _EXPECTED:
         hint = _TYPE_HINTS.get(_EXPECTED[kind], "").format(name=name)

@@ -16,6 +16,7 @@ from ..content import Loaded
 from ..content.release import Release
 from ..errors import BuildError, UsageError, shown_path
 from ..files import Folder, LinkRefused
+from ..site.provenance import Origin
 
 
 def _ensure_docs_dir(config_file: Path) -> None:
@@ -82,6 +83,7 @@ def build_site(
     release: Release | None = None,
     loaded: Loaded | None = None,
     offline: bool = False,
+    origin: Origin | None = None,
 ) -> Path:
     """Build the site; the previous site is replaced only if the build succeeds.
 
@@ -97,7 +99,7 @@ def build_site(
         Path(os.path.abspath(site_dir)) if site_dir else Path(config.site_dir)
     )  # never resolved: staging_for checks each name
     plugin = playbook_plugin(config, config_file)
-    plugin.release_info, plugin.preloaded, plugin.offline = release, loaded, offline
+    plugin.release_info, plugin.preloaded, plugin.offline, plugin.origin = release, loaded, offline, origin
     with staging_for(target, within=Path(os.path.abspath(config_file)).parent) as staging:
         try:
             config.site_dir = str(staging)
@@ -113,7 +115,7 @@ def build_site(
             config.site_dir = str(target)
             # MkDocs keeps the plugin's instance for the whole process: what was handed to this build
             # (its content, its release, offline) must not be read by the next one.
-            plugin.release_info, plugin.preloaded, plugin.offline = None, None, False
+            plugin.release_info, plugin.preloaded, plugin.offline, plugin.origin = None, None, False, None
     return target
 
 

@@ -27,10 +27,12 @@ from ..errors import BuildError, ContentError, UsageError, printable
 from ..files import Folder, file_mode
 from ..site import csp
 from ..site.project import Options, Project, build_project
+from ..site.provenance import Origin
 from ..site.render import repository_templates
 from ..site.standalone import MANIFEST_FILE, hand_written_pages, project_files
 from ..text import plural
 from .build import build_site, staging_for, swap
+from .history import worktree_origin
 
 ENGINES = ("mkdocs", "zensical")
 WORK_DIR = ".playbook"  # beside mkdocs.yml: the Zensical project and its cache (git-ignored)
@@ -195,6 +197,7 @@ def standalone(
     today: date,
     release: Release | None = None,
     pages: Project | None = None,
+    origin: Origin | None = None,
 ) -> tuple[Project, dict[str, bytes]]:
     """The site project of a playbook repository as the files of a standalone project. Without a
     `release` (the one `playbook publish` describes), `release: true` in the settings makes it one."""
@@ -202,7 +205,13 @@ def standalone(
         release = release_build(settings, loaded, today=today)
     project = pages or build_project(
         loaded.playbook,
-        Options(directory_urls=settings.directory_urls, templates_dir=settings.templates, today=today, release=release),
+        Options(
+            directory_urls=settings.directory_urls,
+            templates_dir=settings.templates,
+            today=today,
+            release=release,
+            origin=origin or default_origin(settings),
+        ),
     )
     return project, project_files(project, base=base, hand_written=hand_written_pages(settings.docs_dir))
 
@@ -274,12 +283,13 @@ def build_with_zensical(
     release: Release | None = None,
     loaded: Loaded | None = None,
     work_dir: Path | None = None,
+    origin: Origin | None = None,
 ) -> Path:
     """The site built by Zensical from the standalone project, swapped into `site_dir` when it succeeded."""
     base = raw_config(config_file)
     settings = settings_of(config_file, base)
     loaded = loaded or load_all(settings.content, today=today)
-    project, files = standalone(settings, base, loaded, today=today, release=release)
+    project, files = standalone(settings, base, loaded, today=today, release=release, origin=origin)
     if project.problems:
         raise BuildError("; ".join(problem.message for problem in project.problems))
     project_dir = work_dir or settings.root / WORK_DIR / "zensical"
@@ -307,13 +317,31 @@ def build(
     loaded: Loaded | None = None,
     config: Any = None,
     offline: bool = False,
+    origin: Origin | None = None,
 ) -> Path:
-    """Build the site with the engine asked for (or the one mkdocs.yml names)."""
-    chosen = engine or settings_of(config_file).engine
+    """Build the site with the engine asked for (or the one mkdocs.yml names). `origin` says where the
+    content is kept and when its files last changed (read from the working tree's git history when not given)."""
+    settings = settings_of(config_file)
+    chosen = engine or settings.engine
+    origin = origin or worktree_origin(settings.content) or default_origin(settings)
     if chosen == "zensical":
         if offline:
             raise UsageError("--offline builds with the MkDocs engine only: drop --offline, or use --engine mkdocs")
-        return build_with_zensical(config_file, site_dir=site_dir, strict=strict, today=today, release=release, loaded=loaded)
+        return build_with_zensical(
+            config_file, site_dir=site_dir, strict=strict, today=today, release=release, loaded=loaded, origin=origin
+        )
     return build_site(
-        config_file, site_dir=site_dir, strict=strict, config=config, release=release, loaded=loaded, offline=offline
+        config_file,
+        site_dir=site_dir,
+        strict=strict,
+        config=config,
+        release=release,
+        loaded=loaded,
+        offline=offline,
+        origin=origin,
     )
+
+
+def default_origin(settings: Settings) -> Origin:
+    """Without git: the content folder's place beside mkdocs.yml, and no dates."""
+    return Origin(Path(os.path.relpath(settings.content, settings.root)).as_posix())

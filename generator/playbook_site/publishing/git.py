@@ -274,3 +274,50 @@ def init_repository(path: Path, branch: str = "main") -> None:
             raise
         run(["init", "--quiet"], cwd=path)
         run(["symbolic-ref", "HEAD", f"refs/heads/{branch}"], cwd=path)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One commit of a file's history: its day (the committer's), whether it has parents, its paths."""
+
+    commit: str
+    day: str  # YYYY-MM-DD
+    root: bool  # no parent: a first commit, or the edge of a shallow clone's history
+    paths: tuple[str, ...]  # relative to the repository's root
+
+
+def changes(revision: str, folder: str, *, root: Path) -> list[Change]:
+    """The commits that changed files under `folder` (from the repository's root) up to `revision`,
+    newest first, as the first-parent history sees them: a merged change on the day it was merged
+    (`git log -m --first-parent --name-only -z REV -- :(top,literal)FOLDER`)."""
+    spec = f":(top,literal){folder}" if folder else ":(top)"
+    out = run(
+        ["log", "-m", "--first-parent", "--no-renames", "--format=%x1e%H %P%x1f%cs", "--name-only", "-z", revision, "--", spec],
+        cwd=root,
+    ).decode("utf-8", "surrogateescape")
+    found: list[Change] = []
+    for record in out.split("\x1e"):
+        if not record.strip():
+            continue
+        header, _, names = record.partition("\0")
+        ids, _, day = header.partition("\x1f")
+        commit, *parents = ids.split()
+        paths = tuple(name for name in names.lstrip("\n").split("\0") if name.strip("\n"))
+        found.append(Change(commit, day.strip(), not parents, paths))
+    return found
+
+
+def is_shallow(root: Path) -> bool:
+    """A clone that holds only the latest part of the history (`git rev-parse --is-shallow-repository`)."""
+    return run(["rev-parse", "--is-shallow-repository"], cwd=root).decode().strip() == "true"
+
+
+def remote_urls(root: Path) -> dict[str, str]:
+    """{remote name: its fetch URL} (`git remote -v`); empty when there is none."""
+    found: dict[str, str] = {}
+    for line in run(["remote", "-v"], cwd=root).decode("utf-8", "replace").splitlines():
+        name, _, rest = line.partition("\t")
+        url, _, kind = rest.rpartition(" ")
+        if kind == "(fetch)" and name and url:
+            found.setdefault(name, url)
+    return found

@@ -43,6 +43,7 @@ from .git import (
     uncommitted_changes,
     update_ref,
 )
+from .history import commit_origin
 from .notfound import base_path, root_404_html, site_title
 from .revision import export_tree
 from .versions import (
@@ -216,7 +217,17 @@ def _build_release(
     if problems:
         raise ContentError(problems)
     site_dir = tree.parent / "site"
-    build(config_path, engine=engine, site_dir=site_dir, strict=True, today=today, release=release(loaded), loaded=loaded)
+    origin = commit_origin(repo, content_rel, commit)
+    build(
+        config_path,
+        engine=engine,
+        site_dir=site_dir,
+        strict=True,
+        today=today,
+        release=release(loaded),
+        loaded=loaded,
+        origin=origin,
+    )
     site_url = base.get("site_url")
     return _Built(site_dir, loaded, settings.directory_urls, str(site_url) if site_url else None)
 

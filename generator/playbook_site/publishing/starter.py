@@ -182,8 +182,44 @@ def _content(starter: str) -> dict[str, str]:
     return files
 
 
+def repository_of(directory: Path) -> tuple[str, str] | None:
+    """(web address, branch) of the git repository that holds `directory`, from its remote (`origin`,
+    else its only one) and its current branch (main when detached); None without a remote that is a
+    web host's. The address never carries the user name or token a remote URL may hold."""
+    from ..content.repository import from_remote
+    from ..errors import GitError
+    from .git import current_branch, remote_urls, repository_root
+
+    try:
+        root = repository_root(directory)
+        remotes = remote_urls(root) if root is not None else {}
+    except GitError:
+        return None
+    url = remotes.get("origin") or (next(iter(remotes.values())) if len(remotes) == 1 else None)
+    address = from_remote(url) if url else None
+    if address is None or root is None:
+        return None
+    branch = (current_branch(root) or "refs/heads/main").removeprefix("refs/heads/")
+    return address, branch
+
+
+def repository_lines(repository: tuple[str, str]) -> list[str]:
+    url, branch = repository
+    return [
+        'repository:  # for the pages\' "Edit this definition" and "Suggest a change" links\n',
+        f"  url: {yaml_string(url)}\n",
+        f"  branch: {yaml_string(branch)}\n",
+    ]
+
+
 def _made_for(
-    starter: str, files: dict[str, str], *, organization: str, title: str | None, approvers: tuple[str, ...]
+    starter: str,
+    files: dict[str, str],
+    *,
+    organization: str,
+    title: str | None,
+    approvers: tuple[str, ...],
+    repository: tuple[str, str] | None = None,
 ) -> dict[str, str]:
     """The content made the organization's: playbook.yml's title, organization, summary and approvers;
     for the example, its company's approvers and name left out of the other files."""
@@ -199,6 +235,8 @@ def _made_for(
     if summary:
         text = _set_key(text, "summary", _block("summary", summary))
     text = _set_key(text, "approvers", approvers_lines(approvers))
+    if repository is not None:
+        text = _set_key(text, "repository", repository_lines(repository))
     made = {**files, name: text}
     if starter == "example":
         for rel, content in files.items():
@@ -313,18 +351,22 @@ def starter_files(
     today: date,
     version: str = __version__,
     tool: str | None = None,
+    repository: tuple[str, str] | None = None,
 ) -> dict[str, bytes]:
     """Every file of the new repository, repository-relative path -> bytes, in the order they are listed.
 
     UsageError for an organization or title with a control character, or an approver that is not
     a handle; ContentError if the content would not validate (text the loader refuses, such as HTML).
+    `repository` (web address, branch) fills playbook.yml's `repository` (`repository_of`).
     `tool` is the pip requirement the workflows and the hooks install the tool with (default: this
     version from the package index)."""
     tool = tool or f"{DISTRIBUTION}=={version}"
     organization = check_text("--organization", organization)
     title = check_text("--title", title) if title is not None else None
     handles = check_approvers(approvers)
-    content = _made_for(starter, _content(starter), organization=organization, title=title, approvers=handles)
+    content = _made_for(
+        starter, _content(starter), organization=organization, title=title, approvers=handles, repository=repository
+    )
     playbook = _checked(content, today)
     shown_title = str(playbook.meta.title)
     replacements = {

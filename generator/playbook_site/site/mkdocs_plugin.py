@@ -36,6 +36,7 @@ from .errors_page import error_pages
 from .pages import Page
 from .portable import to_markdown
 from .project import ASSETS, FEATURES, OVERRIDES_DIR, PALETTE, SEARCH_SEPARATOR, Options, Project, build_project
+from .provenance import Origin
 from .render import repository_templates
 from .serve_cache import PageCache
 from .theme_cache import MemoryBytecodeCache, NavMemo, OutputCache, wrap_search
@@ -75,6 +76,9 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
         self.release_info: Release | None = None
         self.preloaded: Loaded | None = None
         self.offline = False  # set by `playbook build --offline` (or `offline: true`)
+        # Where the content is kept and when each file last changed, read from git by `playbook build`
+        # and `publish` (publishing.history); a build without it names no dates.
+        self.origin: Origin | None = None
         self.broken: list[Problem] = []  # under serve: the problems the open pages show
         self.skip_render = False  # the `page-render` fence is open (site.fences): checked once a build
 
@@ -108,6 +112,7 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
                 release=release,
                 tooltips="content.tooltips" in config.theme.get("features", []),
                 offline=self.offline,
+                origin=self.origin or Origin(Path(os.path.relpath(self.content_dir, base_dir)).as_posix()),
             )
             self.project = build_project(loaded.playbook, options)
             for problem in self.project.problems:
@@ -126,8 +131,9 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
         for asset in ASSETS:
             if asset.endswith(".css") and asset not in config.extra_css:
                 config.extra_css.append(asset)
-            if asset.endswith(".js") and asset not in [str(script) for script in config.extra_javascript]:
-                config.extra_javascript.append(asset)
+        for script in self.project.scripts:  # the data before the behaviour that reads it
+            if script not in [str(named) for named in config.extra_javascript]:
+                config.extra_javascript.append(script)
         _markdown_settings(config, self.project)
         _add_search(config)
         return config
@@ -196,7 +202,7 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
             files.append(file)
         for path, source in self.project.assets.items():
             files.append(File.generated(config, path, abs_src_path=str(source)))
-        for path, text in self.project.exports.items():
+        for path, text in {**self.project.exports, **self.project.generated}.items():
             files.append(File.generated(config, path, content=text))
         if self.generated_nav:
             config.nav = self.project.nav(_hand_written_pages(files, config, self._pages()))

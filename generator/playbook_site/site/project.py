@@ -20,10 +20,13 @@ from ..content.exports import export_files
 from ..content.release import Release, released
 from ..content.schema import Playbook
 from ..errors import Problem
+from . import since
 from .abbreviations import Abbreviation, abbreviations
 from .nav import build_nav
-from .pages import CHANGES_TITLE, Page, PageSpec
+from .pages import CHANGES_TITLE, Page, PageSpec, pages_for
 from .paths import CHANGES_PAGE, url_of
+from .provenance import Origin
+from .relations import Relations
 from .render import render_specs
 
 SITE = Path(__file__).resolve().parent
@@ -75,6 +78,7 @@ class Options:
     release: Release | None = None  # a release build: drafts left out, "What changed", the version selector
     tooltips: bool = True  # Material's content.tooltips (on unless the site turns it off)
     offline: bool = False  # a site read from disk (file://): no directory URLs, search without a server
+    origin: Origin | None = None  # where the content is kept and when each file last changed (git), when known
 
 
 @dataclass
@@ -90,6 +94,12 @@ class Project:
     release: Release | None = None
     offline: bool = False
     problems: list[Problem] = field(default_factory=list)  # links between generated pages that lead nowhere
+    generated: dict[str, str] = field(default_factory=dict)  # files of the site written from the content (since.SCRIPT)
+
+    @property
+    def scripts(self) -> list[str]:
+        """The site's own scripts in the order the pages load them: the data first, then the behaviour."""
+        return [path for path in self.generated if path.endswith(".js")] + [path for path in ASSETS if path.endswith(".js")]
 
     @property
     def assets(self) -> dict[str, Path]:
@@ -134,6 +144,7 @@ def build_project(playbook: Playbook, options: Options = Options()) -> Project:
         directory_urls=options.directory_urls,
         tooltips=options.tooltips,
         release=options.release,
+        origin=options.origin,
     )
     project = Project(
         playbook=shown,
@@ -146,7 +157,19 @@ def build_project(playbook: Playbook, options: Options = Options()) -> Project:
         offline=options.offline,
     )
     project.problems = broken_links(project, options.directory_urls)
+    _since_last_visit(project, options)
     return project
+
+
+def _since_last_visit(project: Project, options: Options) -> None:
+    """Each page's fingerprint of the definitions it shows, in the page and in the site's data script."""
+    shown = project.playbook
+    found = since.fingerprints(shown, pages_for(shown, Relations(shown), options.release))
+    for path, digest in found.items():
+        if path in project.pages:
+            project.pages[path] = since.marked(project.pages[path], digest)
+    version = (options.release.version if options.release is not None else "") or str(shown.meta.version or "")
+    project.generated[since.SCRIPT] = since.script(shown, found, version, options.directory_urls)
 
 
 _TEMPLATE_HINT = (

@@ -31,7 +31,7 @@ from ..content.release import Release
 from ..content.schema import DIRECTION_LABELS, FILE_MODELS, Playbook, display_name
 from ..content.units import amount, target_amount
 from ..text import format_number, plural
-from . import assessment, funnel, matrix, onboarding
+from . import assessment, funnel, matrix, onboarding, provenance
 from .abbreviations import Finder, abbreviations
 from .charts import RESULTS_TABLE_HEADER
 from .html import Writer
@@ -133,6 +133,7 @@ def _make_environment(dirs: tuple[Path, ...]) -> Environment:
         url=_url,
         badges=_badges,
         badge_line=_badge_line,
+        provenance=_provenance,
         amount=amount,
         target_text=target_text,
         funnel_svg=lambda playbook, compliance=None: Markup(funnel.funnel_svg(playbook, compliance)),
@@ -266,16 +267,21 @@ def _url(context: Any, kind: str, entity_id: str) -> str:
 
 
 @pass_context
-def _badges(context: Any, entity: Any) -> Markup:
-    """Status other than `agreed`, and "needs review" once `review_by` has passed (not when retired,
-    as `validate` does not warn about a retired definition either)."""
-    today: date | None = context["today"]
+def _badges(context: Any, entity: Any, before: str = "") -> Markup:
+    """Status other than `agreed`, and "due for review" once `review_by` has passed (not when retired,
+    as `validate` does not warn about a retired definition either); `before` goes first when there is one."""
     parts = []
     if entity.status != "agreed":
         parts.append(Markup('<span class="pb-badge pb-badge--{0}">{0}</span>').format(entity.status))
-    if today and entity.review_by is not None and entity.review_by < today and entity.status != "retired":
-        parts.append(Markup('<span class="pb-badge pb-badge--stale">needs review</span>'))
-    return Markup(" ").join(parts)
+    if provenance.is_due(entity, context["today"]):
+        parts.append(provenance.due_badge())
+    return Markup(before) + Markup(" ").join(parts) if parts else Markup("")
+
+
+@pass_context
+def _provenance(context: Any, kind: str, entity: Any) -> Markup:
+    """Under an entity's heading: its last agreed change, its review date, the links to propose a change."""
+    return provenance.line(context["playbook"], context["origin"], kind, entity, long_date)
 
 
 @pass_context
@@ -352,6 +358,7 @@ def render_specs(
     directory_urls: bool = True,
     tooltips: bool = True,
     release: Release | None = None,
+    origin: provenance.Origin | None = None,
 ) -> tuple[list[PageSpec], dict[str, Page]]:
     """Every page as (its declaration, in the navigation's order; {docs-relative path: Page}).
     Deterministic for the same input."""
@@ -375,6 +382,7 @@ def render_specs(
             "writer": writer,
             "today": today,
             "release": release,
+            "origin": origin,
             "title": spec.title or spec.page_title(playbook, **extra),
             **extra,
         }

@@ -74,7 +74,9 @@ def config_of(project: Project, base: dict[str, Any], hand_written: list[str]) -
             {"playbook_site.site.mdext": {"abbreviations": ABBREVIATIONS_FILE, "directory_urls": directory_urls}},
         ],
         "extra_css": [path for path in project.assets if path.endswith(".css")] + list(base.get("extra_css") or []),
-        "extra_javascript": [path for path in project.assets if path.endswith(".js")] + list(base.get("extra_javascript") or []),
+        "extra_javascript": [path for path in project.generated if path.endswith(".js")]
+        + [path for path in project.assets if path.endswith(".js")]
+        + list(base.get("extra_javascript") or []),
         "nav": base.get("nav") or project.nav(hand_written),
     }
     extra: dict[str, Any] = {**(base["extra"] if isinstance(base.get("extra"), dict) else {}), **project.extra()}
@@ -103,7 +105,7 @@ def project_files(
         files[f"docs/{path}"] = to_markdown(page).encode("utf-8")
     for path, source in project.assets.items():
         files[f"docs/{path}"] = source.read_bytes()
-    for path, text in project.exports.items():
+    for path, text in {**project.exports, **project.generated}.items():
         files[f"docs/{path}"] = text.encode("utf-8")
     for path, data in hand_written.items():
         files[f"docs/{path}"] = data

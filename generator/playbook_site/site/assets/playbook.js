@@ -1,4 +1,4 @@
-/* Playbook site behaviour: the alignment self-assessment and onboarding ticks.
+/* Playbook site behaviour: the alignment self-assessment, onboarding ticks and what changed since the last visit.
    Works offline and under Material's instant navigation; content is inserted as text, never as HTML. */
 (function () {
   "use strict";
@@ -118,6 +118,110 @@
     });
   }
 
+  // --- Since your last visit: the fingerprints of what each page shows (assets/playbook/since.js, data
+  // written by the build) against those this browser saw. Kept in localStorage; nothing is sent anywhere.
+  var SINCE_SCRIPT = "assets/playbook/since.js";
+  var SINCE_KEPT = 8;  // fingerprints kept per page: going back to an older version marks nothing it saw
+
+  function readSeen(store, key) {
+    try {
+      var seen = JSON.parse(store.getItem(key) || "null");
+      if (!seen || typeof seen.pages !== "object" || seen.pages === null) return null;
+      return seen;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function seenEntry(seen, path) {
+    var entry = Object.prototype.hasOwnProperty.call(seen.pages, path) ? seen.pages[path] : null;
+    return entry && Array.isArray(entry.f) ? entry : null;
+  }
+
+  function siteRoot() {
+    var scripts = document.querySelectorAll("script[src]");
+    for (var i = 0; i < scripts.length; i += 1) {
+      var src = scripts[i].src.split("?")[0];
+      if (src.slice(-SINCE_SCRIPT.length) === SINCE_SCRIPT) return src.slice(0, -SINCE_SCRIPT.length);
+    }
+    return null;
+  }
+
+  function markNav(data, changed) {
+    var root = siteRoot();
+    if (root === null) return;
+    var byUrl = {};
+    Object.keys(data.pages).forEach(function (path) { byUrl[data.pages[path].url] = path; });
+    Array.prototype.forEach.call(document.querySelectorAll(".md-nav a[href], .md-tabs a[href]"), function (link) {
+      var address = new URL(link.getAttribute("href"), window.location.href).href.split("#")[0].split("?")[0];
+      if (address.slice(0, root.length) !== root) return;
+      var path = byUrl[address.slice(root.length)];
+      var mark = link.querySelector(".pb-since-mark");
+      if (path && changed[path] && !mark) {
+        mark = element("span", "changed", "pb-since-mark");
+        mark.setAttribute("title", "Changed since your last visit");
+        mark.setAttribute("data-pb-since", path);
+        var title = link.querySelector(".md-ellipsis");  // beside the title (never cut off with it), before a section's arrow
+        if (title) title.parentNode.insertBefore(mark, title.nextSibling); else link.appendChild(mark);
+      } else if (mark && !(path && changed[path])) {
+        mark.parentNode.removeChild(mark);
+      }
+    });
+  }
+
+  function showPageNote(store, key, seen, data, changed) {
+    var place = document.querySelector(".pb-since[data-pb-page]");
+    if (!place) return;
+    var path = place.getAttribute("data-pb-page");
+    var entry = seenEntry(seen, path);
+    var fingerprint = place.getAttribute("data-pb-fingerprint");
+    if (entry && entry.f.indexOf(fingerprint) >= 0) {
+      place.hidden = true;
+      return;
+    }
+    place.textContent = "";
+    var note = element("p");
+    note.appendChild(element("strong", entry ? "Changed since your last visit" : "New since your last visit"));
+    note.appendChild(document.createTextNode(entry
+      ? ": the definitions on this page changed since you last read it" + (entry.v ? " (in version " + entry.v + ")." : ".")
+      : ": this page was not in the playbook when you last read it."));
+    place.appendChild(note);
+    var button = element("button", "Mark as read");
+    button.type = "button";
+    button.addEventListener("click", function () {
+      var kept = (seenEntry(seen, path) || { f: [] }).f.filter(function (one) { return one !== fingerprint; });
+      kept.push(fingerprint);
+      seen.pages[path] = { f: kept.slice(-SINCE_KEPT), v: data.version };
+      store.setItem(key, JSON.stringify(seen));
+      place.hidden = true;
+      delete changed[path];
+      markNav(data, changed);
+    });
+    place.appendChild(element("p")).appendChild(button);
+    place.hidden = false;
+  }
+
+  function initSince() {
+    var data = window.__pbSince;
+    var store = storage();
+    if (!data || typeof data.pages !== "object" || !store) return;
+    var key = "pb-since:" + data.site;
+    var seen = readSeen(store, key);
+    if (!seen) {  // a first visit: what this version shows is what the reader has seen
+      seen = { pages: {} };
+      Object.keys(data.pages).forEach(function (path) { seen.pages[path] = { f: [data.pages[path].fp], v: data.version }; });
+      store.setItem(key, JSON.stringify(seen));
+      return;
+    }
+    var changed = {};
+    Object.keys(data.pages).forEach(function (path) {
+      var entry = seenEntry(seen, path);
+      if (!entry || entry.f.indexOf(data.pages[path].fp) < 0) changed[path] = true;
+    });
+    markNav(data, changed);
+    showPageNote(store, key, seen, data, changed);
+  }
+
   function labelDialogs() {
     // Material's search overlay is a dialog without a name; screen readers announce it as "Search".
     Array.prototype.forEach.call(document.querySelectorAll('[role="dialog"]:not([aria-label]):not([aria-labelledby])'), function (dialog) {
@@ -129,6 +233,7 @@
     labelDialogs();
     initAssessment();
     initOnboarding();
+    initSince();
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
