@@ -1097,6 +1097,61 @@ CASES: list[Case] = [
         ("results/win-rat.csv", 1, 1, "unknown-kpi", "there is no KPI `win-rat`", "did you mean `win-rate`?"),
     ),
     (
+        "survey-misspelt-statement",
+        {"survey/2026-Q3.csv": "function,shared-definiton,shared-target\nsales,3,4\n"},
+        ("survey/2026-Q3.csv", 1, 10, "survey-header", "unknown column `shared-definiton`", "did you mean `shared-definition`?"),
+    ),
+    (
+        "survey-without-function-column",
+        {"survey/2026-Q3.csv": "team,shared-definition\nEMEA,3\n"},
+        ("survey/2026-Q3.csv", 1, 1, "survey-header", "the header has no `function` column", "function id"),
+    ),
+    (
+        "survey-misspelt-function",
+        {"survey/2026-Q3.csv": "function,team,shared-definition,shared-target\nsales,EMEA,3,4\nmarketting,,2,5\n"},
+        ("survey/2026-Q3.csv", 3, 1, "survey-row", "unknown function `marketting`", "did you mean `marketing`?"),
+    ),
+    (
+        "survey-answer-off-the-scale",
+        {"survey/2026-Q3.csv": "function,team,shared-definition,shared-target\nsales,EMEA,3,6\n"},
+        ("survey/2026-Q3.csv", 2, 14, "survey-answer", "`6` is not an answer on the diagnostic's scale", "from 1 (strongly disagree) to 5"),
+    ),
+    (
+        "survey-answer-as-a-label",
+        {"survey/2026-Q3.csv": "function,team,shared-definition,shared-target\nsales,EMEA,Agree,4\n"},
+        ("survey/2026-Q3.csv", 2, 12, "survey-answer", "`Agree` is not an answer", "write 4 for `Agree`"),
+    ),
+    (
+        "survey-row-with-a-cell-too-many",
+        {"survey/2026-Q3.csv": "function,team,shared-definition,shared-target\nsales,EMEA,3,4,5\n"},
+        ("survey/2026-Q3.csv", 2, 16, "survey-row", "this row has 5 cells but the header has 4", "one cell per column"),
+    ),
+    (
+        "survey-team-as-a-formula",
+        {"survey/2026-Q3.csv": "function,team,shared-definition,shared-target\nsales,=HYPERLINK(\"x\"),3,4\n"},
+        ("survey/2026-Q3.csv", 2, 7, "survey-row", "which a spreadsheet reads as a formula", "without the leading sign"),
+    ),
+    (
+        "survey-team-with-a-hidden-character",
+        {"survey/2026-Q3.csv": "function,team,shared-definition,shared-target\nsales,EM\u200bEA,3,4\n"},
+        ("survey/2026-Q3.csv", 2, 9, "control-character", "ZERO WIDTH SPACE", "delete it"),
+    ),
+    (
+        "survey-round-in-the-future",
+        {"survey/2027-Q1.csv": "function,team,shared-definition,shared-target\nsales,EMEA,3,4\n"},
+        ("survey/2027-Q1.csv", 1, 1, "survey-round", "round 2027-Q1 has not begun yet", "check the year"),
+    ),
+    (
+        "survey-round-not-a-period",
+        {"survey/Q3-2026.csv": "function,team,shared-definition,shared-target\nsales,EMEA,3,4\n"},
+        ("survey/Q3-2026.csv", 1, 1, "survey-round", "the file name `Q3-2026` is not a period", "`2026-Q3`"),
+    ),
+    (
+        "survey-stage-typed-by-hand-differs",
+        {"survey/2026-Q3.csv": "function,team,shared-definition,shared-target\n" + "sales,EMEA,5,5\n" * 5},
+        ("playbook.yml", 5, 12, "survey-stage-differs", "`alignment.current` is `defined`, but the 2026-Q3 survey places the teams at `integrated`", "leave `current` out"),
+    ),
+    (
         "kpi-without-results",
         {"results/win-rate.csv": "period,value\n2026-Q3,18\n", "kpis/pipeline.yml": KPI.replace("Win rate", "Pipeline")},
         ("kpis/pipeline.yml", 0, None, "no-results", "KPI `pipeline` (Pipeline) has no results yet", "results/pipeline.csv"),
