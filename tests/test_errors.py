@@ -1114,7 +1114,14 @@ CASES: list[Case] = [
     (
         "survey-answer-off-the-scale",
         {"survey/2026-Q3.csv": "function,team,shared-definition,shared-target\nsales,EMEA,3,6\n"},
-        ("survey/2026-Q3.csv", 2, 14, "survey-answer", "`6` is not an answer on the diagnostic's scale", "from 1 (strongly disagree) to 5"),
+        (
+            "survey/2026-Q3.csv",
+            2,
+            14,
+            "survey-answer",
+            "`6` is not an answer on the diagnostic's scale",
+            "from 1 (strongly disagree) to 5",
+        ),
     ),
     (
         "survey-answer-as-a-label",
@@ -1128,7 +1135,7 @@ CASES: list[Case] = [
     ),
     (
         "survey-team-as-a-formula",
-        {"survey/2026-Q3.csv": "function,team,shared-definition,shared-target\nsales,=HYPERLINK(\"x\"),3,4\n"},
+        {"survey/2026-Q3.csv": 'function,team,shared-definition,shared-target\nsales,=HYPERLINK("x"),3,4\n'},
         ("survey/2026-Q3.csv", 2, 7, "survey-row", "which a spreadsheet reads as a formula", "without the leading sign"),
     ),
     (
@@ -1149,7 +1156,14 @@ CASES: list[Case] = [
     (
         "survey-stage-typed-by-hand-differs",
         {"survey/2026-Q3.csv": "function,team,shared-definition,shared-target\n" + "sales,EMEA,5,5\n" * 5},
-        ("playbook.yml", 5, 12, "survey-stage-differs", "`alignment.current` is `defined`, but the 2026-Q3 survey places the teams at `integrated`", "leave `current` out"),
+        (
+            "playbook.yml",
+            5,
+            12,
+            "survey-stage-differs",
+            "`alignment.current` is `defined`, but the 2026-Q3 survey places the teams at `integrated`",
+            "leave `current` out",
+        ),
     ),
     (
         "kpi-without-results",

@@ -27,8 +27,8 @@ from ..content.kinds import KINDS
 from ..content.markup import check_text
 from ..content.periods import FIRST_DAY, LAST_DAY, PERIOD_EXAMPLES
 from ..content.results import COLUMNS, REQUIRED_COLUMNS
-from ..content.survey import FUNCTION, MAX_TEAM, SCALE, TEAM
 from ..content.schema import DEFINITION, FILE_MODELS, GOVERNANCE_FIELDS, ID_PATTERN, Governance, Meta
+from ..content.survey import FUNCTION, MAX_TEAM, SCALE, TEAM
 from ..files import Folder, file_mode
 from ..text import plural
 from .base import cli, handle_errors

@@ -25,9 +25,9 @@ from .results import ResultsFile, check_results, decode_csv, parse_results, read
 from .rules import check_playbook, file_links
 from .schema import FILE_MODELS, ActivityEntry, ActivityLog, Alignment, Checklist, Glossary, Playbook, PlaybookMeta
 from .schema_line import check as check_schema_line
+from .sources import Where
 from .survey import SurveyText, check_survey
 from .survey_numbers import stage_differs
-from .sources import Where
 from .translate import ID_RE, id_hint, validate_source
 from .yaml_reader import Reader, Source
 

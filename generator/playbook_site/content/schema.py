@@ -172,8 +172,11 @@ class PlaybookMeta(Governance):
         list[Handle],
         Meta("default approvers", "handles", reader=False, noun=("default approver", "default approvers")),
     ] = Field(default_factory=list, description="code-owner handles (@org/team, @user) or emails who approve a change")
-    survey_min_group: Annotated[int, Field(ge=2, le=1000, strict=True), Meta("fewest respondents shown", "number", MINOR)] = Field(
-        5, description="the fewest respondents (or answers to a statement) a group of the team survey needs before its numbers are shown"
+    survey_min_group: Annotated[int, Field(ge=2, le=1000, strict=True), Meta("fewest respondents shown", "number", MINOR)] = (
+        Field(
+            5,
+            description="the fewest respondents (or answers to a statement) a group of the team survey needs before its numbers are shown",
+        )
     )
     functions: Annotated[list[FunctionDef], Meta("functions", "functions", noun=("function", "functions"))] = Field(
         default_factory=list,
@@ -440,7 +443,10 @@ class Question(Governance):
             noun=("see-also link", "see-also links"),
             used_by="statements about it",
         ),
-    ] = Field(default_factory=list, description="ids of what the statement is about: checklist steps, KPIs, lead stages (kind:id when ambiguous)")
+    ] = Field(
+        default_factory=list,
+        description="ids of what the statement is about: checklist steps, KPIs, lead stages (kind:id when ambiguous)",
+    )
 
 
 class Alignment(Model):

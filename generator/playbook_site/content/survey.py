@@ -146,14 +146,18 @@ def _header(record: tuple[int, list[str], list[tuple[int, int]]], reading: _Read
     ok = True
     for index, name in enumerate(cell.strip() for cell in cells):
         if name in reading.columns:
-            reading.problem(starts[index], "survey-header", f"the column `{name}` is written twice", "keep one column of each name")
+            reading.problem(
+                starts[index], "survey-header", f"the column `{name}` is written twice", "keep one column of each name"
+            )
             ok = False
         elif name not in known:
             close = did_you_mean(name, known)
             reading.problem(
                 starts[index],
                 "survey-header",
-                f"unknown column `{name}`: it is not a statement of the diagnostic" if name else "a column of the header has no name",
+                f"unknown column `{name}`: it is not a statement of the diagnostic"
+                if name
+                else "a column of the header has no name",
                 (close + " " if close else "")
                 + "the header is `function`, optionally `team`, then statement ids from alignment.yml's `questions`",
             )
@@ -161,7 +165,9 @@ def _header(record: tuple[int, list[str], list[tuple[int, int]]], reading: _Read
         else:
             reading.columns[name] = index
     if ok and FUNCTION not in reading.columns:
-        reading.problem((line, 1), "survey-header", "the header has no `function` column", "add `function`: each row's function id")
+        reading.problem(
+            (line, 1), "survey-header", "the header has no `function` column", "add `function`: each row's function id"
+        )
         ok = False
     return ok
 
@@ -211,7 +217,9 @@ def _function(value: str, at: tuple[int, int], reading: _Reading) -> str:
 
 def _team(value: str, at: tuple[int, int], reading: _Reading) -> str:
     if len(value) > MAX_TEAM:
-        reading.problem(at, "survey-row", f"the team is {len(value):,} characters long", f"a team's name holds at most {MAX_TEAM}")
+        reading.problem(
+            at, "survey-row", f"the team is {len(value):,} characters long", f"a team's name holds at most {MAX_TEAM}"
+        )
     elif value.startswith(FORMULA_START):
         reading.problem(
             at,
@@ -223,7 +231,9 @@ def _team(value: str, at: tuple[int, int], reading: _Reading) -> str:
         try:
             check_text(value)
         except PydanticCustomError as exc:
-            reading.problem(at, "survey-row", exc.message(), str((exc.context or {}).get("hint", "write the team's name as text")))
+            reading.problem(
+                at, "survey-row", exc.message(), str((exc.context or {}).get("hint", "write the team's name as text"))
+            )
     return value
 
 
