@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -1225,11 +1226,34 @@ def template_check(root: Path) -> list[Problem]:
     return [dataclasses.replace(p, path=str(root / p.path)) for p in project.problems]
 
 
+def survey_import_check(root: Path) -> list[Problem]:
+    """What `playbook survey import` refuses before it writes: a header close to a statement, not confirmed."""
+    from playbook_site.content.survey_import import import_rows
+
+    rows = [["Timestamp", "Function", "We share one lead definiton", "We share one revenue target."], ["x", "Sales", "4", "5"]]
+    return import_rows(
+        rows, str(root / "export.csv"), "2026-Q3", load_all(root).playbook, today=date(2026, 11, 23), confirmed=False
+    ).problems
+
+
 # Codes `playbook validate` does not report, each reached by the function that reports it: the release checks
 # of `playbook publish` (on content that is valid), and the safety net for refusals without words of their own.
 BEYOND_VALIDATE: list[
     tuple[str, dict[str, str | None], Callable[[Path], list[Problem]], tuple[str, int, int | None, str, str, str]]
 ] = [
+    (
+        "survey-import-close-match-not-confirmed",
+        {},
+        survey_import_check,
+        (
+            "export.csv",
+            1,
+            3,
+            "survey-import",
+            "the column `We share one lead definiton` is close to statement `shared-definition`",
+            "--yes",
+        ),
+    ),
     (
         "published-role-reports-to-a-draft",
         {"roles/sales-manager.yml": ROLE + "status: draft\n"},
@@ -1318,7 +1342,7 @@ def test_the_corpus_covers_every_problem_code() -> None:
     )
     assert validated | beyond <= set(CODES)
     publishing = {code for code, check in CODES.items() if check.kind == "publishing"}
-    assert beyond == publishing | {"invalid", "broken-link"}, (
+    assert beyond == publishing | {"invalid", "broken-link", "survey-import"}, (
         "only what `playbook validate` cannot report is left to BEYOND_VALIDATE"
     )
 
