@@ -192,4 +192,62 @@ def test_four_respondents_of_a_function_leave_no_trace_in_any_file(tmp_path: Pat
             data = file.read_bytes()
             assert SECRET_TEAM.encode() not in data, file  # a team below the threshold is never named
     exported = json.loads((one / "playbook.json").read_text(encoding="utf-8"))
-    assert "customer-success" not in json.dumps(exported.get("survey", {}).get("rounds", [{}])[-1].get("functions", {}))
+    latest = exported["survey"][-1]
+    assert set(latest["functions"]) == {"marketing", "sales"} and latest["withheld"] == {"customer-success": 1, "leadership": 1}
+    assert "customer-success" not in (one / "exports" / "survey.csv").read_text(encoding="utf-8")
+
+
+# --- everywhere the numbers travel ---------------------------------------------------------------
+
+
+@pytest.fixture
+def before_q3(tmp_path: Path) -> Path:
+    content = tmp_path / "before"
+    shutil.copytree(DEFAULT_CONTENT, content)
+    (content / "survey" / "2026-Q3.csv").unlink()
+    return content
+
+
+def test_the_change_report_says_what_a_new_round_changed(before_q3: Path) -> None:
+    from conftest import run_cli
+
+    text = run_cli("diff", str(before_q3), str(DEFAULT_CONTENT))
+    assert text.exit_code == 0, text.output
+    assert "1 new survey round" in text.output and "Marketing moved from Defined to Aligned" in text.output
+    report = json.loads(run_cli("diff", str(before_q3), str(DEFAULT_CONTENT), "--format", "json").stdout)
+    assert [(item["round"], item["change"]) for item in report["survey"]] == [("2026-Q3", "added")]
+    assert "Marketing moved from Defined to Aligned" in report["survey"][0]["sentence"]
+    markdown = run_cli("diff", str(before_q3), str(DEFAULT_CONTENT), "--format", "markdown").stdout
+    assert "| 2026-Q3 | – | 43 respondents; everyone at Defined" in markdown
+
+
+def test_a_versions_what_changed_names_the_round_added_from_the_previous_export(before_q3: Path) -> None:
+    from playbook_site.content.exports import playbook_from_dict, playbook_to_dict
+    from playbook_site.review import compare, format_reader_markdown, reader_numbers
+
+    new = load(DEFAULT_CONTENT)
+    previous = playbook_from_dict(json.loads(json.dumps(playbook_to_dict(load(before_q3)))))
+    sections = reader_numbers(compare(previous, new))
+    assert [(title, [(item.title, item.when) for item in items]) for title, items in sections] == [
+        ("Team survey", [("Team survey", "2026-Q3")])
+    ]
+    assert "Marketing moved from Defined to Aligned" in format_reader_markdown(compare(previous, new))
+    unchanged = playbook_from_dict(json.loads(json.dumps(playbook_to_dict(new))))
+    assert reader_numbers(compare(unchanged, new)) == (), "a round read back from playbook.json is the same round"
+
+
+def test_the_exports_hold_the_rounds_aggregates_never_a_row() -> None:
+    from playbook_site.content.exports import export_files
+
+    files = export_files(load(DEFAULT_CONTENT))
+    exported = json.loads(files["playbook.json"])["survey"]
+    assert [view["round"] for view in exported] == ["2026-Q1", "2026-Q2", "2026-Q3"]
+    assert (
+        exported[-1]["functions"]["marketing"]["stage"] == "aligned"
+        and exported[-2]["functions"]["marketing"]["stage"] == "defined"
+    )
+    assert exported[-1]["withheld"] == {"revenue-operations": 2, "leadership": 1}
+    rows = list(csv.DictReader(io.StringIO(files["exports/survey.csv"])))
+    assert {row["group_id"] for row in rows if row["group"] == "function"} == {"marketing", "sales", "customer-success"}
+    raw = (DEFAULT_CONTENT / "survey" / "2026-Q3.csv").read_text(encoding="utf-8").splitlines()[1]
+    assert raw not in files["playbook.json"] and raw not in files["exports/survey.csv"]

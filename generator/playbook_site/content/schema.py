@@ -567,6 +567,8 @@ class Playbook:
     results: dict[str, tuple[Result, ...]] = field(default_factory=dict)
     activity: tuple[ActivityEntry, ...] = ()
     survey: tuple[SurveyRound, ...] = ()  # the team survey's rounds, oldest first (survey/<round>.csv); rows never leave content/
+    # The rounds' aggregates as exported (survey_numbers.RoundView), for a playbook read back from playbook.json
+    survey_views: tuple[Any, ...] = ()
 
     # The list kinds indexed by id, built once: a lookup per reference must not scan the list.
     _indexes: dict[str, tuple[list[Any], int, dict[str, Any]]] = field(

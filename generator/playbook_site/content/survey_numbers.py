@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from typing import Any
 
 from ..errors import Problem
-from .periods import Period, Response, SurveyRound
+from .periods import Period, Response, SurveyRound, parse_period
 from .schema import AlignmentStage, Playbook
 from .yaml_reader import Source
 
@@ -144,7 +145,9 @@ def public_round(survey_round: SurveyRound, playbook: Playbook) -> RoundView:
 
 
 def public_rounds(playbook: Playbook) -> tuple[RoundView, ...]:
-    """Every round, oldest first, as the site may show it."""
+    """Every round, oldest first, as the site may show it (as exported, for a playbook read from playbook.json)."""
+    if playbook.survey_views:
+        return tuple(playbook.survey_views)
     return tuple(public_round(survey_round, playbook) for survey_round in playbook.survey)
 
 
@@ -244,3 +247,72 @@ def one_decimal(value: Fraction) -> str:
 
 
 __all__ = ["GAPS", "Gap", "Group", "Move", "RoundView", "gaps", "moves", "one_decimal", "public_round", "public_rounds"]
+
+
+def _stage_name(playbook: Playbook, group: Group | None) -> str:
+    stage = playbook.stages.get(group.stage or "") if group is not None else None
+    return str(stage.name) if stage is not None else "no stage"
+
+
+def move_sentence(playbook: Playbook, move: Move) -> str:
+    """ "Marketing moved from Defined to Aligned", "Sales stayed at Defined"."""
+    name = playbook.function_name(move.function) if move.function else "Everyone"
+    before, after = _stage_name(playbook, move.before), _stage_name(playbook, move.after)
+    return f"{name} moved from {before} to {after}" if before != after else f"{name} stayed at {after}"
+
+
+def round_sentence(playbook: Playbook, view: RoundView, previous: RoundView | None) -> str:
+    """What a round says, for the change report and a version's What changed: its respondents, the
+    stage of everyone, and the moves since `previous` (the stages that changed first)."""
+    parts = [f"{view.respondents} respondents"]
+    if view.overall is not None and view.overall.score is not None:
+        parts.append(f"everyone at {_stage_name(playbook, view.overall)} ({one_decimal(view.overall.score)})")
+    if previous is not None:
+        found = moves(previous, view, list(playbook.questions))
+        moved = [move_sentence(playbook, move) for move in found if move.before.stage != move.after.stage]
+        parts += moved or [f"no function changed stage since {previous.period.text}"]
+    return "; ".join(parts)
+
+
+def view_dict(view: RoundView) -> dict[str, Any]:
+    """A round's aggregates as exported (playbook.json): never a row, nothing of a group below the threshold."""
+
+    def group(found: Group) -> dict[str, Any]:
+        return {
+            "respondents": found.respondents,
+            "score": round(float(found.score), 2) if found.score is not None else None,
+            "stage": found.stage,
+            "means": {question: round(float(mean), 2) for question, mean in found.means.items()},
+        }
+
+    return {
+        "round": view.period.text,
+        "min_group": view.threshold,
+        "respondents": view.respondents,
+        "overall": group(view.overall) if view.overall is not None else None,
+        "functions": {key: group(found) for key, found in view.functions.items()},
+        "withheld": dict(view.withheld),
+        "teams": {name: {k: v for k, v in group(found).items() if k != "means"} for name, found in view.teams.items()},
+        "teams_withheld": view.teams_withheld,
+    }
+
+
+def view_from_dict(data: Mapping[str, Any]) -> RoundView:
+    """The inverse of `view_dict` (the means as exported, to two decimals)."""
+
+    def group(found: Mapping[str, Any]) -> Group:
+        score = found.get("score")
+        means = {question: Fraction(str(mean)) for question, mean in found.get("means", {}).items()}
+        return Group(int(found["respondents"]), means, Fraction(str(score)) if score is not None else None, found.get("stage"))
+
+    overall = data.get("overall")
+    return RoundView(
+        parse_period(str(data["round"])),
+        int(data.get("min_group", 5)),
+        int(data["respondents"]),
+        group(overall) if overall is not None else None,
+        {key: group(found) for key, found in data.get("functions", {}).items()},
+        {key: int(needed) for key, needed in data.get("withheld", {}).items()},
+        {name: group(found) for name, found in data.get("teams", {}).items()},
+        int(data.get("teams_withheld", 0)),
+    )
