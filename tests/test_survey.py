@@ -251,3 +251,13 @@ def test_the_exports_hold_the_rounds_aggregates_never_a_row() -> None:
     assert {row["group_id"] for row in rows if row["group"] == "function"} == {"marketing", "sales", "customer-success"}
     raw = (DEFAULT_CONTENT / "survey" / "2026-Q3.csv").read_text(encoding="utf-8").splitlines()[1]
     assert raw not in files["playbook.json"] and raw not in files["exports/survey.csv"]
+
+
+def test_a_published_version_keeps_the_rounds() -> None:
+    from playbook_site.content.release import without_drafts
+    from playbook_site.content.survey_numbers import public_rounds
+
+    playbook = load(DEFAULT_CONTENT)
+    shipped = without_drafts(playbook)
+    assert public_rounds(shipped) == public_rounds(playbook) and len(public_rounds(shipped)) == 3
+    assert shipped.sources[("survey", "2026-Q3")] == "survey/2026-Q3.csv"
