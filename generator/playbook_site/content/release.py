@@ -99,7 +99,8 @@ def without_drafts(playbook: Playbook) -> Playbook:
     released.sources = {
         (kind, entity_id): path
         for (kind, entity_id), path in playbook.sources.items()
-        if (kind, entity_id) in kept_files or (kind not in ("results", "activity", "survey") and entity_id in released.collection(kind))
+        if (kind, entity_id) in kept_files
+        or (kind not in ("results", "activity", "survey") and entity_id in released.collection(kind))
     }
     return released
 
