@@ -261,3 +261,26 @@ def test_a_published_version_keeps_the_rounds() -> None:
     shipped = without_drafts(playbook)
     assert public_rounds(shipped) == public_rounds(playbook) and len(public_rounds(shipped)) == 3
     assert shipped.sources[("survey", "2026-Q3")] == "survey/2026-Q3.csv"
+
+
+def test_the_default_playbook_shows_a_gap_linked_to_what_it_is_about_and_ranked_next_steps() -> None:
+    playbook = load(DEFAULT_CONTENT)
+    html = render(playbook, only=["alignment.md"])["alignment.md"].html
+    gaps = html[html.index("pb-survey__gaps") : html.index("</ul>", html.index("pb-survey__gaps"))]
+    first = gaps[: gaps.index("</li>")]
+    assert "Sales and Marketing use one written definition of a qualified lead" in first
+    assert "Sales scores it 1.5" in page_text(first) and "Marketing 4.3" in page_text(first)
+    assert 'href="../leads/#marketing-qualified-lead"' in first and 'href="../kpis/#mql-to-sql-conversion"' in first
+    steps = html[html.index("What to do next") :]
+    steps = steps[: steps.index("</ol>")]
+    listed = re.findall(r"<li>(.*?)</li>", steps, flags=re.S)
+    defined = playbook.stages["defined"]
+
+    def squeezed(text: str) -> str:
+        return "".join(text.split())
+
+    assert sorted(squeezed(page_text(item).split(" (it speaks to")[0]) for item in listed) == sorted(
+        map(squeezed, defined.next_steps)
+    )
+    scored = [float(m) for m in re.findall(r"scored (\d\.\d) of 5", steps)]
+    assert scored == sorted(scored) and scored, "the steps speaking to the lowest-scoring statements come first"
