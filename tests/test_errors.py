@@ -1145,6 +1145,11 @@ CASES: list[Case] = [
         ("survey/2026-Q3.csv", 2, 9, "control-character", "ZERO WIDTH SPACE", "delete it"),
     ),
     (
+        "survey-round-too-large",
+        {"survey/2026-Q3.csv": Raw(b"function,shared-definition\n" + b"sales,3\n" * 300_000)},
+        ("survey/2026-Q3.csv", 0, 0, "file-too-large", "survey rounds are limited to 2,097,152 bytes", "one short row per respondent"),
+    ),
+    (
         "survey-round-in-the-future",
         {"survey/2027-Q1.csv": "function,team,shared-definition,shared-target\nsales,EMEA,3,4\n"},
         ("survey/2027-Q1.csv", 1, 1, "survey-round", "round 2027-Q1 has not begun yet", "check the year"),

@@ -528,7 +528,7 @@ class _Walk:
             text = None
             if self._readable(file, rel):
                 try:
-                    text = decode_csv(file.read_bytes(), self.display(rel), self.problems)
+                    text = decode_csv(file.read_bytes(), self.display(rel), self.problems, "survey rounds")
                 except OSError as exc:
                     self.reader.read_error(self.display(rel), exc)
             found.append(SurveyText(self.display(rel), rel, file.stem, text))
