@@ -148,7 +148,16 @@ def public_rounds(playbook: Playbook) -> tuple[RoundView, ...]:
     """Every round, oldest first, as the site may show it (as exported, for a playbook read from playbook.json)."""
     if playbook.survey_views:
         return tuple(playbook.survey_views)
-    return tuple(public_round(survey_round, playbook) for survey_round in playbook.survey)
+    # Computed once for the rounds, the diagnostic and playbook.yml they depend on (the site, the assessment
+    # and the checks all ask); held by the objects themselves, so a playbook given other ones computes again.
+    depends = (playbook.survey, playbook.alignment, playbook.meta)
+    cached = getattr(playbook, "_survey_views_cache", None)
+    if cached is not None and all(one is other for one, other in zip(cached[0], depends, strict=True)):
+        views: tuple[RoundView, ...] = cached[1]
+        return views
+    views = tuple(public_round(survey_round, playbook) for survey_round in playbook.survey)
+    setattr(playbook, "_survey_views_cache", (depends, views))  # noqa: B010 (not a field: never compared or exported)
+    return views
 
 
 def stage_differs(playbook: Playbook, meta: Source | None) -> list[Problem]:
@@ -156,7 +165,7 @@ def stage_differs(playbook: Playbook, meta: Source | None) -> list[Problem]:
     current = playbook.meta.alignment.current
     if not playbook.survey or current is None or meta is None:
         return []
-    latest = public_round(playbook.survey[-1], playbook)
+    latest = public_rounds(playbook)[-1]
     computed = latest.overall.stage if latest.overall is not None else None
     if computed is None or computed == current:
         return []
