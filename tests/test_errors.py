@@ -1147,7 +1147,14 @@ CASES: list[Case] = [
     (
         "survey-round-too-large",
         {"survey/2026-Q3.csv": Raw(b"function,shared-definition\n" + b"sales,3\n" * 300_000)},
-        ("survey/2026-Q3.csv", 0, 0, "file-too-large", "survey rounds are limited to 2,097,152 bytes", "one short row per respondent"),
+        (
+            "survey/2026-Q3.csv",
+            0,
+            0,
+            "file-too-large",
+            "survey rounds are limited to 2,097,152 bytes",
+            "one short row per respondent",
+        ),
     ),
     (
         "survey-round-in-the-future",
