@@ -136,6 +136,19 @@ def test_forty_respondents_stage_gaps_and_moves_equal_the_tests_own_arithmetic(f
             assert f"{name} stayed at {new['stage']} {scores}." in page
     assert moved, "the generated rounds show a move"
 
+    # The export says the same: each group's stage id and score (two decimals).
+    from playbook_site.content.exports import playbook_to_dict
+
+    exported = playbook_to_dict(load(forty))["survey"][-1]
+    ids = {name: stage_id for stage_id, name, _low, _high in bands}
+    groups = {"Everyone": exported["overall"]} | {
+        {"marketing": "Marketing", "sales": "Sales", "customer-success": "Customer Success"}[key]: value
+        for key, value in exported["functions"].items()
+    }
+    for name, group in after.items():
+        assert groups[name]["stage"] == ids[group["stage"]] and groups[name]["respondents"] == group["count"]  # type: ignore[index]
+        assert groups[name]["score"] == round(float(group["score"]), 2)  # type: ignore[arg-type]
+
 
 def test_the_overall_stage_replaces_the_hand_typed_one_on_the_home_page(forty: Path) -> None:
     questions, bands = diagnostic(forty)
