@@ -2051,6 +2051,65 @@ def no_content_directory(draw: st.DrawFn, doc: Doc) -> str:
     return "no-content"
 
 
+# --- the team survey: survey/<round>.csv ---
+# A round needs the diagnostic's statements: each fault writes a small alignment.yml of its own (two stages
+# covering one statement's totals), so that the fault, not the drawn diagnostic, decides what is reported.
+
+SURVEY_ALIGNMENT = {
+    "stages": [
+        {"id": "fuzz-low", "name": "Low", "score": [1, 2], "description": "d"},
+        {"id": "fuzz-high", "name": "High", "score": [3, 5], "description": "d"},
+    ],
+    "questions": [{"id": "fuzz-statement", "text": "We agree."}],
+}
+
+
+def _survey(doc: Doc, rows: list[str], name: str = "2026-Q3", header: str = "function,team,fuzz-statement") -> None:
+    doc.files[doc.rel("alignment")] = dict(SURVEY_ALIGNMENT)
+    doc.files[f"survey/{name}.csv"] = ("\n".join([header, *rows]) + "\n").encode("utf-8")
+
+
+@fault("survey-header")
+def survey_header_not_the_format(draw: st.DrawFn, doc: Doc) -> str:
+    """A statement id misspelt, no `function` column, a column twice."""
+    header = pick(draw, ["function,fuzz-statment", "team,fuzz-statement", "function,fuzz-statement,fuzz-statement"])
+    _survey(doc, [], header=header)
+    return "survey-header"
+
+
+@fault("survey-row")
+def survey_row_wrong(draw: st.DrawFn, doc: Doc) -> str:
+    """A function misspelt, a cell too many, a team written as a formula."""
+    function = doc.functions[0]
+    row = pick(draw, [f"{function}x,,3", f"{function},,3,4", f"{function},=cmd,3"])
+    _survey(doc, [row])
+    return "survey-row"
+
+
+@fault("survey-answer")
+def survey_answer_off_the_scale(draw: st.DrawFn, doc: Doc) -> str:
+    """An answer off the scale, a label, a decimal."""
+    _survey(doc, [f"{doc.functions[0]},,{pick(draw, ['0', '6', 'Agree', '4.5', 'x'])}"])
+    return "survey-answer"
+
+
+@fault("survey-round")
+def survey_round_misnamed(draw: st.DrawFn, doc: Doc) -> str:
+    """A round named another way than a period, or one that has not begun."""
+    _survey(doc, [f"{doc.functions[0]},,3"], name=pick(draw, ["Q3-2026", "round-1", "2027-Q1", "2099"]))
+    return "survey-round"
+
+
+@fault("survey-stage-differs")
+def survey_disagrees_with_current(draw: st.DrawFn, doc: Doc) -> str:
+    """The hand-typed `alignment.current` is not the stage the latest round computes."""
+    meta = doc.files[doc.rel("playbook")]
+    meta["alignment"] = {"current": "fuzz-low"}
+    meta["survey_min_group"] = 5
+    _survey(doc, [f"{doc.functions[0]},,{draw(st.integers(4, 5))}"] * draw(st.integers(5, 8)))
+    return "survey-stage-differs"
+
+
 @st.composite
 def damaged(draw: st.DrawFn, want: str | None = None) -> tuple[Doc, str, str]:
     """(a playbook with one fault, the fault's name, the code it must be reported with); `want`: aim at that code."""

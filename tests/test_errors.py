@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -1107,6 +1108,87 @@ CASES: list[Case] = [
         ("results/win-rat.csv", 1, 1, "unknown-kpi", "there is no KPI `win-rat`", "did you mean `win-rate`?"),
     ),
     (
+        "survey-misspelt-statement",
+        {"survey/2026-Q3.csv": "function,shared-definiton,shared-target\nsales,3,4\n"},
+        ("survey/2026-Q3.csv", 1, 10, "survey-header", "unknown column `shared-definiton`", "did you mean `shared-definition`?"),
+    ),
+    (
+        "survey-without-function-column",
+        {"survey/2026-Q3.csv": "team,shared-definition\nEMEA,3\n"},
+        ("survey/2026-Q3.csv", 1, 1, "survey-header", "the header has no `function` column", "function id"),
+    ),
+    (
+        "survey-misspelt-function",
+        {"survey/2026-Q3.csv": "function,team,shared-definition,shared-target\nsales,EMEA,3,4\nmarketting,,2,5\n"},
+        ("survey/2026-Q3.csv", 3, 1, "survey-row", "unknown function `marketting`", "did you mean `marketing`?"),
+    ),
+    (
+        "survey-answer-off-the-scale",
+        {"survey/2026-Q3.csv": "function,team,shared-definition,shared-target\nsales,EMEA,3,6\n"},
+        (
+            "survey/2026-Q3.csv",
+            2,
+            14,
+            "survey-answer",
+            "`6` is not an answer on the diagnostic's scale",
+            "from 1 (strongly disagree) to 5",
+        ),
+    ),
+    (
+        "survey-answer-as-a-label",
+        {"survey/2026-Q3.csv": "function,team,shared-definition,shared-target\nsales,EMEA,Agree,4\n"},
+        ("survey/2026-Q3.csv", 2, 12, "survey-answer", "`Agree` is not an answer", "write 4 for `Agree`"),
+    ),
+    (
+        "survey-row-with-a-cell-too-many",
+        {"survey/2026-Q3.csv": "function,team,shared-definition,shared-target\nsales,EMEA,3,4,5\n"},
+        ("survey/2026-Q3.csv", 2, 16, "survey-row", "this row has 5 cells but the header has 4", "one cell per column"),
+    ),
+    (
+        "survey-team-as-a-formula",
+        {"survey/2026-Q3.csv": 'function,team,shared-definition,shared-target\nsales,=HYPERLINK("x"),3,4\n'},
+        ("survey/2026-Q3.csv", 2, 7, "survey-row", "which a spreadsheet reads as a formula", "without the leading sign"),
+    ),
+    (
+        "survey-team-with-a-hidden-character",
+        {"survey/2026-Q3.csv": "function,team,shared-definition,shared-target\nsales,EM\u200bEA,3,4\n"},
+        ("survey/2026-Q3.csv", 2, 9, "control-character", "ZERO WIDTH SPACE", "delete it"),
+    ),
+    (
+        "survey-round-too-large",
+        {"survey/2026-Q3.csv": Raw(b"function,shared-definition\n" + b"sales,3\n" * 300_000)},
+        (
+            "survey/2026-Q3.csv",
+            0,
+            0,
+            "file-too-large",
+            "survey rounds are limited to 2,097,152 bytes",
+            "one short row per respondent",
+        ),
+    ),
+    (
+        "survey-round-in-the-future",
+        {"survey/2027-Q1.csv": "function,team,shared-definition,shared-target\nsales,EMEA,3,4\n"},
+        ("survey/2027-Q1.csv", 1, 1, "survey-round", "round 2027-Q1 has not begun yet", "check the year"),
+    ),
+    (
+        "survey-round-not-a-period",
+        {"survey/Q3-2026.csv": "function,team,shared-definition,shared-target\nsales,EMEA,3,4\n"},
+        ("survey/Q3-2026.csv", 1, 1, "survey-round", "the file name `Q3-2026` is not a period", "`2026-Q3`"),
+    ),
+    (
+        "survey-stage-typed-by-hand-differs",
+        {"survey/2026-Q3.csv": "function,team,shared-definition,shared-target\n" + "sales,EMEA,5,5\n" * 5},
+        (
+            "playbook.yml",
+            5,
+            12,
+            "survey-stage-differs",
+            "`alignment.current` is `defined`, but the 2026-Q3 survey places the teams at `integrated`",
+            "leave `current` out",
+        ),
+    ),
+    (
         "kpi-without-results",
         {"results/win-rate.csv": "period,value\n2026-Q3,18\n", "kpis/pipeline.yml": KPI.replace("Win rate", "Pipeline")},
         ("kpis/pipeline.yml", 0, None, "no-results", "KPI `pipeline` (Pipeline) has no results yet", "results/pipeline.csv"),
@@ -1166,11 +1248,34 @@ def template_check(root: Path) -> list[Problem]:
     return [dataclasses.replace(p, path=str(root / p.path)) for p in project.problems]
 
 
+def survey_import_check(root: Path) -> list[Problem]:
+    """What `playbook survey import` refuses before it writes: a header close to a statement, not confirmed."""
+    from playbook_site.content.survey_import import import_rows
+
+    rows = [["Timestamp", "Function", "We share one lead definiton", "We share one revenue target."], ["x", "Sales", "4", "5"]]
+    return import_rows(
+        rows, str(root / "export.csv"), "2026-Q3", load_all(root).playbook, today=date(2026, 11, 23), confirmed=False
+    ).problems
+
+
 # Codes `playbook validate` does not report, each reached by the function that reports it: the release checks
 # of `playbook publish` (on content that is valid), and the safety net for refusals without words of their own.
 BEYOND_VALIDATE: list[
     tuple[str, dict[str, str | None], Callable[[Path], list[Problem]], tuple[str, int, int | None, str, str, str]]
 ] = [
+    (
+        "survey-import-close-match-not-confirmed",
+        {},
+        survey_import_check,
+        (
+            "export.csv",
+            1,
+            3,
+            "survey-import",
+            "the column `We share one lead definiton` is close to statement `shared-definition`",
+            "--yes",
+        ),
+    ),
     (
         "published-role-reports-to-a-draft",
         {"roles/sales-manager.yml": ROLE + "status: draft\n"},
@@ -1259,7 +1364,7 @@ def test_the_corpus_covers_every_problem_code() -> None:
     )
     assert validated | beyond <= set(CODES)
     publishing = {code for code, check in CODES.items() if check.kind == "publishing"}
-    assert beyond == publishing | {"invalid", "broken-link"}, (
+    assert beyond == publishing | {"invalid", "broken-link", "survey-import"}, (
         "only what `playbook validate` cannot report is left to BEYOND_VALIDATE"
     )
 

@@ -114,7 +114,13 @@ def test_text_cells_of_results_cannot_run_as_formulas(tmp_path: Path) -> None:
 def test_the_export_command_writes_the_numbers_only_when_there_are_some(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert run_cli("export", "--format", "csv", "--out", str(out), "--content", str(DEFAULT_CONTENT)).exit_code == 0
-    assert sorted(p.name for p in (out / "exports").iterdir()) == ["activity.csv", "kpis.csv", "leads.csv", "results.csv"]
+    assert sorted(p.name for p in (out / "exports").iterdir()) == [
+        "activity.csv",
+        "kpis.csv",
+        "leads.csv",
+        "results.csv",
+        "survey.csv",
+    ]
     plain = write_content(tmp_path / "plain")
     assert export_files(load(plain)) == export_files(load(plain))  # deterministic
     assert [path for path in export_files(load(plain)) if path.startswith("exports/")] == [

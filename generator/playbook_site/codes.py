@@ -316,6 +316,36 @@ CHECKS: tuple[Check, ...] = (
         "check the year; record what happened once it has",
     ),
     Check(
+        ("survey-header",),
+        "error",
+        "a survey round (`survey/<round>.csv`) whose first line is not `function`, optionally `team`, then statement ids: an unknown or repeated column (a statement id misspelt), no `function` column, an empty file",
+        "write the header `function,team,<statement ids>`; the hint suggests the closest statement id",
+    ),
+    Check(
+        ("survey-row", "survey-answer"),
+        "error",
+        "a survey row with more or fewer cells than the header, an unknown function (`sale`), a team name too long, starting with `=`, `+`, `-` or `@`, or holding refused characters; an answer that is not a whole number on the diagnostic's scale (`6`, `4.5`, `Agree`)",
+        "write a function id, and each answer as 1 (strongly disagree) to 5 (strongly agree); leave a cell empty for no answer",
+    ),
+    Check(
+        ("survey-round",),
+        "error",
+        "a survey round file not named by a period (`survey/Q3-2026.csv`), or a round that has not begun yet",
+        "name the file by the period its answers were given in, as results periods are written: `2026-Q3.csv`, `2026-09.csv`",
+    ),
+    Check(
+        ("survey-stage-differs",),
+        "warning",
+        "playbook.yml's hand-typed `alignment.current` is not the stage the latest survey round computes",
+        "write the computed stage, or leave `current` out: the site shows the stage from the survey",
+    ),
+    Check(
+        ("survey-import",),
+        "error",
+        "`playbook survey import` cannot match a column of the export to a statement, finds a close match not confirmed with `--yes`, an answer it cannot map to the scale, a function it does not know, or a round file that exists",
+        "the message names the column or cell; confirm close matches with `--yes`, write `--overwrite` to replace a round",
+    ),
+    Check(
         ("unknown-kpi",),
         "error",
         "a results file named after no KPI (`results/win-rat.csv`)",

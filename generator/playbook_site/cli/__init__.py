@@ -6,7 +6,7 @@ wrongly (unknown option, missing directory).
 
 from __future__ import annotations
 
-from . import content, importing, init, publishing, reference, review, site  # noqa: F401  (each module adds its commands)
+from . import content, importing, init, publishing, reference, review, site, survey  # noqa: F401  (each module adds its commands)
 from .base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, cli
 from .output import excerpt, format_github, format_text, problem_dict
 

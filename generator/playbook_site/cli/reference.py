@@ -28,6 +28,7 @@ from ..content.markup import check_text
 from ..content.periods import FIRST_DAY, LAST_DAY, PERIOD_EXAMPLES
 from ..content.results import COLUMNS, REQUIRED_COLUMNS
 from ..content.schema import DEFINITION, FILE_MODELS, GOVERNANCE_FIELDS, ID_PATTERN, Governance, Meta
+from ..content.survey import FUNCTION, MAX_TEAM, SCALE, TEAM
 from ..files import Folder, file_mode
 from ..text import plural
 from .base import cli, handle_errors
@@ -172,8 +173,31 @@ def format_reference() -> str:
         f"| `period` | {examples} | yes | the period the value covers; not in the future, not before {FIRST_DAY.year}; one form a file, the target's when it has `target.period` |\n"
         "| `value` | number in the KPI's unit (a percent as `18.5`) | yes | the result |\n"
         "| `note` | text (inline Markdown), at most 500 characters | no | context for the number |\n",
+        *_survey_reference(),
     ]
     return "\n".join(out)
+
+
+def _survey_reference() -> list[str]:
+    """survey/<round>.csv (an addition to the content format)."""
+    scale = ", ".join(f"{score} {label.lower()}" for score, label in SCALE.items())
+    return [
+        "## survey/&lt;round&gt;.csv (addition)\n",
+        "The diagnostic answered by the teams: one file per survey round, named by a period in the forms of results"
+        " (`2026-Q3.csv`, `2026-09.csv`), not in the future. One row per respondent, anonymous. The first line is the"
+        f" header: `{FUNCTION}`, optionally `{TEAM}`, then the ids of the diagnostic's statements (alignment.yml"
+        " `questions`), in any order; a statement left out is unanswered. Cells separated by commas, UTF-8."
+        " `playbook survey import` writes a round from a form tool's export.\n",
+        "| column | type | required | meaning |\n| --- | --- | --- | --- |\n"
+        f"| `{FUNCTION}` | a function id (playbook.yml `functions`, or the built-in ones) | yes | the respondent's function |\n"
+        f"| `{TEAM}` | text, at most {MAX_TEAM} characters, not starting with `=`, `+`, `-` or `@` | no | shown only in aggregate, for a team of at least the threshold |\n"
+        f"| a statement id | a whole number on the diagnostic's scale ({scale}), or blank | no | the answer; blank: no answer |\n",
+        "A group's stage score is the mean of its statement means times the number of statements (what one"
+        " respondent's total would be), rounded half up and placed in the stage bands. No number of a function,"
+        " team or statement is shown for fewer respondents (or answers) than playbook.yml's `survey_min_group`"
+        " (default 5); the site says how many more answers would show it, and the rows never reach the site or"
+        " the exports.\n",
+    ]
 
 
 def checks_reference() -> str:

@@ -14,6 +14,7 @@ from .health import meets_target
 from .periods import Result, parse_period
 from .refs import value_at
 from .schema import ActivityEntry, Alignment, Checklist, Glossary, Kpi, LeadStage, Playbook, PlaybookMeta, Role
+from .survey_numbers import public_rounds, view_dict, view_from_dict
 
 EXPORT_FORMAT = 1
 # `notes` at every level where an entity can carry it: the entity itself and the items of lists.
@@ -35,7 +36,7 @@ def playbook_to_dict(playbook: Playbook, *, include_notes: bool = True) -> dict[
         dumped: dict[str, Any] = model.model_dump(mode="json", exclude=exclude)
         return dumped
 
-    return {
+    exported = {
         "format": EXPORT_FORMAT,
         "version": playbook.meta.version,
         "playbook": dump(playbook.meta),
@@ -51,6 +52,10 @@ def playbook_to_dict(playbook: Playbook, *, include_notes: bool = True) -> dict[
             {"kind": kind, "id": entity_id, "path": path} for (kind, entity_id), path in sorted(playbook.sources.items())
         ],
     }
+    views = public_rounds(playbook)
+    if views:  # the team survey: each round's aggregates with the privacy threshold applied, never a row
+        exported["survey"] = [view_dict(view) for view in views]
+    return exported
 
 
 def playbook_from_dict(data: dict[str, Any]) -> Playbook:
@@ -75,6 +80,7 @@ def playbook_from_dict(data: dict[str, Any]) -> Playbook:
             for kpi_id, rows in data.get("results", {}).items()
         },
         activity=tuple(ActivityEntry.model_validate(item) for item in data.get("activity", [])),
+        survey_views=tuple(view_from_dict(item) for item in data.get("survey", [])),
     )
 
 
@@ -213,6 +219,27 @@ def activity_csv(playbook: Playbook) -> str:
     return _csv(["step", "step_title", "date", "note", "link"], rows)
 
 
+SURVEY_COLUMNS = ("round", "group", "group_id", "respondents", "score", "stage", "statement", "mean")
+
+
+def survey_csv(playbook: Playbook) -> str:
+    """One row per round per group shown (everyone, each function, each team) with its score and stage,
+    then a row per statement mean shown; never a row of answers, nothing of a group below the threshold."""
+    rows: list[list[Any]] = []
+    for view in public_rounds(playbook):
+        groups = [("everyone", "", view.overall)] if view.overall is not None else []
+        groups += [("function", key, found) for key, found in view.functions.items()]
+        groups += [("team", name, found) for name, found in view.teams.items()]
+        for kind, key, found in groups:
+            score = round(float(found.score), 2) if found.score is not None else None
+            rows.append([view.period.text, kind, key, found.respondents, score, found.stage, None, None])
+            rows += [
+                [view.period.text, kind, key, found.respondents, None, None, question, round(float(mean), 2)]
+                for question, mean in found.means.items()
+            ]
+    return _csv(list(SURVEY_COLUMNS), rows)
+
+
 def export_files(playbook: Playbook) -> dict[str, str]:
     """Every export as {site-relative path: text}: what the site publishes and `playbook export` writes."""
     import json
@@ -229,5 +256,7 @@ def export_files(playbook: Playbook) -> dict[str, str]:
         files["exports/results.csv"] = results_csv(playbook)
     if playbook.activity:
         files["exports/activity.csv"] = activity_csv(playbook)
+    if playbook.survey or playbook.survey_views:
+        files["exports/survey.csv"] = survey_csv(playbook)
     files.update({f"schema/{name}": text for name, text in schema_files(playbook).items()})
     return files

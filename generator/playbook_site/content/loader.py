@@ -26,6 +26,8 @@ from .rules import check_playbook, file_links
 from .schema import FILE_MODELS, ActivityEntry, ActivityLog, Alignment, Checklist, Glossary, Playbook, PlaybookMeta
 from .schema_line import check as check_schema_line
 from .sources import Where
+from .survey import SurveyText, check_survey
+from .survey_numbers import stage_differs
 from .translate import ID_RE, id_hint, validate_source
 from .yaml_reader import Reader, Source
 
@@ -62,6 +64,7 @@ def _load_all(content_dir: Path, *, today: date | None, cache: FileCache | None)
     lists = {name: walk.read_list_file(name) for name in LIST_FILES}
     activity = walk.read_activity()
     results_files = walk.read_results()
+    survey_files = walk.read_survey()
     walk.report_unknown_files()
     if cache is not None:
         cache.save()  # every file has been read: what each one's own check found is kept
@@ -90,6 +93,11 @@ def _load_all(content_dir: Path, *, today: date | None, cache: FileCache | None)
     if walk.where.activity is not None:
         playbook.sources[("activity", "")] = walk.where.activity[0].path.removeprefix(walk.shown_root + "/")
     check_playbook(playbook, walk.where, walk.problems, walk.warnings, today=today)
+    playbook.survey = check_survey(
+        survey_files, playbook.questions, playbook.functions(), walk.problems, today=today or clock_today()
+    )
+    playbook.sources.update({("survey", found.period.text): found.rel for found in playbook.survey})
+    walk.warnings.extend(stage_differs(playbook, walk.where.meta))
     if walk.problems:
         raise ContentError(capped(walk.problems + walk.warnings))
     return Loaded(playbook, capped(walk.warnings), walk.where.sources)
@@ -475,6 +483,56 @@ class _Walk:
         self.problems.extend(found.problems)
         result: ResultsFile | None = found.value
         return result
+
+    def _csv_folder(self, folder: str, what: str) -> list[Path]:
+        """The .csv files of an optional folder (a problem when it is not a real folder inside; a
+        warning for each other file)."""
+        directory = self.root / folder
+        if not directory.exists() and not directory.is_symlink():
+            return []
+        if _loops(directory) or not directory.is_dir() or not self._inside(directory):
+            self.problems.append(
+                Problem(
+                    self.display(folder),
+                    0,
+                    0,
+                    "not-a-folder",
+                    f"`{folder}` must be a folder inside the content directory",
+                    f"make `{folder}` a real folder holding {what} (not a file, nor a link elsewhere)",
+                )
+            )
+            return []
+        found: list[Path] = []
+        for file in sorted(directory.iterdir()):
+            if file.suffix == ".csv":
+                found.append(file)
+            elif not file.name.startswith("."):
+                self.warnings.append(
+                    Problem(
+                        self.display(f"{folder}/{file.name}"),
+                        0,
+                        0,
+                        "unknown-file",
+                        f"this file is ignored: only .csv files are read in {folder}/",
+                        f"{folder}/ holds {what}",
+                        severity="warning",
+                    )
+                )
+        return found
+
+    def read_survey(self) -> list[SurveyText]:
+        """survey/<round>.csv, each as text (checked once the playbook's statements are known)."""
+        found: list[SurveyText] = []
+        for file in self._csv_folder("survey", "one <round>.csv per survey round, e.g. 2026-Q3.csv"):
+            rel = f"survey/{file.name}"
+            text = None
+            if self._readable(file, rel):
+                try:
+                    text = decode_csv(file.read_bytes(), self.display(rel), self.problems, "survey rounds")
+                except OSError as exc:
+                    self.reader.read_error(self.display(rel), exc)
+            found.append(SurveyText(self.display(rel), rel, file.stem, text))
+        return found
 
     def report_unknown_files(self) -> None:
         known = ("playbook", *LIST_FILES, "activity")

@@ -7,6 +7,7 @@ way to write it), `Result` (a KPI's value for a period), and the calendar arithm
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -56,6 +57,24 @@ class Result:
     period: Period
     value: float
     note: str | None = None
+
+
+@dataclass(frozen=True)
+class Response:
+    """One row of a survey round: a respondent's function, team ("" when not given) and answers by statement id."""
+
+    function: str
+    team: str
+    answers: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class SurveyRound:
+    """One round of the team survey (survey/<round>.csv): its period and its responses in file order."""
+
+    period: Period
+    rel: str  # content-relative (survey/2026-Q3.csv)
+    responses: tuple[Response, ...] = ()
 
 
 class PeriodError(ValueError):

@@ -100,11 +100,14 @@ def without_drafts(playbook: Playbook) -> Playbook:
     # The numbers of what ships: a draft KPI's results and a draft step's record stay out with them.
     released.results = {kpi_id: results for kpi_id, results in playbook.results.items() if kpi_id in released.kpis}
     released.activity = tuple(entry for entry in playbook.activity if entry.step in released.steps)
+    released.survey, released.survey_views = playbook.survey, playbook.survey_views  # the rounds ship whole
     kept_files = {("results", kpi_id) for kpi_id in released.results} | ({("activity", "")} if released.activity else set())
+    kept_files |= {("survey", found.period.text) for found in playbook.survey}
     released.sources = {
         (kind, entity_id): path
         for (kind, entity_id), path in playbook.sources.items()
-        if (kind, entity_id) in kept_files or (kind not in ("results", "activity") and entity_id in released.collection(kind))
+        if (kind, entity_id) in kept_files
+        or (kind not in ("results", "activity", "survey") and entity_id in released.collection(kind))
     }
     return released
 

@@ -219,7 +219,7 @@ def _records(text: str) -> Iterator[tuple[int, list[str], list[tuple[int, int]]]
         yield first, cells, starts
 
 
-def decode_csv(raw: bytes, display: str, problems: list[Problem]) -> str | None:
+def decode_csv(raw: bytes, display: str, problems: list[Problem], what: str = "results files") -> str | None:
     """The file's text (BOM dropped, line ends as \\n), or None after reporting why it cannot be read."""
     if len(raw) > MAX_FILE_BYTES:
         problems.append(
@@ -228,8 +228,10 @@ def decode_csv(raw: bytes, display: str, problems: list[Problem]) -> str | None:
                 0,
                 0,
                 "file-too-large",
-                f"the file is {len(raw):,} bytes; results files are limited to {MAX_FILE_BYTES:,} bytes",
-                "keep one row per period; split years into an archive outside the content directory",
+                f"the file is {len(raw):,} bytes; {what} are limited to {MAX_FILE_BYTES:,} bytes",
+                "keep one row per period; split years into an archive outside the content directory"
+                if what == "results files"
+                else "a round holds one short row per respondent: is it the export of a whole form tool, not a round?",
             )
         )
         return None

@@ -20,7 +20,7 @@ from pydantic_core import PydanticCustomError
 
 from .kinds import KIND_NAMES, KINDS
 from .markup import ENTITY_LINK_RE, check_text
-from .periods import FIRST_DAY, HORIZON, LAST_DAY, Result
+from .periods import FIRST_DAY, HORIZON, LAST_DAY, Result, SurveyRound
 from .repository import HostKind, Proposals, check_branch, check_parts, check_url, recognised
 
 ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
@@ -206,6 +206,12 @@ class PlaybookMeta(Governance):
         list[Handle],
         Meta("default approvers", "handles", reader=False, noun=("default approver", "default approvers")),
     ] = Field(default_factory=list, description="code-owner handles (@org/team, @user) or emails who approve a change")
+    survey_min_group: Annotated[int, Field(ge=2, le=1000, strict=True), Meta("fewest respondents shown", "number", MINOR)] = (
+        Field(
+            5,
+            description="the fewest respondents (or answers to a statement) a group of the team survey needs before its numbers are shown",
+        )
+    )
     functions: Annotated[list[FunctionDef], Meta("functions", "functions", noun=("function", "functions"))] = Field(
         default_factory=list,
         description="the organization's functions (id, name, optional colour); replaces the five built-in ones when present",
@@ -466,6 +472,20 @@ class Question(Governance):
         description="a statement answered from 1 (strongly disagree) to 5 (strongly agree) in the self-assessment"
     )
     theme: Annotated[Text | None, Meta("theme", "short", MINOR)] = Field(None, description="what the statement is about")
+    see_also: Annotated[
+        list[Annotated[str, StringConstraints(min_length=1)]],
+        Meta(
+            "see also",
+            "refs",
+            MINOR,
+            ref="*",
+            noun=("see-also link", "see-also links"),
+            used_by="statements about it",
+        ),
+    ] = Field(
+        default_factory=list,
+        description="ids of what the statement is about: checklist steps, KPIs, lead stages (kind:id when ambiguous)",
+    )
 
 
 class Alignment(Model):
@@ -585,6 +605,9 @@ class Playbook:
     # KPI id -> its results, sorted by period (results/<kpi-id>.csv); the record of the checklist, by date
     results: dict[str, tuple[Result, ...]] = field(default_factory=dict)
     activity: tuple[ActivityEntry, ...] = ()
+    survey: tuple[SurveyRound, ...] = ()  # the team survey's rounds, oldest first (survey/<round>.csv); rows never leave content/
+    # The rounds' aggregates as exported (survey_numbers.RoundView), for a playbook read back from playbook.json
+    survey_views: tuple[Any, ...] = ()
 
     # The list kinds indexed by id, built once: a lookup per reference must not scan the list.
     _indexes: dict[str, tuple[list[Any], int, dict[str, Any]]] = field(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ..content.health import result_sentence, value_verdict
 from ..content.periods import Result
 from ..content.schema import ActivityEntry, Kpi, Playbook, display_name
+from ..content.survey_numbers import public_rounds, round_sentence, view_dict
 from ..content.units import amount
 from ..text import plural
 
@@ -67,7 +68,7 @@ class NumbersChange:
     """The numbers of one KPI (kind `results`) or the record of one checklist step (kind `activity`)
     that changed; listed with the entities in "Who must approve"."""
 
-    kind: str  # results | activity
+    kind: str  # results | activity | survey (a survey round: its one change among `activity`)
     id: str
     name: str
     file: str  # content-relative: results/win-rate.csv, activity.yml
@@ -79,7 +80,7 @@ class NumbersChange:
 
     @property
     def kind_label(self) -> str:
-        return "results of KPI" if self.kind == "results" else "activity of checklist step"
+        return {"results": "results of KPI", "survey": "survey round"}.get(self.kind, "activity of checklist step")
 
     @property
     def title(self) -> str:
@@ -155,8 +156,29 @@ def _activity_changes(old: Playbook, new: Playbook, step_id: str) -> tuple[Activ
     return tuple(sorted(added + removed, key=lambda change: (change.date, change.change)))
 
 
+SURVEY_NAME = "Team survey"
+
+
+def _survey_changes(old: Playbook, new: Playbook) -> tuple[ActivityChange, ...]:
+    """Each survey round added, changed or removed, in words: "43 respondents; everyone at Defined
+    (58.3); Marketing moved from Defined to Aligned". Only the rounds' public aggregates are compared."""
+    before = {view.period.text: view for view in public_rounds(old)}
+    after = public_rounds(new)
+    found = []
+    for index, view in enumerate(after):
+        was = before.pop(view.period.text, None)
+        if was is not None and view_dict(was) == view_dict(view):  # as exported: a previous version's are read back from it
+            continue
+        sentence = round_sentence(new, view, after[index - 1] if index else None)
+        found.append(
+            ActivityChange(view.period.text, SURVEY_NAME, view.period.text, "added" if was is None else "changed", sentence, None)
+        )
+    found += [ActivityChange(text, SURVEY_NAME, text, "removed", "round removed", None) for text in before]
+    return tuple(found)
+
+
 def compare_numbers(old: Playbook, new: Playbook, approvers: Approvers) -> tuple[NumbersChange, ...]:
-    """The KPIs whose results changed, then the steps whose record changed, each in id order."""
+    """The KPIs whose results changed, then the steps whose record changed, each in id order, then the survey's rounds."""
     found: list[NumbersChange] = []
     for kpi_id in sorted(set(old.results) | set(new.results)):
         changes = _result_changes(old, new, kpi_id)
@@ -171,6 +193,10 @@ def compare_numbers(old: Playbook, new: Playbook, approvers: Approvers) -> tuple
             file = new.sources.get(("activity", "")) or old.sources.get(("activity", "")) or "activity.yml"
             handles, default = approvers(old, new, "step", step_id)
             found.append(NumbersChange("activity", step_id, activity[0].name, file, (), activity, handles, default))
+    for change in _survey_changes(old, new):
+        file = new.sources.get(("survey", change.step)) or old.sources.get(("survey", change.step)) or f"survey/{change.step}.csv"
+        handles, default = approvers(old, new, "playbook", "")
+        found.append(NumbersChange("survey", change.step, change.step, file, (), (change,), handles, default))
     return tuple(found)
 
 
@@ -182,6 +208,9 @@ SECTIONS = (
     ("Removed results", "results", "removed"),
     ("New activity", "activity", "added"),
     ("Removed activity", "activity", "removed"),
+    ("New survey rounds", "survey", "added"),
+    ("Changed survey rounds", "survey", "changed"),
+    ("Removed survey rounds", "survey", "removed"),
 )
 
 
@@ -200,7 +229,12 @@ def sections(numbers: tuple[NumbersChange, ...]) -> list[tuple[str, list[ResultC
 def numbers_headline(numbers: tuple[NumbersChange, ...]) -> str:
     """ "3 new results, 1 changed result; 2 new activity entries." ("" without changes)."""
     parts = []
-    for kind, nouns in (("results", ("result", "results")), ("activity", ("activity entry", "activity entries"))):
+    nouns_of = (
+        ("results", ("result", "results")),
+        ("activity", ("activity entry", "activity entries")),
+        ("survey", ("survey round", "survey rounds")),
+    )
+    for kind, nouns in nouns_of:
         items = [item for group in numbers if group.kind == kind for item in (group.results or group.activity)]
         counts = [
             f"{plural(sum(item.change == change for item in items), f'{word} {nouns[0]}', f'{word} {nouns[1]}')}"

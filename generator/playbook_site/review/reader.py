@@ -10,7 +10,7 @@ from ..content.release import ReaderChange, ReaderNumber
 from ..content.schema import Playbook
 from ..text import escape_plain
 from .compare import ChangeSet
-from .numbers import ActivityChange, ResultChange
+from .numbers import SURVEY_NAME, ActivityChange, ResultChange
 
 
 def reader_changes(changes: ChangeSet) -> tuple[ReaderChange, ...]:
@@ -107,7 +107,12 @@ _READER_SECTIONS = (
     ("New results", "results", "added"),
     ("Corrected results", "results", "changed"),
     ("Practices recorded", "activity", "added"),
+    ("Team survey", "survey", "added"),
+    ("Team survey", "survey", "changed"),
 )
+
+
+_READER_KINDS = {"results": "kpi", "activity": "step", "survey": "stage"}  # a round links nowhere: no stage has its id
 
 
 def reader_numbers(changes: ChangeSet) -> tuple[tuple[str, tuple[ReaderNumber, ...]], ...]:
@@ -122,10 +127,11 @@ def reader_numbers(changes: ChangeSet) -> tuple[tuple[str, tuple[ReaderNumber, .
             for item in entries:
                 if item.change == change:
                     when = item.period if isinstance(item, ResultChange) else item.date
-                    items.append(
-                        ReaderNumber("kpi" if kind == "results" else "step", group.id, group.title, str(when), item.what)
-                    )
-        if items:
+                    title_of = SURVEY_NAME if kind == "survey" else group.title
+                    items.append(ReaderNumber(_READER_KINDS[kind], group.id, title_of, str(when), item.what))
+        if items and out and out[-1][0] == title:  # a round added and a round changed: one section
+            out[-1] = (title, out[-1][1] + tuple(items))
+        elif items:
             out.append((title, tuple(items)))
     return tuple(out)
 

@@ -306,14 +306,15 @@ def _md_numbers(numbers: tuple[NumbersChange, ...], content_dir: str) -> list[st
         return []
     out = ["### Results and activity", ""]
     for group in numbers:
-        what = "results" if group.kind == "results" else "activity"
+        what = group.kind  # results | activity | survey
         out += [f"#### {_gfm(group.title)} ({what})", ""]
         out += [
             f"`{content_dir}/{group.file}` · id `{group.id}` · approval: "
             + _approval_line(group.approvers, group.default_approvers, _code),
             "",
         ]
-        out += ["| period | before | after |" if group.kind == "results" else "| date | before | after |", "| --- | --- | --- |"]
+        first = {"results": "period", "survey": "round"}.get(group.kind, "date")
+        out += [f"| {first} | before | after |", "| --- | --- | --- |"]
         rows = _numbers_rows(group)
         out += [f"| {when} | {_gfm(before) or '–'} | {_gfm(after) or '–'} |" for when, before, after in rows[:MARKDOWN_ROWS]]
         out += ["", *_more(len(rows), "changes in this file")] if len(rows) > MARKDOWN_ROWS else []
@@ -338,7 +339,7 @@ def _text_numbers(numbers: tuple[NumbersChange, ...], content_dir: str) -> list[
         return []
     out = ["", "Results and activity"]
     for group in numbers:
-        what = "results" if group.kind == "results" else "activity"
+        what = group.kind  # results | activity | survey
         out.append(f"  ~ {collapse(group.title)} [{group.id}] ({what})  {content_dir}/{group.file}")
         out += [
             f"      {when}: {collapse(before) or '(none)'} -> {collapse(after) or '(none)'}"
@@ -531,6 +532,18 @@ def _numbers_json(changes: ChangeSet) -> dict[str, Any]:
             "default_approvers": group.default_approvers,
         }
         for group in changes.numbers
+        if group.kind == "activity"
         for item in group.activity
     ]
-    return {"numbers": {"results": len(results), "activity": len(activity)}, "results": results, "activity": activity}
+    survey = [
+        {"round": group.id, "change": item.change, "sentence": item.note, "file": group.file, "impact": group.impact}
+        for group in changes.numbers
+        if group.kind == "survey"
+        for item in group.activity
+    ]
+    counts = {"results": len(results), "activity": len(activity)}
+    found: dict[str, Any] = {"numbers": counts, "results": results, "activity": activity}
+    if survey:  # only then: a report without a round is what it always was
+        found["survey"] = survey
+        counts["survey"] = len(survey)
+    return found

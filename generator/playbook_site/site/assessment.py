@@ -14,6 +14,7 @@ from typing import Any
 
 from ..content.markup import plain_text
 from ..content.schema import Playbook
+from ..content.survey_numbers import public_rounds
 
 SCALE = ("strongly disagree", "disagree", "neither", "agree", "strongly agree")
 
@@ -50,9 +51,16 @@ def assessment_data(playbook: Playbook) -> dict[str, Any]:
             }
             for stage in alignment.stages
         ],
-        "current": reference(playbook.meta.alignment.current),
+        "current": reference(_current(playbook)),
         "target": reference(playbook.meta.alignment.target),
     }
+
+
+def _current(playbook: Playbook) -> str | None:
+    """Where the teams stand: the latest survey round's stage when there is one, else the hand-typed `current`."""
+    views = public_rounds(playbook)
+    overall = views[-1].overall if views else None
+    return overall.stage if overall is not None and overall.stage else playbook.meta.alignment.current
 
 
 def assessment_json(playbook: Playbook) -> str:

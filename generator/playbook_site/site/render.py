@@ -39,6 +39,7 @@ from .pages import PAGES, Heading, Page, PageSpec, pages_for
 from .paths import anchor_of, relative_url, url_of
 from .relations import Relations
 from .scorecard import Numbers
+from .survey import SurveyView
 
 
 def default_templates_dir() -> Path:
@@ -366,6 +367,7 @@ def render_specs(
     writer = writer_for(playbook, directory_urls=directory_urls, tooltips=tooltips)
     relations = Relations(playbook)
     numbers = Numbers(playbook, today or clock_today())
+    survey = SurveyView(playbook)
     wanted = set(only) if only is not None else None
     specs: list[PageSpec] = []
     out: dict[str, Page] = {}
@@ -378,6 +380,7 @@ def render_specs(
             "playbook": playbook,
             "relations": relations,
             "numbers": numbers,
+            "survey": survey,
             "page": state,
             "writer": writer,
             "today": today,

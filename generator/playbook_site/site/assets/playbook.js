@@ -85,10 +85,54 @@
       if (text) result.appendChild(element("p", text, "pb-assessment__position"));
     }
 
-    form.addEventListener("change", update);
+    var surveyRow = initSurveyRow(form, data.questions);
+    form.addEventListener("change", function () { update(); surveyRow(); });
+    form.addEventListener("input", surveyRow);
     form.addEventListener("submit", function (event) { event.preventDefault(); });
-    form.addEventListener("reset", function () { window.setTimeout(update, 0); });
+    form.addEventListener("reset", function () { window.setTimeout(function () { update(); surveyRow(); }, 0); });
     update();
+    surveyRow();
+  }
+
+  /* "Add my answers to the team survey": the answers as a CSV row of survey/<round>.csv, to copy or
+     download; nothing is sent anywhere. A team that starts like a spreadsheet formula loses the sign. */
+  function csvCell(text) {
+    return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
+  }
+
+  function initSurveyRow(form, questions) {
+    var box = document.getElementById("pb_survey_row");
+    var fn = document.getElementById("pb_survey_function");
+    var team = document.getElementById("pb_survey_team");
+    var copy = document.getElementById("pb_survey_copy");
+    var download = document.getElementById("pb_survey_download");
+    var said = document.getElementById("pb_survey_said");
+    if (!box || !fn || !team || !copy || !download) return function () {};
+    copy.addEventListener("click", function () {
+      if (!navigator.clipboard) { box.select(); return; }
+      navigator.clipboard.writeText(box.value).then(function () { if (said) said.textContent = "Copied."; },
+        function () { box.select(); });
+    });
+    return function () {
+      if (said) said.textContent = "";
+      if (!fn.value) {
+        box.value = "Choose your function to see your row.";
+        copy.disabled = true;
+        download.removeAttribute("href");
+        download.setAttribute("aria-disabled", "true");
+        return;
+      }
+      var answers = questions.map(function (id) {
+        var checked = form.querySelector('input[name="pb-q-' + id + '"]:checked');
+        return checked ? checked.value : "";
+      });
+      var name = team.value.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g, "").trim().replace(/^[=+\-@\s]+/, "");
+      var text = ["function,team," + questions.join(","), [fn.value, csvCell(name)].concat(answers).join(",")].join("\n") + "\n";
+      box.value = text;
+      copy.disabled = false;
+      download.setAttribute("href", "data:text/csv;charset=utf-8," + encodeURIComponent(text));
+      download.removeAttribute("aria-disabled");
+    };
   }
 
   function storage() {
