@@ -483,6 +483,10 @@ class Ctx:
     earlier_roles: list[str] = field(default_factory=list)
 
 
+# Repository addresses that say their host (github or gitlab in the name), so any `host:` fits them.
+REPOSITORY_URLS = ["https://github.com/example/playbook", "https://gitlab.com/revops/playbook"]
+
+
 def pick(draw: st.DrawFn, items: list[Any]) -> Any:
     return items[draw(st.integers(0, len(items) - 1))]
 
@@ -514,6 +518,10 @@ def draw_valid(draw: st.DrawFn, shape: Shape, name: str, ctx: Ctx) -> Any:
             return pick(draw, VERSIONS)
         if name == "link":  # an activity's record
             return pick(draw, HTTPS_LINKS)
+        if name == "url":  # playbook.yml's repository: an address whose host says what it is
+            return pick(draw, REPOSITORY_URLS)
+        if name == "branch":
+            return pick(draw, ["main", "release/2026", "playbook"])
         return pick(draw, CRM_NAMES) if shape.min_length else draw_text(draw, ctx)  # a CRM name; notes
     if kind == "id":
         return pick(draw, ctx.ids[shape.ref])
@@ -2236,3 +2244,21 @@ def mutate(data: bytes, edits: Iterable[tuple[str, int, int, str]]) -> bytes:
 def every_file(doc: Doc) -> Iterator[str]:
     """The YAML files and the results files."""
     yield from sorted(r for r, v in doc.files.items() if isinstance(v, dict | Csv))
+
+
+@fault("bad-repository")
+def repository_address_refused(draw: st.DrawFn, doc: Doc) -> str:
+    """playbook.yml's repository: not https, a token in it, a page of the repository, a host that does not
+    say what it is, a branch git would refuse."""
+    meta = doc.files[doc.rel("playbook")]
+    meta["repository"] = pick(
+        draw,
+        [
+            {"url": "http://github.com/example/playbook"},
+            {"url": "https://user:token@github.com/example/playbook"},
+            {"url": "https://github.com/example/playbook/tree/main"},
+            {"url": "https://code.example.com/example/playbook"},
+            {"url": "https://github.com/example/playbook", "branch": "a..b"},
+        ],
+    )
+    return "bad-repository"
