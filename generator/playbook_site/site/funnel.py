@@ -25,6 +25,7 @@ from ..content.schema import LeadStage, Playbook
 from ..text import format_number
 from . import palette
 
+
 def colours(playbook: Playbook) -> dict[str, tuple[str, str]]:
     """(fill, stroke) of each of the playbook's functions: a function without a colour of its own
     gets one told apart from every other function's (`palette.function_colours`)."""

@@ -36,7 +36,9 @@ PALETTE = {
     "#ad1457": "#fce4ec",
     "#5d4037": "#efebe9",
 }
-DISTINCT = 12.0  # CIEDE2000 between two functions' strokes: told apart at a glance (1 is barely visible; #1565c0 and #1f77b4 are 7.6)
+DISTINCT = (
+    12.0  # CIEDE2000 between two functions' strokes: told apart at a glance (1 is barely visible; #1565c0 and #1f77b4 are 7.6)
+)
 DISTINCT_FILL = 3.0  # between two boxes' fills (88% of the way to white, so far closer than the strokes)
 TINT = 0.88  # a fill is its stroke 88% of the way to white
 MIN_CONTRAST = 3.0  # a stroke against white and against its own fill: WCAG 2.1 non-text contrast (1.4.11)
