@@ -236,92 +236,110 @@ def describe(kpi: Kpi, results: Sequence[Result], health: Health | None, drawn: 
     return title, " ".join(parts)
 
 
-def results_chart_svg(kpi: Kpi, results: Iterable[Result], health: Health | None = None) -> str:
-    """The results of `kpi` as one inline `<svg>` on a single line; "" when there are none. At most
-    MAX_MARKS results are drawn, whatever the series' length (`shape_keeping`)."""
-    ordered = sorted(results, key=lambda result: result.period)
-    if not ordered:
-        return ""
+@dataclass(frozen=True)
+class _Frame:
+    """Where a chart's results go: the value axis (low, its span, its ticks) and the periods' x."""
+
+    ordered: list[Result]
+    low: Decimal
+    span: Decimal
+    ticks: list[Decimal]
+    widest: float  # the widest period label
+    first_x: float
+    step: float
+    left: float = LEFT
+    right: float = WIDTH - RIGHT
+    top: float = TOP
+    bottom: float = HEIGHT - BOTTOM
+
+    @property
+    def count(self) -> int:
+        return len(self.ordered)
+
+    def height_of(self, value: float | Decimal) -> float:
+        """Where `value` stands between the axis' low (0) and high (1): always finite, within [0, 1]."""
+        number = value if isinstance(value, Decimal) else _decimal(value)
+        return min(1.0, max(0.0, float(_DECIMAL.divide(_DECIMAL.subtract(number, self.low), self.span))))
+
+    def y_of(self, value: float | Decimal) -> float:
+        return self.bottom - self.height_of(value) * (self.bottom - self.top)
+
+    def x_of(self, index: int) -> float:
+        return self.first_x + index * self.step if self.count > 1 else (self.left + self.right) / 2
+
+
+def _frame(kpi: Kpi, ordered: list[Result]) -> _Frame:
+    """The axis holds every result and the target; the first and the last dot sit far enough in for
+    their period's label to stay inside the drawing."""
     target = kpi.target.value if kpi.target is not None else None
     low, high, ticks = _axis(
         [min(result.value for result in ordered), max(result.value for result in ordered)]
         + ([target] if target is not None else [])
     )
-    span = _DECIMAL.subtract(high, low)
-    plot_left, plot_right, plot_top, plot_bottom = LEFT, WIDTH - RIGHT, TOP, HEIGHT - BOTTOM
-
-    def height_of(value: float | Decimal) -> float:
-        """Where `value` stands between the axis' low (0) and high (1): always finite, within [0, 1]."""
-        number = value if isinstance(value, Decimal) else _decimal(value)
-        return min(1.0, max(0.0, float(_DECIMAL.divide(_DECIMAL.subtract(number, low), span))))
-
-    def y_of(value: float | Decimal) -> float:
-        return plot_bottom - height_of(value) * (plot_bottom - plot_top)
-
-    count = len(ordered)
     widest = max(_text_width(result.period.text, LABEL_SIZE) for result in ordered)
-    # The first and the last dot sit far enough in for their period's label to stay inside the drawing.
-    first_x, last_x = max(plot_left + 8, widest / 2 + 2), min(plot_right - 8, WIDTH - 2 - widest / 2)
-    step = (last_x - first_x) / max(count - 1, 1)
+    first_x, last_x = max(LEFT + 8, widest / 2 + 2), min(WIDTH - RIGHT - 8, WIDTH - 2 - widest / 2)
+    step = (last_x - first_x) / max(len(ordered) - 1, 1)
+    return _Frame(ordered, low, _DECIMAL.subtract(high, low), ticks, widest, first_x, step)
 
-    def x_of(index: int) -> float:
-        return first_x + index * step if count > 1 else (plot_left + plot_right) / 2
 
-    heights = [height_of(result.value) for result in ordered]
-    drawn = shape_keeping(list(enumerate(heights)), MAX_MARKS)
+def _value_axis(frame: _Frame, kpi: Kpi) -> list[str]:
+    """The grid and the value axis' ticks, the unit above them, the axis line."""
     parts: list[str] = []
-
-    # Grid and the value axis, with the unit above it.
-    tick_step = ticks[1] - ticks[0] if len(ticks) > 1 else span
-    for tick in ticks:
-        y = y_of(tick)
+    tick_step = frame.ticks[1] - frame.ticks[0] if len(frame.ticks) > 1 else frame.span
+    for tick in frame.ticks:
+        y = frame.y_of(tick)
         parts.append(
-            f'<line class="pb-chart__grid" x1="{plot_left}" y1="{_n(y)}" x2="{plot_right}" y2="{_n(y)}" '
+            f'<line class="pb-chart__grid" x1="{frame.left}" y1="{_n(y)}" x2="{frame.right}" y2="{_n(y)}" '
             'stroke="currentColor" stroke-opacity="0.18" stroke-width="1"/>'
         )
         parts.append(
-            f'<text class="pb-chart__tick" x="{plot_left - 6}" y="{_n(y + TICK_SIZE / 3)}" font-size="{TICK_SIZE}" '
+            f'<text class="pb-chart__tick" x="{frame.left - 6}" y="{_n(y + TICK_SIZE / 3)}" font-size="{TICK_SIZE}" '
             f'text-anchor="end">{_x(_compact(tick, tick_step, kpi.unit))}</text>'
         )
     caption = kpi.currency if kpi.unit == "currency" and kpi.currency else UNIT_CAPTIONS.get(kpi.unit, kpi.unit)
     parts.append(
-        f'<text class="pb-chart__unit" x="{plot_left - 6}" y="{TOP - 12}" font-size="{TICK_SIZE}" text-anchor="end">{_x(caption)}</text>'
+        f'<text class="pb-chart__unit" x="{frame.left - 6}" y="{TOP - 12}" font-size="{TICK_SIZE}" text-anchor="end">{_x(caption)}</text>'
     )
     parts.append(
-        f'<line class="pb-chart__axis" x1="{plot_left}" y1="{plot_bottom}" x2="{plot_right}" y2="{plot_bottom}" '
+        f'<line class="pb-chart__axis" x1="{frame.left}" y1="{frame.bottom}" x2="{frame.right}" y2="{frame.bottom}" '
         'stroke="currentColor" stroke-width="1"/>'
     )
+    return parts
 
-    # The periods under the axis.
-    for index in _labelled(count, step if count > 1 else 0, widest):
-        parts.append(
-            f'<text class="pb-chart__period" x="{_n(x_of(index))}" y="{plot_bottom + 16}" font-size="{LABEL_SIZE}" '
-            f'text-anchor="middle">{_x(ordered[index].period.text)}</text>'
-        )
 
-    # The target: a dashed line across the plot, its value at the right end above it.
-    if target is not None:
-        y = y_of(target)
-        parts.append(
-            f'<line class="pb-chart__target" x1="{plot_left}" y1="{_n(y)}" x2="{plot_right}" y2="{_n(y)}" '
-            'stroke="currentColor" stroke-width="1.5" stroke-dasharray="6 4" data-value="' + _x(format_number(target)) + '"/>'
-        )
-        text = "target " + amount(target, kpi.unit, kpi.currency)
-        dots = [(x_of(index), y_of(ordered[index].value)) for index in drawn]
-        label_x, label_y, anchor = _target_label_at(_text_width(text, TICK_SIZE), y, dots, plot_left, plot_right, plot_top)
-        parts.append(
-            f'<text class="pb-chart__target-label" x="{_n(label_x)}" y="{_n(label_y)}" font-size="{TICK_SIZE}" '
-            f'text-anchor="{anchor}">{_x(text)}</text>'
-        )
+def _periods(frame: _Frame) -> list[str]:
+    """The periods under the axis, as many as fit."""
+    return [
+        f'<text class="pb-chart__period" x="{_n(frame.x_of(index))}" y="{frame.bottom + 16}" font-size="{LABEL_SIZE}" '
+        f'text-anchor="middle">{_x(frame.ordered[index].period.text)}</text>'
+        for index in _labelled(frame.count, frame.step if frame.count > 1 else 0, frame.widest)
+    ]
 
-    # The results: a line through them, a dot each (filled on target, hollow off it), each with its words.
-    plot_height = plot_bottom - plot_top
+
+def _target(frame: _Frame, kpi: Kpi, target: float, drawn: list[int]) -> list[str]:
+    """The target: a dashed line across the plot, its value written at an end of it."""
+    y = frame.y_of(target)
+    text = "target " + amount(target, kpi.unit, kpi.currency)
+    dots = [(frame.x_of(index), frame.y_of(frame.ordered[index].value)) for index in drawn]
+    label_x, label_y, anchor = _target_label_at(_text_width(text, TICK_SIZE), y, dots, frame.left, frame.right, frame.top)
+    return [
+        f'<line class="pb-chart__target" x1="{frame.left}" y1="{_n(y)}" x2="{frame.right}" y2="{_n(y)}" '
+        'stroke="currentColor" stroke-width="1.5" stroke-dasharray="6 4" data-value="' + _x(format_number(target)) + '"/>',
+        f'<text class="pb-chart__target-label" x="{_n(label_x)}" y="{_n(label_y)}" font-size="{TICK_SIZE}" '
+        f'text-anchor="{anchor}">{_x(text)}</text>',
+    ]
+
+
+def _marks(frame: _Frame, kpi: Kpi, heights: list[float], drawn: list[int]) -> list[str]:
+    """A line through the results and a dot each (filled on target, hollow off it), each with its words."""
+    parts: list[str] = []
+    plot_height = frame.bottom - frame.top
     if len(drawn) > 1:
-        points = " ".join(f"{_n(x_of(index))},{_n(plot_bottom - heights[index] * plot_height)}" for index in drawn)
+        points = " ".join(f"{_n(frame.x_of(index))},{_n(frame.bottom - heights[index] * plot_height)}" for index in drawn)
         parts.append(f'<polyline class="pb-chart__line" points="{points}" fill="none" stroke="currentColor" stroke-width="2"/>')
     radius = 3.5 if len(drawn) <= 24 else 2.5 if len(drawn) <= 60 else 1.5
     for index in drawn:
-        result = ordered[index]
+        result = frame.ordered[index]
         good = meets_target(kpi, result.value)
         state = "" if good is None else (" pb-chart__point--on" if good else " pb-chart__point--off")
         fill = "none" if good is False else "currentColor"
@@ -331,12 +349,27 @@ def results_chart_svg(kpi: Kpi, results: Iterable[Result], health: Health | None
         if result.note:
             said += f"; {plain_text(result.note)}"
         parts.append(
-            f'<circle class="pb-chart__point{state}" cx="{_n(x_of(index))}" cy="{_n(plot_bottom - heights[index] * plot_height)}" r="{radius}" '
+            f'<circle class="pb-chart__point{state}" cx="{_n(frame.x_of(index))}" cy="{_n(frame.bottom - heights[index] * plot_height)}" r="{radius}" '
             f'fill="{fill}" stroke="currentColor" stroke-width="1.5" data-period="{_x(result.period.text)}" '
             f'data-value="{_x(format_number(result.value))}"><title>{_x(said)}</title></circle>'
         )
+    return parts
 
-    parts.append(_legend(target is not None))
+
+def results_chart_svg(kpi: Kpi, results: Iterable[Result], health: Health | None = None) -> str:
+    """The results of `kpi` as one inline `<svg>` on a single line; "" when there are none. At most
+    MAX_MARKS results are drawn, whatever the series' length (`shape_keeping`)."""
+    ordered = sorted(results, key=lambda result: result.period)
+    if not ordered:
+        return ""
+    frame = _frame(kpi, ordered)
+    heights = [frame.height_of(result.value) for result in ordered]
+    drawn = shape_keeping(list(enumerate(heights)), MAX_MARKS)
+    parts = _value_axis(frame, kpi) + _periods(frame)
+    if kpi.target is not None:
+        parts += _target(frame, kpi, kpi.target.value, drawn)
+    parts += _marks(frame, kpi, heights, drawn)
+    parts.append(_legend(kpi.target is not None))
     title, description = describe(kpi, ordered, health, len(drawn))
     title_id, desc_id = chart_ids(kpi)
     return (
