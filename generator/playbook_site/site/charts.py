@@ -131,10 +131,13 @@ def _labelled(count: int, spacing: float, widest: float) -> list[int]:
 
 
 def _target_label_at(
-    width: float, line_y: float, points: list[tuple[float, float]], left: float, right: float, top: float
+    width: float, line_y: float, points: list[tuple[float, float]], frame: tuple[float, float, float, float]
 ) -> tuple[float, float, str]:
     """(x, y, anchor) of the target's label: at an end of its line, above or below it, where no dot is;
-    above the plot when a dense line leaves no such place."""
+    above the plot when a dense line leaves no such place. `frame` is the plot's (left, right, top,
+    bottom). A place that would leave the drawing at the top, or reach below the axis into the
+    periods' labels, is never taken."""
+    left, right, top, bottom = frame
     candidates = [
         (right, line_y - 5, "end"),
         (right, line_y + TICK_SIZE + 3, "end"),
@@ -145,8 +148,8 @@ def _target_label_at(
     def crowding(candidate: tuple[float, float, str]) -> int:
         x, y, anchor = candidate
         low, high = (x - width, x) if anchor == "end" else (x, x + width)
-        if y - TICK_SIZE < top - 14:
-            return 1000  # would leave the drawing at the top
+        if y - TICK_SIZE < top - 14 or y + 3 > bottom - 1:
+            return 1000  # would leave the drawing at the top, or cross the axis into the periods
         return sum(low - 6 <= px <= high + 6 and y - TICK_SIZE - 6 <= py <= y + 6 for px, py in points)
 
     best = min(candidates, key=crowding)
@@ -321,7 +324,8 @@ def _target(frame: _Frame, kpi: Kpi, target: float, drawn: list[int]) -> list[st
     y = frame.y_of(target)
     text = "target " + amount(target, kpi.unit, kpi.currency)
     dots = [(frame.x_of(index), frame.y_of(frame.ordered[index].value)) for index in drawn]
-    label_x, label_y, anchor = _target_label_at(_text_width(text, TICK_SIZE), y, dots, frame.left, frame.right, frame.top)
+    place = (frame.left, frame.right, frame.top, frame.bottom)
+    label_x, label_y, anchor = _target_label_at(_text_width(text, TICK_SIZE), y, dots, place)
     return [
         f'<line class="pb-chart__target" x1="{frame.left}" y1="{_n(y)}" x2="{frame.right}" y2="{_n(y)}" '
         'stroke="currentColor" stroke-width="1.5" stroke-dasharray="6 4" data-value="' + _x(format_number(target)) + '"/>',
