@@ -6,7 +6,8 @@ refers to nothing outside itself; it is drawn in `currentColor` (black in print,
 scheme) with CSS classes (`pb-chart__*`) for a stylesheet to colour, and meaning never rests on
 colour: the target is dashed, a result on target is a filled dot and one off target a hollow one,
 and a legend says so. `<title>` and `<desc>` give the text alternative: every value, the target and
-the verdict. A `viewBox` with `width="100%"` scales it to a phone's width; the text is sized for that.
+the verdict. A `viewBox` with `width="100%"` scales it to the column's width: it is drawn 360 wide, so
+on a 360 px phone it fits whole, the latest result inside the screen, and its text stays legible.
 Every piece of content is XML-escaped.
 
     results_chart_svg(kpi, results, health) -> str       # "" without results
@@ -29,7 +30,7 @@ from ..content.schema import DIRECTION_LABELS, Kpi
 from ..content.units import amount, target_amount
 from ..text import format_number
 
-WIDTH, HEIGHT = 420, 230
+WIDTH, HEIGHT = 360, 230  # 360 px on a phone: the labels keep 10 px and more (26rem on a desktop: 16 px)
 LEFT, RIGHT, TOP, BOTTOM = 52, 14, 26, 58  # the plot's margins: value labels, target label, unit, periods, legend
 TICK_SIZE, LABEL_SIZE = 11, 11
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
@@ -422,7 +423,7 @@ def _legend(with_target: bool) -> str:
                 8,
             )
         )
-    out, x = [], float(LEFT)
+    out, x = [], 8.0  # from the left edge: the legend is wider than the plot on a narrow drawing
     for swatch, text, width in items:
         out.append(swatch.format(x=_n(x), x2=_n(x + width), cx=_n(x + 4), y=_n(y)))
         out.append(f'<text x="{_n(x + width + 5)}" y="{_n(y + 4)}" font-size="{TICK_SIZE}">{_x(text)}</text>')
@@ -451,6 +452,7 @@ class ResultRow:
 
 
 RESULTS_TABLE_HEADER = ("Period", "Result", "Target", "Against the target", "Note")
+RESULTS_TABLE_KEY = RESULTS_TABLE_HEADER[3]  # the column a phone keeps in view while the table scrolls
 
 
 def results_table(kpi: Kpi, results: Iterable[Result], health: Health | None = None) -> list[ResultRow]:
@@ -486,6 +488,7 @@ __all__ = [
     "DESCRIBED",
     "MAX_MARKS",
     "RESULTS_TABLE_HEADER",
+    "RESULTS_TABLE_KEY",
     "ResultRow",
     "chart_ids",
     "describe",

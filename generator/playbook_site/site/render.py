@@ -33,7 +33,7 @@ from ..content.units import amount, target_amount
 from ..text import format_number, plural
 from . import assessment, funnel, matrix, onboarding
 from .abbreviations import Finder, abbreviations
-from .charts import RESULTS_TABLE_HEADER
+from .charts import RESULTS_TABLE_HEADER, RESULTS_TABLE_KEY
 from .html import Writer
 from .pages import PAGES, Heading, Page, PageSpec, pages_for
 from .paths import anchor_of, relative_url, url_of
@@ -145,6 +145,7 @@ def _make_environment(dirs: tuple[Path, ...]) -> Environment:
         overdue_badge=_overdue_badge,
         external_link=_external_link,
         results_header=RESULTS_TABLE_HEADER,
+        results_key=RESULTS_TABLE_KEY,
         page_url=_page_url,
         page_link=_page_link,
         cell=matrix.cell,
