@@ -16,6 +16,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from ..clock import today as clock_today
 from ..content.exports import export_files
 from ..content.release import Release, released
 from ..content.schema import Playbook
@@ -24,7 +25,7 @@ from .abbreviations import Abbreviation, abbreviations
 from .nav import build_nav
 from .pages import CHANGES_TITLE, Page, PageSpec
 from .paths import CHANGES_PAGE, url_of
-from .render import render_specs
+from .render import long_date, render_specs
 
 SITE = Path(__file__).resolve().parent
 ASSETS_DIR = SITE / "assets"
@@ -90,6 +91,7 @@ class Project:
     release: Release | None = None
     offline: bool = False
     problems: list[Problem] = field(default_factory=list)  # links between generated pages that lead nowhere
+    printed: dict[str, str] = field(default_factory=dict)  # what a printed page says of its version (`printed_as`)
 
     @property
     def assets(self) -> dict[str, Path]:
@@ -115,7 +117,19 @@ class Project:
             extra["version"] = {"provider": "mike", "default": [f"^{re.escape(name)}$" for name in current]}
         if self.offline:
             extra["polyfills"] = [OFFLINE_SHIM]
+        if self.printed:
+            extra["playbook_print"] = dict(self.printed)
         return extra
+
+
+def printed_as(playbook: Playbook, release: Release | None, today: date) -> dict[str, str]:
+    """The version and the date a printed page names (overrides/main.html, shown by print CSS only):
+    a published version's number, title and date; else the playbook's `version` and the build's date."""
+    if release is not None and release.version:
+        title = " ".join(release.title.split())
+        return {"version": f"version {release.version}" + (f" · {title}" if title else ""), "date": long_date(release.date)}
+    version = f"version {playbook.meta.version}" if playbook.meta.version else "no version number"
+    return {"version": version, "date": f"built {long_date(today)}"}
 
 
 def build_project(playbook: Playbook, options: Options = Options()) -> Project:
@@ -138,6 +152,7 @@ def build_project(playbook: Playbook, options: Options = Options()) -> Project:
         exports=export_files(shown),
         release=options.release,
         offline=options.offline,
+        printed=printed_as(shown, options.release, options.today or clock_today()),
     )
     project.problems = broken_links(project, options.directory_urls)
     return project
