@@ -126,3 +126,26 @@ def test_a_chart_the_funnel_and_a_health_column_on_a_360_px_phone(narrow: Any, d
     box = funnel.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= NARROW["width"]
     screenshot(narrow, default_site.shot("narrow-funnel"), full_page=False)
+
+
+def test_the_function_colours_are_the_same_in_the_light_and_the_dark_scheme(browser: object, default_site: Site) -> None:
+    """The distance between two functions' colours (tests/test_palette.py) holds in both schemes: the
+    dark scheme changes no box's fill or stroke, and no legend swatch's."""
+    seen = {}
+    for scheme in ("light", "dark"):
+        page = new_page(browser, Watch(), viewport=NARROW, color_scheme=scheme)
+        try:
+            page.goto(default_site.url + "leads/")
+            seen[scheme] = page.locator("figure.pb-funnel svg rect").evaluate_all(
+                "rs => rs.map(r => [r.getAttribute('fill'), r.getAttribute('stroke'), getComputedStyle(r).fill,"
+                " getComputedStyle(r).stroke])"
+            )
+        finally:
+            page.context.close()
+
+    def rgb(colour: str) -> str:
+        return f"rgb({int(colour[1:3], 16)}, {int(colour[3:5], 16)}, {int(colour[5:7], 16)})"
+
+    assert seen["light"] and seen["light"] == seen["dark"]
+    for fill, stroke, drawn_fill, drawn_stroke in seen["dark"]:
+        assert (drawn_fill, drawn_stroke) == (rgb(fill), rgb(stroke))
