@@ -1,7 +1,7 @@
 """Printed pages on each engine's site (issue 23): every page names the playbook, its version, its
 date and its own address (a line the build writes and only print shows; no script), and the funnel
 prints legibly in black and white: black words and lines, each box naming its function, hand-offs
-solid and recycle paths dashed. Screenshots: role-print.png, leads-print.png (with -zensical before
+solid and recycle paths dashed. Screenshots: role-print-line.png, leads-print.png (with -zensical before
 .png for the Zensical site)."""
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def test_every_printed_page_names_the_playbook_version_date_and_address(printed:
         assert text == f"{title} · {version} · {built} · /{path}", (path, text)
     printed.goto(default_site.url + "roles/account-executive/")
     printed.emulate_media(media="print")
-    screenshot(printed, default_site.shot("role-print"), full_page=False)
+    screenshot(printed, default_site.shot("role-print-line"), full_page=False)
     assert printed.pdf(format="A4").startswith(b"%PDF")
 
 
