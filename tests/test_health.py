@@ -523,3 +523,25 @@ def test_the_default_playbook_shows_every_state() -> None:
     assert {h.latest.period.kind for h in health.values() if h.latest} == {"year", "quarter", "month", "week"}
     overdue = [s.id for s in playbook.checklist.steps if step_activity(s, playbook.activity, TODAY).overdue]
     assert overdue == ["united-approach"]
+
+
+def test_a_kpi_over_several_stages_measures_one_hand_off_the_first_of_its_stages_that_hands_off() -> None:
+    """The bundled Lead response time lists the MQL and the SAL stage (the MQL's 24-hour hand-off to
+    the SDR, then the SAL they accept): its figure belongs to the MQL's hand-off alone, never to the
+    SAL's 8-hour hand-off to the Account Executive (issue 23)."""
+    playbook = load(DEFAULT_CONTENT, today=TODAY)
+    kpi = playbook.kpis["lead-response-time"]
+    assert kpi.stages == ["marketing-qualified-lead", "sales-accepted-lead"]  # both stages hand off
+    assert playbook.leads["marketing-qualified-lead"].handoff and playbook.leads["sales-accepted-lead"].handoff
+    # By hand, from the content: the stages of every SLA measure, and the first of them (funnel order)
+    # with a hand-off is the one it measures.
+    order = list(playbook.leads)
+    expected: dict[str, set[str]] = {lead_id: set() for lead_id in playbook.leads}
+    for other in playbook.kpis.values():
+        handing = sorted((s for s in other.stages if playbook.leads[s].handoff), key=order.index)
+        if handing and playbook.results.get(other.id) and (other.unit == "hours" or "SLA" in other.name):
+            expected[handing[0]].add(other.id)
+    found = {lead_id: {item.kpi_id for item in handoff_compliance(playbook, lead_id, TODAY)} for lead_id in playbook.leads}
+    assert found == expected
+    assert "lead-response-time" in found["marketing-qualified-lead"]
+    assert "lead-response-time" not in found["sales-accepted-lead"]

@@ -158,3 +158,79 @@ def test_abbreviations_get_their_tooltip_escaped_for_materials_tooltips() -> Non
     assert 'title="Sales Qualified Lead: qualified &lt;in&gt; a call &amp; booked"' in plain
     # Inside a link, an abbreviation gets its tooltip but no link of its own.
     assert "pb-abbr" not in writer.inline("[the SQL page](lead:sales-qualified-lead)", "kpis.md")
+
+
+RETIRED_AND_DRAFT = {
+    "roles/brand-manager.yml": """
+        name: Brand Manager
+        function: marketing
+        summary: Owns the brand.
+        status: retired
+        responsibilities:
+          - Runs campaigns.
+        onboarding:
+          - Read the brand book.
+    """,
+    "roles/field-marketer.yml": """
+        name: Field Marketer
+        function: marketing
+        summary: Runs events.
+        status: draft
+        responsibilities:
+          - Runs events.
+        onboarding:
+          - Visit a trade fair.
+    """,
+    "roles/sales-manager.yml": """
+        name: Sales Manager
+        function: sales
+        summary: Leads the sales team.
+        responsibilities:
+          - Coaches the team.
+        onboarding:
+          - Shadow a forecast call.
+    """,
+}
+
+
+def _start_here(home: str) -> list[str]:
+    """The role names listed under "Start here" (its heading to the next one)."""
+    import re
+
+    start = home.index('id="start-here"')
+    section = home[start : home.index("<h2", start)]
+    return re.findall(r'<li><a href="[^"]*">([^<]*)</a>', section)
+
+
+def test_retired_and_draft_roles_are_left_out_of_start_here_and_counted_apart(tmp_path: Path) -> None:
+    """Five roles: three in use, one retired, one draft. "Start here" lists the three in use; the count
+    says "3 active roles, 1 draft and 1 retired" and never "5 roles"; a retired role's page offers no
+    onboarding path, a draft's no checklist to tick (issue 23)."""
+    playbook = load(write_content(tmp_path / "content", RETIRED_AND_DRAFT))
+    expected = sorted(role.name for role in playbook.roles.values() if role.status not in ("draft", "retired"))
+    assert len(playbook.roles) == 5 and len(expected) == 3
+    pages = render(playbook, today=TODAY)
+    home = pages["index.md"].html
+    assert sorted(_start_here(home)) == expected
+    assert "5 roles" not in home
+    assert "3 active roles, 1 draft and 1 retired: who owns what" in home
+    assert "2 stages of the lead lifecycle" in home  # every stage in use: counted plainly
+    retired = pages["roles/brand-manager.md"].html
+    assert "pb-onboarding" not in retired and "Read the brand book" not in retired
+    assert "nobody is onboarded into it" in retired
+    draft = pages["roles/field-marketer.md"].html
+    assert "pb-onboarding" not in draft and "not agreed yet" in draft and "Visit a trade fair" in draft
+    assert 'class="pb-onboarding"' in pages["roles/sales-manager.md"].html
+
+
+def test_a_retired_role_is_left_out_of_start_here_in_a_built_site(tmp_path: Path) -> None:
+    """The same through a real `mkdocs build`: the home page of the site."""
+    from conftest import make_site_project, mkdocs_build_in_process
+
+    project = make_site_project(tmp_path / "repo")
+    write_content(project / "content", {"roles/brand-manager.yml": RETIRED_AND_DRAFT["roles/brand-manager.yml"]})
+    mkdocs_build_in_process(project, tmp_path / "site")
+    home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "Brand Manager" not in _start_here(home)
+    assert "Account Executive" in _start_here(home)
+    assert "3 active roles, 1 retired: who owns what" in home

@@ -387,7 +387,9 @@ def test_the_kpi_page_has_each_kpis_chart_and_recent_results(numbers_pages: dict
         assert svg.findtext(f"{SVG}title") == "Win rate: results by quarter against a target of 27% per quarter"
         assert [c.get("data-period") for c in svg.findall(f"{SVG}circle")] == ["2026-Q1", "2026-Q2", "2026-Q3"]
         # The table: the same numbers, oldest first, the latest last.
-        rows = re.findall(r"<tr>\s*<td>(20\d\d-Q\d)[^<]*</td>\s*<td>([^<]*)</td>\s*<td>([^<]*)</td>\s*<td>([^<]*)</td>", results)
+        rows = re.findall(
+            r'<tr>\s*<td>(20\d\d-Q\d)[^<]*</td>\s*<td>([^<]*)</td>\s*<td>([^<]*)</td>\s*<td class="pb-key">([^<]*)</td>', results
+        )
         assert rows == [
             ("2026-Q1", "23.5%", "27% per quarter", "off target by 3.5 percentage points"),
             ("2026-Q2", "25%", "27% per quarter", "off target by 2 percentage points"),
@@ -396,9 +398,9 @@ def test_the_kpi_page_has_each_kpis_chart_and_recent_results(numbers_pages: dict
         assert "<caption>3 results, oldest first</caption>" in results
     kpis = numbers_pages["kpis.md"].html
     mql = section(kpis, "mql-volume")
-    assert "<td>2026-10</td>\n<td>455</td>\n<td>400 per month</td>\n<td>on target (+55)</td>" in mql
+    assert '<td>2026-10</td>\n<td>455</td>\n<td>400 per month</td>\n<td class="pb-key">on target (+55)</td>' in mql
     assert "<td>2026-Q4 (so far)</td>" in section(kpis, "bookings")
-    assert "<td>3.1x</td>\n<td>–</td>\n<td>–</td>" in section(kpis, "pipeline-coverage")  # no target
+    assert '<td>3.1x</td>\n<td>–</td>\n<td class="pb-key">–</td>' in section(kpis, "pipeline-coverage")  # no target
     assert "no results: nothing is recorded in results/csat.csv yet." in text_of(section(kpis, "csat"))
 
 

@@ -779,3 +779,30 @@ def test_print_stylesheet_makes_a_handout() -> None:
     for selector in (".md-header", ".md-sidebar", ".md-footer", ".headerlink", ".pb-onboarding input", ".pb-assessment__result"):
         assert selector in block, selector
     assert "@page" in css
+
+
+def test_the_funnel_puts_a_kpis_sla_figure_on_the_one_hand_off_it_measures() -> None:
+    """The bundled Lead response time lists the MQL and the SAL stage; its figure is written under
+    the MQL's 24-hour hand-off only, never under the SAL's 8-hour one (issue 23)."""
+    from datetime import date
+
+    from conftest import DEFAULT_CONTENT
+    from playbook_site.content.health import handoff_compliance
+
+    today = date(2026, 11, 23)
+    playbook = load(DEFAULT_CONTENT, today=today)
+    compliance = {lead_id: handoff_compliance(playbook, lead_id, today) for lead_id in playbook.leads}
+    svg = ET.fromstring(funnel_svg(playbook, compliance))
+    under: dict[str, str] = {}
+    for group in svg.iter(f"{SVG}g"):
+        title = group.findtext(f"{SVG}title") or ""
+        under[group.get("data-stage") or ""] = title
+    name = playbook.kpis["lead-response-time"].name
+    assert [stage for stage, title in under.items() if name in title] == ["marketing-qualified-lead"]
+    assert "within 8 h" in under["sales-accepted-lead"] and name not in under["sales-accepted-lead"]
+    figures = [
+        " ".join(span.text or "" for span in text.iter(f"{SVG}tspan"))
+        for text in svg.iter(f"{SVG}text")
+        if text.get("class") == "pb-funnel__compliance"
+    ]
+    assert sum(name in figure for figure in figures) == 1, figures

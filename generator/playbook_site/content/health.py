@@ -5,7 +5,8 @@
   the last full period of the KPI's cadence (stale).
 - `step_activity`: a checklist step's last activity, when the next is due from its cadence, and
   whether it is overdue.
-- `handoff_compliance`: a lead stage's hand-off SLA held against the KPIs that measure it.
+- `handoff_compliance`: a lead stage's hand-off SLA held against the KPIs that measure it (a KPI
+  measures one hand-off: `measured_handoff`, the first of its stages that hands off).
 - `numbers_warnings`: the `no-results`, `stale-results` and `overdue-step` warnings of `validate`.
 
 Staleness, precisely: the last full period of the cadence ends on a day (reviewed monthly, on
@@ -227,6 +228,14 @@ def measures_sla(kpi: Kpi) -> bool:
     return kpi.unit == "percent" and any(_SLA_RE.search(text or "") for text in (kpi.name, kpi.abbreviation, kpi.formula))
 
 
+def measured_handoff(playbook: Playbook, kpi: Kpi) -> str | None:
+    """The lead stage whose hand-off `kpi` measures: the first of its `stages`, in funnel order, that
+    hands off (a KPI over the MQL and the SAL stage times the MQL's hand-off, from the MQL to its
+    acceptance, not the SAL's own hand-off after it); None when none of them hands off."""
+    handing = [lead_id for lead_id, lead in playbook.leads.items() if lead.handoff is not None and lead_id in kpi.stages]
+    return handing[0] if handing else None
+
+
 @dataclass(frozen=True)
 class HandoffCompliance:
     """A hand-off's SLA against one KPI that measures its stage."""
@@ -243,8 +252,9 @@ class HandoffCompliance:
 
 
 def handoff_compliance(playbook: Playbook, lead_id: str, today: date) -> tuple[HandoffCompliance, ...]:
-    """How the hand-off of lead stage `lead_id` keeps its SLA, by every KPI that measures the stage
-    (`stages`) in hours or as a share within the SLA and has results; () for a stage without a hand-off."""
+    """How the hand-off of lead stage `lead_id` keeps its SLA, by every KPI that measures that hand-off
+    (`measured_handoff`) in hours or as a share within the SLA and has results; () for a stage
+    without a hand-off."""
     lead = playbook.leads.get(lead_id)
     if lead is None or lead.handoff is None:
         return ()
@@ -255,7 +265,7 @@ def handoff_compliance(playbook: Playbook, lead_id: str, today: date) -> tuple[H
     found = []
     for kpi in playbook.kpis.values():
         results = playbook.results.get(kpi.id, ())
-        if lead_id not in kpi.stages or not results or not measures_sla(kpi):
+        if not results or not measures_sla(kpi) or measured_handoff(playbook, kpi) != lead_id:
             continue
         health = kpi_health(kpi, results, today)
         latest = results[-1]
@@ -398,6 +408,7 @@ __all__ = [
     "difference_text",
     "due_period",
     "handoff_compliance",
+    "measured_handoff",
     "kpi_health",
     "measures_sla",
     "meets_target",

@@ -6,7 +6,8 @@ refers to nothing outside itself; it is drawn in `currentColor` (black in print,
 scheme) with CSS classes (`pb-chart__*`) for a stylesheet to colour, and meaning never rests on
 colour: the target is dashed, a result on target is a filled dot and one off target a hollow one,
 and a legend says so. `<title>` and `<desc>` give the text alternative: every value, the target and
-the verdict. A `viewBox` with `width="100%"` scales it to a phone's width; the text is sized for that.
+the verdict. A `viewBox` with `width="100%"` scales it to the column's width: it is drawn 360 wide, so
+on a 360 px phone it fits whole, the latest result inside the screen, and its text stays legible.
 Every piece of content is XML-escaped.
 
     results_chart_svg(kpi, results, health) -> str       # "" without results
@@ -29,7 +30,7 @@ from ..content.schema import DIRECTION_LABELS, Kpi
 from ..content.units import amount, target_amount
 from ..text import format_number
 
-WIDTH, HEIGHT = 420, 230
+WIDTH, HEIGHT = 360, 230  # 360 px on a phone: the labels keep 10 px and more (26rem on a desktop: 16 px)
 LEFT, RIGHT, TOP, BOTTOM = 52, 14, 26, 58  # the plot's margins: value labels, target label, unit, periods, legend
 TICK_SIZE, LABEL_SIZE = 11, 11
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
@@ -131,10 +132,13 @@ def _labelled(count: int, spacing: float, widest: float) -> list[int]:
 
 
 def _target_label_at(
-    width: float, line_y: float, points: list[tuple[float, float]], left: float, right: float, top: float
+    width: float, line_y: float, points: list[tuple[float, float]], frame: tuple[float, float, float, float]
 ) -> tuple[float, float, str]:
     """(x, y, anchor) of the target's label: at an end of its line, above or below it, where no dot is;
-    above the plot when a dense line leaves no such place."""
+    above the plot when a dense line leaves no such place. `frame` is the plot's (left, right, top,
+    bottom). A place that would leave the drawing at the top, or reach below the axis into the
+    periods' labels, is never taken."""
+    left, right, top, bottom = frame
     candidates = [
         (right, line_y - 5, "end"),
         (right, line_y + TICK_SIZE + 3, "end"),
@@ -145,8 +149,8 @@ def _target_label_at(
     def crowding(candidate: tuple[float, float, str]) -> int:
         x, y, anchor = candidate
         low, high = (x - width, x) if anchor == "end" else (x, x + width)
-        if y - TICK_SIZE < top - 14:
-            return 1000  # would leave the drawing at the top
+        if y - TICK_SIZE < top - 14 or y + 3 > bottom - 1:
+            return 1000  # would leave the drawing at the top, or cross the axis into the periods
         return sum(low - 6 <= px <= high + 6 and y - TICK_SIZE - 6 <= py <= y + 6 for px, py in points)
 
     best = min(candidates, key=crowding)
@@ -236,92 +240,111 @@ def describe(kpi: Kpi, results: Sequence[Result], health: Health | None, drawn: 
     return title, " ".join(parts)
 
 
-def results_chart_svg(kpi: Kpi, results: Iterable[Result], health: Health | None = None) -> str:
-    """The results of `kpi` as one inline `<svg>` on a single line; "" when there are none. At most
-    MAX_MARKS results are drawn, whatever the series' length (`shape_keeping`)."""
-    ordered = sorted(results, key=lambda result: result.period)
-    if not ordered:
-        return ""
+@dataclass(frozen=True)
+class _Frame:
+    """Where a chart's results go: the value axis (low, its span, its ticks) and the periods' x."""
+
+    ordered: list[Result]
+    low: Decimal
+    span: Decimal
+    ticks: list[Decimal]
+    widest: float  # the widest period label
+    first_x: float
+    step: float
+    left: float = LEFT
+    right: float = WIDTH - RIGHT
+    top: float = TOP
+    bottom: float = HEIGHT - BOTTOM
+
+    @property
+    def count(self) -> int:
+        return len(self.ordered)
+
+    def height_of(self, value: float | Decimal) -> float:
+        """Where `value` stands between the axis' low (0) and high (1): always finite, within [0, 1]."""
+        number = value if isinstance(value, Decimal) else _decimal(value)
+        return min(1.0, max(0.0, float(_DECIMAL.divide(_DECIMAL.subtract(number, self.low), self.span))))
+
+    def y_of(self, value: float | Decimal) -> float:
+        return self.bottom - self.height_of(value) * (self.bottom - self.top)
+
+    def x_of(self, index: int) -> float:
+        return self.first_x + index * self.step if self.count > 1 else (self.left + self.right) / 2
+
+
+def _frame(kpi: Kpi, ordered: list[Result]) -> _Frame:
+    """The axis holds every result and the target; the first and the last dot sit far enough in for
+    their period's label to stay inside the drawing."""
     target = kpi.target.value if kpi.target is not None else None
     low, high, ticks = _axis(
         [min(result.value for result in ordered), max(result.value for result in ordered)]
         + ([target] if target is not None else [])
     )
-    span = _DECIMAL.subtract(high, low)
-    plot_left, plot_right, plot_top, plot_bottom = LEFT, WIDTH - RIGHT, TOP, HEIGHT - BOTTOM
-
-    def height_of(value: float | Decimal) -> float:
-        """Where `value` stands between the axis' low (0) and high (1): always finite, within [0, 1]."""
-        number = value if isinstance(value, Decimal) else _decimal(value)
-        return min(1.0, max(0.0, float(_DECIMAL.divide(_DECIMAL.subtract(number, low), span))))
-
-    def y_of(value: float | Decimal) -> float:
-        return plot_bottom - height_of(value) * (plot_bottom - plot_top)
-
-    count = len(ordered)
     widest = max(_text_width(result.period.text, LABEL_SIZE) for result in ordered)
-    # The first and the last dot sit far enough in for their period's label to stay inside the drawing.
-    first_x, last_x = max(plot_left + 8, widest / 2 + 2), min(plot_right - 8, WIDTH - 2 - widest / 2)
-    step = (last_x - first_x) / max(count - 1, 1)
+    first_x, last_x = max(LEFT + 8, widest / 2 + 2), min(WIDTH - RIGHT - 8, WIDTH - 2 - widest / 2)
+    step = (last_x - first_x) / max(len(ordered) - 1, 1)
+    return _Frame(ordered, low, _DECIMAL.subtract(high, low), ticks, widest, first_x, step)
 
-    def x_of(index: int) -> float:
-        return first_x + index * step if count > 1 else (plot_left + plot_right) / 2
 
-    heights = [height_of(result.value) for result in ordered]
-    drawn = shape_keeping(list(enumerate(heights)), MAX_MARKS)
+def _value_axis(frame: _Frame, kpi: Kpi) -> list[str]:
+    """The grid and the value axis' ticks, the unit above them, the axis line."""
     parts: list[str] = []
-
-    # Grid and the value axis, with the unit above it.
-    tick_step = ticks[1] - ticks[0] if len(ticks) > 1 else span
-    for tick in ticks:
-        y = y_of(tick)
+    tick_step = frame.ticks[1] - frame.ticks[0] if len(frame.ticks) > 1 else frame.span
+    for tick in frame.ticks:
+        y = frame.y_of(tick)
         parts.append(
-            f'<line class="pb-chart__grid" x1="{plot_left}" y1="{_n(y)}" x2="{plot_right}" y2="{_n(y)}" '
+            f'<line class="pb-chart__grid" x1="{frame.left}" y1="{_n(y)}" x2="{frame.right}" y2="{_n(y)}" '
             'stroke="currentColor" stroke-opacity="0.18" stroke-width="1"/>'
         )
         parts.append(
-            f'<text class="pb-chart__tick" x="{plot_left - 6}" y="{_n(y + TICK_SIZE / 3)}" font-size="{TICK_SIZE}" '
+            f'<text class="pb-chart__tick" x="{frame.left - 6}" y="{_n(y + TICK_SIZE / 3)}" font-size="{TICK_SIZE}" '
             f'text-anchor="end">{_x(_compact(tick, tick_step, kpi.unit))}</text>'
         )
     caption = kpi.currency if kpi.unit == "currency" and kpi.currency else UNIT_CAPTIONS.get(kpi.unit, kpi.unit)
     parts.append(
-        f'<text class="pb-chart__unit" x="{plot_left - 6}" y="{TOP - 12}" font-size="{TICK_SIZE}" text-anchor="end">{_x(caption)}</text>'
+        f'<text class="pb-chart__unit" x="{frame.left - 6}" y="{TOP - 12}" font-size="{TICK_SIZE}" text-anchor="end">{_x(caption)}</text>'
     )
     parts.append(
-        f'<line class="pb-chart__axis" x1="{plot_left}" y1="{plot_bottom}" x2="{plot_right}" y2="{plot_bottom}" '
+        f'<line class="pb-chart__axis" x1="{frame.left}" y1="{frame.bottom}" x2="{frame.right}" y2="{frame.bottom}" '
         'stroke="currentColor" stroke-width="1"/>'
     )
+    return parts
 
-    # The periods under the axis.
-    for index in _labelled(count, step if count > 1 else 0, widest):
-        parts.append(
-            f'<text class="pb-chart__period" x="{_n(x_of(index))}" y="{plot_bottom + 16}" font-size="{LABEL_SIZE}" '
-            f'text-anchor="middle">{_x(ordered[index].period.text)}</text>'
-        )
 
-    # The target: a dashed line across the plot, its value at the right end above it.
-    if target is not None:
-        y = y_of(target)
-        parts.append(
-            f'<line class="pb-chart__target" x1="{plot_left}" y1="{_n(y)}" x2="{plot_right}" y2="{_n(y)}" '
-            'stroke="currentColor" stroke-width="1.5" stroke-dasharray="6 4" data-value="' + _x(format_number(target)) + '"/>'
-        )
-        text = "target " + amount(target, kpi.unit, kpi.currency)
-        dots = [(x_of(index), y_of(ordered[index].value)) for index in drawn]
-        label_x, label_y, anchor = _target_label_at(_text_width(text, TICK_SIZE), y, dots, plot_left, plot_right, plot_top)
-        parts.append(
-            f'<text class="pb-chart__target-label" x="{_n(label_x)}" y="{_n(label_y)}" font-size="{TICK_SIZE}" '
-            f'text-anchor="{anchor}">{_x(text)}</text>'
-        )
+def _periods(frame: _Frame) -> list[str]:
+    """The periods under the axis, as many as fit."""
+    return [
+        f'<text class="pb-chart__period" x="{_n(frame.x_of(index))}" y="{frame.bottom + 16}" font-size="{LABEL_SIZE}" '
+        f'text-anchor="middle">{_x(frame.ordered[index].period.text)}</text>'
+        for index in _labelled(frame.count, frame.step if frame.count > 1 else 0, frame.widest)
+    ]
 
-    # The results: a line through them, a dot each (filled on target, hollow off it), each with its words.
-    plot_height = plot_bottom - plot_top
+
+def _target(frame: _Frame, kpi: Kpi, target: float, drawn: list[int]) -> list[str]:
+    """The target: a dashed line across the plot, its value written at an end of it."""
+    y = frame.y_of(target)
+    text = "target " + amount(target, kpi.unit, kpi.currency)
+    dots = [(frame.x_of(index), frame.y_of(frame.ordered[index].value)) for index in drawn]
+    place = (frame.left, frame.right, frame.top, frame.bottom)
+    label_x, label_y, anchor = _target_label_at(_text_width(text, TICK_SIZE), y, dots, place)
+    return [
+        f'<line class="pb-chart__target" x1="{frame.left}" y1="{_n(y)}" x2="{frame.right}" y2="{_n(y)}" '
+        'stroke="currentColor" stroke-width="1.5" stroke-dasharray="6 4" data-value="' + _x(format_number(target)) + '"/>',
+        f'<text class="pb-chart__target-label" x="{_n(label_x)}" y="{_n(label_y)}" font-size="{TICK_SIZE}" '
+        f'text-anchor="{anchor}">{_x(text)}</text>',
+    ]
+
+
+def _marks(frame: _Frame, kpi: Kpi, heights: list[float], drawn: list[int]) -> list[str]:
+    """A line through the results and a dot each (filled on target, hollow off it), each with its words."""
+    parts: list[str] = []
+    plot_height = frame.bottom - frame.top
     if len(drawn) > 1:
-        points = " ".join(f"{_n(x_of(index))},{_n(plot_bottom - heights[index] * plot_height)}" for index in drawn)
+        points = " ".join(f"{_n(frame.x_of(index))},{_n(frame.bottom - heights[index] * plot_height)}" for index in drawn)
         parts.append(f'<polyline class="pb-chart__line" points="{points}" fill="none" stroke="currentColor" stroke-width="2"/>')
     radius = 3.5 if len(drawn) <= 24 else 2.5 if len(drawn) <= 60 else 1.5
     for index in drawn:
-        result = ordered[index]
+        result = frame.ordered[index]
         good = meets_target(kpi, result.value)
         state = "" if good is None else (" pb-chart__point--on" if good else " pb-chart__point--off")
         fill = "none" if good is False else "currentColor"
@@ -331,12 +354,27 @@ def results_chart_svg(kpi: Kpi, results: Iterable[Result], health: Health | None
         if result.note:
             said += f"; {plain_text(result.note)}"
         parts.append(
-            f'<circle class="pb-chart__point{state}" cx="{_n(x_of(index))}" cy="{_n(plot_bottom - heights[index] * plot_height)}" r="{radius}" '
+            f'<circle class="pb-chart__point{state}" cx="{_n(frame.x_of(index))}" cy="{_n(frame.bottom - heights[index] * plot_height)}" r="{radius}" '
             f'fill="{fill}" stroke="currentColor" stroke-width="1.5" data-period="{_x(result.period.text)}" '
             f'data-value="{_x(format_number(result.value))}"><title>{_x(said)}</title></circle>'
         )
+    return parts
 
-    parts.append(_legend(target is not None))
+
+def results_chart_svg(kpi: Kpi, results: Iterable[Result], health: Health | None = None) -> str:
+    """The results of `kpi` as one inline `<svg>` on a single line; "" when there are none. At most
+    MAX_MARKS results are drawn, whatever the series' length (`shape_keeping`)."""
+    ordered = sorted(results, key=lambda result: result.period)
+    if not ordered:
+        return ""
+    frame = _frame(kpi, ordered)
+    heights = [frame.height_of(result.value) for result in ordered]
+    drawn = shape_keeping(list(enumerate(heights)), MAX_MARKS)
+    parts = _value_axis(frame, kpi) + _periods(frame)
+    if kpi.target is not None:
+        parts += _target(frame, kpi, kpi.target.value, drawn)
+    parts += _marks(frame, kpi, heights, drawn)
+    parts.append(_legend(kpi.target is not None))
     title, description = describe(kpi, ordered, health, len(drawn))
     title_id, desc_id = chart_ids(kpi)
     return (
@@ -385,7 +423,7 @@ def _legend(with_target: bool) -> str:
                 8,
             )
         )
-    out, x = [], float(LEFT)
+    out, x = [], 8.0  # from the left edge: the legend is wider than the plot on a narrow drawing
     for swatch, text, width in items:
         out.append(swatch.format(x=_n(x), x2=_n(x + width), cx=_n(x + 4), y=_n(y)))
         out.append(f'<text x="{_n(x + width + 5)}" y="{_n(y + 4)}" font-size="{TICK_SIZE}">{_x(text)}</text>')
@@ -414,6 +452,7 @@ class ResultRow:
 
 
 RESULTS_TABLE_HEADER = ("Period", "Result", "Target", "Against the target", "Note")
+RESULTS_TABLE_KEY = RESULTS_TABLE_HEADER[3]  # the column a phone keeps in view while the table scrolls
 
 
 def results_table(kpi: Kpi, results: Iterable[Result], health: Health | None = None) -> list[ResultRow]:
@@ -449,6 +488,7 @@ __all__ = [
     "DESCRIBED",
     "MAX_MARKS",
     "RESULTS_TABLE_HEADER",
+    "RESULTS_TABLE_KEY",
     "ResultRow",
     "chart_ids",
     "describe",

@@ -23,35 +23,15 @@ from ..content.health import HandoffCompliance
 from ..content.markup import plain_text
 from ..content.schema import LeadStage, Playbook
 from ..text import format_number
-
-# Strokes readable on white, in print and for common colour-vision deficiencies, with the light fill
-# each box gets; a function without a colour of its own takes the next one.
-PALETTE = {
-    "#1565c0": "#e3f2fd",
-    "#e65100": "#fff3e0",
-    "#2e7d32": "#e8f5e9",
-    "#6a1b9a": "#f3e5f5",
-    "#37474f": "#eceff1",
-    "#00838f": "#e0f7fa",
-    "#ad1457": "#fce4ec",
-    "#5d4037": "#efebe9",
-}
-
-
-def _tint(stroke: str) -> str:
-    """A light fill for a stroke colour: 88% of the way to white."""
-    red, green, blue = (int(stroke[i : i + 2], 16) for i in (1, 3, 5))
-    return "#" + "".join(f"{round(c + (255 - c) * 0.88):02x}" for c in (red, green, blue))
+from . import palette
 
 
 def colours(playbook: Playbook) -> dict[str, tuple[str, str]]:
-    """(fill, stroke) of each of the playbook's functions."""
-    spare = iter([stroke for stroke in PALETTE if stroke not in {f.colour for f in playbook.functions().values()}] * 8)
-    found = {}
-    for function in playbook.functions().values():
-        stroke = (function.colour or next(spare)).lower()
-        found[function.id] = (PALETTE.get(stroke) or _tint(stroke), stroke)
-    return found
+    """(fill, stroke) of each of the playbook's functions: a function without a colour of its own
+    gets one told apart from every other function's (`palette.function_colours`)."""
+    functions = list(playbook.functions().values())
+    strokes = palette.function_colours([function.colour for function in functions])
+    return {function.id: (palette.tint(stroke), stroke) for function, stroke in zip(functions, strokes, strict=True)}
 
 
 ARROW = "#455a64"

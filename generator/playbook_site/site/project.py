@@ -16,6 +16,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from ..clock import today as clock_today
 from ..content.exports import export_files
 from ..content.release import Release, released
 from ..content.schema import Playbook
@@ -27,7 +28,7 @@ from .pages import CHANGES_TITLE, Page, PageSpec, pages_for
 from .paths import CHANGES_PAGE, url_of
 from .provenance import Origin
 from .relations import Relations
-from .render import render_specs
+from .render import long_date, render_specs
 
 SITE = Path(__file__).resolve().parent
 ASSETS_DIR = SITE / "assets"
@@ -95,6 +96,7 @@ class Project:
     offline: bool = False
     problems: list[Problem] = field(default_factory=list)  # links between generated pages that lead nowhere
     generated: dict[str, str] = field(default_factory=dict)  # files of the site written from the content (since.SCRIPT)
+    printed: dict[str, str] = field(default_factory=dict)  # what a printed page says of its version (`printed_as`)
 
     @property
     def scripts(self) -> list[str]:
@@ -131,7 +133,19 @@ class Project:
                 extra["version"]["playbook"] = {"version": self.release.version, "current": list(current)}
         if self.offline:
             extra["polyfills"] = [OFFLINE_SHIM]
+        if self.printed:
+            extra["playbook_print"] = dict(self.printed)
         return extra
+
+
+def printed_as(playbook: Playbook, release: Release | None, today: date) -> dict[str, str]:
+    """The version and the date a printed page names (overrides/main.html, shown by print CSS only):
+    a published version's number, title and date; else the playbook's `version` and the build's date."""
+    if release is not None and release.version:
+        title = " ".join(release.title.split())
+        return {"version": f"version {release.version}" + (f" · {title}" if title else ""), "date": long_date(release.date)}
+    version = f"version {playbook.meta.version}" if playbook.meta.version else "no version number"
+    return {"version": version, "date": f"built {long_date(today)}"}
 
 
 def build_project(playbook: Playbook, options: Options = Options()) -> Project:
@@ -155,6 +169,7 @@ def build_project(playbook: Playbook, options: Options = Options()) -> Project:
         exports=export_files(shown),
         release=options.release,
         offline=options.offline,
+        printed=printed_as(shown, options.release, options.today or clock_today()),
     )
     project.problems = broken_links(project, options.directory_urls)
     _since_last_visit(project, options)

@@ -33,7 +33,7 @@ from ..content.units import amount, target_amount
 from ..text import format_number, plural
 from . import assessment, funnel, matrix, onboarding, provenance
 from .abbreviations import Finder, abbreviations
-from .charts import RESULTS_TABLE_HEADER
+from .charts import RESULTS_TABLE_HEADER, RESULTS_TABLE_KEY
 from .html import Writer
 from .pages import PAGES, Heading, Page, PageSpec, pages_for
 from .paths import anchor_of, relative_url, url_of
@@ -135,6 +135,8 @@ def _make_environment(dirs: tuple[Path, ...]) -> Environment:
         badges=_badges,
         badge_line=_badge_line,
         provenance=_provenance,
+        in_use=in_use,
+        census=census,
         amount=amount,
         target_text=target_text,
         funnel_svg=lambda playbook, compliance=None: Markup(funnel.funnel_svg(playbook, compliance)),
@@ -145,6 +147,7 @@ def _make_environment(dirs: tuple[Path, ...]) -> Environment:
         overdue_badge=_overdue_badge,
         external_link=_external_link,
         results_header=RESULTS_TABLE_HEADER,
+        results_key=RESULTS_TABLE_KEY,
         page_url=_page_url,
         page_link=_page_link,
         cell=matrix.cell,
@@ -289,6 +292,28 @@ def _provenance(context: Any, kind: str, entity: Any) -> Markup:
 def _badge_line(context: Any, entity: Any) -> Markup:
     found = _badges(context, entity)
     return Markup("<p>{0}</p>\n").format(found) if found else Markup("")
+
+
+# Statuses kept out of what is meant for a new reader ("Start here", an onboarding path) and counted
+# apart: a draft is not agreed yet, a retired definition no longer applies.
+NOT_IN_USE = ("draft", "retired")
+
+
+def in_use(entities: Iterable[Any]) -> list[Any]:
+    """The entities a new reader is pointed to: neither draft nor retired, in their order."""
+    return [entity for entity in entities if entity.status not in NOT_IN_USE]
+
+
+def census(entities: Iterable[Any], noun: str, plural_form: str | None = None) -> str:
+    """A count that says what it counts: "6 roles" when every one is in use, else "5 active roles, 1
+    retired" or "4 active roles, 1 draft and 1 retired"."""
+    every = list(entities)
+    active = len(in_use(every))
+    if active == len(every):
+        return plural(active, noun, plural_form)
+    apart = [f"{count} {status}" for status in NOT_IN_USE if (count := sum(e.status == status for e in every))]
+    counted = plural(active, f"active {noun}", f"active {plural_form}" if plural_form else None)
+    return f"{counted}, {' and '.join(apart)}"
 
 
 _MONTHS = "January February March April May June July August September October November December".split()
