@@ -19,8 +19,10 @@ from playbook_site.content.health import (
     due_period,
     handoff_compliance,
     kpi_health,
+    meets_target,
     step_activity,
     trend_text,
+    value_verdict,
     verdict,
 )
 from playbook_site.content.periods import Result, parse_period
@@ -86,6 +88,18 @@ def test_lower_is_better_on_and_off_target() -> None:
     assert off.state == "off-target" and off.shortfall == pytest.approx(0.5)
     assert verdict(response, off) == "off target by 0.5 hours"
     assert off.trend is not None and (off.trend.direction, off.trend.better) == ("up", False)
+
+
+def test_lower_is_better_exactly_on_its_target_is_on_target() -> None:
+    """At most the target when lower is better: exactly 4 hours against a 4-hour target is on target,
+    in the health, the value's verdict and the test itself (`<` for `<=` in `meets_target` is caught)."""
+    response = kpi(id="lead-response-time", name="Lead response time", unit="hours", direction="lower", target={"value": 4})
+    assert meets_target(response, 4) is True
+    assert (meets_target(response, 3.99), meets_target(response, 4.01)) == (True, False)
+    exactly = kpi_health(response, results(("2026-Q3", 4)), TODAY)
+    assert (exactly.state, exactly.on_target, exactly.difference, exactly.shortfall) == ("on-target", True, 0, 0)
+    assert verdict(response, exactly) == "on target" and value_verdict(response, 4) == "on target"
+    assert meets_target(kpi(target=None, direction="lower"), 4) is None
 
 
 def test_lower_is_better_in_a_currency() -> None:

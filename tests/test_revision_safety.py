@@ -236,3 +236,42 @@ def test_a_link_alone_is_still_kept_as_a_link_for_the_loader_to_judge(tmp_path: 
     assert export_content(git(repo, "rev-parse", "HEAD"), "content", dest, cwd=repo) == 10
     assert (dest / "roles" / "sales-manager.yml").is_symlink()
     assert (dest / "roles" / "sales-manager.yml").readlink() == Path("account-executive.yml")
+
+
+# --- a `..` or `.git` folder in a tree (issue 26: a hand mutation that survived) --------------------
+
+
+def dot_dot_commit(repo: Path, name: str) -> str:
+    """A commit whose `content` tree also holds a folder named `name` (`..`, `.git`, `.`) with
+    `escaped.yml` in it: git's plumbing (hash-object, mktree, commit-tree) writes such a tree, which
+    `git checkout` refuses, and `git ls-tree` lists it as `content/NAME/escaped.yml`. (A folder named
+    `.` is no danger: the path `content/./escaped.yml` is read as `content/escaped.yml`.)"""
+    blob = git(repo, "hash-object", "-w", "--stdin", stdin="escaped: true\n")
+    inner = git(repo, "mktree", stdin=f"100644 blob {blob}\tescaped.yml\n")
+    content = git(repo, "rev-parse", "HEAD:content")
+    entries = [*git(repo, "ls-tree", content).splitlines(), f"040000 tree {inner}\t{name}"]
+    evil_content = git(repo, "mktree", stdin="\n".join(entries) + "\n")
+    tree = git(repo, "rev-parse", "HEAD^{tree}")
+    root_entries = [line for line in git(repo, "ls-tree", tree).splitlines() if not line.endswith("\tcontent")]
+    evil_root = git(repo, "mktree", stdin="\n".join([*root_entries, f"040000 tree {evil_content}\tcontent"]) + "\n")
+    commit = git(repo, "commit-tree", evil_root, "-p", "HEAD", "-m", f"A folder named {name}")
+    assert f"\tcontent/{name}/escaped.yml" in git(repo, "ls-tree", "-r", "--full-tree", commit, "--", "content")
+    return commit
+
+
+@pytest.mark.parametrize("name", ["..", ".git"])
+def test_a_dot_dot_or_dot_git_folder_in_a_tree_is_never_written(tmp_path: Path, name: str) -> None:
+    """`..` would write `escaped.yml` beside the destination folder, outside it (seen with the check
+    removed from `_safe_parts`); `.git` would plant a file in a folder git reads as its own. Both are
+    left out, and the playbook's own files are still written."""
+    repo = tmp_path / "repo"
+    write_content(repo / "content")
+    init_repo(repo)
+    commit = dot_dot_commit(repo, name)
+    box = tmp_path / "box"
+    dest = box / "dest"
+    written = export_content(commit, "content", dest, cwd=repo)
+    assert list(box.iterdir()) == [dest]  # nothing beside the destination
+    assert written == len([p for p in (repo / "content").rglob("*") if p.is_file()])
+    assert sorted(p.name for p in dest.rglob("escaped.yml")) == []
+    assert not (dest / ".git").exists()
