@@ -40,7 +40,7 @@ def _plain(number: float) -> str:
     return str(int(number)) if float(number).is_integer() else repr(float(number))
 
 
-def parse_number(text: str) -> tuple[float, str] | None:
+def number_with_unit(text: str) -> tuple[float, str] | None:
     """(the number meant, what was wrong with how it was written) for `400,000`, `2,5`, `1.234,5`, `400 000`."""
     text = text.strip()
     if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", text):
@@ -64,7 +64,7 @@ def number_hint(name: str, text: str, *, whole: bool) -> tuple[str, str] | None:
     def typed(number: float) -> str:
         return f"`{name}: {_plain(number)}`"
 
-    found = parse_number(text)
+    found = number_with_unit(text)
     if found and found[1]:
         number, how = found
         also = ""
@@ -74,10 +74,10 @@ def number_hint(name: str, text: str, *, whole: bool) -> tuple[str, str] | None:
         fix = "a decimal point" if how == "a decimal comma" else "no separator"
         return f"{wanted}; `{text}` has {how}", f"write it with {fix}: {typed(number)}{also}"
     percent = re.fullmatch(rf"({_NUMBER})\s*%", text)
-    if percent and (parsed := parse_number(percent[1])):
+    if percent and (parsed := number_with_unit(percent[1])):
         return f"{wanted}; `{text}` has a % sign", f"write {typed(parsed[0])} (`unit: percent` already makes it a percentage)"
     money = re.fullmatch(rf"(?:([A-Z]{{3}}|[$€£¥₹])\s*)?({_NUMBER})\s*(k|K|m|M|mn|million|bn)?\s*(?:([A-Z]{{3}}|[$€£¥₹]))?", text)
-    if money and (money[1] or money[4]) and (parsed := parse_number(money[2])):
+    if money and (money[1] or money[4]) and (parsed := number_with_unit(money[2])):
         sign = money[1] or money[4]
         currency = _CURRENCY_SIGNS.get(sign, sign)
         number = parsed[0] * _SCALE.get(money[3] or "", 1)
@@ -86,11 +86,11 @@ def number_hint(name: str, text: str, *, whole: bool) -> tuple[str, str] | None:
             f"write {typed(number)}, and the currency as a field of its own: `currency: {currency}`",
         )
     scaled = re.fullmatch(rf"({_NUMBER})\s*(k|K|m|M|mn|million|bn)", text)
-    if scaled and (parsed := parse_number(scaled[1])):
+    if scaled and (parsed := number_with_unit(scaled[1])):
         number = parsed[0] * _SCALE[scaled[2]]
         return f"{wanted}; `{text}` is short for {_plain(number)}", f"write the number in full: {typed(number)}"
     unit = re.fullmatch(rf"({_NUMBER})\s*([A-Za-z]+)\.?", text)
-    if unit and unit[2].lower() in _UNIT_WORDS and (parsed := parse_number(unit[1])):
+    if unit and unit[2].lower() in _UNIT_WORDS and (parsed := number_with_unit(unit[1])):
         word, number = _UNIT_WORDS[unit[2].lower()], parsed[0]
         if name == "sla_hours" and word in ("days", "weeks"):
             hours = number * (24 if word == "days" else 168)
@@ -105,7 +105,7 @@ def number_hint(name: str, text: str, *, whole: bool) -> tuple[str, str] | None:
     about = re.fullmatch(rf"(?:~|≈|about|approx\.?|around|>=?|<=?|≥|≤|at least|at most|up to)\s*({_NUMBER})", text, re.IGNORECASE)
     plus = re.fullmatch(rf"({_NUMBER})\s*\+", text)
     near = about or plus
-    if near and (parsed := parse_number(near[1])):
+    if near and (parsed := number_with_unit(near[1])):
         return (
             f"{wanted}; `{text}` has more than the number",
             f"write {typed(parsed[0])} (`direction:` says whether more or less is better)",

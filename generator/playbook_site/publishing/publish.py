@@ -31,7 +31,7 @@ from ..errors import ContentError, GitError, PublishError, UsageError
 from . import mike
 from .build import load_config
 from .changes import PreviousVersion, release_of
-from .engines import build, raw_config, settings_of
+from .engines import build_with_engine, raw_config, settings_of
 from .git import (
     branch_tip,
     delete_ref,
@@ -198,7 +198,9 @@ def _build_release(
     if problems:
         raise ContentError(problems)
     site_dir = tree.parent / "site"
-    build(config_path, engine=engine, site_dir=site_dir, strict=True, today=today, release=release(loaded), loaded=loaded)
+    build_with_engine(
+        config_path, engine=engine, site_dir=site_dir, strict=True, today=today, release=release(loaded), loaded=loaded
+    )
     site_url = base.get("site_url")
     return _Built(site_dir, loaded, settings.directory_urls, str(site_url) if site_url else None)
 
