@@ -21,6 +21,7 @@ from playbook_site.content.health import (
     kpi_health,
     meets_target,
     step_activity,
+    trend_of,
     trend_text,
     value_verdict,
     verdict,
@@ -537,3 +538,46 @@ def test_the_default_playbook_shows_every_state() -> None:
     assert {h.latest.period.kind for h in health.values() if h.latest} == {"year", "quarter", "month", "week"}
     overdue = [s.id for s in playbook.checklist.steps if step_activity(s, playbook.activity, TODAY).overdue]
     assert overdue == ["united-approach"]
+
+
+# --- found by mutation testing (`make mutate`, reference/mutation.md) -----------------------------
+
+
+def test_a_value_off_target_says_by_how_much_in_the_kpis_unit() -> None:
+    win_rate = kpi()  # 27%, higher is better
+    assert value_verdict(win_rate, 24) == "off target by 3 percentage points"
+    assert value_verdict(win_rate, 26) == "off target by 1 percentage point"  # one point: singular
+    assert value_verdict(win_rate, 27.5) == "on target"
+    assert value_verdict(kpi(target=None), 24) == ""
+
+
+def test_no_results_keeps_the_kpi_its_target_and_the_period_due() -> None:
+    win_rate = kpi(cadence="quarterly")
+    health = kpi_health(win_rate, (), TODAY)
+    assert (health.kpi_id, health.state, health.target) == ("win-rate", "no-results", 27)
+    assert health.due is not None and health.due.text == "2026-Q3"  # by hand: the last full quarter before 23 November
+    assert verdict(win_rate, health) == "no results"
+
+
+def test_no_target_still_has_its_trend_staleness_due_period_and_partial_period() -> None:
+    untargeted = kpi(target=None, cadence="quarterly")
+    health = kpi_health(untargeted, results(("2026-Q1", 20), ("2026-Q2", 22), ("2026-Q3", 25)), TODAY)
+    assert (health.kpi_id, health.state, verdict(untargeted, health)) == ("win-rate", "no-target", "no target")
+    assert health.trend is not None and (health.trend.direction, health.trend.change) == ("up", 5)
+    assert health.due is not None and health.due.text == "2026-Q3" and health.stale is False and health.partial is False
+    # The quarter running today (2026-Q4) is partial; results that stop in 2025 are stale.
+    assert kpi_health(untargeted, results(("2026-Q3", 25), ("2026-Q4", 26)), TODAY).partial is True
+    assert kpi_health(untargeted, results(("2025-Q3", 25), ("2025-Q4", 26)), TODAY).stale is True
+
+
+def test_a_period_that_ends_today_is_still_partial() -> None:
+    daily = kpi(target=None)
+    assert kpi_health(daily, results(("2026-11-22", 25), ("2026-11-23", 26)), TODAY).partial is True
+    assert kpi_health(daily, results(("2026-11-21", 25), ("2026-11-22", 26)), TODAY).partial is False
+
+
+def test_a_change_of_exactly_one_percent_is_flat_and_keeps_its_size() -> None:
+    flat = trend_of(results(("2026-Q2", 100), ("2026-Q3", 99)), "higher")  # 1 of 100: exactly FLAT_SHARE
+    assert flat is not None and (flat.direction, flat.better, flat.change) == ("flat", None, -1)
+    down = trend_of(results(("2026-Q2", 100), ("2026-Q3", 98.9)), "higher")
+    assert down is not None and (down.direction, down.better) == ("down", False)
