@@ -78,7 +78,9 @@ def test_vulture_finds_a_planted_dead_function(tmp_path: Path) -> None:
     shutil.copytree(PACKAGE, tmp_path / "generator" / "playbook_site", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
     text = tmp_path / "generator" / "playbook_site" / "text.py"
-    text.write_text(text.read_text(encoding="utf-8") + "\n\ndef never_called():\n    return 1\n    print('after')\n", encoding="utf-8")
+    text.write_text(
+        text.read_text(encoding="utf-8") + "\n\ndef never_called():\n    return 1\n    print('after')\n", encoding="utf-8"
+    )
     result = vulture(tmp_path)
     assert result.returncode == 3, result.stdout + result.stderr
     assert "generator/playbook_site/text.py" in result.stdout and "unreachable code after 'return'" in result.stdout
