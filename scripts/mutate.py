@@ -35,7 +35,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "rules": (["playbook_site/content/rules.py"], ["tests/test_errors.py", "tests/test_load.py"]),
     "revision": (["playbook_site/publishing/revision.py"], ["tests/test_revision_safety.py"]),
     "html": (["playbook_site/site/html.py"], ["tests/test_html.py", "tests/test_render.py"]),
-    "escaping": (["playbook_site/text.py", "playbook_site/site/csp.py"], ["tests/test_csp.py", "tests/test_html.py"]),
+    "escaping": (["playbook_site/text.py", "playbook_site/site/csp.py"], ["tests/test_escaping.py", "tests/test_csp.py", "tests/test_html.py"]),
 }
 SKIPPED = {".git", ".venv", "build", "generator", "mutants", "site"}  # never linked into a work folder
 

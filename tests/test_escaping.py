@@ -1,0 +1,76 @@
+"""The escapers of text.py and the Content-Security-Policy of site/csp.py, by their exact output.
+
+Written for the mutants mutmut left alive there (`make mutate`, reference/mutation.md): the builds
+in tests/test_csp.py check that the policy lets the theme run, and the browser tests that it blocks
+the rest, but neither pinned the policy's text, so a misspelt directive (which a browser ignores)
+went unnoticed.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+from playbook_site.site.csp import RUNTIME_STYLES, frame_script, policy
+from playbook_site.text import escape_plain, html_escape, no_block_start
+
+
+def sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def directives(*, scripts: list[str], styles: list[str], frames: str) -> str:
+    return "; ".join(
+        [
+            "default-src 'none'",
+            " ".join(["script-src 'self'", *scripts]),
+            " ".join(["style-src 'self'", *styles]),
+            "img-src 'self' data:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "worker-src 'self'",
+            "manifest-src 'self'",
+            "base-uri 'self'",
+            "form-action 'none'",
+            f"frame-src {frames}",
+            "object-src 'none'",
+        ]
+    )
+
+
+def test_a_page_without_scripts_gets_the_strict_policy() -> None:
+    assert policy("<p>x</p>") == directives(scripts=[], styles=[*RUNTIME_STYLES], frames="'none'")
+
+
+def test_an_unknown_inline_script_is_never_hashed_and_the_tools_own_are() -> None:
+    page = "<script>var a=1</script><p>x</p>"  # not the theme's: left out, so the browser blocks it
+    own = ("let b = 2", "  ")  # the tool's own inline script and style; a blank one is no block
+    assert policy(page, frames=True, own=own) == directives(
+        scripts=[sha256("let b = 2"), sha256(frame_script())],
+        styles=[*RUNTIME_STYLES, sha256("let b = 2")],
+        frames="'self'",
+    )
+
+
+def test_html_escape_writes_the_three_characters_as_entities_and_leaves_quotes() -> None:
+    assert html_escape('a & <b> "c"') == 'a &amp; &lt;b&gt; "c"'
+    assert html_escape("&lt;") == "&amp;lt;"  # an entity as written stays text
+
+
+def test_no_block_start_escapes_only_a_list_marker_at_the_start() -> None:
+    assert [no_block_start(text) for text in ("- x", "+", "* y", "12. x", "3) y")] == [
+        "\\- x",
+        "\\+",
+        "\\* y",
+        "12\\. x",
+        "3\\) y",
+    ]
+    assert [no_block_start(text) for text in ("-x", "a - b", "x 1. y")] == ["-x", "a - b", "x 1. y"]
+
+
+def test_escape_plain_shows_markdown_and_html_as_written_on_one_line() -> None:
+    assert (
+        escape_plain("  *a*  _b_ [c](d) # e | f\n<g> & h!") == "\\*a\\* \\_b\\_ \\[c\\]\\(d\\) \\# e \\| f &lt;g&gt; &amp; h\\!"
+    )
+    assert escape_plain("1. one") == "1\\. one"
+    assert escape_plain("`x` {y} \\") == "\\`x\\` \\{y\\} \\\\"
