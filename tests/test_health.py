@@ -581,3 +581,17 @@ def test_a_change_of_exactly_one_percent_is_flat_and_keeps_its_size() -> None:
     assert flat is not None and (flat.direction, flat.better, flat.change) == ("flat", None, -1)
     down = trend_of(results(("2026-Q2", 100), ("2026-Q3", 98.9)), "higher")
     assert down is not None and (down.direction, down.better) == ("down", False)
+
+
+def test_a_trend_in_a_currency_names_it_and_counts_its_periods() -> None:
+    pipeline = kpi(id="pipeline", name="Pipeline", unit="currency", currency="EUR", target={"value": 400000}, cadence="quarterly")
+    rising = kpi_health(pipeline, results(("2026-Q1", 380000), ("2026-Q2", 390000), ("2026-Q3", 410000)), TODAY)
+    assert rising.kpi_id == "pipeline" and rising.state == "on-target" and rising.trend is not None
+    assert trend_text(pipeline, rising.trend) == "up from EUR 380,000 to EUR 410,000 over the last 3 quarters"
+    flat = kpi_health(pipeline, results(("2026-Q2", 410000), ("2026-Q3", 410001)), TODAY)
+    assert flat.trend is not None and trend_text(pipeline, flat.trend) == "flat at EUR 410,001 over the last 2 quarters"
+
+
+def test_no_results_and_no_target_is_no_results_with_nothing_due() -> None:
+    health = kpi_health(kpi(target=None, cadence=None), (), TODAY)
+    assert (health.kpi_id, health.state, health.target, health.due, health.trend) == ("win-rate", "no-results", None, None, None)
