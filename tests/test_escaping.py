@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from playbook_site.site.csp import RUNTIME_STYLES, frame_script, policy
+from playbook_site.site.csp import RUNTIME_STYLES, add_policy, frame_script, policy
 from playbook_site.text import escape_plain, html_escape, no_block_start
 
 
@@ -74,3 +74,37 @@ def test_escape_plain_shows_markdown_and_html_as_written_on_one_line() -> None:
     )
     assert escape_plain("1. one") == "1\\. one"
     assert escape_plain("`x` {y} \\") == "\\`x\\` \\{y\\} \\\\"
+
+
+def placed(html: str) -> str:
+    """`add_policy`'s page with its policy's text shown as POLICY."""
+    return add_policy(html).replace(policy(html), "POLICY")
+
+
+META = '<meta http-equiv="Content-Security-Policy" content="POLICY">'
+
+
+def test_the_policy_is_heads_first_child_after_the_charset() -> None:
+    assert placed('<html><head><meta charset="utf-8"><title>t</title></head><body></body></html>') == (
+        f'<html><head><meta charset="utf-8">\n    {META}<title>t</title></head><body></body></html>'
+    )
+    assert placed('<html>\n<head lang="en">\n<title>t</title></head></html>') == (
+        f'<html>\n<head lang="en">\n    {META}\n<title>t</title></head></html>'
+    )
+    assert placed("<html><head></head><body></body></html>") == f"<html><head>\n    {META}</head><body></body></html>"
+    # A charset that is not the first child does not move the policy; a comment is not a <head>.
+    assert placed('<!-- <head> --><html><head><meta name="x"><meta charset="utf-8"></head></html>') == (
+        f'<!-- <head> --><html><head>\n    {META}<meta name="x"><meta charset="utf-8"></head></html>'
+    )
+
+
+def test_a_page_built_twice_keeps_one_policy_and_a_page_without_head_is_left_alone() -> None:
+    assert placed('<html><head><meta http-equiv="content-security-policy" content="old"><title>t</title></head></html>') == (
+        f"<html><head>{META}<title>t</title></head></html>"
+    )
+    assert placed("<html><body><head></head></body></html>") == "<html><body><head></head></body></html>"
+
+
+def test_the_policy_placed_is_the_one_asked_for() -> None:
+    page = "<html><head><title>t</title></head></html>"
+    assert f'content="{policy(page, frames=True, own=("x",))}"' in add_policy(page, frames=True, own=("x",))
