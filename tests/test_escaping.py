@@ -11,6 +11,8 @@ from __future__ import annotations
 import base64
 import hashlib
 
+import pytest
+
 from playbook_site.site.csp import RUNTIME_STYLES, add_policy, frame_script, policy
 from playbook_site.text import escape_plain, html_escape, no_block_start
 
@@ -108,3 +110,20 @@ def test_a_page_built_twice_keeps_one_policy_and_a_page_without_head_is_left_alo
 def test_the_policy_placed_is_the_one_asked_for() -> None:
     page = "<html><head><title>t</title></head></html>"
     assert f'content="{policy(page, frames=True, own=("x",))}"' in add_policy(page, frames=True, own=("x",))
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "<body>",
+        "<meta charset='utf-8'>",
+        "<title>t</title>",
+        "<script></script>",
+        "<style></style>",
+        "<link rel='icon'>",
+        "<base href='/'>",
+    ],
+)
+def test_a_head_level_tag_before_any_head_means_the_page_has_no_head_of_its_own(tag: str) -> None:
+    page = f"<html>{tag}<head></head></html>"  # a browser has opened its own head by then: nothing to anchor to
+    assert add_policy(page) == page
