@@ -14,6 +14,8 @@
 #               .venv-lowest and run a representative slice of the tests there
 #   make golden rewrites every golden file from the current output and prints the diff of each
 #   make codes  runs the fuzz tests and the corpus and prints how often each problem code was reported
+#   make mutate mutation testing of the core (mutmut, scripts/mutate.py): prints killed, survived and
+#               the score per module (`make mutate GROUPS="health csp"`: only those)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -26,7 +28,7 @@ DEV_LOCK   := requirements/dev.txt
 # The tests `make lowest` runs at the lowest versions: loading, rendering, both engines' builds, init.
 LOWEST_TESTS := tests/test_load.py tests/test_render.py tests/test_build.py tests/test_engines.py tests/test_init.py tests/test_csp.py
 
-.PHONY: site test check serve bench lint golden codes dist clean lock lowest
+.PHONY: site test check serve bench lint golden codes dist clean lock lowest mutate
 
 $(SITE_STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +73,9 @@ golden: $(STAMP)
 
 codes: $(STAMP)
 	$(BIN)/pytest -q -n 2 tests/test_fuzz.py tests/test_errors.py --code-counts
+
+mutate: $(STAMP)
+	$(BIN)/python scripts/mutate.py $(GROUPS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -1231,7 +1231,7 @@ def safety_net(root: Path) -> list[Problem]:
     """How the loader words a refusal it has no words of its own for (`invalid`): validated against a role with
     a true/false field, since no field of the content format can be refused that way (the fuzz tests check)."""
     problems: list[Problem] = []
-    source = Reader(problems).read(root / "roles" / "sales-manager.yml", f"{root}/roles/sales-manager.yml")
+    source = Reader(problems).parse((root / "roles" / "sales-manager.yml").read_bytes(), f"{root}/roles/sales-manager.yml")
     assert source is not None
     validate_source(source, _WithFlag, problems, {"id": "sales-manager"})
     return problems

@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Annotated, get_origin
 
 import pytest
 from hypothesis import given, settings
@@ -26,7 +27,8 @@ from hypothesis import strategies as st
 
 from conftest import run_cli, write_content
 from playbook_site.content import load
-from playbook_site.content.exports import _csv, kpis_csv, leads_csv
+from playbook_site.content.exports import _csv, export_columns, kpis_csv, leads_csv
+from playbook_site.content.schema import Kpi, LeadStage, Meta, Text, meta_of
 
 DANGEROUS = ("=", "+", "-", "@")
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
@@ -178,3 +180,36 @@ def test_libreoffice_evaluates_no_formula_and_makes_no_link(hostile: Path, tmp_p
             assert shown in sheet, (name, repr(separator))  # the text is there, as text
     comma = calc_cells(out / "exports" / "kpis.csv", SEPARATORS[","], tmp_path / "numbers")
     assert 'office:value-type="float" office:value="-5"' in comma  # the target is still a number
+
+
+# --- the columns come from the models (issue 26) ----------------------------------------------------
+
+
+@pytest.mark.parametrize("model", [Kpi, LeadStage])
+def test_every_field_a_reader_sees_has_a_column_and_no_editors_field_has_one(model: type[Kpi] | type[LeadStage]) -> None:
+    columns = export_columns(model)
+    assert len(columns) == len(set(columns))
+    for name, info in model.model_fields.items():
+        meta = meta_of(model, name)
+        has_column = any(column == name or column.startswith(name + ".") for column in columns)
+        if meta is not None and not meta.reader:  # approvers, review_by, notes: for editors
+            assert not has_column, name
+        elif get_origin(info.annotation) is dict:  # crm: a `crm_<system>` column per system instead
+            assert not has_column, name
+        else:
+            assert has_column, name
+
+
+def test_a_new_optional_field_reaches_the_csv_with_no_list_to_update() -> None:
+    class WithChannel(Kpi):
+        channel: Annotated[Text | None, Meta("where to ask", "short")] = None
+
+    assert export_columns(WithChannel) == [*export_columns(Kpi), "channel"]
+    assert export_columns(Kpi) == list(Kpi.csv_columns)  # today's columns keep their order
+
+
+def test_the_csv_header_is_the_models_columns(tmp_path: Path) -> None:
+    playbook = load(write_content(tmp_path / "content"))
+    for text, model in ((kpis_csv(playbook), Kpi), (leads_csv(playbook), LeadStage)):
+        header = next(csv.reader(io.StringIO(text)))
+        assert header[: len(export_columns(model))] == [column.replace(".", "_") for column in export_columns(model)]

@@ -37,7 +37,7 @@ from hypothesis import strategies as st
 from pydantic_core import PydanticCustomError
 
 from conftest import DEFAULT_CONTENT, MINIMAL, record_codes
-from playbook_site.cli.output import format_github, format_text, problem_dict
+from playbook_site.cli.output import format_github, format_problems, problem_dict
 from playbook_site.codes import CODES
 from playbook_site.content import load_all
 from playbook_site.content.markup import check_text
@@ -150,7 +150,7 @@ def assert_well_formed(root: Path, problems: list[Problem]) -> None:
 
 
 def assert_every_format_handles(problems: list[Problem]) -> None:
-    text, github = format_text(problems), format_github(problems)
+    text, github = format_problems(problems), format_github(problems)
     as_json = json.dumps([problem_dict(p) for p in problems])
     assert json.loads(as_json) == [problem_dict(p) for p in problems]
     for output in (text, github):

@@ -19,8 +19,11 @@ from playbook_site.content.health import (
     due_period,
     handoff_compliance,
     kpi_health,
+    meets_target,
     step_activity,
+    trend_of,
     trend_text,
+    value_verdict,
     verdict,
 )
 from playbook_site.content.periods import Result, parse_period
@@ -86,6 +89,18 @@ def test_lower_is_better_on_and_off_target() -> None:
     assert off.state == "off-target" and off.shortfall == pytest.approx(0.5)
     assert verdict(response, off) == "off target by 0.5 hours"
     assert off.trend is not None and (off.trend.direction, off.trend.better) == ("up", False)
+
+
+def test_lower_is_better_exactly_on_its_target_is_on_target() -> None:
+    """At most the target when lower is better: exactly 4 hours against a 4-hour target is on target,
+    in the health, the value's verdict and the test itself (`<` for `<=` in `meets_target` is caught)."""
+    response = kpi(id="lead-response-time", name="Lead response time", unit="hours", direction="lower", target={"value": 4})
+    assert meets_target(response, 4) is True
+    assert (meets_target(response, 3.99), meets_target(response, 4.01)) == (True, False)
+    exactly = kpi_health(response, results(("2026-Q3", 4)), TODAY)
+    assert (exactly.state, exactly.on_target, exactly.difference, exactly.shortfall) == ("on-target", True, 0, 0)
+    assert verdict(response, exactly) == "on target" and value_verdict(response, 4) == "on target"
+    assert meets_target(kpi(target=None, direction="lower"), 4) is None
 
 
 def test_lower_is_better_in_a_currency() -> None:
@@ -545,3 +560,60 @@ def test_a_kpi_over_several_stages_measures_one_hand_off_the_first_of_its_stages
     assert found == expected
     assert "lead-response-time" in found["marketing-qualified-lead"]
     assert "lead-response-time" not in found["sales-accepted-lead"]
+
+
+# --- found by mutation testing (`make mutate`, reference/mutation.md) -----------------------------
+
+
+def test_a_value_off_target_says_by_how_much_in_the_kpis_unit() -> None:
+    win_rate = kpi()  # 27%, higher is better
+    assert value_verdict(win_rate, 24) == "off target by 3 percentage points"
+    assert value_verdict(win_rate, 26) == "off target by 1 percentage point"  # one point: singular
+    assert value_verdict(win_rate, 27.5) == "on target"
+    assert value_verdict(kpi(target=None), 24) == ""
+
+
+def test_no_results_keeps_the_kpi_its_target_and_the_period_due() -> None:
+    win_rate = kpi(cadence="quarterly")
+    health = kpi_health(win_rate, (), TODAY)
+    assert (health.kpi_id, health.state, health.target) == ("win-rate", "no-results", 27)
+    assert health.due is not None and health.due.text == "2026-Q3"  # by hand: the last full quarter before 23 November
+    assert verdict(win_rate, health) == "no results"
+
+
+def test_no_target_still_has_its_trend_staleness_due_period_and_partial_period() -> None:
+    untargeted = kpi(target=None, cadence="quarterly")
+    health = kpi_health(untargeted, results(("2026-Q1", 20), ("2026-Q2", 22), ("2026-Q3", 25)), TODAY)
+    assert (health.kpi_id, health.state, verdict(untargeted, health)) == ("win-rate", "no-target", "no target")
+    assert health.trend is not None and (health.trend.direction, health.trend.change) == ("up", 5)
+    assert health.due is not None and health.due.text == "2026-Q3" and health.stale is False and health.partial is False
+    # The quarter running today (2026-Q4) is partial; results that stop in 2025 are stale.
+    assert kpi_health(untargeted, results(("2026-Q3", 25), ("2026-Q4", 26)), TODAY).partial is True
+    assert kpi_health(untargeted, results(("2025-Q3", 25), ("2025-Q4", 26)), TODAY).stale is True
+
+
+def test_a_period_that_ends_today_is_still_partial() -> None:
+    daily = kpi(target=None)
+    assert kpi_health(daily, results(("2026-11-22", 25), ("2026-11-23", 26)), TODAY).partial is True
+    assert kpi_health(daily, results(("2026-11-21", 25), ("2026-11-22", 26)), TODAY).partial is False
+
+
+def test_a_change_of_exactly_one_percent_is_flat_and_keeps_its_size() -> None:
+    flat = trend_of(results(("2026-Q2", 100), ("2026-Q3", 99)), "higher")  # 1 of 100: exactly FLAT_SHARE
+    assert flat is not None and (flat.direction, flat.better, flat.change) == ("flat", None, -1)
+    down = trend_of(results(("2026-Q2", 100), ("2026-Q3", 98.9)), "higher")
+    assert down is not None and (down.direction, down.better) == ("down", False)
+
+
+def test_a_trend_in_a_currency_names_it_and_counts_its_periods() -> None:
+    pipeline = kpi(id="pipeline", name="Pipeline", unit="currency", currency="EUR", target={"value": 400000}, cadence="quarterly")
+    rising = kpi_health(pipeline, results(("2026-Q1", 380000), ("2026-Q2", 390000), ("2026-Q3", 410000)), TODAY)
+    assert rising.kpi_id == "pipeline" and rising.state == "on-target" and rising.trend is not None
+    assert trend_text(pipeline, rising.trend) == "up from EUR 380,000 to EUR 410,000 over the last 3 quarters"
+    flat = kpi_health(pipeline, results(("2026-Q2", 410000), ("2026-Q3", 410001)), TODAY)
+    assert flat.trend is not None and trend_text(pipeline, flat.trend) == "flat at EUR 410,001 over the last 2 quarters"
+
+
+def test_no_results_and_no_target_is_no_results_with_nothing_due() -> None:
+    health = kpi_health(kpi(target=None, cadence=None), (), TODAY)
+    assert (health.kpi_id, health.state, health.target, health.due, health.trend) == ("win-rate", "no-results", None, None, None)

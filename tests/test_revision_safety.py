@@ -236,3 +236,89 @@ def test_a_link_alone_is_still_kept_as_a_link_for_the_loader_to_judge(tmp_path: 
     assert export_content(git(repo, "rev-parse", "HEAD"), "content", dest, cwd=repo) == 10
     assert (dest / "roles" / "sales-manager.yml").is_symlink()
     assert (dest / "roles" / "sales-manager.yml").readlink() == Path("account-executive.yml")
+
+
+# --- a `..` or `.git` folder in a tree (issue 26: a hand mutation that survived) --------------------
+
+
+def dot_dot_commit(repo: Path, name: str) -> str:
+    """A commit whose `content` tree also holds a folder named `name` (`..`, `.git`, `.`) with
+    `escaped.yml` in it: git's plumbing (hash-object, mktree, commit-tree) writes such a tree, which
+    `git checkout` refuses, and `git ls-tree` lists it as `content/NAME/escaped.yml`. (A folder named
+    `.` is no danger: the path `content/./escaped.yml` is read as `content/escaped.yml`.)"""
+    blob = git(repo, "hash-object", "-w", "--stdin", stdin="escaped: true\n")
+    inner = git(repo, "mktree", stdin=f"100644 blob {blob}\tescaped.yml\n")
+    content = git(repo, "rev-parse", "HEAD:content")
+    entries = [*git(repo, "ls-tree", content).splitlines(), f"040000 tree {inner}\t{name}"]
+    evil_content = git(repo, "mktree", stdin="\n".join(entries) + "\n")
+    tree = git(repo, "rev-parse", "HEAD^{tree}")
+    root_entries = [line for line in git(repo, "ls-tree", tree).splitlines() if not line.endswith("\tcontent")]
+    evil_root = git(repo, "mktree", stdin="\n".join([*root_entries, f"040000 tree {evil_content}\tcontent"]) + "\n")
+    commit = git(repo, "commit-tree", evil_root, "-p", "HEAD", "-m", f"A folder named {name}")
+    assert f"\tcontent/{name}/escaped.yml" in git(repo, "ls-tree", "-r", "--full-tree", commit, "--", "content")
+    return commit
+
+
+@pytest.mark.parametrize("name", ["..", ".git"])
+def test_a_dot_dot_or_dot_git_folder_in_a_tree_is_never_written(tmp_path: Path, name: str) -> None:
+    """`..` would write `escaped.yml` beside the destination folder, outside it (seen with the check
+    removed from `_safe_parts`); `.git` would plant a file in a folder git reads as its own. Both are
+    left out, and the playbook's own files are still written."""
+    repo = tmp_path / "repo"
+    write_content(repo / "content")
+    init_repo(repo)
+    commit = dot_dot_commit(repo, name)
+    box = tmp_path / "box"
+    dest = box / "dest"
+    written = export_content(commit, "content", dest, cwd=repo)
+    assert list(box.iterdir()) == [dest]  # nothing beside the destination
+    assert written == len([p for p in (repo / "content").rglob("*") if p.is_file()])
+    assert sorted(p.name for p in dest.rglob("escaped.yml")) == []
+    assert not (dest / ".git").exists()
+
+
+def twin_commit(repo: Path, where: str, twin: str) -> str:
+    """A commit whose tree holds `twin` (an ls-tree line: `MODE TYPE ID\\tNAME`) beside the entry of the
+    same name in `where` (`.`: the root, `content`: the content folder); git's plumbing writes it."""
+    tree = git(repo, "rev-parse", "HEAD^{tree}")
+    if where == ".":
+        return git(
+            repo, "commit-tree", git(repo, "mktree", stdin=git(repo, "ls-tree", tree) + f"\n{twin}\n"), "-p", "HEAD", "-m", "twin"
+        )
+    content = git(repo, "mktree", stdin=git(repo, "ls-tree", f"HEAD:{where}") + f"\n{twin}\n")
+    root = [line for line in git(repo, "ls-tree", tree).splitlines() if not line.endswith(f"\t{where}")]
+    evil_root = git(repo, "mktree", stdin="\n".join([*root, f"040000 tree {content}\t{where}"]) + "\n")
+    return git(repo, "commit-tree", evil_root, "-p", "HEAD", "-m", "twin")
+
+
+@pytest.mark.parametrize(
+    ("where", "twin", "detail"),
+    [
+        (
+            "content",
+            "100644 blob {blob}\troles",
+            "`content/roles` is a file and also holds `content/roles/account-executive.yml`",
+        ),
+        (
+            "content",
+            "160000 commit {head}\troles",
+            "`content/roles` is a submodule and also holds `content/roles/account-executive.yml`",
+        ),
+        (".", "120000 blob {blob}\tcontent", "`content` is a symbolic link and also holds `content/alignment.yml`"),
+        ("content", "100644 blob {blob}\talignment.yml", "`content/alignment.yml` is in its tree twice"),
+    ],
+)
+def test_each_impossible_tree_is_refused_with_what_is_wrong(tmp_path: Path, where: str, twin: str, detail: str) -> None:
+    repo = tmp_path / "repo"
+    write_content(repo / "content")
+    init_repo(repo)
+    blob = git(repo, "hash-object", "-w", "--stdin", stdin=str(tmp_path / "outside"))
+    commit = twin_commit(repo, where, twin.format(blob=blob, head=git(repo, "rev-parse", "HEAD")))
+    dest = tmp_path / "dest"
+    with pytest.raises(PlaybookError) as refused:
+        export_content(commit, "content", dest, cwd=repo)
+    assert str(refused.value) == (
+        f"commit {commit[:12]} cannot be read safely: {detail}. Git cannot check out such a tree, and writing it out"
+        " could write outside the temporary folder, so it is refused"
+    )
+    assert not dest.exists() or list(dest.iterdir()) == []

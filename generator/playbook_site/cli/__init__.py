@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from . import content, importing, init, publishing, reference, review, site, survey  # noqa: F401  (each module adds its commands)
 from .base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, cli
-from .output import excerpt, format_github, format_text, problem_dict
+from .output import excerpt, format_github, format_problems, problem_dict
 
-__all__ = ["EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "cli", "excerpt", "format_github", "format_text", "main", "problem_dict"]
+__all__ = ["EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "cli", "excerpt", "format_github", "format_problems", "main", "problem_dict"]
 
 
 def main() -> None:

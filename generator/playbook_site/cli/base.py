@@ -18,7 +18,7 @@ import click
 
 from ..errors import ContentError, PlaybookError, UsageError
 from ..version import __version__
-from .output import format_text, summary
+from .output import format_problems, summary
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -39,7 +39,7 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except ContentError as error:
             if debug:
                 raise
-            click.echo(format_text(error.problems, color=color()), err=True)
+            click.echo(format_problems(error.problems, color=color()), err=True)
             errors = sum(p.severity == "error" for p in error.problems)
             click.echo(f"\n{summary(errors, len(error.problems) - errors)}: nothing was written.", err=True)
             sys.exit(EXIT_PROBLEMS)

@@ -19,7 +19,7 @@ from ..files import Folder, content_folder, file_mode, repository_base
 from ..review.codeowners import codeowners_file, codeowners_text, outdated_problem, unified_diff
 from ..text import plural
 from .base import EXIT_OK, EXIT_PROBLEMS, cli, color, content_option, handle_errors
-from .output import format_github, format_text, problem_dict, summary
+from .output import format_github, format_problems, problem_dict, summary
 
 if TYPE_CHECKING:
     from ..content.fix import FileFix
@@ -101,7 +101,7 @@ def validate(content_dir: Path, output_format: str, strict: bool, release: bool,
             click.echo(f"::notice title=playbook fix::{suggestion}")
     else:
         if problems:
-            click.echo(format_text(problems, color=color()), err=True)
+            click.echo(format_problems(problems, color=color()), err=True)
             click.echo("", err=True)
         if playbook is not None and errors == 0:
             counts = ", ".join(

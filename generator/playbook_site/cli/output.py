@@ -51,7 +51,7 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
-def format_text(problems: Iterable[Problem], *, color: bool = False) -> str:
+def format_problems(problems: Iterable[Problem], *, color: bool = False) -> str:
     lines = _Lines()
     out: list[str] = []
     for problem in problems:

@@ -9,7 +9,7 @@ import click
 
 from ..errors import ContentError
 from .base import EXIT_PROBLEMS, cli, color, handle_errors
-from .output import format_text, summary
+from .output import format_problems, summary
 
 
 @cli.command(name="diff")
@@ -67,7 +67,7 @@ def diff_command(base: str, head: str | None, content_dir: Path, output_format: 
             else:
                 where = f"`{spec}`"
             click.echo(f"Error: the playbook at {where} is not valid, so it cannot be compared:\n", err=True)
-            click.echo(format_text(error.problems, color=color()), err=True)
+            click.echo(format_problems(error.problems, color=color()), err=True)
             errors = sum(p.severity == "error" for p in error.problems)
             click.echo(f"\n{summary(errors, len(error.problems) - errors)} at {where}.", err=True)
             sys.exit(EXIT_PROBLEMS)

@@ -45,7 +45,7 @@ def _prevalidate(config_file: Path) -> None:
     load_all(settings_of(config_file).content, today=today())
 
 
-@cli.command()
+@cli.command("build")
 @config_option
 @click.option(
     "-d",
@@ -62,7 +62,9 @@ def _prevalidate(config_file: Path) -> None:
 )
 @click.option("-v", "--verbose", is_flag=True, help="Show the engine's debug output.")
 @handle_errors
-def build(config_file: Path, site_dir: Path | None, strict: bool, engine: str | None, offline: bool, verbose: bool) -> None:
+def build_command(
+    config_file: Path, site_dir: Path | None, strict: bool, engine: str | None, offline: bool, verbose: bool
+) -> None:
     """Build the site.
 
     The content is validated first. The site is built into a temporary directory
@@ -81,9 +83,9 @@ def build(config_file: Path, site_dir: Path | None, strict: bool, engine: str | 
     if not verbose:
         logging.getLogger("mkdocs").setLevel(logging.WARNING)  # the build's temporary folder is no news
     started = time.perf_counter()
-    from ..publishing.engines import build as build_site
+    from ..publishing.engines import build_with_engine
 
-    target = build_site(config_file, engine=engine, site_dir=site_dir, strict=strict, today=today(), offline=offline)
+    target = build_with_engine(config_file, engine=engine, site_dir=site_dir, strict=strict, today=today(), offline=offline)
     click.echo(
         f"Built the playbook site in {time.perf_counter() - started:.1f} s: {shown_path(str((target / 'index.html').resolve()))}"
     )

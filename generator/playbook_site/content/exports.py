@@ -8,12 +8,14 @@ previous version's export).
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel
 
 from .health import meets_target
 from .periods import Result, parse_period
 from .refs import value_at
-from .schema import ActivityEntry, Alignment, Checklist, Glossary, Kpi, LeadStage, Playbook, PlaybookMeta, Role
+from .schema import ActivityEntry, Alignment, Checklist, Glossary, Kpi, LeadStage, Playbook, PlaybookMeta, Role, meta_of
 from .survey_numbers import public_rounds, view_dict, view_from_dict
 
 EXPORT_FORMAT = 1
@@ -134,22 +136,44 @@ def _csv(header: list[str], rows: list[list[Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def export_columns(model: type[Kpi] | type[LeadStage]) -> list[str]:
+    """A kind's CSV columns, taken from its model: `csv_columns` first (the order the exports have
+    always had), then every other field a reader sees, in the order declared, so a new optional field
+    reaches the CSV with no list to update. A nested model gives a column per field (`handoff.to`);
+    editors-only fields (`reader=False`: approvers, review dates, notes) and a mapping (`crm`, which
+    has columns of its own) are left out."""
+    columns = list(model.csv_columns)
+    listed = {column.split(".")[0] for column in columns}
+    for name, info in model.model_fields.items():
+        meta = meta_of(model, name)
+        if name in listed or (meta is not None and not meta.reader) or get_origin(info.annotation) is dict:
+            continue
+        nested = next((arg for arg in (info.annotation, *get_args(info.annotation)) if _is_model(arg)), None)
+        columns += [f"{name}.{field}" for field in nested.model_fields] if nested is not None else [name]
+    return columns
+
+
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
 def _columns(model: type[Kpi] | type[LeadStage]) -> list[str]:
-    """The CSV header of a kind: its declared columns, `handoff.to` written `handoff_to`."""
-    return [column.replace(".", "_") for column in model.csv_columns]
+    """The CSV header of a kind: its columns, `handoff.to` written `handoff_to`."""
+    return [column.replace(".", "_") for column in export_columns(model)]
 
 
 def kpis_csv(playbook: Playbook) -> str:
-    rows = [[value_at(kpi, tuple(column.split("."))) for column in Kpi.csv_columns] for kpi in playbook.kpis.values()]
+    columns = export_columns(Kpi)
+    rows = [[value_at(kpi, tuple(column.split("."))) for column in columns] for kpi in playbook.kpis.values()]
     return _csv(_columns(Kpi), rows)
 
 
 def leads_csv(playbook: Playbook) -> str:
     """One row a lead stage in funnel order, and a `crm_<system>` column per CRM system named anywhere."""
     systems = sorted({system for lead in playbook.leads.values() for system in lead.crm})
+    columns = export_columns(LeadStage)
     rows = [
-        [value_at(lead, tuple(column.split("."))) for column in LeadStage.csv_columns]
-        + [lead.crm.get(system) for system in systems]
+        [value_at(lead, tuple(column.split("."))) for column in columns] + [lead.crm.get(system) for system in systems]
         for lead in playbook.leads.values()
     ]
     return _csv(_columns(LeadStage) + [f"crm_{system}" for system in systems], rows)

@@ -30,7 +30,7 @@ import playbook_site.content.slips as slips
 from ..errors import Problem
 from ..files import Folder, file_mode
 from . import schema_line
-from .yaml_reader import MAX_FILE_BYTES, Reader, _YamlLoader
+from .yaml_reader import MAX_FILE_BYTES, Reader, YamlLoader
 
 # What each kind of repair is called in the summary; "tidy" ones repair no problem, they only clean up.
 KINDS = {
@@ -208,7 +208,7 @@ def _bullet(lines: list[str], index: int) -> list[Repair]:
 
 def _quotes(text: str, number: int) -> list[Repair]:
     """Curly quotes used as the quotes around a whole value on one line: `owns: “the deal”`."""
-    line = slips.parts(text)
+    line = slips.line_parts(text)
     value = line.value.rstrip(" \t")
     if len(value) < 2 or (line.key is None and not line.dash):
         return []
@@ -273,11 +273,6 @@ def _tab_width(rows: list[tuple[str, str]], repairs: list[Repair]) -> tuple[int,
     return next(iter(results)), ""
 
 
-def _expand(line: str, width: int) -> str:
-    indent = _INDENT.match(line).group()  # type: ignore[union-attr]
-    return indent.expandtabs(width) + line[len(indent) :]
-
-
 def _data(text: str) -> Any:
     try:
         return yaml.safe_load(text)
@@ -309,7 +304,7 @@ def _apply(rows: list[tuple[str, str]], repairs: list[Repair], width: int) -> st
 def _scalars(text: str) -> list[tuple[Any, int, int, str | None]] | None:
     """Every scalar of a document: (value, first line, last line, quoting style), or None if it does not read."""
     try:
-        node = yaml.compose(text.replace("\r\n", "\n").replace("\r", "\n"), Loader=_YamlLoader)
+        node = yaml.compose(text.replace("\r\n", "\n").replace("\r", "\n"), Loader=YamlLoader)
     except yaml.YAMLError:
         return None
     found = []

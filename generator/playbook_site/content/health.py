@@ -23,12 +23,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import assert_never
 
 from ..errors import Problem, close_matches
 from ..text import format_number, plural
 from .periods import CADENCE_KINDS, Period, Result, last_full_period, period_form_name, period_of, previous_period
 from .results import expected_form
-from .schema import ActivityEntry, ChecklistStep, Kpi, Playbook, display_name
+from .schema import ActivityEntry, Cadence, ChecklistStep, Kpi, Playbook, display_name
 from .sources import Where
 from .units import amount
 
@@ -175,15 +176,22 @@ def trend_text(kpi: Kpi, trend: Trend) -> str:
 
 # --- the checklist's record ----------------------------------------------------------------------
 
-_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
 
-
-def add_cadence(day: date, cadence: str) -> date:
+def add_cadence(day: date, cadence: Cadence) -> date:
     """The day one cadence after `day`: a week later, or the same day of the next month, quarter or
     year (the last day of a shorter month: 31 January + a month is 28 February)."""
-    if cadence == "weekly":
-        return day + timedelta(days=7)
-    months = day.month - 1 + _MONTHS[cadence]
+    match cadence:
+        case "weekly":
+            return day + timedelta(days=7)
+        case "monthly":
+            step = 1
+        case "quarterly":
+            step = 3
+        case "yearly":
+            step = 12
+        case _:
+            assert_never(cadence)
+    months = day.month - 1 + step
     year, month = day.year + months // 12, months % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
@@ -205,9 +213,8 @@ def step_activity(step: ChecklistStep, entries: Iterable[ActivityEntry], today: 
     """The record of `step` among `entries` (any step's, any order) on `today`."""
     own = tuple(sorted((entry for entry in entries if entry.step == step.id), key=lambda entry: entry.date))
     last = own[-1] if own else None
-    if step.cadence not in CADENCE_KINDS:  # `ongoing`, or no cadence: never due
+    if step.cadence is None or step.cadence == "ongoing":  # never due
         return StepActivity(step.id, step.cadence, own, last)
-    assert step.cadence is not None
     if last is None:
         return StepActivity(step.id, step.cadence, own, None, None, True)
     due = add_cadence(last.date, step.cadence)

@@ -46,9 +46,6 @@ class Period:
     def __str__(self) -> str:
         return self.text
 
-    def contains(self, day: date) -> bool:
-        return self.start <= day <= self.end
-
 
 @dataclass(frozen=True)
 class Result:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import assert_never
 
 from pydantic_core import PydanticCustomError
 
@@ -40,7 +41,7 @@ from .periods import (
     previous_period,
 )
 from .schema import Kpi
-from .units import amount
+from .units import Unit, amount
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # as for YAML files
 MAX_NOTE = 500  # characters in a note
@@ -107,21 +108,30 @@ def parse_number(text: str) -> float:
     raise NumberError(f"`{value}` is not a number", "write a plain number with a point as decimal separator, e.g. 18.5 or 42000")
 
 
-# What a value in each unit can be: (lowest, highest, what to say). A percent of 1,850 is a typing error.
-_PLAUSIBLE: dict[str, tuple[float, float, str]] = {
-    "percent": (-100, 1000, "a percent is written as 18.5 for 18.5%, between -100 and 1,000"),
-    "count": (0, 1e12, "a count is zero or more"),
-    "currency": (-1e15, 1e15, "an amount is written in the KPI's currency, as a plain number"),
-    "hours": (0, 24 * 366 * 10, "a time in hours is zero or more (ten years at most)"),
-    "days": (0, 366 * 10, "a time in days is zero or more (ten years at most)"),
-    "ratio": (0, 1e6, "a ratio is zero or more, written as 3 for 3x"),
-    "score": (-1e6, 1e6, "a score is a plain number"),
-}
+def _plausible(unit: Unit) -> tuple[float, float, str]:
+    """What a value in `unit` can be: (lowest, highest, what to say). A percent of 1,850 is a typing error."""
+    match unit:
+        case "percent":
+            return (-100, 1000, "a percent is written as 18.5 for 18.5%, between -100 and 1,000")
+        case "count":
+            return (0, 1e12, "a count is zero or more")
+        case "currency":
+            return (-1e15, 1e15, "an amount is written in the KPI's currency, as a plain number")
+        case "hours":
+            return (0, 24 * 366 * 10, "a time in hours is zero or more (ten years at most)")
+        case "days":
+            return (0, 366 * 10, "a time in days is zero or more (ten years at most)")
+        case "ratio":
+            return (0, 1e6, "a ratio is zero or more, written as 3 for 3x")
+        case "score":
+            return (-1e6, 1e6, "a score is a plain number")
+        case _:
+            assert_never(unit)
 
 
-def implausible(value: float, unit: str) -> str:
+def implausible(value: float, unit: Unit) -> str:
     """Why a value cannot be meant in `unit`, or "" when it can."""
-    low, high, about = _PLAUSIBLE.get(unit, (-1e15, 1e15, "a plain number"))
+    low, high, about = _plausible(unit)
     return "" if low <= value <= high else about
 
 

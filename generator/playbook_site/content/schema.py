@@ -22,6 +22,7 @@ from .kinds import KIND_NAMES, KINDS
 from .markup import ENTITY_LINK_RE, check_text
 from .periods import FIRST_DAY, HORIZON, LAST_DAY, Result, SurveyRound
 from .repository import HostKind, Proposals, check_branch, check_parts, check_url, recognised
+from .units import Unit
 
 ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 
@@ -73,7 +74,6 @@ Handle = Annotated[
 # A label shown as it is (a version, a CRM system's name): no Markdown, and no HTML either.
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(check_text)]
 Status = Literal["draft", "proposed", "agreed", "retired"]
-Unit = Literal["percent", "count", "currency", "hours", "days", "ratio", "score"]
 Direction = Literal["higher", "lower"]
 Period = Literal["week", "month", "quarter", "year"]
 Cadence = Literal["weekly", "monthly", "quarterly", "yearly"]
@@ -104,7 +104,13 @@ BUILTIN_FUNCTIONS = {
     "leadership": ("Leadership", "#37474f"),
 }
 DIRECTION_LABELS = {"higher": "higher is better", "lower": "lower is better"}
-CADENCE_LABELS = {"weekly": "weekly", "monthly": "monthly", "quarterly": "quarterly", "yearly": "yearly", "ongoing": "ongoing"}
+CADENCE_LABELS: dict[StepCadence, str] = {
+    "weekly": "weekly",
+    "monthly": "monthly",
+    "quarterly": "quarterly",
+    "yearly": "yearly",
+    "ongoing": "ongoing",
+}
 
 
 class Model(BaseModel):

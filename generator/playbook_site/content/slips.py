@@ -48,7 +48,7 @@ _ODD_SPACE_RE = re.compile(f"[{ODD_SPACE}]")
 
 
 @dataclass(frozen=True)
-class Parts:
+class LineParts:
     indent: int  # spaces before the line's first character
     dash: str  # the list dashes (`- `) before the content, if any
     key: str | None  # `field` of `field: value`, if any
@@ -56,10 +56,10 @@ class Parts:
     value_column: int  # 1-based column of the value
 
 
-def parts(line: str) -> Parts:
+def line_parts(line: str) -> LineParts:
     match = _LINE_RE.match(line)
     assert match is not None  # the pattern matches every line
-    return Parts(len(match["indent"]), match["dash"], match["key"], match["value"], match.start("value") + 1)
+    return LineParts(len(match["indent"]), match["dash"], match["key"], match["value"], match.start("value") + 1)
 
 
 def bullet(line: str) -> re.Match[str] | None:
@@ -152,12 +152,12 @@ def governing_key(lines: list[str], index: int) -> tuple[str, int, int] | None:
     Walks up past the list items level with the line (`- ...` at the same indentation) to the first
     `field:` line indented less, or level with it when the items are not indented (`key:` then `- a`).
     """
-    own = parts(lines[index]).indent
+    own = line_parts(lines[index]).indent
     for number in range(index - 1, -1, -1):
         text = lines[number]
         if not text.strip() or text.lstrip().startswith("#"):
             continue
-        above = parts(text)
+        above = line_parts(text)
         if above.indent > own:
             continue
         if above.indent == own and (above.dash or bullet(text)):
@@ -179,12 +179,12 @@ def in_list(lines: list[str], index: int) -> tuple[str, int, int] | None:
 
 def sibling_item(lines: list[str], index: int) -> int | None:
     """The 0-based line of a `- ` item level with this line just above it (blank lines skipped)."""
-    own = parts(lines[index]).indent
+    own = line_parts(lines[index]).indent
     for number in range(index - 1, -1, -1):
         text = lines[number]
         if not text.strip():
             continue
-        above = parts(text)
+        above = line_parts(text)
         if above.indent == own and above.dash:
             return number
         if above.indent <= own:
@@ -198,7 +198,7 @@ def block_scalar_lines(lines: list[str]) -> set[int]:
     opener: int | None = None  # indentation of the line that opened the block
     for number, text in enumerate(lines):
         if opener is not None:
-            if not text.strip() or parts(text).indent > opener:
+            if not text.strip() or line_parts(text).indent > opener:
                 inside.add(number)
                 continue
             opener = None
@@ -206,7 +206,7 @@ def block_scalar_lines(lines: list[str]) -> set[int]:
         if re.search(r"(?:^|[:\-]\s)[|>][+-]?[1-9]?[+-]?$", content.strip()) or re.match(
             r"^[|>][+-]?[1-9]?[+-]?$", content.strip()
         ):
-            opener = parts(text).indent
+            opener = line_parts(text).indent
     return inside
 
 
@@ -351,14 +351,14 @@ def diagnose_syntax(lines: list[str], line: int, column: int, what: str) -> Slip
         return slip
     if "mapping values are not allowed" in what:
         return _colon_in_text(lines, index, column)
-    if "expected '-' indicator" in what or ("expected <block end>" in what and parts(lines[index]).key):
+    if "expected '-' indicator" in what or ("expected <block end>" in what and line_parts(lines[index]).key):
         return _field_among_items(lines, index)
     return None
 
 
 def _curly_quotes(lines: list[str], index: int, column: int, what: str) -> Slip | None:
     text = lines[index]
-    line = parts(text)
+    line = line_parts(text)
     value = line.value
     if value[:1] in CURLY_OPENING and "mapping values" in what:
         inner = value.strip()
@@ -383,14 +383,14 @@ def _curly_quotes(lines: list[str], index: int, column: int, what: str) -> Slip 
     return None
 
 
-def _prefix(text: str, line: Parts) -> str:
+def _prefix(text: str, line: LineParts) -> str:
     """What comes before the value on a line, as the editor typed it (`owns: `, `- `)."""
     return text[: line.value_column - 1].lstrip()
 
 
 def _apostrophe_in_single_quotes(lines: list[str], index: int, column: int, what: str) -> Slip | None:
     text = lines[index]
-    line = parts(text)
+    line = line_parts(text)
     if not line.value.startswith("'") or "did not find expected" not in what and "expected <block end>" not in what:
         return None
     close = text.find("'", line.value_column)  # the apostrophe that ended the quoted text
@@ -438,7 +438,7 @@ def _pasted_bullet(lines: list[str], number: int, error: int, what: str) -> Slip
 
 def _missing_dash(lines: list[str], number: int, error: int, what: str) -> Slip | None:
     text = lines[number]
-    line = parts(text)
+    line = line_parts(text)
     if line.dash or line.key or bullet(text) or not text.strip():
         return None
     if sibling_item(lines, number) is None:
@@ -463,13 +463,13 @@ def _missing_dash(lines: list[str], number: int, error: int, what: str) -> Slip 
 def _unindented_text(lines: list[str], number: int, error: int, what: str) -> Slip | None:
     """A text continued on the next line without indentation: `summary: Leads the` / `team.`"""
     text = lines[number]
-    line = parts(text)
+    line = line_parts(text)
     if line.key or line.dash or not text.strip() or number == 0 or "could not find expected ':'" not in what:
         return None
     previous = next((n for n in range(number - 1, -1, -1) if lines[n].strip()), None)
     if previous is None:
         return None
-    above = parts(lines[previous])
+    above = line_parts(lines[previous])
     if above.key is None or above.indent < line.indent:
         return None
     continued = bool(above.value.strip())
@@ -484,12 +484,12 @@ def _unindented_text(lines: list[str], number: int, error: int, what: str) -> Sl
 
 def _colon_in_text(lines: list[str], index: int, column: int) -> Slip | None:
     text = lines[index]
-    line = parts(text)
+    line = line_parts(text)
     key_colon = line.indent + len(line.dash) + len(line.key or "") + 1
     if line.key and column == key_colon:
         # `name:` on a line indented more than the field above: read as a continuation of that field's text
         previous = next((n for n in range(index - 1, -1, -1) if lines[n].strip()), None)
-        above = parts(lines[previous]) if previous is not None else None
+        above = line_parts(lines[previous]) if previous is not None else None
         if previous is None or above is None or above.key is None or line.indent <= above.indent:
             return None
         if line.key in field_names():
@@ -504,14 +504,14 @@ def _colon_in_text(lines: list[str], index: int, column: int) -> Slip | None:
         return Slip(
             index + 1,
             column,
-            f"the colon in `{_short(text.strip())}` makes the text of `{above.key}` look like it holds another field",
+            f"the colon in `{shortened(text.strip())}` makes the text of `{above.key}` look like it holds another field",
             f"put the whole text of `{above.key}` in straight double quotes, from line {previous + 1} to line {index + 1}",
         )
     value = line.value.split(" #", 1)[0].strip()
     prefix = _prefix(text, line)
     if line.dash and line.key and line.key not in field_names():  # `- Note: runs: the review` is one text
         value = text[line.indent + len(line.dash) :].split(" #", 1)[0].strip()
-        prefix, line = line.dash, Parts(line.indent, line.dash, None, value, line.indent + len(line.dash) + 1)
+        prefix, line = line.dash, LineParts(line.indent, line.dash, None, value, line.indent + len(line.dash) + 1)
     if not line.key and not line.dash or not value or value[0] in "\"'" or column < line.value_column:
         return None
     owner = governing_key(lines, index) if not line.key else None
@@ -519,7 +519,7 @@ def _colon_in_text(lines: list[str], index: int, column: int) -> Slip | None:
     return Slip(
         index + 1,
         column,
-        f"the colon in `{_short(value)}` makes {where} look like it holds another field",
+        f"the colon in `{shortened(value)}` makes {where} look like it holds another field",
         f"put the whole text in straight double quotes: {prefix}{quoted(value)}",
     )
 
@@ -529,7 +529,7 @@ def _special_start(lines: list[str], index: int, column: int, what: str) -> Slip
     if not any(word in what for word in ("scanning an alias", "scanning an anchor", "cannot start any token")):
         return None
     text = lines[index]
-    line = parts(text)
+    line = line_parts(text)
     value = line.value.split(" #", 1)[0].strip()
     if not value or column != line.value_column or value[0] not in "*&@`%!":
         return None
@@ -543,12 +543,12 @@ def _special_start(lines: list[str], index: int, column: int, what: str) -> Slip
 
 def _field_among_items(lines: list[str], index: int) -> Slip | None:
     text = lines[index]
-    line = parts(text)
+    line = line_parts(text)
     owner = governing_key(lines, index)
     if line.key is None or owner is None:
         return None
     previous = next((n for n in range(index - 1, -1, -1) if lines[n].strip() and not lines[n].lstrip().startswith("#")), None)
-    above = parts(lines[previous]) if previous is not None else None
+    above = line_parts(lines[previous]) if previous is not None else None
     if (
         previous is not None
         and above
@@ -577,7 +577,7 @@ def _field_among_items(lines: list[str], index: int) -> Slip | None:
     )
 
 
-def _short(text: str, width: int = 40) -> str:
+def shortened(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
@@ -601,7 +601,7 @@ def list_slip(lines: list[str], line: int, column: int, name: str) -> Slip | Non
             "wrong-type",
         )
     start = text[column - 1 :].strip()
-    key_line = parts(text).key is not None and parts(text).value_column == column
+    key_line = line_parts(text).key is not None and line_parts(text).value_column == column
     if key_line or not start:
         return None
     if start.startswith("-") and not start.startswith("- "):

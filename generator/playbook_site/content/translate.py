@@ -225,7 +225,7 @@ def _slip(error: dict[str, Any], model: type[BaseModel], source: Source) -> tupl
         shown = text[column - 1 :].split(" #", 1)[0].strip()
         return (
             "wrong-type",
-            f"the colon in `{slips._short(shown)}` makes this item of `{name}` read as a field, not as text",
+            f"the colon in `{slips.shortened(shown)}` makes this item of `{name}` read as a field, not as text",
             f"put the whole item in straight double quotes: {prefix}{slips.quoted(shown)}",
             False,
         )

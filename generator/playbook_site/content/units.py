@@ -2,16 +2,22 @@
 
 One place for the words, so that the site, the change report and the exports say a target the
 same way. ISO 4217 currency codes are checked against the active list.
+
+`Unit` is the one declaration of the units a KPI can be in: the schema, the JSON Schema and the
+format reference read it, and what differs per unit (how an amount is written here, what a value
+can plausibly be in results.py, the words a hint recognises in value_hints.py) is an exhaustive
+`match` or a table keyed by `Unit`, so `mypy --strict` names every place a new or removed unit
+must be handled.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, assert_never, get_args
 
 from ..text import format_number
 
-# Words after the number, singular and plural; "" for a bare number.
-UNIT_WORDS = {"hours": ("hour", "hours"), "days": ("day", "days"), "score": ("point", "points")}
+Unit = Literal["percent", "count", "currency", "hours", "days", "ratio", "score"]
+UNITS: tuple[Unit, ...] = get_args(Unit)
 
 # Active ISO 4217 codes (2026).
 CURRENCIES = frozenset(
@@ -24,19 +30,36 @@ CURRENCIES = frozenset(
 )
 
 
-def amount(value: float, unit: str, currency: str | None = None) -> str:
+def amount(value: float, unit: Unit, currency: str | None = None) -> str:
     """A value in a unit: 31% · EUR 400,000 · 1 hour · 24 hours · 3x · 1,250."""
     number = format_number(value)
-    if unit == "percent":
-        return f"{number}%"
-    if unit == "ratio":
-        return f"{number}x"
-    if unit == "currency":
-        return f"{currency} {number}" if currency else number
-    words = UNIT_WORDS.get(unit)
-    if words is None:
-        return number
-    return f"{number} {words[0] if value == 1 else words[1]}"
+    match unit:
+        case "percent":
+            return f"{number}%"
+        case "ratio":
+            return f"{number}x"
+        case "currency":
+            return f"{currency} {number}" if currency else number
+        case "count":
+            return number
+        case "hours" | "days" | "score":
+            singular, plural = unit_words(unit)
+            return f"{number} {singular if value == 1 else plural}"
+        case _:
+            assert_never(unit)
+
+
+def unit_words(unit: Literal["hours", "days", "score"]) -> tuple[str, str]:
+    """The words after a number in `unit`, singular and plural."""
+    match unit:
+        case "hours":
+            return ("hour", "hours")
+        case "days":
+            return ("day", "days")
+        case "score":
+            return ("point", "points")
+        case _:
+            assert_never(unit)
 
 
 def target_amount(kpi: Any) -> str:

@@ -8,6 +8,7 @@ number, a date). Each function returns (message, hint), or None when the value i
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from .periods import MONTH_NAMES
@@ -40,7 +41,7 @@ def _plain(number: float) -> str:
     return str(int(number)) if float(number).is_integer() else repr(float(number))
 
 
-def parse_number(text: str) -> tuple[float, str] | None:
+def number_with_unit(text: str) -> tuple[float, str] | None:
     """(the number meant, what was wrong with how it was written) for `400,000`, `2,5`, `1.234,5`, `400 000`."""
     text = text.strip()
     if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", text):
@@ -56,61 +57,118 @@ def parse_number(text: str) -> tuple[float, str] | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Number:
+    """A number field's value as written, for the checks of `number_hint`: each says what it finds."""
+
+    name: str
+    text: str
+    whole: bool
+
+    @property
+    def wanted(self) -> str:
+        return f"`{self.name}` must be {'a whole number' if self.whole else 'a plain number'}"
+
+    def typed(self, number: float) -> str:
+        return f"`{self.name}: {_plain(number)}`"
+
+
+_Hint = tuple[str, str] | None
+
+
+def _separators(ask: _Number) -> _Hint:
+    found = number_with_unit(ask.text)
+    if not (found and found[1]):
+        return None
+    number, how = found
+    also = ""
+    decimal = re.fullmatch(r"-?\d{1,3},(\d{3})", ask.text)
+    if how == "a thousands separator" and decimal and decimal[1] != "000":
+        also = f" (or {ask.typed(float(ask.text.replace(',', '.')))} if the comma is a decimal comma)"
+    fix = "a decimal point" if how == "a decimal comma" else "no separator"
+    return f"{ask.wanted}; `{ask.text}` has {how}", f"write it with {fix}: {ask.typed(number)}{also}"
+
+
+def _percent_sign(ask: _Number) -> _Hint:
+    percent = re.fullmatch(rf"({_NUMBER})\s*%", ask.text)
+    if not (percent and (parsed := number_with_unit(percent[1]))):
+        return None
+    return (
+        f"{ask.wanted}; `{ask.text}` has a % sign",
+        f"write {ask.typed(parsed[0])} (`unit: percent` already makes it a percentage)",
+    )
+
+
+def _currency(ask: _Number) -> _Hint:
+    money = re.fullmatch(
+        rf"(?:([A-Z]{{3}}|[$€£¥₹])\s*)?({_NUMBER})\s*(k|K|m|M|mn|million|bn)?\s*(?:([A-Z]{{3}}|[$€£¥₹]))?", ask.text
+    )
+    if not (money and (money[1] or money[4]) and (parsed := number_with_unit(money[2]))):
+        return None
+    sign = money[1] or money[4]
+    currency = _CURRENCY_SIGNS.get(sign, sign)
+    number = parsed[0] * _SCALE.get(money[3] or "", 1)
+    return (
+        f"{ask.wanted}; `{ask.text}` has a currency",
+        f"write {ask.typed(number)}, and the currency as a field of its own: `currency: {currency}`",
+    )
+
+
+def _scaled(ask: _Number) -> _Hint:
+    scaled = re.fullmatch(rf"({_NUMBER})\s*(k|K|m|M|mn|million|bn)", ask.text)
+    if not (scaled and (parsed := number_with_unit(scaled[1]))):
+        return None
+    number = parsed[0] * _SCALE[scaled[2]]
+    return f"{ask.wanted}; `{ask.text}` is short for {_plain(number)}", f"write the number in full: {ask.typed(number)}"
+
+
+def _unit_word(ask: _Number) -> _Hint:
+    unit = re.fullmatch(rf"({_NUMBER})\s*([A-Za-z]+)\.?", ask.text)
+    if not (unit and unit[2].lower() in _UNIT_WORDS and (parsed := number_with_unit(unit[1]))):
+        return None
+    word, number = _UNIT_WORDS[unit[2].lower()], parsed[0]
+    if ask.name == "sla_hours" and word in ("days", "weeks"):
+        hours = number * (24 if word == "days" else 168)
+        return (
+            f"{ask.wanted} of hours; `{ask.text}` counts {word}",
+            f"write the time in hours, without a unit: {ask.typed(hours)}",
+        )
+    why = "the field counts hours" if ask.name == "sla_hours" else "the KPI's `unit:` says what it counts"
+    return f"{ask.wanted}; `{ask.text}` has a unit", f"write {ask.typed(number)} ({why})"
+
+
+def _ordinal(ask: _Number) -> _Hint:
+    if not ask.whole:
+        return None
+    ordinal = re.fullmatch(r"#?\s*(\d+)\s*(st|nd|rd|th|\.)?", ask.text, re.IGNORECASE)
+    if ordinal:
+        return f"{ask.wanted}, written in digits only, not `{ask.text}`", f"write {ask.typed(int(ordinal[1]))}"
+    if ask.text.lower() in _ORDINAL_WORDS:
+        return f"{ask.wanted}, in digits", f"write {ask.typed(_ORDINAL_WORDS[ask.text.lower()])}"
+    return None
+
+
+def _approximate(ask: _Number) -> _Hint:
+    about = re.fullmatch(
+        rf"(?:~|≈|about|approx\.?|around|>=?|<=?|≥|≤|at least|at most|up to)\s*({_NUMBER})", ask.text, re.IGNORECASE
+    )
+    near = about or re.fullmatch(rf"({_NUMBER})\s*\+", ask.text)
+    if not (near and (parsed := number_with_unit(near[1]))):
+        return None
+    return (
+        f"{ask.wanted}; `{ask.text}` has more than the number",
+        f"write {ask.typed(parsed[0])} (`direction:` says whether more or less is better)",
+    )
+
+
+# In the order they were always made: the first check that recognises the value speaks.
+_NUMBER_CHECKS = (_separators, _percent_sign, _currency, _scaled, _unit_word, _ordinal, _approximate)
+
+
 def number_hint(name: str, text: str, *, whole: bool) -> tuple[str, str] | None:
     """`value: 400,000`, `value: 18%`, `sla_hours: 4h`, `value: USD 50,000`, `value: 50k`, `order: 2nd`."""
-    text = text.strip()
-    wanted = f"`{name}` must be {'a whole number' if whole else 'a plain number'}"
-
-    def typed(number: float) -> str:
-        return f"`{name}: {_plain(number)}`"
-
-    found = parse_number(text)
-    if found and found[1]:
-        number, how = found
-        also = ""
-        decimal = re.fullmatch(r"-?\d{1,3},(\d{3})", text)
-        if how == "a thousands separator" and decimal and decimal[1] != "000":
-            also = f" (or {typed(float(text.replace(',', '.')))} if the comma is a decimal comma)"
-        fix = "a decimal point" if how == "a decimal comma" else "no separator"
-        return f"{wanted}; `{text}` has {how}", f"write it with {fix}: {typed(number)}{also}"
-    percent = re.fullmatch(rf"({_NUMBER})\s*%", text)
-    if percent and (parsed := parse_number(percent[1])):
-        return f"{wanted}; `{text}` has a % sign", f"write {typed(parsed[0])} (`unit: percent` already makes it a percentage)"
-    money = re.fullmatch(rf"(?:([A-Z]{{3}}|[$€£¥₹])\s*)?({_NUMBER})\s*(k|K|m|M|mn|million|bn)?\s*(?:([A-Z]{{3}}|[$€£¥₹]))?", text)
-    if money and (money[1] or money[4]) and (parsed := parse_number(money[2])):
-        sign = money[1] or money[4]
-        currency = _CURRENCY_SIGNS.get(sign, sign)
-        number = parsed[0] * _SCALE.get(money[3] or "", 1)
-        return (
-            f"{wanted}; `{text}` has a currency",
-            f"write {typed(number)}, and the currency as a field of its own: `currency: {currency}`",
-        )
-    scaled = re.fullmatch(rf"({_NUMBER})\s*(k|K|m|M|mn|million|bn)", text)
-    if scaled and (parsed := parse_number(scaled[1])):
-        number = parsed[0] * _SCALE[scaled[2]]
-        return f"{wanted}; `{text}` is short for {_plain(number)}", f"write the number in full: {typed(number)}"
-    unit = re.fullmatch(rf"({_NUMBER})\s*([A-Za-z]+)\.?", text)
-    if unit and unit[2].lower() in _UNIT_WORDS and (parsed := parse_number(unit[1])):
-        word, number = _UNIT_WORDS[unit[2].lower()], parsed[0]
-        if name == "sla_hours" and word in ("days", "weeks"):
-            hours = number * (24 if word == "days" else 168)
-            return f"{wanted} of hours; `{text}` counts {word}", f"write the time in hours, without a unit: {typed(hours)}"
-        why = "the field counts hours" if name == "sla_hours" else "the KPI's `unit:` says what it counts"
-        return f"{wanted}; `{text}` has a unit", f"write {typed(number)} ({why})"
-    ordinal = re.fullmatch(r"#?\s*(\d+)\s*(st|nd|rd|th|\.)?", text, re.IGNORECASE)
-    if ordinal and whole:
-        return f"{wanted}, written in digits only, not `{text}`", f"write {typed(int(ordinal[1]))}"
-    if text.lower() in _ORDINAL_WORDS and whole:
-        return f"{wanted}, in digits", f"write {typed(_ORDINAL_WORDS[text.lower()])}"
-    about = re.fullmatch(rf"(?:~|≈|about|approx\.?|around|>=?|<=?|≥|≤|at least|at most|up to)\s*({_NUMBER})", text, re.IGNORECASE)
-    plus = re.fullmatch(rf"({_NUMBER})\s*\+", text)
-    near = about or plus
-    if near and (parsed := parse_number(near[1])):
-        return (
-            f"{wanted}; `{text}` has more than the number",
-            f"write {typed(parsed[0])} (`direction:` says whether more or less is better)",
-        )
-    return None
+    ask = _Number(name, text.strip(), whole)
+    return next((hint for check in _NUMBER_CHECKS if (hint := check(ask)) is not None), None)
 
 
 def _real(year: int, month: int, day: int) -> date | None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -21,9 +20,9 @@ from ..errors import Problem
 from ..text import HIDDEN_RE, char_name, undecodable
 
 try:  # the C composer is ~10x faster and reports the same positions
-    _YamlLoader: Any = yaml.CSafeLoader
+    YamlLoader: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML without libyaml
-    _YamlLoader = yaml.SafeLoader
+    YamlLoader = yaml.SafeLoader
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_NODES = 100_000  # per file, after alias expansion: refuses "billion laughs"
@@ -108,7 +107,7 @@ def _nesting_too_deep(text: str) -> tuple[int, int] | None:
         return None
     depth = 0
     try:
-        for event in yaml.parse(text, Loader=_YamlLoader):
+        for event in yaml.parse(text, Loader=YamlLoader):
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -135,14 +134,6 @@ class Reader:
 
     def problem(self, path: str, line: int, column: int, code: str, message: str, hint: str = "") -> None:
         self.problems.append(Problem(path, line, column, code, message, hint))
-
-    def read(self, file: Path, display: str) -> Source | None:
-        try:
-            raw = file.read_bytes()
-        except OSError as exc:
-            self.read_error(display, exc)
-            return None
-        return self.parse(raw, display)
 
     def read_error(self, display: str, exc: OSError) -> None:
         self.problem(
@@ -189,7 +180,7 @@ class Reader:
             self._too_deep(display, *deep)
             return None
         try:
-            node = yaml.compose(text, Loader=_YamlLoader)
+            node = yaml.compose(text, Loader=YamlLoader)
         except yaml.MarkedYAMLError as exc:
             self._syntax_error(exc, source)
             return None

@@ -68,12 +68,6 @@ def playbook_plugin(config: Any, config_file: Path) -> Any:
     return plugin
 
 
-def content_dir_of(config_file: Path, config: Any = None) -> Path:
-    """The content directory the `playbook` plugin of this mkdocs.yml reads."""
-    plugin = playbook_plugin(config if config is not None else load_config(config_file), config_file)
-    return Path(os.path.abspath(config_file)).parent / str(plugin.config.content)
-
-
 def build_site(
     config_file: Path,
     *,

@@ -306,7 +306,7 @@ def build_with_zensical(
     return target
 
 
-def build(
+def build_with_engine(
     config_file: Path,
     *,
     engine: str | None = None,

@@ -31,7 +31,7 @@ from ..errors import ContentError, GitError, PublishError, UsageError
 from . import mike
 from .build import load_config
 from .changes import PreviousVersion, release_of
-from .engines import build, raw_config, settings_of
+from .engines import build_with_engine, raw_config, settings_of
 from .feeds import FEEDS_DIR, Links, announcement, branch_feeds
 from .git import (
     branch_tip,
@@ -218,7 +218,7 @@ def _build_release(
         raise ContentError(problems)
     site_dir = tree.parent / "site"
     origin = commit_origin(repo, content_rel, commit)
-    build(
+    build_with_engine(
         config_path,
         engine=engine,
         site_dir=site_dir,

@@ -93,7 +93,7 @@ def dependency_lock() -> str:
     return header + "".join(lines)
 
 
-def check_text(option: str, value: str) -> str:
+def check_option_text(option: str, value: str) -> str:
     """`value` stripped; UsageError when it is empty or holds a control character."""
     found = _CONTROL.search(value)
     if found:
@@ -361,8 +361,8 @@ def starter_files(
     `tool` is the pip requirement the workflows and the hooks install the tool with (default: this
     version from the package index)."""
     tool = tool or f"{DISTRIBUTION}=={version}"
-    organization = check_text("--organization", organization)
-    title = check_text("--title", title) if title is not None else None
+    organization = check_option_text("--organization", organization)
+    title = check_option_text("--title", title) if title is not None else None
     handles = check_approvers(approvers)
     content = _made_for(
         starter, _content(starter), organization=organization, title=title, approvers=handles, repository=repository
@@ -397,7 +397,7 @@ __all__ = [
     "DEFAULT_STARTER",
     "LOCK_PATH",
     "STARTERS",
-    "check_text",
+    "check_option_text",
     "dependency_lock",
     "example_content_dir",
     "starter_files",

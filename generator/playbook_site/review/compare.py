@@ -55,6 +55,7 @@ from ..content.schema import (
     Meta,
     Playbook,
     PlaybookMeta,
+    Status,
     display_name,
     meta_of,
 )
@@ -336,7 +337,12 @@ def _multiset_diff(old: list[Any], new: list[Any]) -> tuple[list[Any], list[Any]
 
 # --- one field ---------------------------------------------------------------------------------
 
-_STATUS_PHRASES = {"retired": "retired", "agreed": "now agreed", "proposed": "now proposed", "draft": "back to draft"}
+_STATUS_PHRASES: dict[Status, str] = {
+    "retired": "retired",
+    "agreed": "now agreed",
+    "proposed": "now proposed",
+    "draft": "back to draft",
+}
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,8 @@ class Writer:
         return sanitize(marked)
 
     def _inline(self, text: str, page: str, link: bool = True) -> str:
-        """A text field: inline Markdown, entity links resolved, abbreviations marked."""
+        """A text field: inline Markdown, entity links resolved, abbreviations marked. (The text is
+        collapsed onto one line first, so it has no line breaks to write.)"""
         collapsed = " ".join(str(text).split())
         if is_plain(collapsed):
             return self._plain(collapsed, page, link)
@@ -92,8 +93,6 @@ class Writer:
             elif kind == "link_close":
                 out.append("</a>")
                 in_link = False
-            elif kind in ("softbreak", "hardbreak"):
-                out.append(" ")
         return sanitize("".join(out))
 
     def _href(self, href: str, page: str) -> str:
