@@ -14,7 +14,7 @@ from ..errors import printable
 from ..importers import AGGREGATES, SUMMED_UNITS
 from ..text import format_number, plural
 from .base import EXIT_OK, EXIT_PROBLEMS, cli, color, content_option, handle_errors
-from .output import format_text
+from .output import format_problems
 
 if TYPE_CHECKING:
     from ..importers.results import ResultsPlan
@@ -200,7 +200,7 @@ def _validated(content_dir: Path) -> int:
     try:
         load_all(content_dir, today=today())
     except ContentError as error:
-        click.echo(format_text(error.problems, color=color()), err=True)
+        click.echo(format_problems(error.problems, color=color()), err=True)
         click.echo(
             f"{content_dir}: {plural(len(error.problems), 'problem')} left to fix before the playbook validates.", err=True
         )

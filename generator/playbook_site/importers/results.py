@@ -24,7 +24,8 @@ from typing import get_args
 from ..content.loader import check_entity
 from ..content.periods import CADENCE_KINDS, PERIOD_KINDS, Period, period_of
 from ..content.results import check_results, expected_form, parse_results, read_results_file
-from ..content.schema import Kpi, Unit
+from ..content.schema import Kpi
+from ..content.units import Unit
 from ..errors import ContentError, Problem, UsageError, capped, did_you_mean, printable
 from ..files import Folder, content_folder
 from ..text import format_number
