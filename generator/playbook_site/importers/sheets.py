@@ -279,6 +279,18 @@ def _fill(table: Table, top: int, left: int, bottom: int, right: int) -> None:
 
 def _hidden(table: Table) -> list[Problem]:
     problems: list[Problem] = []
+    named = HIDDEN_RE.search(table.name) if not table.csv else None  # a CSV file's name is the user's path
+    if named:
+        problems.append(
+            Problem(
+                table.display,
+                0,
+                0,
+                "control-character",
+                f"the name of sheet `{printable(table.name)}` contains the invisible character {char_name(named.group())}",
+                "rename the sheet in the spreadsheet (type its name again), then save it again",
+            )
+        )
     for row, cells in enumerate(table.rows):
         for column, value in enumerate(cells):
             found = HIDDEN_RE.search(value) if isinstance(value, str) else None
