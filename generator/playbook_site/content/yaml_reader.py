@@ -463,7 +463,9 @@ class Reader:
     def _check_hidden(self, node: yaml.Node, text: str, loc: Loc, source: Source) -> None:
         if self._clean:  # no such character in the file and no escape that could make one
             return
-        found = _HIDDEN_RE.search(text)
+        # What a file may not hold as it is (a noncharacter such as U+FFFE, which no XML feed may carry; a line
+        # separator) it may not hold written as an escape either (`"\\uFFFE"`, `"\\L"`).
+        found = _HIDDEN_RE.search(text) or _REFUSED_RE.search(text)
         if found:
             self.problem(
                 source.path,
