@@ -123,7 +123,20 @@ def test_a_sparse_workbook_claiming_the_last_cell_does_not_abort_via_results(tmp
     patch_part(book, "xl/worksheets/sheet1.xml", lambda text: text.replace("</sheetData>", far))
     write_content(content, {"kpis/new-pipeline.yml": KPI})
     result = _limited_cli(
-        ["import", "results", str(book), "--kpi", "new-pipeline", "--content", str(content), "--date", "Date", "--value", "Amount", "--dry-run"]
+        [
+            "import",
+            "results",
+            str(book),
+            "--kpi",
+            "new-pipeline",
+            "--content",
+            str(content),
+            "--date",
+            "Date",
+            "--value",
+            "Amount",
+            "--dry-run",
+        ]
     )
     assert result.returncode in (0, 1), result.stderr[-500:]
     assert "Traceback" not in result.stderr
@@ -316,7 +329,9 @@ def test_what_a_file_may_not_hold_it_may_not_hold_as_an_escape(tmp_path: Path, e
     written as a YAML escape they were let through."""
     content = write_content(
         tmp_path / "content",
-        {"roles/sales-manager.yml": f'name: "Sales{escape} Manager"\nfunction: sales\nsummary: Leads.\nresponsibilities: [Coaches.]\n'},
+        {
+            "roles/sales-manager.yml": f'name: "Sales{escape} Manager"\nfunction: sales\nsummary: Leads.\nresponsibilities: [Coaches.]\n'
+        },
     )
     result = run_cli("validate", "--content", str(content))
     assert result.exit_code == 1
@@ -328,9 +343,77 @@ def test_a_cell_holding_what_no_content_file_may_hold_is_refused_and_nothing_wri
     tmp_path: Path, content: Path, char: str
 ) -> None:
     roles = tmp_path / "roles.csv"
-    roles.write_text(f'Name,Function,Summary,Responsibilities\nDeal Desk Lead,Sales,"Checks{char} deals.",Checks\n', encoding="utf-8")
+    roles.write_text(
+        f'Name,Function,Summary,Responsibilities\nDeal Desk Lead,Sales,"Checks{char} deals.",Checks\n', encoding="utf-8"
+    )
     before = snapshot(content)
     result = run_cli("import", "definitions", str(roles), "--content", str(content))
     assert result.exit_code == 1 and "Traceback" not in result.stderr
     assert f"U+{ord(char):04X}" in result.stderr
     assert snapshot(content) == before
+
+
+@pytest.mark.parametrize("linked", ["folder", "file"])
+def test_the_announcement_is_never_written_through_a_link(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, linked: str) -> None:
+    from playbook_site.cli.publishing import _write_announcement
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "victim.md").write_text("keep me", encoding="utf-8")
+    repo = tmp_path / "repo"
+    (repo / "news").mkdir(parents=True) if linked == "file" else repo.mkdir()
+    if linked == "folder":
+        (repo / "news").symlink_to(outside, target_is_directory=True)
+        target = Path("news/victim.md")
+    else:
+        (repo / "news/1.1.md").symlink_to(outside / "victim.md")
+        target = Path("news/1.1.md")
+    monkeypatch.chdir(repo)
+    try:
+        _write_announcement("**hostile** text\n", target)
+    except Exception as error:  # refused: fine, as long as nothing outside changed
+        assert "Traceback" not in str(error)
+    assert (outside / "victim.md").read_text(encoding="utf-8") == "keep me"
+    assert sorted(path.name for path in outside.iterdir()) == ["victim.md"]
+
+
+# --- 6. review dates from git history -------------------------------------------------------------------
+
+
+def _git(repo: Path, *args: str, day: str = "2026-01-05") -> None:
+    env = {**os.environ, "GIT_COMMITTER_DATE": f"{day}T10:00:00+00:00", "GIT_AUTHOR_DATE": f"{day}T10:00:00+00:00"}
+    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+
+
+def _history(tmp_path: Path, hostile_name: str) -> Path:
+    """content/roles/account-executive.yml changed on 2026-01-05 and on 2026-03-01; the second commit adds a
+    file whose name holds git log's separators."""
+    repo = tmp_path / "repo"
+    roles = repo / "content/roles"
+    roles.mkdir(parents=True)
+    (roles / "account-executive.yml").write_text("name: A\n", encoding="utf-8")
+    for args in (["init", "-q", "-b", "main"], ["config", "user.name", "t"], ["config", "user.email", "t@example.com"]):
+        _git(repo, *args)
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "one")
+    (roles / "account-executive.yml").write_text("name: B\n", encoding="utf-8")
+    (roles / hostile_name).write_text("x", encoding="utf-8")
+    _git(repo, "add", "-A", day="2026-03-01")
+    _git(repo, "commit", "-q", "-m", "two", day="2026-03-01")
+    return repo
+
+
+@pytest.mark.parametrize(
+    "hostile_name",
+    ["a\x1eFAKE\x1f2000-01-01", "a\x1e\x1fsoon", "a\x1e" + "0" * 40 + "\x1f2099-12-31", "a\nb\x1f2000-01-01", "a\"'.."],
+    ids=["fake-day", "no-commit", "fake-commit", "newline", "quotes"],
+)
+def test_a_file_name_never_fakes_a_review_date_or_breaks_the_history(tmp_path: Path, hostile_name: str) -> None:
+    from datetime import date
+
+    from playbook_site.publishing.history import dates
+
+    repo = _history(tmp_path, hostile_name)
+    found = dates(repo, "content")
+    assert found["roles/account-executive.yml"] == date(2026, 3, 1)
+    assert set(found) == {"roles/account-executive.yml", f"roles/{hostile_name}"}
