@@ -417,3 +417,110 @@ def test_a_file_name_never_fakes_a_review_date_or_breaks_the_history(tmp_path: P
     found = dates(repo, "content")
     assert found["roles/account-executive.yml"] == date(2026, 3, 1)
     assert set(found) == {"roles/account-executive.yml", f"roles/{hostile_name}"}
+
+
+# --- 3. edit and suggest links -------------------------------------------------------------------------
+
+_META = """
+    title: Test Playbook
+    organization: Example Co
+    summary: A small playbook for tests.
+    alignment:
+      current: defined
+      target: aligned
+"""
+
+
+def _with_repository(url: str, host: str = "") -> str:
+    return _META + f"    repository:\n      url: {url}\n" + (f"      host: {host}\n" if host else "")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://github.com.evil.example/northwind/revenue-playbook",
+        "https://xn--gthub-n4a.com/northwind/revenue-playbook",
+    ],
+    ids=["lookalike-host", "punycode-host"],
+)
+def test_a_pull_request_moving_the_edit_links_to_another_host_is_shown_to_the_reviewers(tmp_path: Path, url: str) -> None:
+    """Every entity's "Edit" and "Report a problem" links follow playbook.yml's `repository`, which any pull request
+    may change: the reviewers, who approve from the change report, must see the new address."""
+    base = write_content(tmp_path / "base", {"playbook.yml": _with_repository("https://github.com/northwind/revenue-playbook")})
+    head = write_content(tmp_path / "head", {"playbook.yml": _with_repository(url, "github")})
+    assert run_cli("validate", "--content", str(head)).exit_code == 0
+    for form in ("text", "markdown", "json"):
+        report = run_cli("diff", str(base), str(head), "--format", form, cwd=tmp_path)
+        assert report.exit_code == 0, report.stderr
+        shown = report.stdout.replace("\u200b", "").replace("&#8203;", "")
+        assert url.split("/")[2] in shown, f"--format {form} does not show the new repository address:\n{report.stdout}"
+
+
+@pytest.mark.parametrize(
+    "remote",
+    [
+        "https://alice:pa@ss@github.com/o/r.git",
+        "https://ghp_token@github.com/o/r",
+        "https://github.com/o/r.git?access_token=ghp_s3cret",
+        "https://x-access-token:ghs_s3cret@github.com/o/r",
+        "git://ghp_s3cret@github.com/o/r",
+        "ssh://ghp_s3cret:x@github.com/o/r",
+        "ghp_s3cret@github.com:o/r.git",
+    ],
+)
+def test_init_never_copies_a_credential_from_the_remote(remote: str) -> None:
+    from playbook_site.content.repository import from_remote
+
+    found = from_remote(remote)
+    assert found is None or ("s3cret" not in found and "ghp_" not in found and "@" not in found and "alice" not in found)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://github.com/o/r/%2e%2e/%2e%2e/evil/x",
+        "https://github.com\\@evil.example/o/r",
+        "https://github.com/o/r\\..\\..\\evil",
+        "https://github.com:443@evil.example/o/r",
+        "https://evil.example%2fgithub.com/o/r",
+        "https://github.com./o/r",
+        "https://ｇithub.com/o/r",
+        "https://github.com/o/r\t",
+        "https://github.com/o/r/.",
+        "HTTPS://github.com/o/r#",
+        "https:github.com/o/r",
+        "https:/\\evil.example/o/r",
+    ],
+)
+def test_a_repository_address_never_leads_to_another_host_or_path(url: str) -> None:
+    from pydantic_core import PydanticCustomError
+
+    from playbook_site.content.repository import check_url
+
+    try:
+        address = check_url(url)
+    except PydanticCustomError:
+        return
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address)
+    assert (parts.scheme, parts.hostname, parts.path) == ("https", "github.com", "/o/r"), address
+
+
+@pytest.mark.parametrize("branch", ["main/../../../evil", "a/./b", "x?y", "x#y", "%2e%2e", "a\\b", "@{-1}", "-x"])
+def test_a_branch_never_adds_a_path_segment_or_query(branch: str) -> None:
+    from urllib.parse import urlsplit
+
+    from pydantic_core import PydanticCustomError
+
+    from playbook_site.content.repository import Proposals, check_branch
+
+    try:
+        check_branch(branch)
+    except PydanticCustomError:
+        return
+    url = Proposals("https://github.com/o/r", branch, "github").edit_url("content/roles/a.yml")
+    parts = urlsplit(url)
+    assert not parts.query and not parts.fragment
+    segments = parts.path.split("/")
+    assert "." not in segments and ".." not in segments, url
