@@ -524,3 +524,66 @@ def test_a_branch_never_adds_a_path_segment_or_query(branch: str) -> None:
     assert not parts.query and not parts.fragment
     segments = parts.path.split("/")
     assert "." not in segments and ".." not in segments, url
+
+
+# --- 2b. the announcement's words ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["@here", "@channel", "@everyone", "<!here>", "<!channel>", "<@U024BE7LH>", "<#C024BE7LH>", "x@here", "@​here", "＠here"],
+)
+def test_the_announcement_pings_nobody(text: str) -> None:
+    import re
+
+    from playbook_site.review import chat_text
+
+    shown = chat_text(f"Ask {text} now")
+    assert "<" not in shown and ">" not in shown
+    assert not re.search(r"@(?!\u200b)", shown), shown
+
+
+# --- 4. since your last visit ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "version",
+    ["</script><script>window.__pwned=1</script>", '1.0";window.__pwned=1;"', "1.0\u2028window.__pwned=1", "1.0\\", "<!--"],
+)
+def test_the_since_data_script_is_data_whatever_the_version_label(tmp_path: Path, version: str) -> None:
+    import json
+    import re
+
+    from playbook_site.site.since import script
+
+    playbook = load_all(write_content(tmp_path / "content")).playbook
+    text = script(playbook, {"roles/account-executive.md": "0" * 16}, version, True)
+    match = re.fullmatch(r"/\* [^*]* \*/\nwindow\.__pbSince = (\{.*\});\n", text, re.S)
+    assert match, text
+    assert json.loads(match.group(1))["version"] == version
+    assert text.isascii() and "<" not in text and ">" not in text
+
+
+# --- 5. version titles -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "<img src=x onerror=alert(1)>",
+        "Q4 <b>2026</b>",
+        "Q4\x1b[31m",
+        "Q4 2026\u202e",
+        "Q4\u200b2026",
+        "Q4\U000e0041",
+        "Q4\u2066x\u2069",
+    ],
+    ids=["img", "bold", "escape", "rlo", "zwsp", "tag", "isolate"],
+)
+def test_a_version_title_with_markup_or_a_hidden_character_is_refused(title: str) -> None:
+    """The selector, versions.json and the feeds show the title: HIDDEN_RE holds for it as for every text."""
+    from playbook_site.errors import PublishError
+    from playbook_site.publishing.publish import _check_title
+
+    with pytest.raises(PublishError):
+        _check_title(title)
