@@ -587,3 +587,41 @@ def test_a_version_title_with_markup_or_a_hidden_character_is_refused(title: str
 
     with pytest.raises(PublishError):
         _check_title(title)
+
+
+# --- 1b. importers and links in the content folder ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("linked", ["results/new-pipeline.csv", "results/sources.yml", "results"])
+def test_import_results_never_writes_through_a_link(tmp_path: Path, linked: str) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "victim").write_text("period,value\n2025-Q4,1\n", encoding="utf-8")
+    content = write_content(tmp_path / "content", {"kpis/new-pipeline.yml": KPI})
+    (content / "results").mkdir(exist_ok=True)
+    if linked == "results":
+        (content / "results").rmdir()
+        (content / "results").symlink_to(outside, target_is_directory=True)
+    else:
+        (content / linked).symlink_to(outside / "victim")
+    export = tmp_path / "export.csv"
+    export.write_text("Date,Amount\n2026-01-05,100\n", encoding="utf-8")
+    result = run_cli(
+        "import", "results", str(export), "--kpi", "new-pipeline", "--content", str(content),
+        "--date", "Date", "--value", "Amount", "--period", "quarter",
+    )  # fmt: skip
+    assert result.exit_code in (0, 1, 2) and "Traceback" not in result.stderr, result.stderr
+    assert sorted(path.name for path in outside.iterdir()) == ["victim"]
+    assert (outside / "victim").read_text(encoding="utf-8") == "period,value\n2025-Q4,1\n"
+
+
+def test_import_definitions_never_writes_through_a_linked_kind_folder(tmp_path: Path, content: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (content / "leads").rename(tmp_path / "leads-moved")
+    (content / "leads").symlink_to(outside, target_is_directory=True)
+    stages = tmp_path / "lead stages.csv"
+    stages.write_text("Order,Lead stage,Definition,Owner\n9,Renewal Lead,A renewal.,Sales Manager\n", encoding="utf-8")
+    result = run_cli("import", "definitions", str(stages), "--content", str(content))
+    assert result.exit_code in (0, 1, 2) and "Traceback" not in result.stderr, result.stderr
+    assert list(outside.iterdir()) == []
