@@ -625,3 +625,19 @@ def test_import_definitions_never_writes_through_a_linked_kind_folder(tmp_path: 
     result = run_cli("import", "definitions", str(stages), "--content", str(content))
     assert result.exit_code in (0, 1, 2) and "Traceback" not in result.stderr, result.stderr
     assert list(outside.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ['Closes deals; =HYPERLINK("https://evil.example","x")', "Closes deals\n=cmd|' /C calc'!A0"],
+    ids=["after-semicolon", "after-line-break"],
+)
+def test_a_formula_inside_a_list_cell_is_refused_as_in_a_whole_cell(tmp_path: Path, content: Path, cell: str) -> None:
+    """Each item of a list cell (split at `;` and line breaks) is a value of its own: a formula there is refused,
+    as it is when it starts the cell."""
+    book = workbook(tmp_path / "team.xlsx", [ROLES_HEADER, ["Deal Desk Lead", "Sales", "Checks deals.", cell]])
+    before = snapshot(content)
+    result = run_cli("import", "definitions", str(book), "--content", str(content))
+    assert result.exit_code == 1, result.stdout
+    assert "is a formula: it is never evaluated" in result.stderr
+    assert snapshot(content) == before
