@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -193,6 +194,54 @@ def _unreadable(shown: str) -> ContentError:
     )
 
 
+_WORKSHEET_RE = re.compile(r"xl/worksheets/[^/]+\.xml", re.IGNORECASE)
+_ROW_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\b([^>]*)>")
+_CELL_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\b([^>]*)>")
+_REF_RE = re.compile(rb"""\sr\s*=\s*["']([^"']*)["']""")
+_CELL_REF_RE = re.compile(rb"([A-Za-z]{1,3})([0-9]{1,7})")
+
+
+def _row_of(attributes: bytes) -> int:
+    """A `<row>`'s number: 0 without one, -1 when it is not a plain number."""
+    found = _REF_RE.search(attributes)
+    if found is None:
+        return 0
+    return int(found.group(1)) if found.group(1).isdigit() and len(found.group(1)) <= 7 else -1
+
+
+def _extent(part: bytes) -> int:
+    """How many cells a worksheet's range spans from A1 to its last row and column, read from the `r` of each
+    `<row>` and `<c>` (calamine allocates that range whole, however few cells hold a value); a row or cell
+    without one counts as one more; -1 when a reference is not a plain row number or cell name."""
+    rows = columns = loose_rows = loose_cells = 0
+    for match in _ROW_RE.finditer(part):
+        row = _row_of(match.group(1))
+        if row < 0:
+            return -1
+        rows, loose_rows = max(rows, row), loose_rows + (row == 0)
+    for match in _CELL_RE.finditer(part):
+        found = _REF_RE.search(match.group(1))
+        if found is None:
+            loose_cells += 1
+            continue
+        cell = _CELL_REF_RE.fullmatch(found.group(1))
+        if cell is None:
+            return -1
+        column = 0
+        for letter in cell.group(1).upper():
+            column = column * 26 + letter - 64
+        rows, columns = max(rows, int(cell.group(2))), max(columns, column)
+    return (rows + loose_rows) * (columns + loose_cells)
+
+
+def _span(name: str, part: bytes, shown: str) -> int:
+    """The cells a worksheet part spans (0 for any other part); a damaged reference is an unreadable file."""
+    extent = _extent(part) if _WORKSHEET_RE.fullmatch(name) else 0
+    if extent < 0:
+        raise _unreadable(shown)
+    return extent
+
+
 def _bounded_zip(raw: bytes, shown: str) -> bytes:
     """The zipped spreadsheet rebuilt from its parts as they declare themselves, refused when they would expand
     beyond MAX_EXPANDED_BYTES. Each part is read by the zipfile module, which stops at the size the archive
@@ -208,12 +257,16 @@ def _bounded_zip(raw: bytes, shown: str) -> bytes:
                     f"the spreadsheet expands to {expanded:,} bytes; an import reads at most {MAX_EXPANDED_BYTES:,}",
                     "export a shorter period, or only the sheets and columns the import needs",
                 )
-            rebuilt = io.BytesIO()
+            rebuilt, spanned = io.BytesIO(), 0
             with zipfile.ZipFile(rebuilt, "w") as copy:
                 for info in parts:
+                    part = archive.read(info)
+                    spanned += _span(info.filename, part, shown)  # calamine allocates a sheet's whole range
                     stored = info.filename == "mimetype"  # an ODS file's first part stays uncompressed
                     kind = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-                    copy.writestr(info.filename, archive.read(info), compress_type=kind, compresslevel=None if stored else 1)
+                    copy.writestr(info.filename, part, compress_type=kind, compresslevel=None if stored else 1)
+            if spanned > MAX_CELLS:
+                raise _too_many(shown)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError, EOFError, RuntimeError):
         raise _unreadable(shown) from None
     return rebuilt.getvalue()

@@ -147,7 +147,6 @@ def _check_title(title: str | None) -> None:
     if title is None:
         return
     from ..content.markup import HTML_RE
-
     from ..text import HIDDEN_RE
 
     found = HTML_RE.search(title)
