@@ -648,3 +648,19 @@ def test_a_formula_inside_a_list_cell_is_refused_as_in_a_whole_cell(tmp_path: Pa
     assert result.exit_code == 1, result.stdout
     assert "is a formula: it is never evaluated" in result.stderr
     assert snapshot(content) == before
+
+
+def test_a_name_too_long_for_a_file_name_is_a_located_problem_and_nothing_is_written(tmp_path: Path, content: Path) -> None:
+    """The id made from a 300-character name named a file the file system refuses (ENAMETOOLONG): a traceback,
+    after the rows before it were written."""
+    roles = tmp_path / "roles.csv"
+    long_name = "Word " * 60
+    roles.write_text(
+        f"Name,Function,Summary,Responsibilities\nDeal Desk Lead,Sales,Checks.,Checks\n{long_name},Sales,Checks.,Checks\n",
+        encoding="utf-8",
+    )
+    before = snapshot(content)
+    result = run_cli("import", "definitions", str(roles), "--content", str(content))
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert f"{roles}:3:1: error: " in result.stderr and "[bad-id]" in result.stderr
+    assert snapshot(content) == before

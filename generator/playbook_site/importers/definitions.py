@@ -47,6 +47,7 @@ from .sheets import Cell, Table, read_tables, text_of
 from .values import ValueProblem, formula_like, parse_amount
 
 _SPLIT_RE = re.compile(r"\s*(?:\n|;)\s*")
+MAX_FILE_ID = 200  # a role's, lead stage's or KPI's id names its file: 255 bytes at most, with room for a temporary name
 _BULLET_RE = re.compile(r"^(?:[-*•–—]|\d+[.)])\s+")
 
 
@@ -354,6 +355,17 @@ def _name_records(sheets: list[Sheet], index: Index, problems: list[Problem]) ->
                         "bad-id" if record.id else "missing-field",
                         what,
                         "fill in the name; the id is made from it (lower-case words joined by hyphens)",
+                    )
+                )
+                continue
+            if KINDS[sheet.kind].one_per_file and len(record.id) > MAX_FILE_ID:
+                problems.append(
+                    _problem(
+                        record,
+                        column,
+                        "bad-id",
+                        f"the id `{record.id[:40]}…` is {len(record.id)} characters long; it names the file, which holds at most {MAX_FILE_ID}",
+                        "write a shorter name, or a short id in an id column",
                     )
                 )
                 continue
