@@ -664,3 +664,17 @@ def test_a_name_too_long_for_a_file_name_is_a_located_problem_and_nothing_is_wri
     assert result.exit_code == 1 and "Traceback" not in result.stderr
     assert f"{roles}:3:1: error: " in result.stderr and "[bad-id]" in result.stderr
     assert snapshot(content) == before
+
+
+def test_a_header_too_long_to_remember_is_no_traceback(tmp_path: Path) -> None:
+    """The export's column names are remembered in results/sources.yml, which holds names of at most 200
+    characters: a longer header cell made the import stop with pydantic's ValidationError."""
+    content = write_content(tmp_path / "content", {"kpis/new-pipeline.yml": KPI})
+    export = tmp_path / "export.csv"
+    export.write_text(f'"{"Date " * 60}",Amount\n2026-01-05,100\n2026-02-05,100\n', encoding="utf-8")
+    result = run_cli(
+        "import", "results", str(export), "--kpi", "new-pipeline", "--content", str(content), "--yes", "--period", "quarter"
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert "not remembered" in result.stdout
+    assert run_cli("validate", "--content", str(content)).exit_code == 0
