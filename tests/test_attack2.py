@@ -678,3 +678,13 @@ def test_a_header_too_long_to_remember_is_no_traceback(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert "not remembered" in result.stdout
     assert run_cli("validate", "--content", str(content)).exit_code == 0
+
+
+def test_empty_styled_rows_down_to_the_last_row_are_no_reason_to_refuse(tmp_path: Path, content: Path) -> None:
+    """Excel writes a formatted row without cells as `<row r="1048576" .../>`: calamine allocates nothing for it,
+    and the range check of finding 1 must not refuse the workbook for it."""
+    book = workbook(tmp_path / "team.xlsx", [ROLES_HEADER, ["Deal Desk Lead", "Sales", "Checks deals.", "Checks deals"]])
+    empty = '<row r="1048575" customFormat="1" s="1"/><row r="1048576" customFormat="1" s="1"></row></sheetData>'
+    patch_part(book, "xl/worksheets/sheet1.xml", lambda text: text.replace("</sheetData>", empty))
+    result = run_cli("import", "definitions", str(book), "--content", str(content), "--dry-run")
+    assert result.exit_code == 0, result.stderr

@@ -195,43 +195,37 @@ def _unreadable(shown: str) -> ContentError:
 
 
 _WORKSHEET_RE = re.compile(r"xl/worksheets/[^/]+\.xml", re.IGNORECASE)
-_ROW_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\b([^>]*)>")
-_CELL_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\b([^>]*)>")
+_ELEMENT_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)\b([^>]*)>")  # a worksheet's <row> and <c>, any prefix
 _REF_RE = re.compile(rb"""\sr\s*=\s*["']([^"']*)["']""")
 _CELL_REF_RE = re.compile(rb"([A-Za-z]{1,3})([0-9]{1,7})")
 
 
-def _row_of(attributes: bytes) -> int:
-    """A `<row>`'s number: 0 without one, -1 when it is not a plain number."""
-    found = _REF_RE.search(attributes)
-    if found is None:
-        return 0
-    return int(found.group(1)) if found.group(1).isdigit() and len(found.group(1)) <= 7 else -1
-
-
 def _extent(part: bytes) -> int:
-    """How many cells a worksheet's range spans from A1 to its last row and column, read from the `r` of each
-    `<row>` and `<c>` (calamine allocates that range whole, however few cells hold a value); a row or cell
-    without one counts as one more; -1 when a reference is not a plain row number or cell name."""
-    rows = columns = loose_rows = loose_cells = 0
-    for match in _ROW_RE.finditer(part):
-        row = _row_of(match.group(1))
-        if row < 0:
-            return -1
-        rows, loose_rows = max(rows, row), loose_rows + (row == 0)
-    for match in _CELL_RE.finditer(part):
-        found = _REF_RE.search(match.group(1))
-        if found is None:
-            loose_cells += 1
+    """How many cells a worksheet's range spans from A1 to its last cell, as calamine places its cells (each
+    `<c>` at its `r`, or after the one before it in its `<row>`, itself at its `r` or after the one before it):
+    calamine allocates that range whole, however few cells hold a value. -1 for a reference that is not a
+    plain row number or cell name."""
+    row = column = rows = columns = 0
+    for match in _ELEMENT_RE.finditer(part):
+        found = _REF_RE.search(match.group(2))
+        ref = found.group(1) if found else None
+        if match.group(1) == b"row":
+            if ref is not None and not (ref.isdigit() and len(ref) <= 7):
+                return -1
+            row, column = (int(ref) if ref is not None else row + 1), 0
             continue
-        cell = _CELL_REF_RE.fullmatch(found.group(1))
-        if cell is None:
+        cell = _CELL_REF_RE.fullmatch(ref) if ref is not None else None
+        if ref is not None and cell is None:
             return -1
-        column = 0
-        for letter in cell.group(1).upper():
-            column = column * 26 + letter - 64
-        rows, columns = max(rows, int(cell.group(2))), max(columns, column)
-    return (rows + loose_rows) * (columns + loose_cells)
+        if cell is None:
+            column += 1
+        else:
+            column = 0
+            for letter in cell.group(1).upper():
+                column = column * 26 + letter - 64
+            row = int(cell.group(2))
+        rows, columns = max(rows, row, 1), max(columns, column)
+    return rows * columns
 
 
 def _span(name: str, part: bytes, shown: str) -> int:
