@@ -688,3 +688,24 @@ def test_empty_styled_rows_down_to_the_last_row_are_no_reason_to_refuse(tmp_path
     patch_part(book, "xl/worksheets/sheet1.xml", lambda text: text.replace("</sheetData>", empty))
     result = run_cli("import", "definitions", str(book), "--content", str(content), "--dry-run")
     assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.parametrize("shape", [b"<c", b"<row", b'<c r="A1', b"<x:c "])
+def test_the_range_check_reads_a_worksheet_in_linear_time(shape: bytes) -> None:
+    """The check of finding 1 reads up to 200 MB of sheet XML: a run of unclosed `<c` must cost about what
+    ordinary cells of the same size cost (a pattern that rescans to the end from each one is quadratic)."""
+    import time
+
+    from playbook_site.importers.sheets import _extent
+
+    size = 60_000
+    ordinary = b'<row r="1"><c r="A1" t="n"><v>1</v></c></row>' * (size // 45)
+    costly = shape * (size // len(shape))
+
+    def cpu(data: bytes) -> float:
+        start = time.process_time()
+        for _ in range(5):
+            _extent(data)
+        return time.process_time() - start
+
+    assert cpu(costly) < 20 * max(cpu(ordinary), 0.01)

@@ -195,7 +195,9 @@ def _unreadable(shown: str) -> ContentError:
 
 
 _WORKSHEET_RE = re.compile(r"xl/worksheets/[^/]+\.xml", re.IGNORECASE)
-_ELEMENT_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)\b([^>]*)>")  # a worksheet's <row> and <c>, any prefix
+# A worksheet's <row> and <c>, any prefix; their attributes end at the first `<` or `>` (no attribute holds
+# either), so an unclosed `<c` costs the text up to the next `<`, never a rescan to the end of the part.
+_ELEMENT_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)\b([^<>]*)>")
 _REF_RE = re.compile(rb"""\sr\s*=\s*["']([^"']*)["']""")
 _CELL_REF_RE = re.compile(rb"([A-Za-z]{1,3})([0-9]{1,7})")
 
