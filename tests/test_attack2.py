@@ -356,7 +356,7 @@ def test_a_cell_holding_what_no_content_file_may_hold_is_refused_and_nothing_wri
     before = snapshot(content)
     result = run_cli("import", "definitions", str(roles), "--content", str(content))
     assert result.exit_code == 1 and "Traceback" not in result.stderr
-    assert f"U+{ord(char):04X}" in result.stderr
+    assert f"{roles}:2:3: error: line 2, column 3 contains the invisible character U+{ord(char):04X}" in result.stderr
     assert snapshot(content) == before
 
 

@@ -5,7 +5,8 @@ CSV is read with the csv module (UTF-8, with or without a byte-order mark; the s
 stored and never evaluates a formula. Before calamine expands anything, the file's size and (for the
 zipped formats) the size its parts expand to are checked, so a "zip bomb" is refused in bounded
 memory. Merged cells are filled from their first cell (a merged header names every column it spans).
-Every text cell is checked against the one list of refused characters (`text.HIDDEN_RE`).
+Every text cell is checked against the one list of refused characters (`text.HIDDEN_RE`), and what no content
+file may hold (U+FFFE, a line separator: `yaml_reader.UNWRITABLE_RE`), so each is refused at its cell.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ContentError, Problem, UsageError, capped, printable
+from ..content.yaml_reader import UNWRITABLE_RE
 from ..text import HIDDEN_RE, char_name, undecodable
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # an export of a few hundred thousand rows
@@ -170,7 +172,7 @@ def _csv_tables(raw: bytes, path: Path, shown: str) -> list[Table]:
         ) from None
     if not any(any(cell is not None for cell in row) for row in rows):
         raise _fail(shown, "empty-file", "the file holds no cells", "export the report with its rows", 1, 1)
-    return [Table(path.stem, shown, rows, lines, csv=True, clean=not HIDDEN_RE.search(text))]
+    return [Table(path.stem, shown, rows, lines, csv=True, clean=not UNWRITABLE_RE.search(text))]
 
 
 def _too_many(shown: str) -> ContentError:
@@ -342,7 +344,7 @@ def _hidden(table: Table) -> list[Problem]:
         )
     for row, cells in enumerate(table.rows):
         for column, value in enumerate(cells):
-            found = HIDDEN_RE.search(value) if isinstance(value, str) else None
+            found = UNWRITABLE_RE.search(value) if isinstance(value, str) else None
             if found:
                 problems.append(
                     Problem(
