@@ -20,8 +20,8 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..errors import ContentError, Problem, UsageError, capped, printable
 from ..content.yaml_reader import UNWRITABLE_RE
+from ..errors import ContentError, Problem, UsageError, capped, printable
 from ..text import HIDDEN_RE, char_name, undecodable
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # an export of a few hundred thousand rows
