@@ -85,7 +85,15 @@ def check_url(value: str) -> str:
 
 def check_branch(value: str) -> str:
     """A branch name git accepts and a web address can carry."""
-    if not _BRANCH.match(value) or ".." in value or "//" in value or value.endswith(("/", ".", ".lock")) or len(value) > 200:
+    dotted = any(part.startswith(".") for part in value.split("/"))  # git refuses it; `/./` in an address is dropped
+    if (
+        not _BRANCH.match(value)
+        or dotted
+        or ".." in value
+        or "//" in value
+        or value.endswith(("/", ".", ".lock"))
+        or len(value) > 200
+    ):
         raise _refused(
             "`{branch}` is not a branch name a repository can have", "write the branch as git shows it, e.g. main", branch=value
         )

@@ -39,6 +39,8 @@ _NOT_YAML_RE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U
 # a value holding one would be split where the reader sees none, and every position after it is off.
 _UNSEEN_BREAK_RE = re.compile("[\x85\u2028\u2029]")
 _REFUSED_RE = re.compile(f"{_NOT_YAML_RE.pattern}|{_UNSEEN_BREAK_RE.pattern}")
+# What no content text may hold, however it is written: the one list (text.py) and what YAML refuses in a file.
+UNWRITABLE_RE = re.compile(f"{HIDDEN_RE.pattern}|{_REFUSED_RE.pattern}")
 # What no value may carry, even written as an escape: the one list of refused characters (text.py).
 _HIDDEN_RE = HIDDEN_RE  # the one list (text.py)
 _MAX_DIGITS = 4000  # Python refuses to convert longer integers; nothing in a playbook comes close
@@ -454,7 +456,9 @@ class Reader:
     def _check_hidden(self, node: yaml.Node, text: str, loc: Loc, source: Source) -> None:
         if self._clean:  # no such character in the file and no escape that could make one
             return
-        found = _HIDDEN_RE.search(text)
+        # What a file may not hold as it is (a noncharacter such as U+FFFE, which no XML feed may carry; a line
+        # separator) it may not hold written as an escape either (`"\\uFFFE"`, `"\\L"`).
+        found = _HIDDEN_RE.search(text) or _REFUSED_RE.search(text)
         if found:
             self.problem(
                 source.path,

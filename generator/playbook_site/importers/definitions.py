@@ -47,6 +47,7 @@ from .sheets import Cell, Table, read_tables, text_of
 from .values import ValueProblem, formula_like, parse_amount
 
 _SPLIT_RE = re.compile(r"\s*(?:\n|;)\s*")
+MAX_FILE_ID = 200  # a role's, lead stage's or KPI's id names its file: 255 bytes at most, with room for a temporary name
 _BULLET_RE = re.compile(r"^(?:[-*•–—]|\d+[.)])\s+")
 
 
@@ -191,8 +192,26 @@ def _number(record: Record, path: tuple[str, ...], cell: Cell, column: int, cont
     return int(value) if value.is_integer() and path == ("order",) else value
 
 
+def _formula(record: Record, column: int, texts: list[str], context: Context) -> bool:
+    """Whether one of the texts (a cell, or each item of a list cell) is a formula: reported, never evaluated."""
+    found = next((text for text in texts if formula_like(text)), None)
+    if found is not None:
+        context.problems.append(
+            _problem(
+                record,
+                column,
+                "bad-value",
+                f"`{printable(found[:40])}` is a formula: it is never evaluated",
+                "write the value itself in the cell",
+            )
+        )
+    return found is not None
+
+
 def _list(record: Record, path: tuple[str, ...], cell: Cell, column: int, context: Context) -> Any:
     items = split_list(text_of(cell))
+    if _formula(record, column, items, context):
+        return _SKIP
     kind = ref_kind(ENTITY_MODELS[record.kind], path)
     if not kind:
         return items
@@ -203,7 +222,10 @@ def _list(record: Record, path: tuple[str, ...], cell: Cell, column: int, contex
 def _mapping(record: Record, cell: Cell, column: int, context: Context) -> Any:
     """`salesforce: MQL` lines as a mapping."""
     found: dict[str, str] = {}
-    for item in split_list(text_of(cell)):
+    items = split_list(text_of(cell))
+    if _formula(record, column, [part.strip() for item in items for part in item.partition(":")[::2]], context):
+        return _SKIP
+    for item in items:
         name, colon, value = item.partition(":")
         if not colon or not name.strip() or not value.strip():
             context.problems.append(
@@ -223,16 +245,7 @@ def _mapping(record: Record, cell: Cell, column: int, context: Context) -> Any:
 def cell_value(record: Record, path: tuple[str, ...], cell: Cell, column: int, context: Context) -> Any:
     """The value of a field from its cell, or _SKIP after reporting why it cannot be read."""
     model = ENTITY_MODELS[record.kind]
-    if isinstance(cell, str) and formula_like(cell):
-        context.problems.append(
-            _problem(
-                record,
-                column,
-                "bad-value",
-                f"`{printable(cell[:40])}` is a formula: it is never evaluated",
-                "write the value itself in the cell",
-            )
-        )
+    if isinstance(cell, str) and _formula(record, column, [cell], context):
         return _SKIP
     if len(path) == 1 and is_mapping(model, path[0]):
         return _mapping(record, cell, column, context)
@@ -342,6 +355,17 @@ def _name_records(sheets: list[Sheet], index: Index, problems: list[Problem]) ->
                         "bad-id" if record.id else "missing-field",
                         what,
                         "fill in the name; the id is made from it (lower-case words joined by hyphens)",
+                    )
+                )
+                continue
+            if KINDS[sheet.kind].one_per_file and len(record.id) > MAX_FILE_ID:
+                problems.append(
+                    _problem(
+                        record,
+                        column,
+                        "bad-id",
+                        f"the id `{record.id[:40]}…` is {len(record.id)} characters long; it names the file, which holds at most {MAX_FILE_ID}",
+                        "write a shorter name, or a short id in an id column",
                     )
                 )
                 continue

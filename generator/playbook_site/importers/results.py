@@ -21,6 +21,8 @@ from datetime import date
 from pathlib import Path
 from typing import get_args
 
+from pydantic import ValidationError
+
 from ..content.loader import check_entity
 from ..content.periods import CADENCE_KINDS, PERIOD_KINDS, Period, period_of
 from ..content.results import check_results, expected_form, parse_results, read_results_file
@@ -510,15 +512,27 @@ def plan_results(content_dir: Path, file: Path, options: ImportOptions, today: d
     changes, unchanged, merged = _merge(existing, periods, options.update)
     text = _csv_text(merged)
     _validated(text, display, rel, kpi, today)
-    names = [text_of(cell) for cell in columns.table.rows[columns.header]]
-    entry = SourceEntry(
-        date=names[columns.date],
-        value=names[columns.value] if columns.value is not None else None,
-        aggregate=how,
-        dates=order,
-        sheet=options.sheet,
-    )
+    entry = _entry(columns, how, order, options.sheet, notes)
     return ResultsPlan(kpi, rel, display, text, changes, unchanged, notes, columns.guessed, entry)
+
+
+def _entry(columns: Columns, how: str, order: str | None, sheet: str | None, notes: list[str]) -> SourceEntry | None:
+    """How the export was read, to remember in sources.yml; None (and a note) when a name cannot be kept there."""
+    names = [text_of(cell) for cell in columns.table.rows[columns.header]]
+    try:
+        return SourceEntry(
+            date=names[columns.date],
+            value=names[columns.value] if columns.value is not None else None,
+            aggregate=how,
+            dates=order,
+            sheet=sheet,
+        )
+    except ValidationError:
+        notes.append(
+            f"How the export was read is not remembered in {SOURCES_REL}: a column's or the sheet's name is empty"
+            " or longer than 200 characters."
+        )
+        return None
 
 
 def write_results(content_dir: Path, plan: ResultsPlan) -> bool:

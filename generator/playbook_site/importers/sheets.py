@@ -5,19 +5,22 @@ CSV is read with the csv module (UTF-8, with or without a byte-order mark; the s
 stored and never evaluates a formula. Before calamine expands anything, the file's size and (for the
 zipped formats) the size its parts expand to are checked, so a "zip bomb" is refused in bounded
 memory. Merged cells are filled from their first cell (a merged header names every column it spans).
-Every text cell is checked against the one list of refused characters (`text.HIDDEN_RE`).
+Every text cell is checked against the one list of refused characters (`text.HIDDEN_RE`), and what no content
+file may hold (U+FFFE, a line separator: `yaml_reader.UNWRITABLE_RE`), so each is refused at its cell.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from ..content.yaml_reader import UNWRITABLE_RE
 from ..errors import ContentError, Problem, UsageError, capped, printable
 from ..text import HIDDEN_RE, char_name, undecodable
 
@@ -169,7 +172,7 @@ def _csv_tables(raw: bytes, path: Path, shown: str) -> list[Table]:
         ) from None
     if not any(any(cell is not None for cell in row) for row in rows):
         raise _fail(shown, "empty-file", "the file holds no cells", "export the report with its rows", 1, 1)
-    return [Table(path.stem, shown, rows, lines, csv=True, clean=not HIDDEN_RE.search(text))]
+    return [Table(path.stem, shown, rows, lines, csv=True, clean=not UNWRITABLE_RE.search(text))]
 
 
 def _too_many(shown: str) -> ContentError:
@@ -193,6 +196,50 @@ def _unreadable(shown: str) -> ContentError:
     )
 
 
+_WORKSHEET_RE = re.compile(r"xl/worksheets/[^/]+\.xml", re.IGNORECASE)
+# A worksheet's <row> and <c>, any prefix; their attributes end at the first `<` or `>` (no attribute holds
+# either), so an unclosed `<c` costs the text up to the next `<`, never a rescan to the end of the part.
+_ELEMENT_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)\b([^<>]*)>")
+_REF_RE = re.compile(rb"""\sr\s*=\s*["']([^"']*)["']""")
+_CELL_REF_RE = re.compile(rb"([A-Za-z]{1,3})([0-9]{1,7})")
+
+
+def _extent(part: bytes) -> int:
+    """How many cells a worksheet's range spans from A1 to its last cell, as calamine places its cells (each
+    `<c>` at its `r`, or after the one before it in its `<row>`, itself at its `r` or after the one before it):
+    calamine allocates that range whole, however few cells hold a value. -1 for a reference that is not a
+    plain row number or cell name."""
+    row = column = rows = columns = 0
+    for match in _ELEMENT_RE.finditer(part):
+        found = _REF_RE.search(match.group(2))
+        ref = found.group(1) if found else None
+        if match.group(1) == b"row":
+            if ref is not None and not (ref.isdigit() and len(ref) <= 7):
+                return -1
+            row, column = (int(ref) if ref is not None else row + 1), 0
+            continue
+        cell = _CELL_REF_RE.fullmatch(ref) if ref is not None else None
+        if ref is not None and cell is None:
+            return -1
+        if cell is None:
+            column += 1
+        else:
+            column = 0
+            for letter in cell.group(1).upper():
+                column = column * 26 + letter - 64
+            row = int(cell.group(2))
+        rows, columns = max(rows, row, 1), max(columns, column)
+    return rows * columns
+
+
+def _span(name: str, part: bytes, shown: str) -> int:
+    """The cells a worksheet part spans (0 for any other part); a damaged reference is an unreadable file."""
+    extent = _extent(part) if _WORKSHEET_RE.fullmatch(name) else 0
+    if extent < 0:
+        raise _unreadable(shown)
+    return extent
+
+
 def _bounded_zip(raw: bytes, shown: str) -> bytes:
     """The zipped spreadsheet rebuilt from its parts as they declare themselves, refused when they would expand
     beyond MAX_EXPANDED_BYTES. Each part is read by the zipfile module, which stops at the size the archive
@@ -208,12 +255,16 @@ def _bounded_zip(raw: bytes, shown: str) -> bytes:
                     f"the spreadsheet expands to {expanded:,} bytes; an import reads at most {MAX_EXPANDED_BYTES:,}",
                     "export a shorter period, or only the sheets and columns the import needs",
                 )
-            rebuilt = io.BytesIO()
+            rebuilt, spanned = io.BytesIO(), 0
             with zipfile.ZipFile(rebuilt, "w") as copy:
                 for info in parts:
+                    part = archive.read(info)
+                    spanned += _span(info.filename, part, shown)  # calamine allocates a sheet's whole range
                     stored = info.filename == "mimetype"  # an ODS file's first part stays uncompressed
                     kind = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-                    copy.writestr(info.filename, archive.read(info), compress_type=kind, compresslevel=None if stored else 1)
+                    copy.writestr(info.filename, part, compress_type=kind, compresslevel=None if stored else 1)
+            if spanned > MAX_CELLS:
+                raise _too_many(shown)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError, EOFError, RuntimeError):
         raise _unreadable(shown) from None
     return rebuilt.getvalue()
@@ -279,9 +330,21 @@ def _fill(table: Table, top: int, left: int, bottom: int, right: int) -> None:
 
 def _hidden(table: Table) -> list[Problem]:
     problems: list[Problem] = []
+    named = HIDDEN_RE.search(table.name) if not table.csv else None  # a CSV file's name is the user's path
+    if named:
+        problems.append(
+            Problem(
+                table.display,
+                0,
+                0,
+                "control-character",
+                f"the name of sheet `{printable(table.name)}` contains the invisible character {char_name(named.group())}",
+                "rename the sheet in the spreadsheet (type its name again), then save it again",
+            )
+        )
     for row, cells in enumerate(table.rows):
         for column, value in enumerate(cells):
-            found = HIDDEN_RE.search(value) if isinstance(value, str) else None
+            found = UNWRITABLE_RE.search(value) if isinstance(value, str) else None
             if found:
                 problems.append(
                     Problem(

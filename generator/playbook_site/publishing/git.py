@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import secrets
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -289,22 +290,37 @@ class Change:
 def changes(revision: str, folder: str, *, root: Path) -> list[Change]:
     """The commits that changed files under `folder` (from the repository's root) up to `revision`,
     newest first, as the first-parent history sees them: a merged change on the day it was merged
-    (`git log -m --first-parent --name-only -z REV -- :(top,literal)FOLDER`)."""
+    (`git log -m --first-parent --name-only -z REV -- :(top,literal)FOLDER`).
+
+    A file name may hold any byte but NUL, so each commit's line starts with a marker made afresh for
+    this call: no name committed beforehand can hold it and pass for a commit (with a day of its own)."""
     spec = f":(top,literal){folder}" if folder else ":(top)"
+    marker = f"\x1e{secrets.token_hex(16)}"
     out = run(
-        ["log", "-m", "--first-parent", "--no-renames", "--format=%x1e%H %P%x1f%cs", "--name-only", "-z", revision, "--", spec],
+        [
+            "log",
+            "-m",
+            "--first-parent",
+            "--no-renames",
+            f"--format={marker}%H %P%x1f%cs",
+            "--name-only",
+            "-z",
+            revision,
+            "--",
+            spec,
+        ],
         cwd=root,
     ).decode("utf-8", "surrogateescape")
-    found: list[Change] = []
-    for record in out.split("\x1e"):
-        if not record.strip():
-            continue
-        header, _, names = record.partition("\0")
-        ids, _, day = header.partition("\x1f")
-        commit, *parents = ids.split()
-        paths = tuple(name for name in names.lstrip("\n").split("\0") if name.strip("\n"))
-        found.append(Change(commit, day.strip(), not parents, paths))
-    return found
+    commits: list[tuple[str, str, bool, list[str]]] = []
+    for token in out.split("\0"):
+        if token.startswith(marker):
+            ids, _, day = token[len(marker) :].partition("\x1f")
+            commit, *parents = ids.split()
+            commits.append((commit, day.strip(), not parents, []))
+        elif commits and token.strip("\n"):
+            names = commits[-1][3]
+            names.append(token[1:] if token.startswith("\n") and not names else token)  # the line break after a commit's line
+    return [Change(commit, day, root_commit, tuple(names)) for commit, day, root_commit, names in commits]
 
 
 def is_shallow(root: Path) -> bool:

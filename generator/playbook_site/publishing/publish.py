@@ -147,11 +147,15 @@ def _check_title(title: str | None) -> None:
     if title is None:
         return
     from ..content.markup import HTML_RE
+    from ..text import HIDDEN_RE
 
     found = HTML_RE.search(title)
-    if found or not title.strip() or any(ord(char) < 32 or 0x7F <= ord(char) < 0xA0 for char in title):
+    hidden = HIDDEN_RE.search(title) or any(ord(char) < 32 for char in title)  # a tab or a line break too
+    if found or not title.strip() or hidden:
         what = (
-            f"holds markup (`{title[found.start() : found.start() + 8]}`)" if found else "is empty or holds a control character"
+            f"holds markup (`{title[found.start() : found.start() + 8]}`)"
+            if found
+            else "is empty or holds a control or invisible character"
         )
         raise PublishError(
             f"the title {title!r} {what}: the version selector would show it as HTML",

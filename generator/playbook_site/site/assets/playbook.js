@@ -227,7 +227,7 @@
     var note = element("p");
     note.appendChild(element("strong", entry ? "Changed since your last visit" : "New since your last visit"));
     note.appendChild(document.createTextNode(entry
-      ? ": the definitions on this page changed since you last read it" + (entry.v ? " (in version " + entry.v + ")." : ".")
+      ? ": the definitions on this page changed since you last read it" + (typeof entry.v === "string" && entry.v ? " (in version " + entry.v + ")." : ".")
       : ": this page was not in the playbook when you last read it."));
     place.appendChild(note);
     var button = element("button", "Mark as read");
