@@ -37,6 +37,7 @@ from .charts import RESULTS_TABLE_HEADER
 from .html import Writer
 from .pages import PAGES, Heading, Page, PageSpec, pages_for
 from .paths import anchor_of, relative_url, url_of
+from .incremental import ANY, Key, Memo, Reads, Recording, shape
 from .relations import Relations
 from .scorecard import Numbers
 
@@ -359,37 +360,80 @@ def render_specs(
     tooltips: bool = True,
     release: Release | None = None,
     origin: provenance.Origin | None = None,
+    memo: Memo | None = None,
 ) -> tuple[list[PageSpec], dict[str, Page]]:
     """Every page as (its declaration, in the navigation's order; {docs-relative path: Page}).
-    Deterministic for the same input."""
+    Deterministic for the same input. With a `memo` (`playbook serve`), a page whose recorded reads
+    did not change since the last render is the last render's (site.incremental)."""
     env = _environment(templates_dir)
-    writer = writer_for(playbook, directory_urls=directory_urls, tooltips=tooltips)
     relations = Relations(playbook)
-    numbers = Numbers(playbook, today or clock_today())
+    found = pages_for(playbook, relations, release)
+    reads = Reads()
+    day = today or clock_today()
+    shared = {
+        "playbook": Recording(playbook, reads) if memo is not None else playbook,
+        "relations": _recording_relations(relations, playbook, reads) if memo is not None else relations,
+        "numbers": Numbers(playbook, day),
+        "writer": writer_for(playbook, directory_urls=directory_urls, tooltips=tooltips),
+        "today": today,
+        "release": release,
+        "origin": origin,
+    }
+    titled = [(spec, spec.page_title(playbook, **extra)) for spec, extra in found]
+    changes = _plan(memo, playbook, titled, (env, day, directory_urls, tooltips, release, origin))
     wanted = set(only) if only is not None else None
-    specs: list[PageSpec] = []
     out: dict[str, Page] = {}
-    for spec, extra in pages_for(playbook, relations, release):
-        specs.append(spec)
+    for (spec, extra), (_, title) in zip(found, titled):
         if wanted is not None and spec.path not in wanted:
             continue
-        state = PageState(spec.path, reserved=set(spec.anchors(playbook)))
-        context = {
-            "playbook": playbook,
-            "relations": relations,
-            "numbers": numbers,
-            "page": state,
-            "writer": writer,
-            "today": today,
-            "release": release,
-            "origin": origin,
-            "title": spec.title or spec.page_title(playbook, **extra),
-            **extra,
-        }
-        html = env.get_template(spec.template).render(context)
-        title = str(escape(spec.page_title(playbook, **extra)))
-        out[spec.path] = Page(spec.path, title, html, tuple(state.headings), spec.hide)
-    return specs, out
+        kept = memo.pages.get(spec.path) if memo is not None and changes is not None else None
+        if kept is not None and changes is not None and not Memo.stale(kept[0], changes):
+            out[spec.path] = kept[1]
+            continue
+        with reads.capture() as keys:
+            if memo is not None:  # its own numbers, read through the recording playbook (they are kept once made)
+                shared["numbers"] = Numbers(shared["playbook"], day)
+            out[spec.path] = _render_page(env, spec, extra, title, playbook, shared)
+        if memo is not None:
+            memo.rendered.append(spec.path)
+            memo.pages[spec.path] = (frozenset(keys | _context_keys(extra)), out[spec.path])
+    return [spec for spec, _ in found], out
+
+
+def _plan(memo: Memo | None, playbook: Playbook, titled: list[tuple[PageSpec, str]], settings: tuple[Any, ...]) -> set[Key] | None:
+    """The keys changed since the memo's render (None: every page renders), the memo readied for this one."""
+    if memo is None:
+        return None
+    now = shape(playbook, titled, settings)
+    changes = memo.plan(playbook, now)
+    if changes is None:
+        memo.pages.clear()
+    memo.playbook, memo.shape, memo.rendered, memo.full = playbook, now, [], changes is None
+    return changes
+
+
+def _recording_relations(relations: Relations, playbook: Playbook, reads: Reads) -> Relations:
+    """The back-links as they are (the references are part of the site's shape), the entities their
+    methods hand out read through the recording playbook."""
+    relations.step_order()
+    relations.playbook = Recording(playbook, reads)  # type: ignore[assignment]
+    return relations
+
+
+def _context_keys(extra: dict[str, Any]) -> set[Key]:
+    """What a page's own context hands its template: a role page its role; anything else is not
+    attributed (the responsibility matrix's parts), so the page renders every time."""
+    keys: set[Key] = set()
+    for name, value in extra.items():
+        keys.add(("role", value.id) if name == "role" else ANY)
+    return keys
+
+
+def _render_page(env: Environment, spec: PageSpec, extra: dict[str, Any], title: str, playbook: Playbook, shared: dict[str, Any]) -> Page:
+    state = PageState(spec.path, reserved=set(spec.anchors(playbook)))
+    context = {**shared, "page": state, "title": spec.title or title, **extra}
+    html = env.get_template(spec.template).render(context)
+    return Page(spec.path, str(escape(title)), html, tuple(state.headings), spec.hide)
 
 
 def render(

@@ -1,0 +1,117 @@
+"""`playbook serve` renders again only the pages whose inputs changed (site/incremental.py, issue 27).
+
+The pages a render keeps from the last one must be the pages a render from scratch makes: random
+one-field edits of real content files, on the bundled playbook and on a generated one, each followed by
+an incremental render compared byte for byte with a full one."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from playbook_site.content import load_all
+from playbook_site.errors import ContentError
+from playbook_site.site.incremental import Memo
+from playbook_site.site.project import Options, build_project
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+import synth  # noqa: E402
+
+DAY = date(2026, 12, 8)
+
+
+def _leaves(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Where a scalar is, in a YAML document: text and numbers (ids and references included: such an
+    edit is refused by the loader, or changes the site's shape)."""
+    if isinstance(node, dict):
+        return [leaf for key, value in node.items() for leaf in _leaves(value, (*path, key))]
+    if isinstance(node, list):
+        return [leaf for index, value in enumerate(node) for leaf in _leaves(value, (*path, index))]
+    return [path] if isinstance(node, (str, int, float)) and not isinstance(node, bool) else []
+
+
+def _edit_yaml(rng: random.Random, file: Path) -> str:
+    data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    leaves = _leaves(data)
+    if not leaves:
+        return ""
+    where = rng.choice(leaves)
+    parent = data
+    for step in where[:-1]:
+        parent = parent[step]
+    value = parent[where[-1]]
+    parent[where[-1]] = value + rng.choice([1, 7]) if isinstance(value, (int, float)) else value + rng.choice([" edited", "s"])
+    file.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return f"{file.name}:{'/'.join(map(str, where))}"
+
+
+def _edit_csv(rng: random.Random, file: Path) -> str:
+    lines = file.read_text(encoding="utf-8").splitlines()
+    if len(lines) < 2:
+        return ""
+    row = rng.randrange(1, len(lines))
+    cells = lines[row].split(",")
+    try:
+        cells[-1] = str(float(cells[-1]) + 1)
+    except ValueError:
+        return ""
+    lines[row] = ",".join(cells)
+    file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return f"{file.name}:{row}"
+
+
+def one_edit(rng: random.Random, content: Path) -> str:
+    files = sorted(path for path in content.rglob("*") if path.suffix in (".yml", ".csv"))
+    file = rng.choice(files)
+    return _edit_csv(rng, file) if file.suffix == ".csv" else _edit_yaml(rng, file)
+
+
+def _html(project: Any) -> dict[str, str]:
+    return {path: page.html + "\0" + page.title + "\0" + repr(page.toc_tokens()) for path, page in project.pages.items()}
+
+
+def check_edits(content: Path, edits: int, seed: int) -> tuple[int, int]:
+    """`edits` random edits; after each that loads, the incremental render equals a full one. Returns
+    (edits that loaded, those rendered without rendering every page)."""
+    rng = random.Random(seed)
+    memo = Memo()
+    build_project(load_all(content, today=DAY).playbook, Options(today=DAY, memo=memo))
+    loaded_edits = partial = 0
+    for _ in range(edits):
+        keep = {path: path.read_bytes() for path in content.rglob("*") if path.is_file()}
+        what = one_edit(rng, content)
+        try:
+            playbook = load_all(content, today=DAY).playbook
+        except ContentError:
+            for path, data in keep.items():
+                path.write_bytes(data)
+            continue
+        loaded_edits += 1
+        incremental = build_project(playbook, Options(today=DAY, memo=memo))
+        partial += not memo.full
+        full = build_project(load_all(content, today=DAY).playbook, Options(today=DAY))
+        assert _html(incremental) == _html(full), f"after editing {what}: {sorted(memo.rendered)}"
+        assert incremental.generated == full.generated
+    return loaded_edits, partial
+
+
+def test_random_edits_of_the_bundled_playbook_render_as_a_full_render(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    loaded, partial = check_edits(content, 60, seed=27)
+    assert loaded >= 20 and partial >= 10  # the edits were mostly valid, and most spared pages
+
+
+def test_random_edits_of_a_generated_playbook_render_as_a_full_render(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    synth.generate(content, 100)
+    loaded, partial = check_edits(content, 40, seed=8)
+    assert loaded >= 15 and partial >= 8
