@@ -115,3 +115,86 @@ def test_random_edits_of_a_generated_playbook_render_as_a_full_render(tmp_path: 
     synth.generate(content, 100)
     loaded, partial = check_edits(content, 40, seed=8)
     assert loaded >= 15 and partial >= 8
+
+
+# --- how many pages a one-field edit renders, on both engines ------------------------------------------
+
+
+def pages_showing_kpi(content: Path, kpi_id: str) -> set[str]:
+    """The pages that show a KPI, read from the content: the pages of the roles measured on it, owning or
+    sharing it; the KPI list, the scorecard and the home page's summary (every KPI); the lead definitions
+    when it measures a stage, the checklist when a step names it, the glossary when a term points to it;
+    and the responsibility matrix, which a render never spares (its parts are not attributed)."""
+    playbook = load_all(content, today=DAY).playbook
+    kpi = playbook.kpis[kpi_id]
+    roles = {role.id for role in playbook.roles.values() if kpi_id in role.kpis} | {kpi.owner, *kpi.shared_with}
+    found = {f"roles/{role}.md" for role in roles} | {"kpis.md", "scorecard.md", "index.md", "responsibilities.md"}
+    if kpi.stages:
+        found.add("leads.md")
+    if any(kpi_id in step.kpis for step in playbook.checklist.steps):
+        found.add("checklist.md")
+    if any(kpi_id in [str(name).split(":")[-1] for name in term.see_also] for term in playbook.glossary.terms):
+        found.add("glossary.md")
+    return found
+
+
+def _edit_target(content: Path) -> None:
+    kpi = content / "kpis" / "win-rate.yml"
+    text = kpi.read_text(encoding="utf-8")
+    assert "  value: 27\n" in text
+    kpi.write_text(text.replace("  value: 27\n", "  value: 28\n"), encoding="utf-8")
+
+
+def test_a_kpi_target_edit_renders_the_pages_that_show_it_on_mkdocs(tmp_path: Path) -> None:
+    from conftest import DEFAULT_CONTENT, make_site_project
+    from conftest import mkdocs_build_in_process as build
+
+    project = make_site_project(tmp_path / "repo", DEFAULT_CONTENT)
+    plugin = build(project, tmp_path / "served", startup="serve")
+    assert plugin.memo.full and len(plugin.memo.rendered) == len(plugin.project.pages)
+    _edit_target(project / "content")
+    plugin = build(project, tmp_path / "served", startup=None)  # the serve session's next rebuild
+    expected = pages_showing_kpi(project / "content", "win-rate")
+    assert not plugin.memo.full
+    assert sorted(plugin.memo.rendered) == sorted(expected)
+    assert len(expected) < len(plugin.project.pages) - 5
+    assert "28%" in (tmp_path / "served" / "kpis" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_kpi_target_edit_renders_the_pages_that_show_it_on_zensical(tmp_path: Path) -> None:
+    from conftest import DEFAULT_CONTENT, make_site_project
+    from playbook_site.publishing.serving import ZensicalServer
+
+    project = make_site_project(tmp_path / "repo", DEFAULT_CONTENT)
+    reports: list[str] = []
+    server = ZensicalServer(project / "mkdocs.yml", dev_addr="127.0.0.1:0", today=lambda: DAY, report=reports.append)
+    server.refresh()
+    _edit_target(project / "content")
+    synced = server.refresh()
+    expected = pages_showing_kpi(project / "content", "win-rate")
+    assert sorted(server.memo.rendered) == sorted(expected)
+    assert server.project is not None
+    assert reports[-2] == f"Pages rendered: {len(expected)} of {len(server.project.pages)} (the rest read nothing that changed)."
+    # Zensical is handed only the files whose bytes changed: pages among those rendered, and the data files.
+    pages = {name.removeprefix("docs/") for name in synced.written if name.startswith("docs/") and name.endswith(".md")}
+    assert pages and pages <= expected, synced.written
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_serve_shows_a_target_edit_having_rendered_the_pages_that_show_it(tmp_path: Path, engine: str) -> None:
+    from conftest import DEFAULT_CONTENT, make_site_project
+    from test_serve import start_serving, wait_for
+
+    project = make_site_project(tmp_path / "repo", DEFAULT_CONTENT)
+    expected = pages_showing_kpi(project / "content", "win-rate")
+    server, port, log = start_serving(project, tmp_path, "--engine", engine)
+    try:
+        url = f"http://127.0.0.1:{port}/kpis/"
+        assert wait_for(url, "Win rate", 90), log.read_text()
+        _edit_target(project / "content")
+        assert wait_for(url, "28% per quarter", 60), log.read_text()
+        shown = log.read_text()
+        assert f"ages rendered: {len(expected)} of " in shown, shown  # the edit's render, as serve reports it
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -123,6 +123,7 @@ class ZensicalServer:
                 return self._show_problems(error.problems)
             self.project = project
             synced = sync(self.project_dir, files, within=self.settings.root)
+            self.report(self.memo.summary(len(project.pages)).capitalize() + ".")
             self.report(f"Content is valid: {plural(len(synced.written), 'file')} written, {synced.unchanged} unchanged.")
             return synced
 

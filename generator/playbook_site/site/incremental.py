@@ -186,6 +186,12 @@ class Memo:
         sources = self.playbook.sources == playbook.sources
         return changed(self.playbook, playbook) if sources else None
 
+    def summary(self, total: int) -> str:
+        """What the last render did, for `serve`'s output: "pages rendered: 11 of 18 (the rest unchanged)"."""
+        if self.full:
+            return f"pages rendered: all {total}"
+        return f"pages rendered: {len(self.rendered)} of {total} (the rest read nothing that changed)"
+
     @staticmethod
     def stale(keys: frozenset[Key], changes: set[Key]) -> bool:
         return ANY in keys or not keys.isdisjoint(changes)

@@ -119,6 +119,8 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
                 memo=self.memo,
             )
             self.project = build_project(loaded.playbook, options)
+            if self.memo is not None:
+                log.info(self.memo.summary(len(self.project.pages)))
             for problem in self.project.problems:
                 log.warning(str(problem))
         assert self.project is not None  # the first build of a `serve` needs valid content (checked before)
