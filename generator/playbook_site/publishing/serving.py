@@ -116,7 +116,9 @@ class ZensicalServer:
                 clear_templates()
             try:
                 loaded = load_all(self.settings.content, today=self.today(), cache=self.file_cache)
-                project, files = standalone(self.settings, self.base, loaded, today=self.today(), memo=self.memo)  # `release: true` checks drafts
+                project, files = standalone(
+                    self.settings, self.base, loaded, today=self.today(), memo=self.memo
+                )  # `release: true` checks drafts
             except ContentError as error:
                 if self.project is None:
                     raise

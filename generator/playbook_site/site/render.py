@@ -35,9 +35,9 @@ from . import assessment, funnel, matrix, onboarding, provenance
 from .abbreviations import Finder, abbreviations
 from .charts import RESULTS_TABLE_HEADER
 from .html import Writer
+from .incremental import ANY, Key, Memo, Reads, Recording, shape
 from .pages import PAGES, Heading, Page, PageSpec, pages_for
 from .paths import anchor_of, relative_url, url_of
-from .incremental import ANY, Key, Memo, Reads, Recording, shape
 from .relations import Relations
 from .scorecard import Numbers
 
@@ -370,8 +370,9 @@ def render_specs(
     found = pages_for(playbook, relations, release)
     reads = Reads()
     day = today or clock_today()
-    shared = {
-        "playbook": Recording(playbook, reads) if memo is not None else playbook,
+    seen: Any = Recording(playbook, reads) if memo is not None else playbook  # what the templates read
+    shared: dict[str, Any] = {
+        "playbook": seen,
         "relations": _recording_relations(relations, playbook, reads) if memo is not None else relations,
         "numbers": Numbers(playbook, day),
         "writer": writer_for(playbook, directory_urls=directory_urls, tooltips=tooltips),
@@ -383,16 +384,16 @@ def render_specs(
     changes = _plan(memo, playbook, titled, (env, day, directory_urls, tooltips, release, origin))
     wanted = set(only) if only is not None else None
     out: dict[str, Page] = {}
-    for (spec, extra), (_, title) in zip(found, titled):
+    for (spec, extra), (_, title) in zip(found, titled, strict=True):
         if wanted is not None and spec.path not in wanted:
             continue
-        kept = memo.pages.get(spec.path) if memo is not None and changes is not None else None
-        if kept is not None and changes is not None and not Memo.stale(kept[0], changes):
-            out[spec.path] = kept[1]
+        kept = _kept(memo, changes, spec.path)
+        if kept is not None:
+            out[spec.path] = kept
             continue
         with reads.capture() as keys:
             if memo is not None:  # its own numbers, read through the recording playbook (they are kept once made)
-                shared["numbers"] = Numbers(shared["playbook"], day)
+                shared["numbers"] = Numbers(seen, day)
             out[spec.path] = _render_page(env, spec, extra, title, playbook, shared)
         if memo is not None:
             memo.rendered.append(spec.path)
@@ -400,7 +401,15 @@ def render_specs(
     return [spec for spec, _ in found], out
 
 
-def _plan(memo: Memo | None, playbook: Playbook, titled: list[tuple[PageSpec, str]], settings: tuple[Any, ...]) -> set[Key] | None:
+def _kept(memo: Memo | None, changes: set[Key] | None, path: str) -> Page | None:
+    """The last render's page, when it read nothing that changed since."""
+    kept = memo.pages.get(path) if memo is not None and changes is not None else None
+    return kept[1] if kept is not None and changes is not None and not Memo.stale(kept[0], changes) else None
+
+
+def _plan(
+    memo: Memo | None, playbook: Playbook, titled: list[tuple[PageSpec, str]], settings: tuple[Any, ...]
+) -> set[Key] | None:
     """The keys changed since the memo's render (None: every page renders), the memo readied for this one."""
     if memo is None:
         return None
@@ -429,7 +438,9 @@ def _context_keys(extra: dict[str, Any]) -> set[Key]:
     return keys
 
 
-def _render_page(env: Environment, spec: PageSpec, extra: dict[str, Any], title: str, playbook: Playbook, shared: dict[str, Any]) -> Page:
+def _render_page(
+    env: Environment, spec: PageSpec, extra: dict[str, Any], title: str, playbook: Playbook, shared: dict[str, Any]
+) -> Page:
     state = PageState(spec.path, reserved=set(spec.anchors(playbook)))
     context = {**shared, "page": state, "title": spec.title or title, **extra}
     html = env.get_template(spec.template).render(context)
