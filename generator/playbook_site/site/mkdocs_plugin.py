@@ -108,21 +108,7 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
         loaded = self._load()
         release = self._release(loaded, config) if loaded is not None else None
         if loaded is not None:
-            options = Options(
-                directory_urls=bool(config.use_directory_urls),
-                templates_dir=self.templates_dir,
-                today=today(),
-                release=release,
-                tooltips="content.tooltips" in config.theme.get("features", []),
-                offline=self.offline,
-                origin=self.origin or Origin(Path(os.path.relpath(self.content_dir, base_dir)).as_posix()),
-                memo=self.memo,
-            )
-            self.project = build_project(loaded.playbook, options)
-            if self.memo is not None:
-                log.info(self.memo.summary(len(self.project.pages)))
-            for problem in self.project.problems:
-                log.warning(str(problem))
+            self._build_project(loaded, release, config, base_dir)
         assert self.project is not None  # the first build of a `serve` needs valid content (checked before)
         config.site_name = Markup(self.project.site_name)  # escaped once; never twice
         self.generated_nav = bool(self.config.nav and not config.nav)
@@ -143,6 +129,24 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
         _markdown_settings(config, self.project)
         _add_search(config)
         return config
+
+    def _build_project(self, loaded: Loaded, release: Release | None, config: MkDocsConfig, base_dir: Path) -> None:
+        """The site project of the content (under `serve`, only the pages whose reads changed are rendered)."""
+        options = Options(
+            directory_urls=bool(config.use_directory_urls),
+            templates_dir=self.templates_dir,
+            today=today(),
+            release=release,
+            tooltips="content.tooltips" in config.theme.get("features", []),
+            offline=self.offline,
+            origin=self.origin or Origin(Path(os.path.relpath(self.content_dir, base_dir)).as_posix()),
+            memo=self.memo,
+        )
+        self.project = build_project(loaded.playbook, options)
+        if self.memo is not None:
+            log.info(self.memo.summary(len(self.project.pages)))
+        for problem in self.project.problems:
+            log.warning(str(problem))
 
     def _load(self) -> Loaded | None:
         """The content, validated; under `serve`, None after a bad edit (its pages show the problems)."""
