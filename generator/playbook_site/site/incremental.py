@@ -25,7 +25,7 @@ from typing import Any
 
 from ..content.kinds import KINDS
 from ..content.refs import field_references
-from ..content.schema import Playbook
+from ..content.schema import Playbook, display_name
 
 Key = tuple[str, str]
 ANY: Key = ("*", "*")  # the page reads something no key names: rendered again after every edit
@@ -134,6 +134,11 @@ class Recording:
         self._reads.add(META if name in ("meta", "functions", "function_name") else ACTIVITY if name == "activity" else ANY)
         return getattr(self._playbook, name)
 
+    def named(self, kind: str, entity_id: str) -> Any:
+        """An entity whose name only is shown (a link to it): what is recorded is its name."""
+        self._reads.add(name_key(kind, entity_id))
+        return self._playbook.collection(kind).get(entity_id)
+
     def _find(self, entity_id: str) -> Any:
         found = self._playbook.find(entity_id)
         for kind, entity in found:
@@ -141,12 +146,19 @@ class Recording:
         return found
 
 
+def name_key(kind: str, entity_id: str) -> Key:
+    """The key of an entity's name (`display_name`), apart from the rest of it."""
+    return ("~" + kind, entity_id)
+
+
 def changed(old: Playbook, new: Playbook) -> set[Key]:
     """The keys whose value differs between two playbooks of the same shape."""
     found: set[Key] = set()
     for kind in KINDS:
-        before = old.collection(kind)
-        found.update((kind, entity_id) for entity_id, entity in new.collection(kind).items() if before.get(entity_id) != entity)
+        before, after = old.collection(kind), new.collection(kind)
+        edited = [entity_id for entity_id, entity in after.items() if before.get(entity_id) != entity]
+        found.update((kind, entity_id) for entity_id in edited)
+        found.update(name_key(kind, key) for key in edited if display_name(before.get(key)) != display_name(after[key]))
     for name, lists in PARTS.items():
         if _own_fields(getattr(old, name), lists) != _own_fields(getattr(new, name), lists):
             found.add((name, ""))

@@ -186,8 +186,11 @@ def _heading(context: Any, level: int, text: Any, anchor: str | None = None, *, 
 
 @pass_context
 def _link(context: Any, kind: str, entity_id: str, label: Any = None) -> Markup:
-    entity = context["playbook"].collection(kind).get(entity_id)
-    text = label if label is not None else (display_name(entity) if entity is not None else entity_id)
+    text = label
+    if label is None:  # the entity's name: under `serve` the page reads that and nothing else of it
+        source = context["playbook"]
+        entity = source.named(kind, entity_id) if isinstance(source, Recording) else source.collection(kind).get(entity_id)
+        text = display_name(entity) if entity is not None else entity_id
     writer: Writer = context["writer"]
     href = writer.url(kind, entity_id, context["page"].path)
     return Markup(f'<a href="{escape(href)}">{writer.plain(str(text), context["page"].path, False)}</a>')
