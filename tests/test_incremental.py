@@ -124,13 +124,12 @@ def pages_showing_kpi(content: Path, kpi_id: str) -> set[str]:
     """The pages that show more of a KPI than its name, read from the content: the pages of the roles
     measured on it, owning or sharing it; the KPI list, the scorecard and the home page's summary (every
     KPI); the lead definitions when it measures a stage; the glossary when a term's "see also" names it
-    (the template looks the id up in every kind, which counts as reading the KPI); and the responsibility
-    matrix, which a render never spares (its parts are not attributed). Not the checklist: a step shows
-    its KPIs as links, by name."""
+    (the template looks the id up in every kind, which counts as reading the KPI). Not the checklist: a
+    step shows its KPIs as links, by name; nor the responsibility matrix (steps and stages by roles)."""
     playbook = load_all(content, today=DAY).playbook
     kpi = playbook.kpis[kpi_id]
     roles = {role.id for role in playbook.roles.values() if kpi_id in role.kpis} | {kpi.owner, *kpi.shared_with}
-    found = {f"roles/{role}.md" for role in roles} | {"kpis.md", "scorecard.md", "index.md", "responsibilities.md"}
+    found = {f"roles/{role}.md" for role in roles} | {"kpis.md", "scorecard.md", "index.md"}
     if kpi.stages:
         found.add("leads.md")
     if any(kpi_id in [str(name).split(":")[-1] for name in term.see_also] for term in playbook.glossary.terms):

@@ -12,8 +12,10 @@ What no page records is the shape of the site, which every page may read without
 each kind and their order, the references between entities (the back-links `Relations` holds), the
 abbreviations (the writer's memo), where each entity's file is, every page's path and title,
 playbook.yml, the templates, the day, the settings. When any of them differs, every page is rendered
-(`Memo.plan` says so with None). A page whose context holds more than a role (the responsibility
-matrix's parts) is rendered every time.
+(`Memo.plan` says so with None). Which entities a page's own context hands it (a role page its
+role, a part of the responsibility matrix its roles, steps and stages) is part of the shape too, and
+those entities count as read; a page whose context holds anything else (a release's "What changed")
+is rendered every time.
 """
 
 from __future__ import annotations
@@ -172,7 +174,7 @@ def _own_fields(part: Any, lists: dict[str, str]) -> dict[str, Any]:
     return {name: value for name, value in vars(part).items() if name not in lists}
 
 
-def shape(playbook: Playbook, specs: list[tuple[Any, str]], settings: tuple[Any, ...]) -> tuple[Any, ...]:
+def shape(playbook: Playbook, specs: list[Any], settings: tuple[Any, ...]) -> tuple[Any, ...]:
     """What every page may read unrecorded: when it differs from the last render, every page renders."""
     from .abbreviations import abbreviations
 

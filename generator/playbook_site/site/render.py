@@ -383,11 +383,12 @@ def render_specs(
         "release": release,
         "origin": origin,
     }
-    titled = [(spec, spec.page_title(playbook, **extra)) for spec, extra in found]
+    # Each page's title, and the entities its context hands it (which of them a matrix part shows).
+    titled = [(spec, spec.page_title(playbook, **extra), _context_keys(extra)) for spec, extra in found]
     changes = _plan(memo, playbook, titled, (env, day, directory_urls, tooltips, release, origin))
     wanted = set(only) if only is not None else None
     out: dict[str, Page] = {}
-    for (spec, extra), (_, title) in zip(found, titled, strict=True):
+    for (spec, extra), (_, title, _keys) in zip(found, titled, strict=True):
         if wanted is not None and spec.path not in wanted:
             continue
         kept = _kept(memo, changes, spec.path)
@@ -400,7 +401,7 @@ def render_specs(
             out[spec.path] = _render_page(env, spec, extra, title, playbook, shared)
         if memo is not None:
             memo.rendered.append(spec.path)
-            memo.pages[spec.path] = (frozenset(keys | _context_keys(extra)), out[spec.path])
+            memo.pages[spec.path] = (frozenset(keys.union(_context_keys(extra))), out[spec.path])
     return [spec for spec, _ in found], out
 
 
@@ -432,13 +433,20 @@ def _recording_relations(relations: Relations, playbook: Playbook, reads: Reads)
     return relations
 
 
-def _context_keys(extra: dict[str, Any]) -> set[Key]:
-    """What a page's own context hands its template: a role page its role; anything else is not
-    attributed (the responsibility matrix's parts), so the page renders every time."""
-    keys: set[Key] = set()
+def _context_keys(extra: dict[str, Any]) -> tuple[Key, ...]:
+    """What a page's own context hands its template, in order: a role page its role, a part of the
+    responsibility matrix its roles, steps and stages (the index, those of every part); anything else
+    is not attributed (a release), so the page renders every time."""
+    keys: list[Key] = []
     for name, value in extra.items():
-        keys.add(("role", value.id) if name == "role" else ANY)
-    return keys
+        if name == "role":
+            keys.append(("role", value.id))
+        elif name in ("part", "parts"):
+            for part in value if name == "parts" else [value]:
+                keys += [(kind, each.id) for kind in ("role", "step", "lead") for each in getattr(part, kind + "s")]
+        else:
+            keys.append(ANY)
+    return tuple(keys)
 
 
 def _render_page(
