@@ -412,7 +412,7 @@ def _kept(memo: Memo | None, changes: set[Key] | None, path: str) -> Page | None
 
 
 def _plan(
-    memo: Memo | None, playbook: Playbook, titled: list[tuple[PageSpec, str]], settings: tuple[Any, ...]
+    memo: Memo | None, playbook: Playbook, titled: list[Any], settings: tuple[Any, ...]
 ) -> set[Key] | None:
     """The keys changed since the memo's render (None: every page renders), the memo readied for this one."""
     if memo is None:
