@@ -411,9 +411,7 @@ def _kept(memo: Memo | None, changes: set[Key] | None, path: str) -> Page | None
     return kept[1] if kept is not None and changes is not None and not Memo.stale(kept[0], changes) else None
 
 
-def _plan(
-    memo: Memo | None, playbook: Playbook, titled: list[Any], settings: tuple[Any, ...]
-) -> set[Key] | None:
+def _plan(memo: Memo | None, playbook: Playbook, titled: list[Any], settings: tuple[Any, ...]) -> set[Key] | None:
     """The keys changed since the memo's render (None: every page renders), the memo readied for this one."""
     if memo is None:
         return None
