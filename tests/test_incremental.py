@@ -198,3 +198,39 @@ def test_serve_shows_a_target_edit_having_rendered_the_pages_that_show_it(tmp_pa
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_what_every_page_may_read_renders_every_page(tmp_path: Path) -> None:
+    """A role's name (the navigation, every link to it), a new role, playbook.yml, a template: every page."""
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    templates = tmp_path / "templates"
+    memo = Memo()
+
+    def render(templates_dir: Path | None = None) -> bool:
+        build_project(load_all(content, today=DAY).playbook, Options(today=DAY, memo=memo, templates_dir=templates_dir))
+        return memo.full
+
+    def edit(rel: str, old: str, new: str) -> None:
+        path = content / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    assert render()
+    edit("roles/account-executive.yml", "owns: the relationship", "owns: the whole relationship")
+    assert not render() and "roles/account-executive.md" in memo.rendered
+    edit("roles/account-executive.yml", "summary: >-\n", "summary: >-\n  Edited.\n")  # the tooltip of "AE"
+    assert render()
+    edit("roles/account-executive.yml", "name: Account Executive", "name: Account Lead")
+    assert render()
+    shutil.copy(content / "roles" / "account-executive.yml", content / "roles" / "deal-desk.yml")
+    edit("roles/deal-desk.yml", "abbreviation: AE", "abbreviation: DD")
+    assert render()
+    edit("playbook.yml", "title: ", "title: The ")
+    assert render()
+    assert not render()  # nothing changed: nothing rendered
+    assert memo.rendered == []
+    templates.mkdir()
+    (templates / "role.html.j2").write_text("<p>{{ role.name }}</p>\n", encoding="utf-8")
+    assert render(templates)

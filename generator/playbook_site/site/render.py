@@ -416,7 +416,8 @@ def _plan(memo: Memo | None, playbook: Playbook, titled: list[Any], settings: tu
     if memo is None:
         return None
     now = shape(playbook, titled, settings)
-    changes = memo.plan(playbook, now)
+    release = settings[4]  # a release's pages read what changed since the last version: never attributed
+    changes = memo.plan(playbook, now) if release is None else None
     if changes is None:
         memo.pages.clear()
     memo.playbook, memo.shape, memo.rendered, memo.full = playbook, now, [], changes is None
