@@ -234,3 +234,51 @@ def test_what_every_page_may_read_renders_every_page(tmp_path: Path) -> None:
     templates.mkdir()
     (templates / "role.html.j2").write_text("<p>{{ role.name }}</p>\n", encoding="utf-8")
     assert render(templates)
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_random_edits_served_as_a_fresh_build_makes_them(tmp_path: Path, engine: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Random one-field edits under each engine's serve session: the MkDocs site and the Zensical project
+    the session keeps are, file for file, those a fresh build of the same content makes."""
+    from conftest import DEFAULT_CONTENT, make_site_project, site_differences
+    from conftest import mkdocs_build_in_process as build
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    project = make_site_project(tmp_path / "repo", DEFAULT_CONTENT)
+    rng, spared = random.Random(2027), 0
+    if engine == "mkdocs":
+        build(project, tmp_path / "served", startup="serve")
+    else:
+        from playbook_site.publishing.engines import raw_config, settings_of, standalone
+        from playbook_site.publishing.serving import ZensicalServer
+
+        config = project / "mkdocs.yml"
+        server = ZensicalServer(config, dev_addr="127.0.0.1:0", today=lambda: DAY, report=lambda _m: None)
+        server.refresh()
+    for _ in range(20):
+        keep = {path: path.read_bytes() for path in (project / "content").rglob("*") if path.is_file()}
+        one_edit(rng, project / "content")
+        try:
+            load_all(project / "content", today=DAY)
+        except ContentError:
+            for path, data in keep.items():
+                path.write_bytes(data)
+            continue
+        if engine == "mkdocs":
+            plugin = build(project, tmp_path / "served", startup=None)  # the session's next rebuild
+            spared += not plugin.memo.full
+            kept = (plugin.page_cache, plugin.output_cache, plugin.memo)
+            shutil.rmtree(tmp_path / "fresh", ignore_errors=True)
+            build(project, tmp_path / "fresh", startup="serve")  # the same instance, new caches: nothing reused
+            plugin.page_cache, plugin.output_cache, plugin.memo = kept
+            assert site_differences(tmp_path / "served", tmp_path / "fresh") == []
+            continue
+        server.refresh()
+        spared += not server.memo.full
+        base = raw_config(config)
+        expected = standalone(settings_of(config, base), base, load_all(settings_of(config, base).content, today=DAY), today=DAY)[
+            1
+        ]
+        found = {name: (server.project_dir / name).read_bytes() for name in expected if (server.project_dir / name).is_file()}
+        assert found == expected
+    assert spared >= 8
