@@ -1,11 +1,10 @@
 """Render again only the pages whose inputs changed (`playbook serve`).
 
 While a page renders, its templates see the playbook through `Recording`: every entity the page
-reads (by id, by iterating a collection, through a link, through the page's own `Numbers` or
-`Relations`' methods) is
-recorded as (kind, id); the playbook-wide parts (playbook.yml, the checklist's, the alignment
-model's and the glossary's own fields, activity.yml, a KPI's results) as their own keys. After an
-edit, `Memo.plan` compares the new playbook with the last one entity by entity and renders again
+reads (by id, by iterating a collection, through the page's own `Numbers` or `Relations`' methods)
+is recorded as (kind, id), an entity it only links to by its name's key; the playbook-wide parts
+(playbook.yml, the checklist's, the alignment model's and the glossary's own fields, activity.yml, a
+KPI's results) as their own keys. After an edit, `Memo.plan` compares the new playbook with the last one entity by entity and renders again
 only the pages that read something that changed.
 
 What no page records is the shape of the site, which every page may read without asking: the ids of
@@ -201,7 +200,8 @@ class Memo:
         return changed(self.playbook, playbook) if sources else None
 
     def summary(self, total: int) -> str:
-        """What the last render did, for `serve`'s output: "pages rendered: 11 of 18 (the rest unchanged)"."""
+        """What the last render did, for `serve`'s output: "pages rendered: 9 of 18 (the rest read nothing
+        that changed)", or "pages rendered: all 18"."""
         if self.full:
             return f"pages rendered: all {total}"
         return f"pages rendered: {len(self.rendered)} of {total} (the rest read nothing that changed)"
@@ -211,4 +211,4 @@ class Memo:
         return ANY in keys or not keys.isdisjoint(changes)
 
 
-__all__ = ["ANY", "Memo", "Reads", "Recording", "changed", "shape"]
+__all__ = ["ANY", "Memo", "Reads", "Recording", "changed", "name_key", "shape"]
