@@ -26,6 +26,7 @@ from ..content.release import Release, release_problems, source_locate
 from ..errors import BuildError, ContentError, UsageError, printable
 from ..files import Folder, file_mode
 from ..site import csp
+from ..site.incremental import Memo
 from ..site.project import Options, Project, build_project
 from ..site.provenance import Origin
 from ..site.render import repository_templates
@@ -198,9 +199,11 @@ def standalone(
     release: Release | None = None,
     pages: Project | None = None,
     origin: Origin | None = None,
+    memo: Memo | None = None,
 ) -> tuple[Project, dict[str, bytes]]:
     """The site project of a playbook repository as the files of a standalone project. Without a
-    `release` (the one `playbook publish` describes), `release: true` in the settings makes it one."""
+    `release` (the one `playbook publish` describes), `release: true` in the settings makes it one.
+    `memo` (`playbook serve`) keeps the last render's pages: only those whose reads changed render."""
     if pages is None and release is None:
         release = release_build(settings, loaded, today=today)
     project = pages or build_project(
@@ -211,6 +214,7 @@ def standalone(
             today=today,
             release=release,
             origin=origin or default_origin(settings),
+            memo=memo,
         ),
     )
     return project, project_files(project, base=base, hand_written=hand_written_pages(settings.docs_dir))

@@ -24,6 +24,7 @@ from ..content import load_all
 from ..content.cache import FileCache
 from ..errors import ContentError, Problem
 from ..site.errors_page import error_pages
+from ..site.incremental import Memo
 from ..site.project import Project
 from ..site.render import clear_templates, default_templates_dir
 from ..site.standalone import hand_written_pages, project_files
@@ -93,6 +94,7 @@ class ZensicalServer:
         self.project: Project | None = None
         self.lock = threading.Lock()
         self.file_cache = FileCache(persist=False)  # each content file's own check, kept between saves
+        self.memo = Memo()  # the last render's pages and what each read: a save renders only what it changed
         self.templates_seen: tuple[tuple[str, int, int], ...] | None = None
 
     def _templates_changed(self) -> bool:
@@ -114,13 +116,16 @@ class ZensicalServer:
                 clear_templates()
             try:
                 loaded = load_all(self.settings.content, today=self.today(), cache=self.file_cache)
-                project, files = standalone(self.settings, self.base, loaded, today=self.today())  # `release: true` checks drafts
+                project, files = standalone(
+                    self.settings, self.base, loaded, today=self.today(), memo=self.memo
+                )  # `release: true` checks drafts
             except ContentError as error:
                 if self.project is None:
                     raise
                 return self._show_problems(error.problems)
             self.project = project
             synced = sync(self.project_dir, files, within=self.settings.root)
+            self.report(self.memo.summary(len(project.pages)).capitalize() + ".")
             self.report(f"Content is valid: {plural(len(synced.written), 'file')} written, {synced.unchanged} unchanged.")
             return synced
 

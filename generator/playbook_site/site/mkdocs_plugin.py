@@ -33,6 +33,7 @@ from ..errors import ContentError, Problem
 from ..text import plural
 from . import csp, fences, mdext
 from .errors_page import error_pages
+from .incremental import Memo
 from .pages import Page
 from .portable import to_markdown
 from .project import ASSETS, FEATURES, OVERRIDES_DIR, PALETTE, SEARCH_SEPARATOR, Options, Project, build_project
@@ -69,6 +70,7 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
         self.output_cache: OutputCache | None = None  # under serve: theme output and search entries kept
         self.file_cache: FileCache | None = None  # under serve: each content file's own check, kept
         self.bytecode: MemoryBytecodeCache | None = None  # under serve: the theme's compiled templates
+        self.memo: Memo | None = None  # under serve: the last render's pages and what each read (site.incremental)
         self.nav: Any = None
         self.generated_nav = False
         # The version being published and content checked already, set on the loaded config by
@@ -92,6 +94,7 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
         self.output_cache = OutputCache() if self.serving else None
         self.file_cache = FileCache(persist=False) if self.serving else None
         self.bytecode = MemoryBytecodeCache() if self.serving else None
+        self.memo = Memo() if self.serving else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base_dir = Path(config.config_file_path or ".").resolve().parent
@@ -105,18 +108,7 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
         loaded = self._load()
         release = self._release(loaded, config) if loaded is not None else None
         if loaded is not None:
-            options = Options(
-                directory_urls=bool(config.use_directory_urls),
-                templates_dir=self.templates_dir,
-                today=today(),
-                release=release,
-                tooltips="content.tooltips" in config.theme.get("features", []),
-                offline=self.offline,
-                origin=self.origin or Origin(Path(os.path.relpath(self.content_dir, base_dir)).as_posix()),
-            )
-            self.project = build_project(loaded.playbook, options)
-            for problem in self.project.problems:
-                log.warning(str(problem))
+            self._build_project(loaded, release, config, base_dir)
         assert self.project is not None  # the first build of a `serve` needs valid content (checked before)
         config.site_name = Markup(self.project.site_name)  # escaped once; never twice
         self.generated_nav = bool(self.config.nav and not config.nav)
@@ -137,6 +129,24 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
         _markdown_settings(config, self.project)
         _add_search(config)
         return config
+
+    def _build_project(self, loaded: Loaded, release: Release | None, config: MkDocsConfig, base_dir: Path) -> None:
+        """The site project of the content (under `serve`, only the pages whose reads changed are rendered)."""
+        options = Options(
+            directory_urls=bool(config.use_directory_urls),
+            templates_dir=self.templates_dir,
+            today=today(),
+            release=release,
+            tooltips="content.tooltips" in config.theme.get("features", []),
+            offline=self.offline,
+            origin=self.origin or Origin(Path(os.path.relpath(self.content_dir, base_dir)).as_posix()),
+            memo=self.memo,
+        )
+        self.project = build_project(loaded.playbook, options)
+        if self.memo is not None:
+            log.info(self.memo.summary(len(self.project.pages)))
+        for problem in self.project.problems:
+            log.warning(str(problem))
 
     def _load(self) -> Loaded | None:
         """The content, validated; under `serve`, None after a bad edit (its pages show the problems)."""

@@ -23,6 +23,7 @@ from ..content.schema import Playbook
 from ..errors import Problem
 from . import since
 from .abbreviations import Abbreviation, abbreviations
+from .incremental import Memo
 from .nav import build_nav
 from .pages import CHANGES_TITLE, Page, PageSpec, pages_for
 from .paths import CHANGES_PAGE, url_of
@@ -80,6 +81,7 @@ class Options:
     tooltips: bool = True  # Material's content.tooltips (on unless the site turns it off)
     offline: bool = False  # a site read from disk (file://): no directory URLs, search without a server
     origin: Origin | None = None  # where the content is kept and when each file last changed (git), when known
+    memo: Memo | None = field(default=None, compare=False)  # under serve: the last render, its pages and their reads
 
 
 @dataclass
@@ -159,6 +161,7 @@ def build_project(playbook: Playbook, options: Options = Options()) -> Project:
         tooltips=options.tooltips,
         release=options.release,
         origin=options.origin,
+        memo=options.memo,
     )
     project = Project(
         playbook=shown,

@@ -38,10 +38,14 @@ class Relations:
         ids = set(self.steps_owned[role_id]) | set(self.steps_joined[role_id])
         if not ids:
             return []
+        order = self.step_order()
+        return [self.playbook.checklist.steps[order[step_id]] for step_id in sorted(ids, key=order.__getitem__)]
+
+    def step_order(self) -> dict[str, int]:
+        """Each checklist step's place in the checklist, by id (found once)."""
         if self._step_order is None:
             self._step_order = {step.id: index for index, step in enumerate(self.playbook.checklist.steps)}
-        order = self._step_order
-        return [self.playbook.checklist.steps[order[step_id]] for step_id in sorted(ids, key=order.__getitem__)]
+        return self._step_order
 
     def role_kpis(self, role_id: str) -> list[tuple[str, str]]:
         """(kpi id, relation) for a role: measured on, owns, shares; each KPI once."""

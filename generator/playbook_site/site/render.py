@@ -35,6 +35,7 @@ from . import assessment, funnel, matrix, onboarding, provenance
 from .abbreviations import Finder, abbreviations
 from .charts import RESULTS_TABLE_HEADER, RESULTS_TABLE_KEY
 from .html import Writer
+from .incremental import ANY, Key, Memo, Reads, Recording, shape
 from .pages import PAGES, Heading, Page, PageSpec, pages_for
 from .paths import anchor_of, relative_url, url_of
 from .relations import Relations
@@ -189,8 +190,11 @@ def _heading(context: Any, level: int, text: Any, anchor: str | None = None, *, 
 
 @pass_context
 def _link(context: Any, kind: str, entity_id: str, label: Any = None) -> Markup:
-    entity = context["playbook"].collection(kind).get(entity_id)
-    text = label if label is not None else (display_name(entity) if entity is not None else entity_id)
+    text = label
+    if label is None:  # the entity's name: under `serve` the page reads that and nothing else of it
+        source = context["playbook"]
+        entity = source.named(kind, entity_id) if isinstance(source, Recording) else source.collection(kind).get(entity_id)
+        text = display_name(entity) if entity is not None else entity_id
     writer: Writer = context["writer"]
     href = writer.url(kind, entity_id, context["page"].path)
     return Markup(f'<a href="{escape(href)}">{writer.plain(str(text), context["page"].path, False)}</a>')
@@ -385,39 +389,99 @@ def render_specs(
     tooltips: bool = True,
     release: Release | None = None,
     origin: provenance.Origin | None = None,
+    memo: Memo | None = None,
 ) -> tuple[list[PageSpec], dict[str, Page]]:
     """Every page as (its declaration, in the navigation's order; {docs-relative path: Page}).
-    Deterministic for the same input."""
+    Deterministic for the same input. With a `memo` (`playbook serve`), a page whose recorded reads
+    did not change since the last render is the last render's (site.incremental)."""
     env = _environment(templates_dir)
-    writer = writer_for(playbook, directory_urls=directory_urls, tooltips=tooltips)
     relations = Relations(playbook)
-    numbers = Numbers(playbook, today or clock_today())
-    survey = SurveyView(playbook)
+    found = pages_for(playbook, relations, release)
+    reads = Reads()
+    day = today or clock_today()
+    seen: Any = Recording(playbook, reads) if memo is not None else playbook  # what the templates read
+    shared: dict[str, Any] = {
+        "playbook": seen,
+        "relations": _recording_relations(relations, playbook, reads) if memo is not None else relations,
+        "numbers": Numbers(playbook, day),
+        "survey": SurveyView(playbook),  # the survey's rounds are part of the shape (site.incremental): unrecorded
+        "writer": writer_for(playbook, directory_urls=directory_urls, tooltips=tooltips),
+        "today": today,
+        "release": release,
+        "origin": origin,
+    }
+    # Each page's title, and the entities its context hands it (which of them a matrix part shows).
+    titled = [(spec, spec.page_title(playbook, **extra), _context_keys(extra)) for spec, extra in found]
+    changes = _plan(memo, playbook, titled, (env, day, directory_urls, tooltips, release, origin))
     wanted = set(only) if only is not None else None
-    specs: list[PageSpec] = []
     out: dict[str, Page] = {}
-    for spec, extra in pages_for(playbook, relations, release):
-        specs.append(spec)
+    for (spec, extra), (_, title, _keys) in zip(found, titled, strict=True):
         if wanted is not None and spec.path not in wanted:
             continue
-        state = PageState(spec.path, reserved=set(spec.anchors(playbook)))
-        context = {
-            "playbook": playbook,
-            "relations": relations,
-            "numbers": numbers,
-            "survey": survey,
-            "page": state,
-            "writer": writer,
-            "today": today,
-            "release": release,
-            "origin": origin,
-            "title": spec.title or spec.page_title(playbook, **extra),
-            **extra,
-        }
-        html = env.get_template(spec.template).render(context)
-        title = str(escape(spec.page_title(playbook, **extra)))
-        out[spec.path] = Page(spec.path, title, html, tuple(state.headings), spec.hide)
-    return specs, out
+        kept = _kept(memo, changes, spec.path)
+        if kept is not None:
+            out[spec.path] = kept
+            continue
+        with reads.capture() as keys:
+            if memo is not None:  # its own numbers, read through the recording playbook (they are kept once made)
+                shared["numbers"] = Numbers(seen, day)
+            out[spec.path] = _render_page(env, spec, extra, title, playbook, shared)
+        if memo is not None:
+            memo.rendered.append(spec.path)
+            memo.pages[spec.path] = (frozenset(keys.union(_context_keys(extra))), out[spec.path])
+    return [spec for spec, _ in found], out
+
+
+def _kept(memo: Memo | None, changes: set[Key] | None, path: str) -> Page | None:
+    """The last render's page, when it read nothing that changed since."""
+    kept = memo.pages.get(path) if memo is not None and changes is not None else None
+    return kept[1] if kept is not None and changes is not None and not Memo.stale(kept[0], changes) else None
+
+
+def _plan(memo: Memo | None, playbook: Playbook, titled: list[Any], settings: tuple[Any, ...]) -> set[Key] | None:
+    """The keys changed since the memo's render (None: every page renders), the memo readied for this one."""
+    if memo is None:
+        return None
+    now = shape(playbook, titled, settings)
+    release = settings[4]  # a release's pages read what changed since the last version: never attributed
+    changes = memo.plan(playbook, now) if release is None else None
+    if changes is None:
+        memo.pages.clear()
+    memo.playbook, memo.shape, memo.rendered, memo.full = playbook, now, [], changes is None
+    return changes
+
+
+def _recording_relations(relations: Relations, playbook: Playbook, reads: Reads) -> Relations:
+    """The back-links as they are (the references are part of the site's shape), the entities their
+    methods hand out read through the recording playbook."""
+    relations.step_order()
+    relations.playbook = Recording(playbook, reads)  # type: ignore[assignment]
+    return relations
+
+
+def _context_keys(extra: dict[str, Any]) -> tuple[Key, ...]:
+    """What a page's own context hands its template, in order: a role page its role, a part of the
+    responsibility matrix its roles, steps and stages (the index, those of every part); anything else
+    is not attributed (a release), so the page renders every time."""
+    keys: list[Key] = []
+    for name, value in extra.items():
+        if name == "role":
+            keys.append(("role", value.id))
+        elif name in ("part", "parts"):
+            for part in value if name == "parts" else [value]:
+                keys += [(kind, each.id) for kind in ("role", "step", "lead") for each in getattr(part, kind + "s")]
+        else:
+            keys.append(ANY)
+    return tuple(keys)
+
+
+def _render_page(
+    env: Environment, spec: PageSpec, extra: dict[str, Any], title: str, playbook: Playbook, shared: dict[str, Any]
+) -> Page:
+    state = PageState(spec.path, reserved=set(spec.anchors(playbook)))
+    context = {**shared, "page": state, "title": spec.title or title, **extra}
+    html = env.get_template(spec.template).render(context)
+    return Page(spec.path, str(escape(title)), html, tuple(state.headings), spec.hide)
 
 
 def render(
