@@ -128,8 +128,10 @@ class Recording:
             return _Part(name, getattr(self._playbook, name), self._reads)
         if name == RESULTS:
             return _Mapping(RESULTS, self._playbook.results, self._reads)
-        if name == "sources":  # where each file is: part of the site's shape
-            return self._playbook.sources
+        # Where each file is, and the survey's rounds (with content.survey_numbers' cache of their
+        # aggregates): the site's shape, compared whole.
+        if name in ("sources", "survey", "survey_views", "_survey_views_cache"):
+            return getattr(self._playbook, name)
         if name == "find":
             return self._find
         self._reads.add(META if name in ("meta", "functions", "function_name") else ACTIVITY if name == "activity" else ANY)
