@@ -257,13 +257,6 @@ def test_a_role_named_index_does_not_replace_the_roles_list(tmp_path: Path) -> N
     assert own, f"the role `index` has no page showing its responsibilities: {sorted(map(str, pages))}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding 3: a results file's note may start with `=` (validate accepts `=HYPERLINK(...)`, `=cmd|...`), "
-    "and `playbook import results` writes it back into results/<kpi>.csv, a CSV people open in a spreadsheet; "
-    "fix: the results reader refuses a note starting with = + - @ (or tab/CR) as a located `bad-value` error, "
-    "as import definitions refuses a formula written as text",
-)
 def test_importing_results_never_writes_a_cell_a_spreadsheet_would_evaluate(tmp_path: Path) -> None:
     """The results file is a CSV a person opens in a spreadsheet: an existing note starting `=`, `+`, `-`, `@`
     kept by the import must not become a formula there."""

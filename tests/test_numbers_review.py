@@ -106,9 +106,11 @@ def test_results_csv_reads_back_with_the_csv_module() -> None:
 
 
 def test_text_cells_of_results_cannot_run_as_formulas(tmp_path: Path) -> None:
-    root = write_content(tmp_path / "content", {"results/win-rate.csv": "period,value,note\n2026-Q3,-2,=HYPERLINK(1)\n"})
+    # A note never starts a formula (the results reader refuses it); one may follow a `;`, where a
+    # spreadsheet of a `;` locale splits the cell.
+    root = write_content(tmp_path / "content", {"results/win-rate.csv": 'period,value,note\n2026-Q3,-2,"ok;=HYPERLINK(1)"\n'})
     row = next(csv.DictReader(io.StringIO(results_csv(load(root, today=TODAY)))))
-    assert (row["note"], row["value"], row["difference"]) == ("'=HYPERLINK(1)", "-2", "-29")  # numbers stay numbers
+    assert (row["note"], row["value"], row["difference"]) == ("ok;'=HYPERLINK(1)", "-2", "-29")  # numbers stay numbers
 
 
 def test_the_export_command_writes_the_numbers_only_when_there_are_some(tmp_path: Path) -> None:

@@ -113,12 +113,12 @@ def test_bom_crlf_quotes_notes_and_no_trailing_newline(tmp_path: Path) -> None:
     root = content_with(tmp_path, {})
     text = (
         '\ufeffperiod,value,note\r\n2026-Q1,23.5,"New pricing, from May"\r\n"2026-Q2",25,"He said ""yes""\r\nand left"\r\n'
-        "2026-Q3,24\r\n2025-Q4,22,=SUM(A1:A9)"
+        "2026-Q3,24\r\n2025-Q4,22,SUM(A1:A9) of the regions"
     )
     write_bytes(root, "results/win-rate.csv", text.encode("utf-8"))
     results = load(root, today=TODAY).results["win-rate"]
     assert [(r.period.text, r.value, r.note) for r in results] == [
-        ("2025-Q4", 22.0, "=SUM(A1:A9)"),  # a formula-looking note is data, not a problem
+        ("2025-Q4", 22.0, "SUM(A1:A9) of the regions"),  # a note that starts a formula is refused (BAD_CSV)
         ("2026-Q1", 23.5, "New pricing, from May"),
         ("2026-Q2", 25.0, 'He said "yes"\nand left'),
         ("2026-Q3", 24.0, None),  # a row without a note may leave its cell out
@@ -178,6 +178,14 @@ BAD_CSV = [
     # The one list of refused characters (text.py): what a YAML summary refuses, a note refuses too.
     ("zero-width-in-note", "period,value,note\n2026-Q3,24,cam\u200bpaign\n", (2, 15, "control-character"), "U+200B"),
     ("tag-character-in-note", "period,value,note\n2026-Q3,24,ok\U000e0041\n", (2, 14, "control-character"), "U+E0041"),
+    # A results file is a CSV people open in a spreadsheet: a note never starts a formula there.
+    ("formula-note", 'period,value,note\n2026-Q3,24,"=HYPERLINK(""https://x.example"")"\n', (2, 12, "results-row"), "formula"),
+    (
+        "minus-note",
+        "period,value,note\n2026-Q3,24,-5% after the price change\n",
+        (2, 12, "results-row"),
+        "start the note with a word",
+    ),
     ("html-in-note", "period,value,note\n2026-Q3,24,<script>x</script>\n", (2, 12, "raw-html"), "raw HTML"),
 ]
 

@@ -282,7 +282,7 @@ CHECKS: tuple[Check, ...] = (
     Check(
         ("results-row", "csv-syntax"),
         "error",
-        "a row with more or fewer cells than the header (often `18,5` or `1,850` written without quotes, or a note with a comma), a note over 500 characters; a quote that opens a cell and is never closed",
+        "a row with more or fewer cells than the header (often `18,5` or `1,850` written without quotes, or a note with a comma), a note over 500 characters or one that starts with `=`, `+`, `-` or `@` (a spreadsheet would read it as a formula); a quote that opens a cell and is never closed",
         "write `18.5`; put a note that holds a comma in double quotes",
     ),
     Check(

@@ -45,6 +45,7 @@ from .units import Unit, amount
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # as for YAML files
 MAX_NOTE = 500  # characters in a note
+FORMULA_START = ("=", "+", "-", "@")  # a cell a spreadsheet would evaluate: never the start of a note
 MAX_PROBLEMS = 50  # per file: an export that went wrong on every row is told in a screenful
 COLUMNS = ("period", "value", "note")
 REQUIRED_COLUMNS = ("period", "value")
@@ -202,7 +203,7 @@ class CsvSyntaxError(ValueError):
         self.reason, self.line, self.column = reason, line, column
 
 
-def _records(text: str) -> Iterator[tuple[int, list[str], list[tuple[int, int]]]]:
+def csv_records(text: str) -> Iterator[tuple[int, list[str], list[tuple[int, int]]]]:
     """(first line, cells, where each cell starts) of every record; raises csv.Error on broken quoting."""
     lines = text.split("\n")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -311,7 +312,7 @@ def parse_results(text: str, display: str, rel: str, kpi_id: str, problems: list
 
 def _read_rows(found: ResultsFile, text: str, problems: list[Problem]) -> None:
     display = found.path
-    records = _records(text)
+    records = csv_records(text)
     try:
         header = next(records, None)
         if header is None:
@@ -480,6 +481,17 @@ def _row(
                     "results-row",
                     f"the note is {len(note):,} characters long; a note holds at most {MAX_NOTE}",
                     "keep the note short; link to the longer story instead",
+                )
+            )
+            ok = False
+        elif note.startswith(FORMULA_START):
+            problems.append(
+                Problem(
+                    display,
+                    *starts[note_index],
+                    "results-row",
+                    f"the note `{note[:20]}` starts with `{note[0]}`, which a spreadsheet opening this file reads as a formula",
+                    "start the note with a word (`down 5% after the price change`, not `-5% after ...`)",
                 )
             )
             ok = False

@@ -21,13 +21,12 @@ from pydantic_core import PydanticCustomError
 from ..errors import Problem, did_you_mean
 from .markup import check_text
 from .periods import Period, PeriodError, Response, SurveyRound, parse_period
-from .results import MAX_PROBLEMS, CsvSyntaxError, _records
+from .results import FORMULA_START, MAX_PROBLEMS, CsvSyntaxError, csv_records
 
 # The diagnostic's scale: the answer, and the words a form tool shows for it.
 SCALE: dict[int, str] = {1: "Strongly disagree", 2: "Disagree", 3: "Neither agree nor disagree", 4: "Agree", 5: "Strongly agree"}
 FUNCTION, TEAM = "function", "team"
 MAX_TEAM = 80  # characters in a team's name
-FORMULA_START = ("=", "+", "-", "@")  # a cell a spreadsheet would evaluate
 
 
 @dataclass
@@ -107,7 +106,7 @@ def _round_of(file: SurveyText, problems: list[Problem], today: date) -> Period 
 
 
 def _responses(text: str, reading: _Reading) -> list[Response]:
-    records = _records(text)
+    records = csv_records(text)
     found: list[Response] = []
     try:
         header = next(records, None)
