@@ -325,7 +325,7 @@ def hostile_playbook(root: Path, corpus: list[str] | None = None, *, rounds: int
         )
         notes = take.many(3)
         files[f"results/{kpi_id}.csv"] = "period,value,note\n" + "".join(
-            f'2026-Q{q + 1},{18 + k + q},"{note.replace(chr(34), chr(34) * 2)}"\n' for q, note in enumerate(notes)
+            f'2026-Q{q + 1},{18 + k + q},"note {note.replace(chr(34), chr(34) * 2)}"\n' for q, note in enumerate(notes)
         )
     steps = [f"step-{k}" for k in range(6)]
     files["checklist.yml"] = "steps:\n" + "".join(

@@ -650,6 +650,10 @@ def test_the_pull_request_built_as_it_is(tool: Tool, origin: dict[str, Any]) -> 
 def test_a_release_tag_is_published_by_the_workflow(tool: Tool, company: Company) -> None:
     root = tool.home / "release"
     root.mkdir()
+    # A new commit to tag: publishing a commit that is published already (2.0) needs --allow-same.
+    readme = company.repo / "README.md"
+    readme.write_text(readme.read_text(encoding="utf-8") + "\nJanuary: the quarterly review's notes are in the wiki.\n", encoding="utf-8")
+    commit(company.repo, "README: where the January review's notes are")
     git("tag", "-a", "v3.0", "-m", "3.0 (January)", cwd=company.repo)
     bare = root / "origin.git"
     git("clone", "-q", "--bare", str(company.repo), str(bare), cwd=root)

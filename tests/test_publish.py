@@ -77,23 +77,27 @@ class _Text(HTMLParser):
         super().__init__()
         self.depth = 0
         self.parts: list[str] = []
+        self.hidden = 0  # inside the line only print shows (.pb-print-meta): not what a reader sees on screen
 
     BLOCKS = frozenset({"p", "li", "h1", "h2", "h3", "div", "ul", "table", "tr", "td", "th"})
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "article" or self.depth:
             self.depth += 1
+            if self.hidden or "pb-print-meta" in (dict(attrs).get("class") or "").split():
+                self.hidden += 1
             if tag in self.BLOCKS:
                 self.parts.append(" ")
 
     def handle_endtag(self, tag: str) -> None:
         if self.depth:
             self.depth -= 1
+            self.hidden = max(0, self.hidden - 1)
             if tag in self.BLOCKS:
                 self.parts.append(" ")
 
     def handle_data(self, data: str) -> None:
-        if self.depth:
+        if self.depth and not self.hidden:
             self.parts.append(data)
 
 

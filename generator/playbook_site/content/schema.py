@@ -222,7 +222,7 @@ class PlaybookMeta(Governance):
         default_factory=list,
         description="the organization's functions (id, name, optional colour); replaces the five built-in ones when present",
     )
-    repository: Repository | None = Field(
+    repository: Annotated[Repository | None, Meta("repository", "repository", MINOR, reader=False)] = Field(
         None,
         description='optional: where the files are kept (`url`, `branch`, `host`), for the pages\' "Edit this definition"'
         ' and "Suggest a change" links',

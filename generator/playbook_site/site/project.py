@@ -144,7 +144,8 @@ def printed_as(playbook: Playbook, release: Release | None, today: date) -> dict
     """The version and the date a printed page names (overrides/main.html, shown by print CSS only):
     a published version's number, title and date; else the playbook's `version` and the build's date."""
     if release is not None and release.version:
-        title = " ".join(release.title.split())
+        title = " ".join(release.title.split()).removeprefix(f"{release.version} · ")
+        title = "" if title == release.version else title  # the selector's "1.1 · title": the number once
         return {"version": f"version {release.version}" + (f" · {title}" if title else ""), "date": long_date(release.date)}
     version = f"version {playbook.meta.version}" if playbook.meta.version else "no version number"
     return {"version": version, "date": f"built {long_date(today)}"}
