@@ -384,3 +384,32 @@ def test_a_cache_outside_the_protected_tree_is_still_used(content: Path, cache_d
     outcome(content, second)
     assert second.misses == 0 and second.hits == first.misses
     assert cache_file.stat().st_mtime_ns == written  # nothing changed: not written again
+
+
+def test_validate_as_the_program_leaves_the_playbook_to_the_end_of_the_process(content: Path, cache_dir: Path) -> None:
+    """Run as `playbook`, `validate` freezes what it read, so the interpreter's last collections do not
+    look through it (counted: the objects frozen at exit); inside another program (CliRunner) it does not."""
+    import subprocess
+    import sys
+
+    script = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count()))\n"
+        f"sys.argv = ['playbook', 'validate', '--content', {str(content)!r}]\n"
+        "from playbook_site.cli import main\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PLAYBOOK_CACHE_DIR=str(cache_dir)),
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.split("frozen ")[1]) > 1000
+    import gc
+
+    before = gc.get_freeze_count()
+    assert CliRunner().invoke(cli, ["validate", "--content", str(content), "--no-cache"]).exit_code == 0
+    assert gc.get_freeze_count() == before

@@ -7,6 +7,7 @@ The CLI is the only layer that prints and exits. Exit codes: 0 success; 1 the co
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 import os
 import sys
@@ -55,6 +56,26 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(EXIT_PROBLEMS)
 
     return wrapper
+
+
+_PROGRAM: list[bool] = []  # set by `as_program`: the process ends when the command does
+
+
+def as_program() -> None:
+    """The command runs as the `playbook` program (`cli.main`), not inside another (a test's CliRunner)."""
+    _PROGRAM.append(True)
+
+
+def leave_for_exit() -> None:
+    """Called by a command that has finished its work and written its output, just before it exits.
+
+    As the program, what it read is left to the end of the process: the interpreter's last
+    collections at exit would look through every object of the playbook for cycles, about a seventh
+    of the CPU of a cold `playbook validate` (issue 27). Frozen, those objects are still released one
+    by one, and atexit handlers still run; only cycles among them are never collected, which the
+    system does with the process. Inside another program nothing changes."""
+    if _PROGRAM:
+        gc.freeze()
 
 
 def _show_version(ctx: click.Context) -> None:

@@ -18,7 +18,7 @@ from ..errors import ContentError, Problem, UsageError
 from ..files import Folder, content_folder, file_mode, repository_base
 from ..review.codeowners import codeowners_file, codeowners_text, outdated_problem, unified_diff
 from ..text import plural
-from .base import EXIT_OK, EXIT_PROBLEMS, cli, color, content_option, handle_errors
+from .base import EXIT_OK, EXIT_PROBLEMS, cli, color, content_option, handle_errors, leave_for_exit
 from .output import format_github, format_problems, problem_dict, summary
 
 if TYPE_CHECKING:
@@ -128,6 +128,7 @@ def validate(content_dir: Path, output_format: str, strict: bool, release: bool,
         suggestion = fix_suggestion(problems, content_dir)
         if suggestion:
             click.echo(f"hint: {suggestion}", err=True)
+    leave_for_exit()
     sys.exit(EXIT_PROBLEMS if errors else EXIT_OK)
 
 
