@@ -652,7 +652,9 @@ def test_a_release_tag_is_published_by_the_workflow(tool: Tool, company: Company
     root.mkdir()
     # A new commit to tag: publishing a commit that is published already (2.0) needs --allow-same.
     readme = company.repo / "README.md"
-    readme.write_text(readme.read_text(encoding="utf-8") + "\nJanuary: the quarterly review's notes are in the wiki.\n", encoding="utf-8")
+    readme.write_text(
+        readme.read_text(encoding="utf-8") + "\nJanuary: the quarterly review's notes are in the wiki.\n", encoding="utf-8"
+    )
     commit(company.repo, "README: where the January review's notes are")
     git("tag", "-a", "v3.0", "-m", "3.0 (January)", cwd=company.repo)
     bare = root / "origin.git"
