@@ -206,6 +206,7 @@ def test_funnel_fits_a_phone_and_its_hand_offs_read_in_full_size_words(phone: ob
     box = figure.locator("svg >> visible=true").bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 360
     assert "within 24 h" in (figure.locator("svg >> visible=true").text_content() or "")
+    shot(phone, default_site.shot("funnel-360"), full_page=True)
     cell = phone.locator("article table td.pb-key").nth(1)  # the lead stages' table keeps the MQL's time limit in view
     cell_box = cell.bounding_box()
     assert cell.inner_text() == "24 h" and cell_box is not None and cell_box["x"] + cell_box["width"] <= 360 + 0.5
@@ -213,3 +214,4 @@ def test_funnel_fits_a_phone_and_its_hand_offs_read_in_full_size_words(phone: ob
     drawings = figure.evaluate(FUNNEL_TEXT_SIZES)
     assert [shown for _, shown, _ in drawings] == [True, False]
     assert min(drawings[0][2]) >= 10, drawings[0][2]
+    shot(phone, default_site.shot("funnel-desktop"))
