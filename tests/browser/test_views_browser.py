@@ -200,7 +200,10 @@ def test_funnel_fits_a_phone_and_its_hand_offs_read_in_full_size_words(phone: ob
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     assert figure.evaluate("f => f.scrollWidth <= f.clientWidth"), "the funnel scrolls in its figure"
     drawings = figure.evaluate(FUNNEL_TEXT_SIZES)
-    assert [(css, shown) for css, shown, _ in drawings] == [("pb-funnel__svg", False), ("pb-funnel__svg pb-funnel__svg--narrow", True)]
+    assert [(css, shown) for css, shown, _ in drawings] == [
+        ("pb-funnel__svg", False),
+        ("pb-funnel__svg pb-funnel__svg--narrow", True),
+    ]
     sizes = drawings[1][2]
     assert len(sizes) >= 3 * 3 and min(sizes) >= 10, sizes
     box = figure.locator("svg >> visible=true").bounding_box()

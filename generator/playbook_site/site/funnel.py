@@ -560,26 +560,39 @@ def _narrow_stage(layout: _Layout, box: _Box, y: float) -> tuple[list[str], floa
         )  # fmt: skip
     parts.append("</g>")
     bottom = y + height
+    below, gap = _narrow_handoff(layout, box, bottom)
+    return parts + below, bottom + gap
+
+
+def _narrow_handoff(layout: _Layout, box: _Box, bottom: float) -> tuple[list[str], float]:
+    """Below a stage of the narrow drawing: the arrow down with "hand-off to X", the time limit in
+    bold and how the results keep it right of the arrow; and the gap it takes (none after the last
+    stage without a hand-off)."""
+    parts: list[str] = []
     label = layout.handoffs.get(box.index, [])
     notes = [wrap(line, NARROW_WIDTH - NARROW_NOTE_X - LEFT, NOTE_SIZE) for line in label[:-1]]
     said = [line for lines in notes for line in lines]
-    kept = [line for text in layout.measured.get(box.index, []) for line in wrap(text, NARROW_WIDTH - NARROW_NOTE_X - LEFT, NOTE_SIZE)]
+    kept = [
+        line for text in layout.measured.get(box.index, []) for line in wrap(text, NARROW_WIDTH - NARROW_NOTE_X - LEFT, NOTE_SIZE)
+    ]
     gap = max(MIN_GAP, (len(said) + len(label[-1:]) + len(kept)) * NOTE_LINE + 16)
     if box.index + 1 < len(layout.boxes) or label:
-        parts.append(
+        parts = [
             f'<line class="pb-funnel__arrow" x1="{LEFT + 14}" y1="{_n(bottom + 2)}" x2="{LEFT + 14}" y2="{_n(bottom + gap - 4)}" '
             f'stroke="{ARROW}" stroke-width="2" marker-end="url(#pb-arrow-n)"/>'
-        )
+        ]
     if label:
         width, first = NARROW_WIDTH - NARROW_NOTE_X - LEFT, bottom + 8 + NOTE_SIZE
         parts.append(_text_lines(said, NARROW_NOTE_X, first, NOTE_SIZE, NOTE_LINE, width, class_="pb-funnel__handoff"))
         first += len(said) * NOTE_LINE
-        parts.append(_text_lines(label[-1:], NARROW_NOTE_X, first, NOTE_SIZE, NOTE_LINE, width, font_weight="700", class_="pb-funnel__sla"))
+        parts.append(
+            _text_lines(label[-1:], NARROW_NOTE_X, first, NOTE_SIZE, NOTE_LINE, width, font_weight="700", class_="pb-funnel__sla")
+        )
         if kept:
             parts.append(
                 _text_lines(kept, NARROW_NOTE_X, first + NOTE_LINE, NOTE_SIZE, NOTE_LINE, width, font_style="italic", class_="pb-funnel__compliance")
             )  # fmt: skip
-    return parts, bottom + (gap if box.index + 1 < len(layout.boxes) or label else 0)
+    return parts, (gap if box.index + 1 < len(layout.boxes) or label else 0)
 
 
 def funnel_svg_narrow(playbook: Playbook, compliance: Mapping[str, Sequence[HandoffCompliance]] | None = None) -> str:
