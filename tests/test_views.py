@@ -23,7 +23,7 @@ from playbook_site.content.exports import export_files, kpis_csv, leads_csv, pla
 from playbook_site.content.markup import plain_text
 from playbook_site.site.abbreviations import Abbreviation, Finder, abbreviations, mark_html
 from playbook_site.site.assessment import script_json
-from playbook_site.site.funnel import funnel_svg, text_width, wrap
+from playbook_site.site.funnel import funnel_svg, funnel_svg_narrow, text_width, wrap
 from playbook_site.site.onboarding import onboarding_keys, site_key
 from playbook_site.site.render import render
 
@@ -806,3 +806,48 @@ def test_the_funnel_puts_a_kpis_sla_figure_on_the_one_hand_off_it_measures() -> 
         if text.get("class") == "pb-funnel__compliance"
     ]
     assert sum(name in figure for figure in figures) == 1, figures
+
+
+def _words(tree: ET.Element, css_class: str) -> str:
+    """All the text of one kind in a drawing, in order, with line wraps undone."""
+    spans = [span.text or "" for t in tree.iter(f"{SVG}text") if t.get("class") == css_class for span in t]
+    return " ".join(" ".join(spans).split())
+
+
+def test_the_narrow_funnel_carries_every_stage_hand_off_and_sla_figure_of_the_wide_one(foreign: object) -> None:
+    """The stacked drawing a phone shows (issue 23) says what the wide one says: every stage with its
+    owner and function, every hand-off with its receiver and time limit, each SLA figure under the
+    hand-off its KPI measures, where rejected leads go; the expectation is computed from the content."""
+    from datetime import date
+
+    from conftest import DEFAULT_CONTENT
+    from playbook_site.content.health import handoff_compliance
+    from playbook_site.text import format_number
+
+    today = date(2026, 11, 23)
+    for playbook, compliance in [(foreign, None), (load(DEFAULT_CONTENT, today=today), "measure")]:
+        measured = {lead_id: handoff_compliance(playbook, lead_id, today) for lead_id in playbook.leads} if compliance else None  # type: ignore[attr-defined]
+        wide, narrow = svg_tree(funnel_svg(playbook, measured)), svg_tree(funnel_svg_narrow(playbook, measured))  # type: ignore[arg-type]
+        assert narrow.get("aria-labelledby") == "pb-funnel-title pb-funnel-desc" and narrow.find(f"{SVG}desc") is None
+        assert float(narrow.get("viewBox").split()[2]) <= 340  # drawn at about its size on a 360 px phone
+        stages = [g for g in narrow.iter(f"{SVG}g") if g.get("class") == "pb-funnel__stage"]
+        assert [g.get("data-stage") for g in stages] == list(playbook.leads)  # type: ignore[attr-defined]
+        handoffs, slas = _words(narrow, "pb-funnel__handoff"), _words(narrow, "pb-funnel__sla")
+        for stage, lead in zip(stages, playbook.leads.values(), strict=True):  # type: ignore[attr-defined]
+            owner = playbook.roles[lead.owner]  # type: ignore[attr-defined]
+            said = " ".join(span.text or "" for span in stage.iter(f"{SVG}tspan"))
+            assert plain_text(lead.name) in said and plain_text(owner.name) in said
+            assert plain_text(playbook.functions()[owner.function].name) in said  # type: ignore[attr-defined]
+            if lead.recycle_to:
+                target = playbook.leads[lead.recycle_to]  # type: ignore[attr-defined]
+                assert f"recycled to {plain_text(target.abbreviation or target.name)}" in said
+            if lead.handoff:
+                assert f"hand-off to {plain_text(playbook.roles[lead.handoff.to].name)}" in handoffs  # type: ignore[attr-defined]
+                assert f"within {format_number(lead.handoff.sla_hours)} h" in slas
+        assert slas == _words(wide, "pb-funnel__sla") and handoffs == _words(wide, "pb-funnel__handoff")
+        figures = _words(narrow, "pb-funnel__compliance")
+        assert figures == _words(wide, "pb-funnel__compliance")
+        for measures in (measured or {}).values():
+            for measure in measures:
+                assert format_number(measure.latest.value) in figures
+        assert bool(figures) == bool(compliance)

@@ -121,7 +121,7 @@ def test_a_chart_the_funnel_and_a_health_column_on_a_360_px_phone(narrow: Any, d
     if scrolled:  # the table is wider than the screen: the rest moves under it, the Health column stays
         assert abs(after["x"] - before["x"]) < scrolled / 4, (before, after, scrolled)
     narrow.goto(default_site.url + "leads/")
-    funnel = narrow.locator("figure.pb-funnel svg")
+    funnel = narrow.locator("figure.pb-funnel svg >> visible=true")
     funnel.scroll_into_view_if_needed()
     box = funnel.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= NARROW["width"]

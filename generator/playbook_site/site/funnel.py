@@ -517,3 +517,101 @@ def funnel_svg(playbook: Playbook, compliance: Mapping[str, Sequence[HandoffComp
         f'orient="auto-start-reverse"><path class="pb-funnel__head--recycle" d="M0,0 L10,5 L0,10 z" fill="{RECYCLE}"/></marker>'
         "</defs>" + "".join(parts) + "".join(legend) + "</svg>"
     )
+
+
+# --- the narrow drawing: the same funnel stacked for a phone -------------------------------------
+
+NARROW_WIDTH = 340  # drawn at about its own size on a 360 px phone, so its text reads at 12-15 px
+NARROW_TEXT = NARROW_WIDTH - 2 * LEFT - 2 * PAD
+NARROW_NOTE_X = LEFT + 30  # hand-off words sit right of the arrow
+
+
+def _narrow_stage(layout: _Layout, box: _Box, y: float) -> tuple[list[str], float]:
+    """A full-width box (title, owner, where rejected leads go, in words); then the arrow down with
+    the hand-off, its time limit and how the results keep it beside it. Returns the parts and the
+    next stage's top."""
+    fill, stroke = layout.palette[box.function]
+    title = wrap(" ".join(box.title_lines), NARROW_TEXT, TITLE_SIZE, bold=True)
+    owner = _owner_lines(box.owner_name, layout.function_names[box.function], NARROW_TEXT)
+    position = layout.position
+    recycle = (
+        wrap(f"rejected leads recycled to {_short_name(layout.stages[position[box.lead.recycle_to]])}", NARROW_TEXT, OWNER_SIZE)
+        if box.lead.recycle_to in position
+        else []
+    )
+    height = 12 + len(title) * TITLE_LINE + (len(owner) + len(recycle)) * OWNER_LINE + 4
+    centre = NARROW_WIDTH / 2
+    parts = [
+        f'<g class="pb-funnel__stage" data-stage="{_x(box.lead.id)}">'
+        f'<rect x="{LEFT}" y="{_n(y)}" width="{NARROW_WIDTH - 2 * LEFT}" height="{_n(height)}" rx="8" fill="{fill}" '
+        f'stroke="{stroke}" stroke-width="2"/>',
+        _text_lines(title, centre, y + 8 + TITLE_SIZE, TITLE_SIZE, TITLE_LINE, NARROW_TEXT, text_anchor="middle", font_weight="700", fill=TEXT),
+        _text_lines(
+            owner, centre, y + 8 + len(title) * TITLE_LINE + OWNER_SIZE + 2, OWNER_SIZE, OWNER_LINE, NARROW_TEXT,
+            text_anchor="middle", fill=TEXT, class_="pb-funnel__owner",
+        ),
+    ]  # fmt: skip
+    if recycle:
+        parts.append(
+            _text_lines(
+                recycle, centre, y + 8 + len(title) * TITLE_LINE + len(owner) * OWNER_LINE + OWNER_SIZE + 2, OWNER_SIZE,
+                OWNER_LINE, NARROW_TEXT, text_anchor="middle", fill=RECYCLE_TEXT, class_="pb-funnel__recycle-label",
+            )
+        )  # fmt: skip
+    parts.append("</g>")
+    bottom = y + height
+    below, gap = _narrow_handoff(layout, box, bottom)
+    return parts + below, bottom + gap
+
+
+def _narrow_handoff(layout: _Layout, box: _Box, bottom: float) -> tuple[list[str], float]:
+    """Below a stage of the narrow drawing: the arrow down with "hand-off to X", the time limit in
+    bold and how the results keep it right of the arrow; and the gap it takes (none after the last
+    stage without a hand-off)."""
+    parts: list[str] = []
+    label = layout.handoffs.get(box.index, [])
+    notes = [wrap(line, NARROW_WIDTH - NARROW_NOTE_X - LEFT, NOTE_SIZE) for line in label[:-1]]
+    said = [line for lines in notes for line in lines]
+    kept = [
+        line for text in layout.measured.get(box.index, []) for line in wrap(text, NARROW_WIDTH - NARROW_NOTE_X - LEFT, NOTE_SIZE)
+    ]
+    gap = max(MIN_GAP, (len(said) + len(label[-1:]) + len(kept)) * NOTE_LINE + 16)
+    if box.index + 1 < len(layout.boxes) or label:
+        parts = [
+            f'<line class="pb-funnel__arrow" x1="{LEFT + 14}" y1="{_n(bottom + 2)}" x2="{LEFT + 14}" y2="{_n(bottom + gap - 4)}" '
+            f'stroke="{ARROW}" stroke-width="2" marker-end="url(#pb-arrow-n)"/>'
+        ]
+    if label:
+        width, first = NARROW_WIDTH - NARROW_NOTE_X - LEFT, bottom + 8 + NOTE_SIZE
+        parts.append(_text_lines(said, NARROW_NOTE_X, first, NOTE_SIZE, NOTE_LINE, width, class_="pb-funnel__handoff"))
+        first += len(said) * NOTE_LINE
+        parts.append(
+            _text_lines(label[-1:], NARROW_NOTE_X, first, NOTE_SIZE, NOTE_LINE, width, font_weight="700", class_="pb-funnel__sla")
+        )
+        if kept:
+            parts.append(
+                _text_lines(kept, NARROW_NOTE_X, first + NOTE_LINE, NOTE_SIZE, NOTE_LINE, width, font_style="italic", class_="pb-funnel__compliance")
+            )  # fmt: skip
+    return parts, (gap if box.index + 1 < len(layout.boxes) or label else 0)
+
+
+def funnel_svg_narrow(playbook: Playbook, compliance: Mapping[str, Sequence[HandoffCompliance]] | None = None) -> str:
+    """The same funnel stacked for a narrow screen: every stage a full-width box top to bottom, each
+    hand-off an arrow down with its words and time limit beside it, recycle paths said in words. The
+    page shows it instead of `funnel_svg` below a width (playbook.css); it is named by the wide
+    drawing's title and description, so the page has one accessible description."""
+    if not playbook.leads:
+        return ""
+    layout = _layout(playbook, compliance)
+    parts: list[str] = []
+    y = 10.0
+    for box in layout.boxes:
+        drawn, y = _narrow_stage(layout, box, y)
+        parts += drawn
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {NARROW_WIDTH} {_n(y + 10)}" width="100%" role="img" '
+        'aria-labelledby="pb-funnel-title pb-funnel-desc" font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" '
+        'fill="currentColor" class="pb-funnel__svg pb-funnel__svg--narrow">'
+        '<defs><marker id="pb-arrow-n" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+        f'<path class="pb-funnel__head" d="M0,0 L10,5 L0,10 z" fill="{ARROW}"/></marker></defs>' + "".join(parts) + "</svg>"
+    )

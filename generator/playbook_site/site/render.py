@@ -141,6 +141,7 @@ def _make_environment(dirs: tuple[Path, ...]) -> Environment:
         amount=amount,
         target_text=target_text,
         funnel_svg=lambda playbook, compliance=None: Markup(funnel.funnel_svg(playbook, compliance)),
+        funnel_svg_narrow=lambda playbook, compliance=None: Markup(funnel.funnel_svg_narrow(playbook, compliance)),
         chart_svg=_chart_svg,
         health_badge=_health_badge,
         health=_health,
