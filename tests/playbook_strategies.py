@@ -618,7 +618,7 @@ NOTES = [
     "New pricing, from May",
     'He said "yes"',
     "Two lines:\nthe second",
-    "=SUM(A1:A9)",
+    "Sum of =SUM(A1:A9)",  # a note never starts a formula (results-row); one may hold it
     "Q4 push",
     "Ø 3,5 Tage",
 ]
