@@ -262,14 +262,9 @@ def _write_to_branch(
             mike.set_default(plan.default, branch=staging, root=root, message=f"Readers start at {plan.default}")
         _number_every_title(read_site(staging, root), staging, root)
         after = read_site(staging, root)
-        page = root_404_html(after, title=built.loaded.playbook.meta.title, base_path=base_path(built.site_url))
-        feeds, news = branch_feeds(after, root, Links(built.site_url, built.use_directory_urls))
-        mike.commit_files(
-            {"404.html": page, **feeds},
-            branch=staging,
-            root=root,
-            message="Page-not-found page and feeds for every version",
-            replace=(FEEDS_DIR,),
+        links = Links(built.site_url, built.use_directory_urls)
+        news = _commit_root_files(
+            after, staging, root, title=str(built.loaded.playbook.meta.title), site_url=built.site_url, links=links
         )
         new_tip = branch_tip(staging, root)
         assert new_tip is not None
@@ -434,6 +429,21 @@ class ChangeResult:
     pushed: bool
 
 
+def _commit_root_files(after: Site, staging: str, root: Path, *, title: str, site_url: str | None, links: Links) -> Any:
+    """The branch's root files made again from its versions: the page-not-found page and the feeds
+    (the feeds folder rewritten whole, so a retracted version's entry goes). Returns the feeds' news."""
+    page = root_404_html(after, title=title, base_path=base_path(site_url))
+    feeds, news = branch_feeds(after, root, links)
+    mike.commit_files(
+        {"404.html": page, **feeds},
+        branch=staging,
+        root=root,
+        message="Page-not-found page and feeds for every version",
+        replace=(FEEDS_DIR,),
+    )
+    return news
+
+
 def _site_config(repo: Path, config_file: Path) -> Any:
     """mkdocs.yml of the working tree, None when there is none (aliases and retractions work without it)."""
     return load_config(repo / config_file) if (repo / config_file).is_file() else None
@@ -443,15 +453,8 @@ def _finish(site: Site, staging: str, root: Path, *, config: Any, push: bool, re
     """After `alias` or `retract`: the root 404 page and the feeds again, then move the branch (and push)."""
     after = read_site(staging, root)
     site_url = config.site_url if config else None
-    page = root_404_html(after, title=site_title(site, root), base_path=base_path(site_url))
-    feeds = branch_feeds(after, root, Links(site_url, bool(config.use_directory_urls) if config else True))[0]
-    mike.commit_files(
-        {"404.html": page, **feeds},
-        branch=staging,
-        root=root,
-        message="Page-not-found page and feeds for every version",
-        replace=(FEEDS_DIR,),
-    )
+    links = Links(site_url, bool(config.use_directory_urls) if config else True)
+    _commit_root_files(after, staging, root, title=site_title(site, root), site_url=site_url, links=links)
     new_tip = branch_tip(staging, root)
     assert new_tip is not None
     update_ref(f"refs/heads/{site.branch}", new_tip, site.tip, root)
