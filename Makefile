@@ -25,7 +25,7 @@ SITE_STAMP := $(VENV)/.site-stamp
 STAMP      := $(VENV)/.installed-stamp
 LOCK       := requirements/lock.txt
 DEV_LOCK   := requirements/dev.txt
-# The tests `make lowest` runs at the lowest versions: loading, rendering, both engines' builds, init., and the spreadsheet readers (python-calamine).
+# The tests `make lowest` runs at the lowest versions: loading, rendering, both engines' builds, init, and the spreadsheet readers (python-calamine).
 LOWEST_TESTS := tests/test_load.py tests/test_render.py tests/test_build.py tests/test_engines.py tests/test_init.py tests/test_csp.py \
 	tests/test_import_results.py tests/test_import_hostile.py tests/test_survey_import.py
 
