@@ -16,6 +16,9 @@ from typing import Any
 HIDDEN_RE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b\u200e\u200f\u2060-\u2064\u180e\ufeff\U000e0000-\U000e007f]"
 )
+# What a spreadsheet runs as a formula when a cell starts with it (OWASP, "CSV Injection"): no text that
+# lands in a CSV file people open (a results note, a survey's team) starts with one.
+FORMULA_START = ("=", "+", "-", "@")
 _CONTROL_NAMES = {"\x00": "NULL", "\x07": "BELL", "\x1b": "ESCAPE"}
 
 

@@ -24,7 +24,7 @@ from typing import assert_never
 from pydantic_core import PydanticCustomError
 
 from ..errors import Problem, did_you_mean
-from ..text import HIDDEN_RE, char_name, undecodable
+from ..text import FORMULA_START, HIDDEN_RE, char_name, undecodable
 from .markup import check_text
 from .periods import (
     CADENCE_KINDS,
@@ -45,7 +45,6 @@ from .units import Unit, amount
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # as for YAML files
 MAX_NOTE = 500  # characters in a note
-FORMULA_START = ("=", "+", "-", "@")  # a cell a spreadsheet would evaluate: never the start of a note
 MAX_PROBLEMS = 50  # per file: an export that went wrong on every row is told in a screenful
 COLUMNS = ("period", "value", "note")
 REQUIRED_COLUMNS = ("period", "value")

@@ -19,9 +19,10 @@ from typing import Any
 from pydantic_core import PydanticCustomError
 
 from ..errors import Problem, did_you_mean
+from ..text import FORMULA_START
 from .markup import check_text
 from .periods import Period, PeriodError, Response, SurveyRound, parse_period
-from .results import FORMULA_START, MAX_PROBLEMS, CsvSyntaxError, csv_records
+from .results import MAX_PROBLEMS, CsvSyntaxError, csv_records
 
 # The diagnostic's scale: the answer, and the words a form tool shows for it.
 SCALE: dict[int, str] = {1: "Strongly disagree", 2: "Disagree", 3: "Neither agree nor disagree", 4: "Agree", 5: "Strongly agree"}

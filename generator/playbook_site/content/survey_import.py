@@ -24,7 +24,7 @@ from datetime import date
 from typing import Any
 
 from ..errors import Problem
-from ..text import HIDDEN_RE, char_name
+from ..text import FORMULA_START, HIDDEN_RE, char_name
 from .periods import PeriodError, parse_period
 from .survey import FUNCTION, SCALE, TEAM, SurveyText, check_survey
 
@@ -286,7 +286,7 @@ def _kept(cells: Sequence[str], index: int, number: int, work: _Import) -> str:
         work.problem(
             number, index + 1, f"the cell holds the invisible character {char_name(hidden.group())}", "delete it in the export"
         )
-    elif value.startswith(("=", "+", "-", "@")) and not _LEADING_SCORE.match(value):
+    elif value.startswith(FORMULA_START) and not _LEADING_SCORE.match(value):
         work.problem(
             number,
             index + 1,
